@@ -1,0 +1,165 @@
+// One validated configuration for the whole engine. A profile (conservative,
+// balanced, aggressive) supplies the risk and sizing defaults; explicit values
+// override it. A mode (backtest, paper, live) says what the engine may touch;
+// live needs an explicit gate. Errors name the field and the allowed values.
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+export const Profile = z.enum(['conservative', 'balanced', 'aggressive']);
+export type Profile = z.infer<typeof Profile>;
+export const Mode = z.enum(['backtest', 'paper', 'live']);
+export type Mode = z.infer<typeof Mode>;
+
+const positive = z.number().finite().positive();
+
+export const RiskLimits = z.object({
+  /** Largest notional (qty x price) of one order, in account currency. */
+  maxOrderNotional: positive,
+  /** Largest quantity of one order. */
+  maxOrderQty: positive,
+  /** Largest absolute position notional per instrument. */
+  maxPositionNotional: positive,
+});
+export type RiskLimits = z.infer<typeof RiskLimits>;
+
+export const StrategyConfig = z
+  .object({
+    enabled: z.boolean(),
+    fastPeriod: z.number().int().min(1),
+    slowPeriod: z.number().int().min(2),
+    /** Target position notional as a fraction of equity. */
+    targetPctEquity: z.number().gt(0).max(1),
+    /** Limit orders rest this many basis points inside the touch; 0 = join the touch. */
+    passiveBps: z.number().min(0).max(500),
+    /** Unfilled entry orders are canceled after this many bars. */
+    orderTtlBars: z.number().int().min(1),
+  })
+  .refine((s) => s.fastPeriod < s.slowPeriod, { message: 'fastPeriod must be below slowPeriod', path: ['fastPeriod'] });
+export type StrategyConfig = z.infer<typeof StrategyConfig>;
+
+export const SimConfig = z.object({
+  seed: z.number().int().nonnegative(),
+  /** Simulated seconds per real second (1 = real time); 'max' = as fast as possible. */
+  speed: z.union([z.number().positive().max(1_000_000), z.literal('max')]),
+  /** Simulated start time (UTC ISO string). Fixed by default so a seed is reproducible. */
+  start: z.iso.datetime(),
+  startingCash: positive,
+  /** One-way latency between engine and simulated venue, in simulated ms. */
+  latencyMs: z.number().min(0).max(10_000),
+  /** Seconds of simulated time between quote updates per instrument. */
+  quoteIntervalS: z.number().positive().max(60),
+  /** Minutes of history generated before the start (chart and strategy warm-up). */
+  historyMinutes: z.number().int().min(0).max(10_000),
+});
+export type SimConfig = z.infer<typeof SimConfig>;
+
+export const EngineConfig = z
+  .object({
+    mode: Mode,
+    profile: Profile,
+    venue: z.enum(['sim']),
+    /** Must be true for mode 'live': the explicit gate. */
+    liveConfirmed: z.boolean(),
+    sim: SimConfig,
+    risk: RiskLimits,
+    strategy: StrategyConfig,
+    /** Minimum ms between two event snapshots of the same topic sent to a UI. */
+    uiCoalesceMs: z.number().int().min(1).max(5_000),
+  })
+  .refine((c) => c.mode !== 'live' || c.liveConfirmed, {
+    message: "mode 'live' needs liveConfirmed: true (the explicit live gate)",
+    path: ['liveConfirmed'],
+  });
+export type EngineConfig = z.infer<typeof EngineConfig>;
+
+const PROFILE_RISK: Record<Profile, RiskLimits> = {
+  conservative: { maxOrderNotional: 5_000, maxOrderQty: 2_000, maxPositionNotional: 10_000 },
+  balanced: { maxOrderNotional: 20_000, maxOrderQty: 10_000, maxPositionNotional: 15_000 },
+  aggressive: { maxOrderNotional: 50_000, maxOrderQty: 50_000, maxPositionNotional: 40_000 },
+};
+
+const PROFILE_TARGET: Record<Profile, number> = { conservative: 0.03, balanced: 0.05, aggressive: 0.1 };
+
+export function defaultConfig(profile: Profile = 'balanced'): EngineConfig {
+  return {
+    mode: 'paper',
+    profile,
+    venue: 'sim',
+    liveConfirmed: false,
+    sim: {
+      seed: 42,
+      speed: 60,
+      start: '2026-01-05T14:30:00.000Z',
+      startingCash: 100_000,
+      latencyMs: 50,
+      quoteIntervalS: 5,
+      historyMinutes: 120,
+    },
+    risk: { ...PROFILE_RISK[profile] },
+    strategy: {
+      enabled: true,
+      fastPeriod: 5,
+      slowPeriod: 20,
+      targetPctEquity: PROFILE_TARGET[profile],
+      passiveBps: 2,
+      orderTtlBars: 3,
+    },
+    uiCoalesceMs: 50,
+  };
+}
+
+export type ConfigInput = {
+  [K in keyof EngineConfig]?: EngineConfig[K] extends object ? Partial<EngineConfig[K]> : EngineConfig[K];
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isPlainObject(v) && isPlainObject(base[k]) ? merge(base[k] as Record<string, unknown>, v) : v;
+  }
+  return out;
+}
+
+/** Formats zod issues as "field 'sim.speed': ...; field 'mode': ...". */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `field '${i.path.join('.') || '(root)'}': ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * Builds a validated config: profile defaults, then overrides. Unknown keys are
+ * refused, so a typo never silently falls back to a default.
+ */
+export function loadConfig(input: unknown = {}): EngineConfig {
+  if (!isPlainObject(input)) throw new ConfigError('config must be an object');
+  const profileParse = Profile.optional().safeParse(input.profile);
+  if (!profileParse.success) {
+    throw new ConfigError(`invalid config: ${formatIssues(new z.ZodError(profileParse.error.issues.map((i) => ({ ...i, path: ['profile'] }))))}`);
+  }
+  const merged = merge(defaultConfig(profileParse.data ?? 'balanced') as unknown as Record<string, unknown>, input);
+  const strict = EngineConfig.safeParse(merged);
+  if (!strict.success) throw new ConfigError(`invalid config: ${formatIssues(strict.error)}`);
+  const unknownKeys = findUnknownKeys(merged, defaultConfig() as unknown as Record<string, unknown>);
+  if (unknownKeys.length) throw new ConfigError(`invalid config: unknown field(s) ${unknownKeys.map((k) => `'${k}'`).join(', ')}`);
+  return strict.data;
+}
+
+function findUnknownKeys(obj: Record<string, unknown>, ref: Record<string, unknown>, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(obj)) {
+    if (!(k in ref)) out.push(prefix + k);
+    else if (isPlainObject(v) && isPlainObject(ref[k])) out.push(...findUnknownKeys(v, ref[k] as Record<string, unknown>, `${prefix}${k}.`));
+  }
+  return out;
+}
+
+/** The driver's speed factor: 'max' becomes Infinity. */
+export function speedFactor(speed: SimConfig['speed']): number {
+  return speed === 'max' ? Infinity : speed;
+}

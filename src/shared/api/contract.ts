@@ -1,0 +1,119 @@
+// The one contract between the engine and any UI: commands (request -> response)
+// and events (engine -> UI stream), each with a zod schema. The Electron IPC
+// bridge and the WebSocket bridge are two transports of exactly this contract.
+import { z } from 'zod';
+import {
+  Account,
+  Alert,
+  Bar,
+  Instrument,
+  Order,
+  OrderSide,
+  OrderType,
+  Position,
+  Quote,
+  TimeInForce,
+  TradingState,
+  TradingStateChange,
+} from '../domain.js';
+
+const Reason = z.string().trim().min(1, 'a reason is required').max(500);
+
+export const EngineStatus = z.object({
+  tradingState: TradingState,
+  mode: z.enum(['backtest', 'paper', 'live']),
+  venue: z.string(),
+  profile: z.string(),
+  /** Engine clock (simulated time on the simulator). */
+  now: z.number(),
+  speed: z.number(),
+  seed: z.number(),
+  running: z.boolean(),
+  openOrders: z.number().int(),
+  positions: z.number().int(),
+  ordersSubmitted: z.number().int(),
+  ordersDenied: z.number().int(),
+  fills: z.number().int(),
+  lastStateChange: TradingStateChange.nullable(),
+});
+export type EngineStatus = z.infer<typeof EngineStatus>;
+
+export const Snapshot = z.object({
+  status: EngineStatus,
+  account: Account,
+  positions: z.array(Position),
+  orders: z.array(Order),
+  alerts: z.array(Alert),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+export const ManualOrder = z.object({
+  symbol: z.string().min(1),
+  side: OrderSide,
+  type: OrderType,
+  qty: z.number().positive().finite(),
+  limitPrice: z.number().positive().finite().optional(),
+  timeInForce: TimeInForce.default('day'),
+});
+export type ManualOrder = z.infer<typeof ManualOrder>;
+
+export const SubmitResult = z.object({
+  accepted: z.boolean(),
+  clientOrderId: z.string(),
+  reason: z.string(),
+});
+export type SubmitResult = z.infer<typeof SubmitResult>;
+
+/** Every command: its argument schema and its result schema. */
+export const commands = {
+  status: { args: z.object({}).strict(), result: EngineStatus },
+  snapshot: { args: z.object({}).strict(), result: Snapshot },
+  listInstruments: { args: z.object({}).strict(), result: z.array(Instrument) },
+  getBars: {
+    args: z.object({ symbol: z.string().min(1), limit: z.number().int().positive().max(5000).default(300) }).strict(),
+    result: z.array(Bar),
+  },
+  halt: { args: z.object({ reason: Reason.optional() }).strict(), result: EngineStatus },
+  resume: { args: z.object({ reason: Reason }).strict(), result: EngineStatus },
+  kill: {
+    args: z.object({ reason: Reason.optional() }).strict(),
+    result: z.object({ status: EngineStatus, canceled: z.number().int(), stillOpen: z.number().int() }),
+  },
+  cancelOrder: {
+    args: z.object({ clientOrderId: z.string().min(1) }).strict(),
+    result: z.object({ requested: z.boolean(), reason: z.string() }),
+  },
+  submitOrder: { args: ManualOrder.strict(), result: SubmitResult },
+} as const;
+
+export type CommandName = keyof typeof commands;
+export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
+export type CommandArgs<N extends CommandName> = z.input<(typeof commands)[N]['args']>;
+export type CommandParsedArgs<N extends CommandName> = z.output<(typeof commands)[N]['args']>;
+export type CommandResult<N extends CommandName> = z.infer<(typeof commands)[N]['result']>;
+
+/** Events: coalesced snapshots per topic, never one message per tick. */
+export const events = {
+  status: EngineStatus,
+  account: Account,
+  positions: z.array(Position),
+  orders: z.array(Order),
+  alerts: z.array(Alert),
+  /** Latest bar per symbol that changed since the previous event. */
+  bars: z.array(Bar),
+  /** Latest quote per symbol that changed since the previous event. */
+  quotes: z.array(Quote),
+} as const;
+
+export type EventTopic = keyof typeof events;
+export const EVENT_TOPICS = Object.keys(events) as EventTopic[];
+export type EventPayload<T extends EventTopic> = z.infer<(typeof events)[T]>;
+export type EngineEvent = { [T in EventTopic]: { topic: T; data: EventPayload<T> } }[EventTopic];
+
+/** An error a person can act on: a stable code and a message naming the problem. */
+export const ApiError = z.object({ code: z.string(), message: z.string() });
+export type ApiError = z.infer<typeof ApiError>;
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+}
