@@ -73,9 +73,9 @@ export const EngineConfig = z
 export type EngineConfig = z.infer<typeof EngineConfig>;
 
 const PROFILE_RISK: Record<Profile, RiskLimits> = {
-  conservative: { maxOrderNotional: 5_000, maxOrderQty: 2_000, maxPositionNotional: 10_000 },
-  balanced: { maxOrderNotional: 20_000, maxOrderQty: 10_000, maxPositionNotional: 15_000 },
-  aggressive: { maxOrderNotional: 50_000, maxOrderQty: 50_000, maxPositionNotional: 40_000 },
+  conservative: { maxOrderNotional: 5_000, maxOrderQty: 25_000, maxPositionNotional: 10_000 },
+  balanced: { maxOrderNotional: 20_000, maxOrderQty: 100_000, maxPositionNotional: 15_000 },
+  aggressive: { maxOrderNotional: 50_000, maxOrderQty: 250_000, maxPositionNotional: 40_000 },
 };
 
 const PROFILE_TARGET: Record<Profile, number> = { conservative: 0.03, balanced: 0.05, aggressive: 0.1 };

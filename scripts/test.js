@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// `npm test`: the only set-up step the tests need. Finds or installs what they
+// use (a Chromium for the browser tests), then runs the typecheck, lint, the
+// unit and integration tests (vitest), the Electron build, and the end-to-end
+// tests (Playwright against `tradedesk serve`). Stops at the first failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const bin = (name) => `node_modules/.bin/${name}`;
+
+function log(msg) {
+  process.stderr.write(`[test] ${msg}\n`);
+}
+
+function run(label, cmd, args, env = {}) {
+  const t0 = Date.now();
+  log(`${label}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  if (r.status !== 0) {
+    log(`${label} FAILED after ${secs}s (exit ${r.status ?? r.signal})`);
+    process.exit(r.status || 1);
+  }
+  log(`${label} passed in ${secs}s`);
+}
+
+function playwrightChromium() {
+  try {
+    const { chromium } = require('playwright-core');
+    const p = chromium.executablePath();
+    return p && existsSync(p) ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function findChromium() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  return playwrightChromium();
+}
+
+function ensureChromium() {
+  let found = findChromium();
+  if (found) return found;
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    log('no Chromium found: installing Debian chromium (apt-get install -y chromium)');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    let r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env });
+    if (r.status !== 0) {
+      spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+      r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env });
+    }
+    found = findChromium();
+    if (found) return found;
+  } else {
+    log('no Chromium found: trying Playwright\'s own browser (npx playwright install chromium)');
+    spawnSync(bin('playwright'), ['install', 'chromium'], { stdio: 'inherit' });
+    found = findChromium();
+    if (found) return found;
+  }
+  log('Chromium is needed for the browser tests and could not be installed. Run one of:');
+  log('  sudo apt-get install -y chromium        (Debian/Ubuntu)');
+  log('  npx playwright install chromium         (where downloads are allowed)');
+  log('or set CHROMIUM_PATH to a Chromium/Chrome binary.');
+  process.exit(1);
+}
+
+const t0 = Date.now();
+const chromium = ensureChromium();
+log(`Chromium: ${chromium}`);
+run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+run('lint', bin('eslint'), ['.']);
+run('unit+integration', bin('vitest'), ['run']);
+run('electron build', bin('electron-vite'), ['build']);
+run('e2e', bin('playwright'), ['test'], { CHROMIUM_PATH: chromium });
+log(`all passed in ${((Date.now() - t0) / 1000).toFixed(0)}s`);

@@ -1,0 +1,273 @@
+// The order management system: creates orders with deterministic client order
+// ids, puts each through the risk engine before it may leave, sends approved
+// ones to the venue, and applies the venue's acks, rejects, cancels and fills
+// through the order state machine. Late, duplicate or impossible venue
+// messages are refused and reported; they never corrupt an order.
+import type { Fill, Order, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../shared/domain.js';
+import type { ClientOrderIds } from '../core/ids.js';
+import type { RiskDecision, RiskEngine } from '../risk/risk-engine.js';
+import type { Venue, VenueFill, VenueOrderUpdate } from '../venues/venue.js';
+import { canTransition, isOpen } from './order-state.js';
+
+export interface NewOrder {
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  qty: number;
+  limitPrice?: number;
+  timeInForce: TimeInForce;
+  /** Strategy id, 'manual' or 'system'. */
+  source: string;
+  /** Why the order exists. */
+  reason: string;
+}
+
+export interface OmsEvents {
+  order(order: Order): void;
+  fill(fill: Fill, order: Order): void;
+  denied(order: Order, decision: RiskDecision): void;
+  problem(code: string, message: string): void;
+}
+
+export interface OmsDeps {
+  venue: Venue;
+  risk: RiskEngine;
+  ids: ClientOrderIds;
+  now: () => number;
+  referencePrice: (symbol: string) => number | undefined;
+  position: (symbol: string) => number;
+  events: OmsEvents;
+}
+
+const MAX_CLOSED_KEPT = 2_000;
+
+export class OrderManager {
+  private readonly orders = new Map<string, Order>();
+  private readonly open = new Set<string>();
+  private readonly closed: string[] = [];
+  private readonly seenFills = new Set<string>();
+  submitted = 0;
+  denied = 0;
+  fills = 0;
+
+  constructor(private readonly deps: OmsDeps) {}
+
+  /** Creates an order, runs the risk checks and, if approved, sends it. */
+  submit(req: NewOrder): { order: Order; decision: RiskDecision } {
+    const now = this.deps.now();
+    const order: Order = {
+      clientOrderId: this.deps.ids.next(req.source),
+      symbol: req.symbol,
+      side: req.side,
+      type: req.type,
+      qty: req.qty,
+      limitPrice: req.limitPrice,
+      timeInForce: req.timeInForce,
+      status: 'new',
+      filledQty: 0,
+      avgFillPrice: 0,
+      source: req.source,
+      reason: req.reason,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.orders.set(order.clientOrderId, order);
+    const { buy, sell } = this.openQty(req.symbol);
+    const decision = this.deps.risk.check(
+      { symbol: req.symbol, side: req.side, qty: req.qty, limitPrice: req.limitPrice, source: req.source },
+      { position: this.deps.position(req.symbol), openBuyQty: buy, openSellQty: sell, referencePrice: this.deps.referencePrice(req.symbol) },
+    );
+    if (!decision.approved) {
+      this.denied++;
+      this.transition(order, 'denied', { reason: `denied: ${decision.reason}` });
+      this.deps.events.denied(order, decision);
+      return { order, decision };
+    }
+    this.submitted++;
+    this.transition(order, 'pending_new');
+    this.deps.venue
+      .submitOrder({
+        clientOrderId: order.clientOrderId,
+        symbol: order.symbol,
+        side: order.side,
+        type: order.type,
+        qty: order.qty,
+        limitPrice: order.limitPrice,
+        timeInForce: order.timeInForce,
+      })
+      .catch((e: unknown) => {
+        this.onVenueUpdate({
+          kind: 'rejected',
+          clientOrderId: order.clientOrderId,
+          code: 'INVALID_ORDER',
+          reason: `venue error: ${(e as Error).message}`,
+          ts: this.deps.now(),
+        });
+      });
+    return { order, decision };
+  }
+
+  /** Requests a cancel; cancels bypass the risk engine. Returns false if the order is not cancelable. */
+  cancel(clientOrderId: string): { requested: boolean; reason: string } {
+    const order = this.orders.get(clientOrderId);
+    if (!order) return { requested: false, reason: `unknown order ${clientOrderId}` };
+    if (!isOpen(order.status)) return { requested: false, reason: `order ${clientOrderId} is ${order.status}` };
+    if (order.status !== 'pending_cancel') this.transition(order, 'pending_cancel');
+    this.deps.venue.cancelOrder(clientOrderId).catch((e: unknown) => {
+      this.deps.events.problem('CANCEL_FAILED', `cancel of ${clientOrderId} failed: ${(e as Error).message}`);
+    });
+    return { requested: true, reason: 'cancel requested' };
+  }
+
+  onVenueUpdate(u: VenueOrderUpdate): void {
+    const order = this.orders.get(u.clientOrderId);
+    if (!order) {
+      this.deps.events.problem('UNKNOWN_ORDER', `venue update '${u.kind}' for unknown order ${u.clientOrderId} ignored`);
+      return;
+    }
+    switch (u.kind) {
+      case 'accepted':
+        order.venueOrderId = u.venueOrderId;
+        // a fill may overtake its ack; then the ack carries nothing new
+        if (order.status === 'pending_new') this.transition(order, 'accepted');
+        else if (order.status !== 'pending_cancel') this.emit(order);
+        return;
+      case 'rejected':
+        this.transition(order, 'rejected', { reason: `rejected by venue: ${u.reason}` });
+        return;
+      case 'canceled':
+        this.transition(order, 'canceled', { reason: order.reason.startsWith('canceled') ? order.reason : `${order.reason}; canceled: ${u.reason}` });
+        return;
+      case 'expired':
+        this.transition(order, 'expired');
+        return;
+      case 'replaced':
+        order.qty = u.qty;
+        if (u.limitPrice !== undefined) order.limitPrice = u.limitPrice;
+        order.updatedAt = u.ts;
+        this.emit(order);
+        return;
+      case 'cancel_rejected': {
+        if (order.status === 'pending_cancel') {
+          this.transition(order, order.filledQty > 0 ? 'partially_filled' : order.venueOrderId ? 'accepted' : 'pending_new');
+        }
+        this.deps.events.problem('CANCEL_REJECTED', `cancel of ${order.clientOrderId} refused by venue: ${u.reason}`);
+        return;
+      }
+    }
+  }
+
+  onVenueFill(f: VenueFill): void {
+    if (this.seenFills.has(f.fillId)) {
+      this.deps.events.problem('DUPLICATE_FILL', `duplicate fill ${f.fillId} for ${f.clientOrderId} ignored`);
+      return;
+    }
+    const order = this.orders.get(f.clientOrderId);
+    if (!order) {
+      this.deps.events.problem('UNKNOWN_ORDER', `fill ${f.fillId} for unknown order ${f.clientOrderId} ignored`);
+      return;
+    }
+    if (!(f.qty > 0) || !(f.price > 0) || !Number.isFinite(f.qty) || !Number.isFinite(f.price)) {
+      this.deps.events.problem('BAD_FILL', `fill ${f.fillId} for ${f.clientOrderId} has invalid qty ${f.qty} or price ${f.price}; ignored`);
+      return;
+    }
+    if (order.filledQty + f.qty > order.qty + 1e-9) {
+      this.deps.events.problem(
+        'OVERFILL',
+        `fill ${f.fillId} of ${f.qty} would take ${order.clientOrderId} past its quantity ${order.qty}; ignored`,
+      );
+      return;
+    }
+    const to: OrderStatus = order.filledQty + f.qty >= order.qty - 1e-9 ? 'filled' : 'partially_filled';
+    if (!canTransition(order.status, to)) {
+      this.deps.events.problem('ILLEGAL_TRANSITION', `order ${order.clientOrderId}: fill in state ${order.status} refused`);
+      return;
+    }
+    this.seenFills.add(f.fillId);
+    const newFilled = order.filledQty + f.qty;
+    order.avgFillPrice = (order.avgFillPrice * order.filledQty + f.price * f.qty) / newFilled;
+    order.filledQty = newFilled;
+    this.fills++;
+    const fill: Fill = {
+      clientOrderId: f.clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      qty: f.qty,
+      price: f.price,
+      fee: f.fee,
+      ts: f.ts,
+      fillId: f.fillId,
+    };
+    this.deps.events.fill(fill, order);
+    this.transition(order, to);
+  }
+
+  get(clientOrderId: string): Order | undefined {
+    return this.orders.get(clientOrderId);
+  }
+
+  openOrders(symbol?: string): Order[] {
+    const out: Order[] = [];
+    for (const id of this.open) {
+      const o = this.orders.get(id)!;
+      if (!symbol || o.symbol === symbol) out.push(o);
+    }
+    return out;
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  /** Remaining open quantity on a symbol, per side. */
+  openQty(symbol: string): { buy: number; sell: number } {
+    let buy = 0;
+    let sell = 0;
+    for (const id of this.open) {
+      const o = this.orders.get(id)!;
+      if (o.symbol !== symbol) continue;
+      const rest = o.qty - o.filledQty;
+      if (o.side === 'buy') buy += rest;
+      else sell += rest;
+    }
+    return { buy, sell };
+  }
+
+  /** Open orders first, then the most recently updated closed ones. */
+  recent(limit: number): Order[] {
+    const open = this.openOrders().sort((a, b) => b.updatedAt - a.updatedAt);
+    const closed: Order[] = [];
+    for (let i = this.closed.length - 1; i >= 0 && open.length + closed.length < limit; i--) {
+      const o = this.orders.get(this.closed[i]!);
+      if (o) closed.push(o);
+    }
+    return [...open, ...closed].slice(0, limit).map((o) => ({ ...o }));
+  }
+
+  private transition(order: Order, to: OrderStatus, patch: { reason?: string } = {}): void {
+    if (!canTransition(order.status, to)) {
+      this.deps.events.problem('ILLEGAL_TRANSITION', `order ${order.clientOrderId}: illegal transition ${order.status} -> ${to} refused`);
+      return;
+    }
+    order.status = to;
+    order.updatedAt = this.deps.now();
+    if (patch.reason) order.reason = patch.reason;
+    if (isOpen(to)) this.open.add(order.clientOrderId);
+    else if (to !== 'new') {
+      this.open.delete(order.clientOrderId);
+      this.closed.push(order.clientOrderId);
+      this.trimClosed();
+    }
+    this.emit(order);
+  }
+
+  private emit(order: Order): void {
+    this.deps.events.order({ ...order });
+  }
+
+  private trimClosed(): void {
+    if (this.closed.length <= MAX_CLOSED_KEPT * 2) return;
+    const drop = this.closed.splice(0, this.closed.length - MAX_CLOSED_KEPT);
+    for (const id of drop) this.orders.delete(id);
+  }
+}

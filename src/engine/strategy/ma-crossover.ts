@@ -1,0 +1,83 @@
+// Built-in moving-average crossover on 1-minute bars. When the fast SMA crosses
+// above the slow one and the instrument is flat, it bids for a target position
+// with a passive limit order; when it crosses below, it offers the position
+// out. Unfilled orders are canceled after a few bars.
+import type { Bar } from '../../shared/domain.js';
+import type { StrategyConfig } from '../core/config.js';
+import { Sma } from '../features/sma.js';
+import { roundToLot, roundToTick, type Strategy, type StrategyContext } from './strategy.js';
+
+interface SymbolState {
+  fast: Sma;
+  slow: Sma;
+  /** Sign of (fast - slow) at the previous bar: 1, -1 or 0 (unknown). */
+  prevSign: number;
+  lastBarTs: number;
+}
+
+export class MaCrossover implements Strategy {
+  readonly id = 'ma_cross';
+  private readonly state = new Map<string, SymbolState>();
+  private readonly orderBars = new Map<string, number>();
+
+  constructor(private readonly cfg: StrategyConfig) {}
+
+  warmup(bars: Bar[]): void {
+    for (const bar of bars) this.update(bar);
+  }
+
+  onBar(bar: Bar, ctx: StrategyContext): void {
+    const s = this.update(bar);
+    if (!s) return;
+    this.expireStaleOrders(bar.symbol, ctx);
+    const sign = Math.sign(s.fast.value - s.slow.value);
+    const crossed = s.prevSign !== 0 && sign !== 0 && sign !== s.prevSign;
+    s.prevSign = sign || s.prevSign;
+    if (!crossed || !ctx.isMarketOpen(bar.symbol)) return;
+    const inst = ctx.instrument(bar.symbol);
+    const quote = ctx.quote(bar.symbol);
+    if (!inst || !quote || !(quote.bid > 0) || !(quote.ask > quote.bid)) return;
+    if (ctx.openOrders(bar.symbol).length > 0) return;
+    const pos = ctx.position(bar.symbol);
+    const why = `SMA${this.cfg.fastPeriod} ${s.fast.value.toFixed(4)} crossed ${sign > 0 ? 'above' : 'below'} SMA${this.cfg.slowPeriod} ${s.slow.value.toFixed(4)}`;
+    if (sign > 0 && pos <= 0) {
+      const price = roundToTick(quote.bid * (1 - this.cfg.passiveBps / 10_000), inst.tickSize, 'buy');
+      const qty = roundToLot((ctx.equity() * this.cfg.targetPctEquity) / price, inst.lotSize) + Math.max(0, -pos);
+      if (qty <= 0 || qty * price < inst.minNotional) return;
+      const order = ctx.submit({ symbol: bar.symbol, side: 'buy', type: 'limit', qty, limitPrice: price, reason: `${why}: enter long` });
+      this.orderBars.set(order.clientOrderId, 0);
+    } else if (sign < 0 && pos > 0) {
+      const price = roundToTick(quote.ask * (1 + this.cfg.passiveBps / 10_000), inst.tickSize, 'sell');
+      const order = ctx.submit({ symbol: bar.symbol, side: 'sell', type: 'limit', qty: pos, limitPrice: price, reason: `${why}: exit long` });
+      this.orderBars.set(order.clientOrderId, 0);
+    }
+  }
+
+  private update(bar: Bar): SymbolState | undefined {
+    if (!(bar.close > 0) || !Number.isFinite(bar.close)) return undefined;
+    let s = this.state.get(bar.symbol);
+    if (!s) {
+      s = { fast: new Sma(this.cfg.fastPeriod), slow: new Sma(this.cfg.slowPeriod), prevSign: 0, lastBarTs: -Infinity };
+      this.state.set(bar.symbol, s);
+    }
+    if (bar.ts <= s.lastBarTs) return undefined; // late or duplicate bar
+    s.lastBarTs = bar.ts;
+    s.fast.push(bar.close);
+    s.slow.push(bar.close);
+    if (!s.slow.ready) return undefined;
+    if (s.prevSign === 0) s.prevSign = Math.sign(s.fast.value - s.slow.value);
+    return s;
+  }
+
+  private expireStaleOrders(symbol: string, ctx: StrategyContext): void {
+    for (const o of ctx.openOrders(symbol)) {
+      if (o.source !== this.id) continue;
+      const age = (this.orderBars.get(o.clientOrderId) ?? 0) + 1;
+      this.orderBars.set(o.clientOrderId, age);
+      if (age >= this.cfg.orderTtlBars && o.status !== 'pending_cancel') {
+        ctx.cancel(o.clientOrderId);
+        this.orderBars.delete(o.clientOrderId);
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// The Strategy API: what a strategy sees (a context of prices, positions and
+// orders) and what it may do (submit and cancel through the engine's order
+// path). Strategies never talk to a venue directly.
+import type { Bar, Fill, Instrument, Order, OrderSide, OrderType, Quote, TimeInForce } from '../../shared/domain.js';
+
+export interface StrategyOrder {
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  qty: number;
+  limitPrice?: number;
+  timeInForce?: TimeInForce;
+  /** Human-readable reason, shown in the blotter and (later) the decision log. */
+  reason: string;
+}
+
+export interface StrategyContext {
+  now(): number;
+  instrument(symbol: string): Instrument | undefined;
+  quote(symbol: string): Quote | undefined;
+  position(symbol: string): number;
+  openOrders(symbol: string): Order[];
+  equity(): number;
+  isMarketOpen(symbol: string): boolean;
+  /** Goes through risk checks; returns the order (status 'denied' if refused). */
+  submit(order: StrategyOrder): Order;
+  cancel(clientOrderId: string): void;
+}
+
+export interface Strategy {
+  readonly id: string;
+  /** Completed history bars, oldest first, before live trading starts (no orders). */
+  warmup?(bars: Bar[]): void;
+  onBar?(bar: Bar, ctx: StrategyContext): void;
+  onQuote?(quote: Quote, ctx: StrategyContext): void;
+  onFill?(fill: Fill, ctx: StrategyContext): void;
+}
+
+/** Rounds a quantity down to the instrument's lot size. */
+export function roundToLot(qty: number, lot: number): number {
+  const q = Math.floor(qty / lot + 1e-9) * lot;
+  return Number(q.toFixed(10));
+}
+
+/** Rounds a price to the instrument's tick (down for buys, up for sells: never more aggressive). */
+export function roundToTick(price: number, tick: number, side: OrderSide): number {
+  const steps = price / tick;
+  const r = side === 'buy' ? Math.floor(steps + 1e-9) : Math.ceil(steps - 1e-9);
+  return Number((r * tick).toFixed(10));
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { omsHarness } from '../../../support/oms-harness.js';
+
+const buy = (qty: number, limitPrice?: number) => ({
+  symbol: 'X',
+  side: 'buy' as const,
+  type: limitPrice ? ('limit' as const) : ('market' as const),
+  qty,
+  limitPrice,
+  timeInForce: 'day' as const,
+  source: 'test',
+  reason: 'because',
+});
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('OrderManager', () => {
+  it('sends an approved order with a deterministic client order id', () => {
+    const h = omsHarness();
+    const { order } = h.oms.submit(buy(10, 99));
+    expect(order.clientOrderId).toBe('td-test-test-000001');
+    expect(order.status).toBe('pending_new');
+    expect(h.venue.submitted).toHaveLength(1);
+    expect(h.venue.submitted[0]).toMatchObject({ clientOrderId: order.clientOrderId, qty: 10, limitPrice: 99 });
+    expect(h.oms.submitted).toBe(1);
+  });
+
+  it('never sends a denied order and records why', () => {
+    const h = omsHarness();
+    h.risk.setState('HALTED', 't', 'test');
+    const { order } = h.oms.submit(buy(10));
+    expect(order.status).toBe('denied');
+    expect(order.reason).toMatch(/HALTED/);
+    expect(h.venue.submitted).toHaveLength(0);
+    expect(h.oms.denied).toBe(1);
+    expect(h.denials[0]!.decision.checks.find((c) => !c.passed)!.check).toBe('trading_state');
+  });
+
+  it('follows acks and partial fills to filled, updating the portfolio', () => {
+    const h = omsHarness();
+    const { order } = h.oms.submit(buy(10, 100));
+    const id = order.clientOrderId;
+    h.oms.onVenueUpdate({ kind: 'accepted', clientOrderId: id, venueOrderId: 'v1', ts: 1 });
+    h.oms.onVenueFill({ clientOrderId: id, fillId: 'f1', symbol: 'X', side: 'buy', qty: 4, price: 100, fee: 0, ts: 2, cumQty: 4, leavesQty: 6 });
+    expect(h.oms.get(id)!.status).toBe('partially_filled');
+    h.oms.onVenueFill({ clientOrderId: id, fillId: 'f2', symbol: 'X', side: 'buy', qty: 6, price: 101, fee: 0, ts: 3, cumQty: 10, leavesQty: 0 });
+    const o = h.oms.get(id)!;
+    expect(o.status).toBe('filled');
+    expect(o.avgFillPrice).toBeCloseTo(100.6, 10);
+    expect(h.portfolio.qty('X')).toBe(10);
+    expect(h.oms.openCount).toBe(0);
+  });
+
+  it('ignores a duplicate fill, an overfill and a fill for an unknown order, reporting each', () => {
+    const h = omsHarness();
+    const { order } = h.oms.submit(buy(10, 100));
+    const id = order.clientOrderId;
+    const f = { clientOrderId: id, fillId: 'f1', symbol: 'X', side: 'buy' as const, qty: 5, price: 100, fee: 0, ts: 2, cumQty: 5, leavesQty: 5 };
+    h.oms.onVenueFill(f);
+    h.oms.onVenueFill(f);
+    h.oms.onVenueFill({ ...f, fillId: 'f2', qty: 50 });
+    h.oms.onVenueFill({ ...f, fillId: 'f3', clientOrderId: 'nope' });
+    h.oms.onVenueFill({ ...f, fillId: 'f4', price: Number.NaN });
+    expect(h.portfolio.qty('X')).toBe(5);
+    expect(h.problems.map((p) => p.code)).toEqual(['DUPLICATE_FILL', 'OVERFILL', 'UNKNOWN_ORDER', 'BAD_FILL']);
+  });
+
+  it('refuses a late update on a terminal order without changing it', () => {
+    const h = omsHarness();
+    const { order } = h.oms.submit(buy(1, 100));
+    const id = order.clientOrderId;
+    h.oms.onVenueUpdate({ kind: 'rejected', clientOrderId: id, code: 'MARKET_CLOSED', reason: 'closed', ts: 1 });
+    h.oms.onVenueUpdate({ kind: 'accepted', clientOrderId: id, venueOrderId: 'v', ts: 2 });
+    h.oms.onVenueUpdate({ kind: 'canceled', clientOrderId: id, reason: 'x', ts: 3 });
+    expect(h.oms.get(id)!.status).toBe('rejected');
+    expect(h.problems.some((p) => p.code === 'ILLEGAL_TRANSITION')).toBe(true);
+  });
+
+  it('cancels bypass the risk engine, even when halted', () => {
+    const h = omsHarness();
+    const { order } = h.oms.submit(buy(1, 100));
+    h.oms.onVenueUpdate({ kind: 'accepted', clientOrderId: order.clientOrderId, venueOrderId: 'v', ts: 1 });
+    h.risk.setState('HALTED', 't', 'test');
+    expect(h.oms.cancel(order.clientOrderId)).toEqual({ requested: true, reason: 'cancel requested' });
+    expect(h.venue.cancels).toEqual([order.clientOrderId]);
+    expect(h.oms.get(order.clientOrderId)!.status).toBe('pending_cancel');
+    h.oms.onVenueUpdate({ kind: 'canceled', clientOrderId: order.clientOrderId, reason: 'user', ts: 2 });
+    expect(h.oms.openCount).toBe(0);
+  });
+
+  it('returns a refused cancel to the working state', () => {
+    const h = omsHarness();
+    const { order } = h.oms.submit(buy(1, 100));
+    const id = order.clientOrderId;
+    h.oms.onVenueUpdate({ kind: 'accepted', clientOrderId: id, venueOrderId: 'v', ts: 1 });
+    h.oms.cancel(id);
+    h.oms.onVenueUpdate({ kind: 'cancel_rejected', clientOrderId: id, reason: 'too late', ts: 2 });
+    expect(h.oms.get(id)!.status).toBe('accepted');
+    expect(h.oms.cancel('unknown').requested).toBe(false);
+  });
+
+  it('turns a venue transport error into a rejected order with the reason', async () => {
+    const h = omsHarness();
+    h.venue.failNextSubmit = new Error('ECONNRESET');
+    const { order } = h.oms.submit(buy(1, 100));
+    await flush();
+    expect(h.oms.get(order.clientOrderId)!.status).toBe('rejected');
+    expect(h.oms.get(order.clientOrderId)!.reason).toMatch(/ECONNRESET/);
+  });
+});
