@@ -1,9 +1,23 @@
 // electron-vite build of the three Electron parts: main (hosts the engine),
 // preload (the contract bridge) and renderer (the React UI). `tradedesk serve`
 // serves the same renderer build to a browser.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+
+// electron-vite reads Electron's major version from the electron package to pick
+// build targets. Where that optional package is not installed (no binary
+// download possible), use the major version package.json asks for.
+if (!process.env.ELECTRON_MAJOR_VER) {
+  try {
+    createRequire(import.meta.url).resolve('electron/package.json');
+  } catch {
+    const range = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')).optionalDependencies.electron as string;
+    process.env.ELECTRON_MAJOR_VER = range.replace(/[^0-9.]/g, '').split('.')[0];
+  }
+}
 
 export default defineConfig({
   main: {

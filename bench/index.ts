@@ -1,0 +1,32 @@
+// The benchmark list run by `tradedesk bench`. Each file benchmarks one thing
+// and names its peer (a baseline measured in the same run) so a number always
+// comes with something to compare it to.
+import { ctlHaltLatency } from './ctl-halt-latency.js';
+import { engineEventsPerSecond } from './engine-events.js';
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  /** What the value is compared with (measured in the same run). */
+  peer?: string;
+  peer_value?: number;
+  /** value / peer_value (each benchmark's header says how to read it). */
+  ratio?: number;
+}
+
+export interface BenchOptions {
+  /** Smaller sample sizes (TRADEDESK_BENCH_QUICK=1): for tests, not for numbers. */
+  quick: boolean;
+  log: (line: string) => void;
+}
+
+export interface Benchmark {
+  name: string;
+  run(opts: BenchOptions): Promise<BenchResult[]>;
+}
+
+export const benchmarks: Benchmark[] = [
+  { name: 'engine.events_per_s', run: engineEventsPerSecond },
+  { name: 'ctl.halt_latency_ms_p99', run: ctlHaltLatency },
+];

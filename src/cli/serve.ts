@@ -1,0 +1,155 @@
+// `tradedesk serve`: creates and starts the engine, builds the renderer if it is
+// stale, and serves UI + WebSocket API on 127.0.0.1. stdout carries exactly one
+// line (the UI URL with its token); everything else goes to stderr.
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ConfigInput } from '../engine/core/config.js';
+import type { EngineHandle } from '../engine/engine-api.js';
+import { ensureRendererBuilt, RENDERER_OUT } from './renderer-build.js';
+import { LOOPBACK, startServer, type RunningServer } from './server.js';
+import { CliError, UsageError } from './usage.js';
+
+export const DEFAULT_PORT = 5317;
+
+export interface ServeOptions {
+  port: number;
+  seed?: number;
+  speed?: number | 'max';
+  profile?: string;
+  dataDir: string;
+  /** 'auto' builds out/renderer when stale; 'skip' serves whatever exists (bench). */
+  ui: 'auto' | 'skip';
+  log: (line: string) => void;
+}
+
+export interface ServeHandle {
+  engine: EngineHandle;
+  server: RunningServer;
+  stop(): Promise<void>;
+}
+
+function parseIntArg(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+export function parseServeArgs(argv: string[], log: (line: string) => void): ServeOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      seed: { type: 'string' },
+      speed: { type: 'string' },
+      profile: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  if (values.host !== undefined && values.host !== LOOPBACK && values.host !== 'localhost') {
+    throw new UsageError(`--host ${values.host} refused: tradedesk serve listens on ${LOOPBACK} only`);
+  }
+  let speed: number | 'max' | undefined;
+  if (values.speed !== undefined) {
+    speed = values.speed === 'max' ? 'max' : Number(values.speed);
+    if (speed !== 'max' && !(Number.isFinite(speed) && speed > 0)) {
+      throw new UsageError(`--speed must be a positive number or 'max', got ${JSON.stringify(values.speed)}`);
+    }
+  }
+  return {
+    port: parseIntArg('port', values.port, 0, 65535) ?? DEFAULT_PORT,
+    seed: parseIntArg('seed', values.seed, 0, Number.MAX_SAFE_INTEGER),
+    speed,
+    profile: values.profile,
+    dataDir: resolve(values['data-dir'] ?? resolve(homedir(), '.tradedesk')),
+    ui: 'auto',
+    log,
+  };
+}
+
+/** Starts engine + server (used by `serve` and, in-process, by the bench). */
+export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const { createEngine } = await import('../engine/engine.js');
+  const input: ConfigInput = { sim: {} };
+  if (opts.seed !== undefined) input.sim!.seed = opts.seed;
+  if (opts.speed !== undefined) input.sim!.speed = opts.speed;
+  if (opts.profile !== undefined) input.profile = opts.profile as ConfigInput['profile'];
+  let engine: EngineHandle;
+  try {
+    engine = await createEngine(input);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'CONFIG_INVALID') throw new UsageError((e as Error).message);
+    throw e;
+  }
+
+  let staticRoot: string | null = null;
+  if (opts.ui === 'auto') {
+    try {
+      staticRoot = await ensureRendererBuilt(opts.log);
+      if (!staticRoot) opts.log('no renderer sources (src/renderer/index.html) and no build: serving a placeholder page');
+    } catch (e) {
+      opts.log(`UI build failed: ${(e as Error).message}`);
+      staticRoot = existsSync(resolve(RENDERER_OUT, 'index.html')) ? RENDERER_OUT : null;
+      opts.log(staticRoot ? 'serving the previous UI build' : 'serving a placeholder page');
+    }
+  } else {
+    staticRoot = existsSync(resolve(RENDERER_OUT, 'index.html')) ? RENDERER_OUT : null;
+  }
+
+  await engine.start();
+  let server: RunningServer;
+  try {
+    server = await startServer({ engine, port: opts.port, staticRoot, log: opts.log });
+  } catch (e) {
+    await engine.stop();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${opts.port} on ${LOOPBACK} is in use; pick another with --port N (0 = any free port)`, 1);
+    throw e;
+  }
+  return {
+    engine,
+    server,
+    async stop() {
+      await server.close();
+      await engine.stop();
+    },
+  };
+}
+
+export async function runServe(argv: string[]): Promise<number> {
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const opts = parseServeArgs(argv, log);
+  const handle = await startServe(opts);
+  const cfg = handle.engine.config;
+  log(`engine started: ${cfg.mode} on ${cfg.venue}, profile ${cfg.profile}, seed ${cfg.sim.seed}, speed ${cfg.sim.speed}; data dir ${opts.dataDir}`);
+  process.stdout.write(`UI: ${handle.server.uiUrl}\n`);
+
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        log(`${signal} again: exiting now`);
+        process.exit(130);
+      }
+      stopping = true;
+      log(`${signal}: stopping engine and server`);
+      handle.stop().then(
+        () => resolveExit(0),
+        (e: Error) => {
+          log(`shutdown error: ${e.message}`);
+          resolveExit(1);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,43 @@
+// Usage text and the error types the CLI maps to exit codes
+// (2 = usage error, 1 = runtime failure such as a refused connection).
+
+export const USAGE = `Usage: tradedesk <command> [options]
+
+Commands:
+  serve   Run the engine and serve the UI to a browser on 127.0.0.1
+            --port N          port to listen on (default 5317; 0 = any free port)
+            --host 127.0.0.1  bind address (loopback only)
+            --seed N          simulator seed (default 42)
+            --speed X|max     simulated seconds per real second (default 60)
+            --profile P       conservative | balanced | aggressive (default balanced)
+            --data-dir DIR    data folder (default ~/.tradedesk)
+          Prints one line to stdout: UI: http://127.0.0.1:PORT/#token=TOKEN
+  ctl     Control a running engine
+            tradedesk ctl status|halt|resume|kill --url <UI url> [--reason TEXT] [--json]
+            resume needs --reason
+  bench   Run the benchmarks and print a table
+            --json            print {"results":[{name,value,unit,peer,peer_value,ratio}]}
+            (TRADEDESK_BENCH_QUICK=1 shrinks the sample sizes)
+
+Options:
+  -h, --help  show this help
+`;
+
+/** Bad command line: the message is printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A failure with a chosen exit code and a message for stderr. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

@@ -1,0 +1,26 @@
+// ECharts assembled from echarts/core with only what the price chart uses
+// (candlestick, bar, grid, tooltip, axis pointer, data zoom, mark line, canvas).
+import * as echarts from 'echarts/core';
+import { BarChart, CandlestickChart } from 'echarts/charts';
+import {
+  AxisPointerComponent,
+  DataZoomComponent,
+  GridComponent,
+  MarkLineComponent,
+  TooltipComponent,
+} from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+
+echarts.use([
+  CandlestickChart,
+  BarChart,
+  GridComponent,
+  TooltipComponent,
+  AxisPointerComponent,
+  DataZoomComponent,
+  MarkLineComponent,
+  CanvasRenderer,
+]);
+
+export { echarts };
+export type EChartsType = ReturnType<typeof echarts.init>;

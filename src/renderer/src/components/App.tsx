@@ -1,0 +1,44 @@
+// The workstation layout: header, connection banner, then watchlist, chart,
+// account and positions, alerts and the order blotter; status bar at the bottom.
+import { useEffect } from 'react';
+import { useDesk } from '../store/desk-store.js';
+import type { Boot } from '../transport/pick-client.js';
+import { AlertsPanel } from './AlertsPanel.js';
+import { ConnectionBanner, NoticeToast } from './Banners.js';
+import { CandleChart } from './CandleChart.js';
+import { ClientContext } from './client-context.js';
+import { Header } from './Header.js';
+import { OrderBlotter } from './OrderBlotter.js';
+import { PositionsTable } from './PositionsTable.js';
+import { StatusBar } from './StatusBar.js';
+import { Watchlist } from './Watchlist.js';
+
+/** Keeps the window title showing the trading state (visible in the taskbar). */
+function useWindowTitle(): void {
+  const state = useDesk((s) => s.status?.tradingState ?? null);
+  const connection = useDesk((s) => s.connection);
+  useEffect(() => {
+    document.title = connection !== 'open' ? 'Tradedesk · disconnected' : state ? `Tradedesk · ${state}` : 'Tradedesk';
+  }, [state, connection]);
+}
+
+export function App({ boot }: { boot: Boot }) {
+  useWindowTitle();
+  return (
+    <ClientContext.Provider value={boot.ok ? boot.client : null}>
+      <div className="app">
+        <Header />
+        <ConnectionBanner bootError={boot.ok ? null : boot.error} />
+        <main className="workspace">
+          <Watchlist />
+          <CandleChart />
+          <PositionsTable />
+          <AlertsPanel />
+          <OrderBlotter />
+        </main>
+        <StatusBar />
+        <NoticeToast />
+      </div>
+    </ClientContext.Provider>
+  );
+}

@@ -1,0 +1,123 @@
+// Trading-state badge and the HALT / RESUME / KILL controls. HALT acts at once;
+// KILL asks for confirmation; RESUME asks for confirmation and a reason.
+import { useState } from 'react';
+import type { TradingState } from '../../../shared/domain.js';
+import { errorMessage } from '../transport/errors.js';
+import { applyStatus, notify, useDesk } from '../store/desk-store.js';
+import { useClient } from './client-context.js';
+import { ConfirmModal } from './ConfirmModal.js';
+
+const STATE_CLASS: Record<TradingState, string> = { ACTIVE: 'state-active', REDUCING: 'state-reducing', HALTED: 'state-halted' };
+
+export function TradingControls() {
+  const client = useClient();
+  const state = useDesk((s) => s.status?.tradingState ?? null);
+  const connected = useDesk((s) => s.connection === 'open' && s.synced);
+  const [dialog, setDialog] = useState<'kill' | 'resume' | null>(null);
+  const [halting, setHalting] = useState(false);
+  const ready = client !== null && connected && state !== null;
+
+  const halt = async () => {
+    if (!client) return;
+    setHalting(true);
+    try {
+      applyStatus(await client.call('halt', { reason: 'Manual halt from the UI' }));
+      notify('info', 'Trading HALTED: new orders are denied.');
+    } catch (e) {
+      notify('error', `HALT failed: ${errorMessage(e)}`);
+    } finally {
+      setHalting(false);
+    }
+  };
+
+  const resume = async (reason: string) => {
+    if (!client) return;
+    try {
+      applyStatus(await client.call('resume', { reason }));
+      notify('info', `Trading resumed: ${reason}`);
+    } catch (e) {
+      throw new Error(`RESUME failed: ${errorMessage(e)}`);
+    }
+  };
+
+  const kill = async () => {
+    if (!client) return;
+    try {
+      const r = await client.call('kill', { reason: 'Kill switch from the UI' });
+      applyStatus(r.status);
+      notify(
+        r.stillOpen > 0 ? 'error' : 'info',
+        `KILL: ${r.canceled} open order${r.canceled === 1 ? '' : 's'} canceled${r.stillOpen > 0 ? `, ${r.stillOpen} still open` : ''}; trading ${r.status.tradingState}.`,
+      );
+    } catch (e) {
+      throw new Error(`KILL failed: ${errorMessage(e)}`);
+    }
+  };
+
+  return (
+    <div className="controls">
+      <span
+        className={`state-badge ${state ? STATE_CLASS[state] : 'state-unknown'}`}
+        data-testid="trading-state"
+        title="Trading state (risk engine)"
+      >
+        {state ?? '—'}
+      </span>
+      <button
+        type="button"
+        className="btn btn-warning"
+        data-testid="halt-button"
+        disabled={!ready || halting || state === 'HALTED'}
+        onClick={() => void halt()}
+        title="Stop all new orders now"
+      >
+        {halting ? 'Halting…' : 'Halt'}
+      </button>
+      <button
+        type="button"
+        className="btn btn-primary"
+        data-testid="resume-button"
+        disabled={!ready || state === 'ACTIVE'}
+        onClick={() => setDialog('resume')}
+        title="Resume trading (asks for a reason)"
+      >
+        Resume
+      </button>
+      <button
+        type="button"
+        className="btn btn-danger"
+        data-testid="kill-button"
+        disabled={!ready}
+        onClick={() => setDialog('kill')}
+        title="Cancel every open order and halt"
+      >
+        Kill
+      </button>
+      {dialog === 'kill' && (
+        <ConfirmModal
+          title="Kill switch"
+          tone="danger"
+          confirmLabel="Kill: cancel all & halt"
+          body={<p>Cancel every open order and halt trading. New orders will be denied until trading is resumed.</p>}
+          onConfirm={() => kill()}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'resume' && (
+        <ConfirmModal
+          title="Resume trading"
+          tone="primary"
+          confirmLabel="Resume trading"
+          reasonLabel="Reason (journaled with the state change)"
+          body={
+            <p>
+              Trading is <strong>{state}</strong>. Resuming lets strategies submit orders again.
+            </p>
+          }
+          onConfirm={(reason) => resume(reason)}
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+// Wires a client to the store: on every (re)connect it takes a snapshot, lists
+// instruments and loads bar history (selected symbol first); between snapshots
+// it applies validated events through the frame batcher.
+import type { RendererClient } from '../transport/renderer-client.js';
+import { errorMessage } from '../transport/errors.js';
+import {
+  applyBatch,
+  applySnapshot,
+  notify,
+  setConnection,
+  setHistory,
+  setInstruments,
+  setProblem,
+  useDesk,
+} from './desk-store.js';
+import { FrameBatcher, type BatchStats } from './frame-batcher.js';
+
+export const HISTORY_LIMIT = 300;
+
+/** Live counters of the running sync (events in, store updates out). */
+export const syncStats: BatchStats = { events: 0, flushes: 0 };
+
+export function startSync(client: RendererClient): () => void {
+  useDesk.setState({ transport: client.transport });
+  const batcher = new FrameBatcher((batch) => {
+    applyBatch(batch);
+    syncStats.events = batcher.stats.events;
+    syncStats.flushes = batcher.stats.flushes;
+  });
+  let generation = 0;
+  const loading = new Set<string>();
+
+  const loadHistory = async (symbol: string, gen: number): Promise<void> => {
+    if (loading.has(symbol) || useDesk.getState().historyLoaded[symbol]) return;
+    loading.add(symbol);
+    try {
+      const bars = await client.call('getBars', { symbol, limit: HISTORY_LIMIT });
+      if (gen === generation) setHistory(symbol, bars);
+    } catch (e) {
+      if (gen === generation) console.warn(`[tradedesk] history for ${symbol} failed:`, errorMessage(e));
+    } finally {
+      loading.delete(symbol);
+    }
+  };
+
+  const onOpen = async (): Promise<void> => {
+    const gen = ++generation;
+    useDesk.setState({ historyLoaded: {} });
+    try {
+      const [snapshot, instruments] = await Promise.all([client.call('snapshot', {}), client.call('listInstruments', {})]);
+      if (gen !== generation) return;
+      applySnapshot(snapshot);
+      setInstruments(instruments);
+      const selected = useDesk.getState().selected;
+      if (selected) await loadHistory(selected, gen);
+      for (const inst of instruments) {
+        if (gen !== generation) return;
+        await loadHistory(inst.symbol, gen);
+      }
+    } catch (e) {
+      if (gen === generation) notify('error', `Could not load the engine snapshot: ${errorMessage(e)}`);
+    }
+  };
+
+  const offEvent = client.onEvent((event) => batcher.push(event));
+  const offProblem = client.onProblem(setProblem);
+  const offConn = client.onConnection((state) => {
+    setConnection(state);
+    if (state === 'open') void onOpen();
+    else generation++;
+  });
+  const offSelect = useDesk.subscribe((s, prev) => {
+    if (s.selected && s.selected !== prev.selected && s.connection === 'open') void loadHistory(s.selected, generation);
+  });
+
+  return () => {
+    offEvent();
+    offProblem();
+    offConn();
+    offSelect();
+    batcher.dispose();
+    client.close();
+  };
+}

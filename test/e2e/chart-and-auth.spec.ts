@@ -1,0 +1,102 @@
+// The chart draws on a canvas, follows live bars, switches symbol and resizes
+// with its container; a wrong or missing token shows a clear error state.
+import { expect, test } from '@playwright/test';
+import { startServe, type ServeHandle } from './support/serve.js';
+import { shot, waitForLiveUi } from './support/ui.js';
+
+let server: ServeHandle;
+
+test.beforeAll(async () => {
+  server = await startServe();
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+test('the chart renders candles on a canvas and updates with live bars', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.uiUrl);
+  await waitForLiveUi(page);
+
+  // Prefer an instrument that trades around the clock, so bars keep coming.
+  const rows = page.getByTestId('watch-row');
+  await expect(rows.first()).toBeVisible();
+  const always = page.locator('[data-testid="watch-row"][data-calendar="24x7"]');
+  const row = (await always.count()) > 0 ? always.first() : rows.first();
+  const symbol = (await row.getAttribute('data-symbol'))!;
+  await row.click();
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+
+  const chart = page.getByTestId('chart');
+  await expect(chart).toHaveAttribute('data-symbol', symbol);
+  await expect(chart.locator('canvas').first()).toBeVisible();
+  await expect.poll(async () => Number(await chart.getAttribute('data-bars'))).toBeGreaterThan(10);
+
+  // Something is drawn: many non-transparent pixels on the canvas.
+  const painted = await chart.locator('canvas').first().evaluate((c: HTMLCanvasElement) => {
+    const ctx = c.getContext('2d');
+    if (!ctx) return 0;
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+    return n;
+  });
+  expect(painted).toBeGreaterThan(1000);
+  await shot(page, '10-chart');
+
+  // Live bars: the last bar changes (new bar or new close).
+  const lastOf = async () => `${await chart.getAttribute('data-last-ts')}|${await chart.getAttribute('data-last-close')}`;
+  const before = await lastOf();
+  await expect.poll(lastOf, { timeout: 60_000, message: 'the chart follows live bars' }).not.toBe(before);
+  await shot(page, '11-chart-updated');
+
+  // Events reach the store in frame batches, never one update per message.
+  const rate = page.getByTestId('event-rate');
+  await expect.poll(async () => Number(await rate.getAttribute('data-events'))).toBeGreaterThan(50);
+  const events = Number(await rate.getAttribute('data-events'));
+  const flushes = Number(await rate.getAttribute('data-flushes'));
+  expect(flushes).toBeGreaterThan(0);
+  expect(flushes).toBeLessThan(events);
+
+  // Switching symbol redraws the chart for it.
+  const other = page.locator(`[data-testid="watch-row"]:not([data-symbol="${symbol}"])`).first();
+  const otherSymbol = (await other.getAttribute('data-symbol'))!;
+  await other.click();
+  await expect(chart).toHaveAttribute('data-symbol', otherSymbol);
+  await expect.poll(async () => Number(await chart.getAttribute('data-bars'))).toBeGreaterThan(10);
+
+  // The canvas follows its container.
+  const widthBefore = await chart.locator('canvas').first().evaluate((c: HTMLCanvasElement) => c.clientWidth);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect
+    .poll(async () => chart.locator('canvas').first().evaluate((c: HTMLCanvasElement) => c.clientWidth))
+    .toBeLessThan(widthBefore);
+  await shot(page, '12-chart-resized');
+  expect(errors).toEqual([]);
+});
+
+test('a wrong token shows a clear error state and no engine data', async ({ page }) => {
+  await page.goto(`${server.origin}#token=not-the-right-token`);
+  const error = page.getByTestId('connection-error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('Not connected to the engine');
+  // The host answers HTTP, so the UI can say the token itself was refused.
+  await expect(error).toContainText('refused this session token');
+  await expect(page.getByTestId('connection-state')).not.toHaveAttribute('data-state', 'open');
+  await expect(page.getByTestId('trading-state')).toHaveText('—');
+  await expect(page.getByTestId('halt-button')).toBeDisabled();
+  await expect(page.getByTestId('kill-button')).toBeDisabled();
+  await expect(page.getByTestId('order-row')).toHaveCount(0);
+  await expect(page.getByTestId('watch-row')).toHaveCount(0);
+  await shot(page, '20-bad-token');
+});
+
+test('a URL without a token says how to open the UI', async ({ page }) => {
+  await page.goto(server.origin);
+  const error = page.getByTestId('connection-error');
+  await expect(error).toContainText(/No session token/);
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'closed');
+  await shot(page, '21-no-token');
+});
