@@ -1,0 +1,78 @@
+// The journal's anchor outside its files: the HMAC key of the chain and the
+// last checkpointed head (seq, hash). In the OS keychain when one answers, so
+// neither a rewritten chain nor a cut-off tail can pass verification; else in
+// a key file beside the journal, which `journal verify` reports as weaker.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, realpathSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { Keychain, type SecretStore } from '../secrets/keychain.js';
+
+export interface AnchorState {
+  key: string;
+  /** Last checkpointed head; the chain must contain it. */
+  seq: number;
+  hash: string;
+}
+
+export interface JournalAnchor {
+  /** Where the anchor lives, for messages ("OS keychain", "file ..."). */
+  readonly where: string;
+  load(): AnchorState | null;
+  save(state: AnchorState): void;
+}
+
+function accountFor(dataDir: string): string {
+  const real = existsSync(dataDir) ? realpathSync(dataDir) : dataDir;
+  return `journal-anchor:${createHash('sha256').update(real).digest('hex').slice(0, 24)}`;
+}
+
+export class KeychainAnchor implements JournalAnchor {
+  readonly where = 'OS keychain';
+  private readonly account: string;
+
+  constructor(
+    dataDir: string,
+    private readonly store: SecretStore = new Keychain(),
+  ) {
+    this.account = accountFor(dataDir);
+  }
+
+  load(): AnchorState | null {
+    const v = this.store.get(this.account);
+    return v ? (JSON.parse(v) as AnchorState) : null;
+  }
+
+  save(state: AnchorState): void {
+    this.store.set(this.account, JSON.stringify(state));
+  }
+}
+
+export class FileAnchor implements JournalAnchor {
+  readonly where: string;
+  private readonly file: string;
+
+  constructor(dataDir: string) {
+    this.file = join(dataDir, 'journal-anchor.json');
+    this.where = `file ${this.file} (no OS keychain: weaker, anyone who can read it can rewrite the chain)`;
+  }
+
+  load(): AnchorState | null {
+    return existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as AnchorState) : null;
+  }
+
+  save(state: AnchorState): void {
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+}
+
+/** The keychain anchor when a keychain answers, else the file anchor. */
+export function defaultAnchor(dataDir: string): JournalAnchor {
+  if (process.env.TRADEDESK_JOURNAL_ANCHOR === 'file') return new FileAnchor(dataDir);
+  return Keychain.available() ? new KeychainAnchor(dataDir) : new FileAnchor(dataDir);
+}
+
+export function newAnchorKey(): string {
+  return randomBytes(32).toString('base64');
+}
