@@ -63,6 +63,12 @@ export interface VenueOpenOrder extends VenueOrderRequest {
   filledQty: number;
 }
 
+/** The venue's view of one order, for reconciliation after a restart or reconnect. */
+export interface VenueOrderState extends VenueOpenOrder {
+  status: 'accepted' | 'partially_filled' | 'filled' | 'canceled' | 'expired' | 'rejected';
+  avgFillPrice: number;
+}
+
 export interface VenueListener {
   onQuote(quote: Quote): void;
   onTrade(trade: Trade): void;
@@ -88,4 +94,8 @@ export interface Venue {
   getAccount(): Promise<VenueAccount>;
   getPositions(): Promise<VenuePosition[]>;
   getOpenOrders(): Promise<VenueOpenOrder[]>;
+  /** One order by client order id (any state), for reconciliation; undefined if the venue never saw it. */
+  getOrder?(clientOrderId: string): Promise<VenueOrderState | undefined>;
+  /** Every fill of one order, for inferring fills missed while disconnected. */
+  getFills?(clientOrderId: string): Promise<VenueFill[]>;
 }
