@@ -4,7 +4,9 @@
 // unit and integration tests (vitest), the Electron build, and the end-to-end
 // tests (Playwright against `tradedesk serve`). Stops at the first failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -107,10 +109,13 @@ function ensureKeychain() {
   }
   log('no keychain answers: running the suite in a throwaway dbus + gnome-keyring session');
   const inner = `echo -n tradedesk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "${process.execPath}" scripts/test.js`;
+  // a fresh keyring directory: never touches (or is blocked by) a user's own keyrings
+  const keyringHome = mkdtempSync(join(tmpdir(), 'tradedesk-keyring-'));
   const r = spawnSync('dbus-run-session', ['--', 'sh', '-c', inner], {
     stdio: 'inherit',
-    env: { ...process.env, TRADEDESK_KEYRING_SESSION: '1' },
+    env: { ...process.env, TRADEDESK_KEYRING_SESSION: '1', XDG_DATA_HOME: keyringHome },
   });
+  rmSync(keyringHome, { recursive: true, force: true });
   process.exit(r.status ?? 1);
 }
 
