@@ -1,0 +1,50 @@
+// Runs computeAnalytics off the main thread on a node:worker_threads worker
+// (one short-lived worker per call). The worker loads the TypeScript sources
+// through tsx (worker-shim.js), so no build step is needed.
+import { Worker } from 'node:worker_threads';
+import type { WorkerReply } from './analytics-worker.js';
+import { AnalyticsInputError } from './errors.js';
+import type { AnalyticsInput, AnalyticsResult } from './portfolio-analytics.js';
+
+/** Where the worker entry lives: the JS shim next to this file. */
+export const ANALYTICS_WORKER_URL = new URL('./worker-shim.js', import.meta.url);
+
+export interface RunInWorkerOptions {
+  /** Aborting terminates the worker and rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * computeAnalytics(input) on a worker thread. Resolves with the same result
+ * the synchronous call returns; rejects with AnalyticsInputError for bad input
+ * (same message, field and row) and Error for anything else (worker crash,
+ * non-zero exit, abort). The input is copied to the worker (structured clone).
+ */
+export function runAnalyticsInWorker(input: AnalyticsInput, options: RunInWorkerOptions = {}): Promise<AnalyticsResult> {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
+  return new Promise<AnalyticsResult>((resolve, reject) => {
+    let settled = false;
+    const worker = new Worker(ANALYTICS_WORKER_URL, { workerData: input });
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      fn();
+      void worker.terminate();
+    };
+    const onAbort = (): void => finish(() => reject(signal?.reason ?? new Error('aborted')));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.once('message', (reply: WorkerReply) =>
+      finish(() => {
+        if (reply.ok) return resolve(reply.result);
+        const { name, message, field, row, stack } = reply.error;
+        const err = name === 'AnalyticsInputError' ? new AnalyticsInputError(message, field, row) : new Error(`analytics worker: ${name}: ${message}`);
+        if (stack !== undefined && name !== 'AnalyticsInputError') err.stack = stack;
+        reject(err);
+      }),
+    );
+    worker.once('error', (e: Error) => finish(() => reject(e)));
+    worker.once('exit', (code) => finish(() => reject(new Error(`analytics worker exited with code ${code} before replying`))));
+  });
+}
