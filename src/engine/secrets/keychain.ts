@@ -1,14 +1,36 @@
 // OS keychain access (macOS Keychain, Windows Credential Manager, Secret
 // Service on Linux) through @napi-rs/keyring. Secrets go in and out of here
 // only; they are never logged, journaled or sent to the renderer.
-import { Entry } from '@napi-rs/keyring';
+import { Entry, findCredentials, type EntryOptions } from '@napi-rs/keyring';
 import { TradedeskError } from '../core/errors.js';
 
 export const KEYCHAIN_SERVICE = 'tradedesk';
 
+/** The keychain service name: TRADEDESK_KEYCHAIN_SERVICE (tests use a unique one) or 'tradedesk'. */
+export function keychainService(): string {
+  return process.env.TRADEDESK_KEYCHAIN_SERVICE || KEYCHAIN_SERVICE;
+}
+
+/** What to do when no keychain answers, for this platform. */
+export function keychainFixHint(platform: NodeJS.Platform = process.platform): string {
+  switch (platform) {
+    case 'darwin':
+      return 'Unlock the login keychain (Keychain Access, or `security unlock-keychain`) and allow tradedesk to use it.';
+    case 'win32':
+      return 'Make sure Windows Credential Manager is available to this user (the Credential Manager service, VaultSvc, is running).';
+    default:
+      return (
+        'tradedesk keeps secrets in the Secret Service (gnome-keyring or KWallet). Install one ' +
+        '(e.g. `sudo apt-get install gnome-keyring dbus`), run inside a desktop or D-Bus session ' +
+        '(DBUS_SESSION_BUS_ADDRESS set; headless: `dbus-run-session -- sh`), and unlock the keyring ' +
+        '(`gnome-keyring-daemon --unlock --components=secrets`, which reads the keyring password from stdin).'
+      );
+  }
+}
+
 export class KeychainUnavailableError extends TradedeskError {
-  constructor(detail: string) {
-    super('KEYCHAIN_UNAVAILABLE', `the OS keychain is not available: ${detail}`);
+  constructor(detail: string, hint: string = keychainFixHint()) {
+    super('KEYCHAIN_UNAVAILABLE', `the OS keychain is not available: ${detail}${hint ? `. ${hint}` : ''}`);
     this.name = 'KeychainUnavailableError';
   }
 }
@@ -18,28 +40,62 @@ export interface SecretStore {
   get(account: string): string | null;
   set(account: string, secret: string): void;
   delete(account: string): boolean;
+  /** The accounts stored under this store's service, where the store can enumerate them. */
+  list?(): string[];
+}
+
+export interface KeychainOptions {
+  /**
+   * Linux only: pin entries to one credential store. Unpinned, @napi-rs/keyring
+   * falls back from the Secret Service to the kernel keyring (keyutils), which
+   * does not survive a logout; credentials pin 'secret-service'.
+   */
+  linuxStore?: 'secret-service' | 'keyutils';
 }
 
 /** The OS keychain. Every call throws KeychainUnavailableError when no keychain answers. */
 export class Keychain implements SecretStore {
   readonly kind = 'os-keychain';
+  private readonly entryOptions: EntryOptions | undefined;
 
-  constructor(private readonly service = process.env.TRADEDESK_KEYCHAIN_SERVICE ?? KEYCHAIN_SERVICE) {}
+  constructor(
+    private readonly service = keychainService(),
+    options: KeychainOptions = {},
+  ) {
+    this.entryOptions = options.linuxStore ? { linux: { store: options.linuxStore } } : undefined;
+  }
 
   get(account: string): string | null {
-    return this.call(() => new Entry(this.service, account).getPassword() ?? null);
+    return this.call(() => this.entry(account).getPassword() ?? null);
   }
 
   set(account: string, secret: string): void {
-    this.call(() => new Entry(this.service, account).setPassword(secret));
+    this.call(() => this.entry(account).setPassword(secret));
   }
 
   delete(account: string): boolean {
-    return this.call(() => new Entry(this.service, account).deletePassword());
+    return this.call(() => this.entry(account).deletePassword());
+  }
+
+  /** Accounts stored under this service (names only). */
+  list(): string[] {
+    return this.call(() => findCredentials(this.service).map((c) => c.account));
+  }
+
+  /** True if this keychain answers (writes and deletes a probe entry). */
+  isAvailable(): boolean {
+    try {
+      const e = this.entry('__probe__');
+      e.setPassword('probe');
+      e.deletePassword();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** True if a keychain answers (a read can succeed without one, so this writes and deletes a probe). */
-  static available(service = process.env.TRADEDESK_KEYCHAIN_SERVICE ?? KEYCHAIN_SERVICE): boolean {
+  static available(service = keychainService()): boolean {
     try {
       const e = new Entry(service, '__probe__');
       e.setPassword('probe');
@@ -48,6 +104,10 @@ export class Keychain implements SecretStore {
     } catch {
       return false;
     }
+  }
+
+  private entry(account: string): Entry {
+    return this.entryOptions ? new Entry(this.service, account, this.entryOptions) : new Entry(this.service, account);
   }
 
   private call<T>(fn: () => T): T {
