@@ -1,4 +1,4 @@
-// tradedesk CLI entry: dispatches to serve | ctl | bench. Subcommands are
+// tradedesk CLI entry: dispatches to serve | ctl | bench | journal | replay | metrics | credentials. Subcommands are
 // imported lazily so `--help` stays fast. Exit codes: 0 ok, 1 runtime failure,
 // 2 usage error (unknown flag or subcommand, bad value), with usage on stderr.
 import { parseArgs } from 'node:util';
@@ -8,6 +8,13 @@ const SUBCOMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<numb
   serve: async () => (await import('./serve.js')).runServe,
   ctl: async () => (await import('./ctl.js')).runCtl,
   bench: async () => (await import('./bench.js')).runBench,
+  journal: async () => (await import('./journal-command.js')).runJournal,
+  replay: async () => (await import('./replay-command.js')).runReplay,
+  credentials: async () => (await import('./credentials-command.js')).runCredentials,
+  metrics: async () => {
+    const { runMetrics } = await import('./metrics-command.js');
+    return (argv: string[]) => runMetrics(argv);
+  },
 };
 
 function isParseArgsError(e: unknown): e is Error {
@@ -37,7 +44,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`tradedesk: unknown command ${JSON.stringify(sub)}\n\n${USAGE}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // these print their own, more detailed help
+  const ownHelp = sub === 'metrics' || sub === 'credentials';
+  if (!ownHelp && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(USAGE);
     return 0;
   }

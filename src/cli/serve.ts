@@ -19,6 +19,8 @@ export interface ServeOptions {
   speed?: number | 'max';
   profile?: string;
   dataDir: string;
+  /** Show the journal without trading on it. */
+  readOnly?: boolean;
   /** 'auto' builds out/renderer when stale; 'skip' serves whatever exists (bench). */
   ui: 'auto' | 'skip';
   log: (line: string) => void;
@@ -51,6 +53,7 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
       speed: { type: 'string' },
       profile: { type: 'string' },
       'data-dir': { type: 'string' },
+      'read-only': { type: 'boolean' },
     },
   });
   if (values.host !== undefined && values.host !== LOOPBACK && values.host !== 'localhost') {
@@ -69,6 +72,7 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
     speed,
     profile: values.profile,
     dataDir: resolve(values['data-dir'] ?? resolve(homedir(), '.tradedesk')),
+    readOnly: values['read-only'] ?? false,
     ui: 'auto',
     log,
   };
@@ -84,9 +88,12 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   if (opts.profile !== undefined) input.profile = opts.profile as ConfigInput['profile'];
   let engine: EngineHandle;
   try {
-    engine = await createEngine(input);
+    engine = await createEngine(input, { dataDir: opts.dataDir, readOnly: opts.readOnly });
   } catch (e) {
-    if ((e as { code?: string }).code === 'CONFIG_INVALID') throw new UsageError((e as Error).message);
+    const code = (e as { code?: string }).code;
+    if (code === 'CONFIG_INVALID') throw new UsageError((e as Error).message);
+    // a damaged or too-new journal: say which file and what to do; never touch it
+    if (code === 'JOURNAL_CORRUPT' || code === 'JOURNAL_TOO_NEW') throw new CliError((e as Error).message, 1);
     throw e;
   }
 

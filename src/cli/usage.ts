@@ -10,11 +10,21 @@ Commands:
             --seed N          simulator seed (default 42)
             --speed X|max     simulated seconds per real second (default 60)
             --profile P       conservative | balanced | aggressive (default balanced)
-            --data-dir DIR    data folder (default ~/.tradedesk)
+            --data-dir DIR    data folder: journal, simulator account (default ~/.tradedesk)
+            --read-only       show the journal without trading (e.g. a damaged one)
           Prints one line to stdout: UI: http://127.0.0.1:PORT/#token=TOKEN
   ctl     Control a running engine
             tradedesk ctl status|halt|resume|kill --url <UI url> [--reason TEXT] [--json]
             resume needs --reason
+  journal Check or export the journal
+            tradedesk journal verify --data-dir DIR [--json]
+            tradedesk journal export --data-dir DIR --format csv|jsonl [--kind decisions|orders|fills|alerts|all]
+  replay  Re-run the recorded inputs and compare every decision and order with the journal
+            tradedesk replay --data-dir DIR [--json]
+  metrics Performance metrics of an equity curve
+            tradedesk metrics --equity FILE.csv [--json]
+  credentials  Venue API keys in the OS keychain (secrets are read from stdin, never argv)
+            tradedesk credentials set|status|delete --venue alpaca|alpaca-live|ccxt:<exchange> [--json]
   bench   Run the benchmarks and print a table
             --json            print {"results":[{name,value,unit,peer,peer_value,ratio}]}
             (TRADEDESK_BENCH_QUICK=1 shrinks the sample sizes)

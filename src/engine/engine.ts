@@ -1,10 +1,12 @@
 // The composition root: builds the engine's components from one validated
 // config and wires them on the message bus. Market data and order events from
-// the venue enter here; the order path is strategy -> risk engine -> OMS ->
-// venue, and fills flow back venue -> OMS -> portfolio -> strategies.
+// the venue enter here (journaled as inputs); the order path is strategy ->
+// risk engine -> OMS -> venue, each step journaled, orders and fills durably
+// before anything leaves; fills flow back venue -> OMS -> portfolio -> strategies.
+// With a data dir, state is rebuilt from the journal at start and reconciled
+// with the venue.
 import type { EngineStatus } from '../shared/api/contract.js';
 import type { CommandHandlers } from '../shared/api/protocol.js';
-import { ApiFailure } from '../shared/api/protocol.js';
 import type { Alert, Bar, Fill, Instrument, Order, Quote, Trade, TradingStateChange } from '../shared/domain.js';
 import { AlertLog } from './core/alerts.js';
 import { MessageBus } from './core/bus.js';
@@ -12,16 +14,21 @@ import { SimulatedClock } from './core/clock.js';
 import { loadConfig, speedFactor, type ConfigInput, type EngineConfig } from './core/config.js';
 import { ClientOrderIds, sessionIdFor } from './core/ids.js';
 import { SimDriver } from './core/sim-driver.js';
+import { isBarValid, isQuoteValid } from './data/quality.js';
+import { buildHandlers } from './engine-commands.js';
 import type { EngineHandle, EngineStats } from './engine-api.js';
-import { OrderManager } from './execution/oms.js';
+import { OrderManager, type Provenance } from './execution/oms.js';
+import { DecisionLog, type DecisionRecord } from './journal/decision-log.js';
+import { Journal } from './journal/journal.js';
+import type { JournalKind } from './journal/records.js';
+import { recoverFromJournal, type SessionSnapshot } from './journal/recovery.js';
 import { Portfolio } from './portfolio/portfolio.js';
-import { RiskEngine } from './risk/risk-engine.js';
+import { RiskEngine, type RiskDecision } from './risk/risk-engine.js';
 import { MaCrossover } from './strategy/ma-crossover.js';
 import type { Strategy, StrategyContext } from './strategy/strategy.js';
 import { UiPublisher } from './ui-publisher.js';
-import { SimVenue } from './venues/sim/sim-venue.js';
+import { createSimVenue, simResumeTime } from './venues/create-venue.js';
 import type { Venue, VenueFill, VenueOrderUpdate } from './venues/venue.js';
-import { isQuoteValid, isBarValid } from './data/quality.js';
 
 /** Messages on the engine's bus, in delivery order. */
 export interface EngineMessages {
@@ -36,7 +43,26 @@ export interface EngineMessages {
   alert: Alert;
 }
 
-const KILL_WAIT_MS = 5_000;
+/** Where journal records go: the SQLite journal, or a replay's comparator. */
+export interface JournalSink {
+  append(ts: number, kind: JournalKind, payload: unknown): unknown;
+  flush?(): void;
+  close?(): void;
+}
+
+export interface EngineOptions {
+  /** Journal and simulator account live here; without it the engine keeps no record. */
+  dataDir?: string;
+  /** Show a journal without trading on it: no venue connection, commands that trade are refused. */
+  readOnly?: boolean;
+  /** Injected venue (replay, broker adapters, tests); default: the simulator. */
+  venue?: (clock: SimulatedClock) => Venue;
+  /** Injected journal sink (replay). */
+  journal?: JournalSink;
+  /** Replay: start time and state of the recorded session. */
+  replay?: { start: number; snapshot: SessionSnapshot; sessionId: string };
+}
+
 const STRATEGY_ERROR_LIMIT = 5;
 
 export class Engine implements EngineHandle {
@@ -47,46 +73,97 @@ export class Engine implements EngineHandle {
   readonly risk: RiskEngine;
   readonly oms: OrderManager;
   readonly alerts: AlertLog;
+  readonly decisions: DecisionLog;
   readonly handlers: CommandHandlers;
+  readonly journal: JournalSink | undefined;
+  readonly readOnly: boolean;
+  readonly sessionId: string;
+  readonly instrumentsBySymbol = new Map<string, Instrument>();
+  readonly quotes = new Map<string, Quote>();
+  running = false;
   private readonly publisher: UiPublisher;
   private readonly driver: SimDriver;
   private readonly strategies: Strategy[] = [];
   private readonly strategyErrors = new Map<string, number>();
-  private readonly instrumentsBySymbol = new Map<string, Instrument>();
-  private readonly quotes = new Map<string, Quote>();
   private readonly lastBarTs = new Map<string, number>();
   private readonly changedBars = new Map<string, Bar>();
   private readonly changedQuotes = new Map<string, Quote>();
+  private readonly snapshotAtStart: SessionSnapshot;
   private prepared = false;
-  private running = false;
 
-  constructor(readonly config: EngineConfig) {
-    const start = Date.parse(config.sim.start);
+  constructor(
+    readonly config: EngineConfig,
+    readonly options: EngineOptions = {},
+  ) {
+    this.readOnly = options.readOnly ?? false;
+    // 1. what the journal says (or the recorded session, in replay)
+    const recovered = options.dataDir && !options.replay ? recoverFromJournal(options.dataDir, { skipDamaged: this.readOnly }) : undefined;
+    const snapshot = options.replay?.snapshot ?? recovered?.snapshot;
+    this.decisions = recovered?.decisions ?? new DecisionLog();
+    // 2. the clock: continue after the journal and the simulated market, never before
+    const configured = Date.parse(config.sim.start);
+    const simTime = options.dataDir && !options.venue && !this.readOnly ? simResumeTime(options.dataDir) : undefined;
+    const start = options.replay?.start ?? Math.max(configured, (recovered?.lastTs ?? -Infinity) + 1, (simTime ?? -Infinity) + 1);
     this.clock = new SimulatedClock(start);
     const now = () => this.clock.now();
+    const sessionNo = (snapshot?.sessionNo ?? 0) + (options.replay ? 0 : 1);
+    this.sessionId = options.replay?.sessionId ?? `${sessionIdFor(start)}${sessionNo.toString(36)}`;
+
     this.bus = new MessageBus<EngineMessages>((topic, e) =>
       this.alerts.raise('critical', 'HANDLER_ERROR', `handler for '${topic}' failed: ${(e as Error).message}`, 'engine', `handler:${topic}`),
     );
-    this.alerts = new AlertLog(now, (a) => this.bus.publish('alert', a));
-    this.venue = new SimVenue(this.clock, config.sim);
+    this.alerts = new AlertLog(now, (a) => {
+      this.record('alert', a);
+      this.bus.publish('alert', a);
+    });
+    // 3. the journal (opening checks every file; a damaged one throws, naming it)
+    this.journal = options.journal ?? (options.dataDir && !this.readOnly ? Journal.open(options.dataDir) : undefined);
+
+    for (const d of recovered?.damaged ?? []) this.alerts.raise('critical', 'JOURNAL_DAMAGED', d, 'journal');
+    // read-only never touches the venue's account file
+    this.venue = options.venue ? options.venue(this.clock) : createSimVenue(this.clock, config.sim, this.readOnly ? undefined : options.dataDir);
     this.driver = new SimDriver(this.clock, speedFactor(config.sim.speed));
-    this.portfolio = new Portfolio(config.sim.startingCash);
-    this.risk = new RiskEngine(config.risk, now, (c) => this.bus.publish('tradingState', c));
+    this.portfolio = snapshot?.portfolio ? Portfolio.fromSnapshot(snapshot.portfolio) : new Portfolio(config.sim.startingCash);
+    this.risk = new RiskEngine(config.risk, now, (c) => {
+      this.record('trading_state', c);
+      this.bus.publish('tradingState', c);
+    });
     this.oms = new OrderManager({
       venue: this.venue,
       risk: this.risk,
-      ids: new ClientOrderIds(sessionIdFor(start)),
+      ids: new ClientOrderIds(this.sessionId),
       now,
       referencePrice: (s) => this.referencePrice(s),
       position: (s) => this.portfolio.qty(s),
       events: {
-        order: (o) => this.bus.publish('order', o),
-        fill: (f) => this.bus.publish('fill', f),
+        checked: (o, d, p) => this.onDecision(o, d, p),
+        // journaled (durably) before the bus sees it and before the venue is called
+        order: (o) => {
+          this.record('order', o);
+          this.decisions.onOrder(o);
+          this.bus.publish('order', o);
+        },
+        fill: (f) => {
+          this.record('fill', f);
+          this.bus.publish('fill', f);
+        },
         denied: (o, d) =>
           this.alerts.raise('warning', 'RISK_DENIED', `${o.side} ${o.qty} ${o.symbol} denied: ${d.reason}`, o.source, `deny:${o.source}:${d.checks.find((c) => !c.passed)?.check}`),
-        problem: (code, message) => this.alerts.raise('warning', code, message, 'oms'),
+        problem: (code, message) => this.alerts.raise(code === 'CANCEL_REJECTED' ? 'info' : 'warning', code, message, 'oms', `oms:${code}`),
       },
     });
+    if (snapshot) {
+      this.oms.restore(snapshot.orders, snapshot.fillIds);
+      this.risk.restore(snapshot.tradingState, snapshot.lastStateChange);
+    }
+    this.snapshotAtStart = {
+      sessionNo,
+      tradingState: this.risk.tradingState,
+      lastStateChange: this.risk.lastChange,
+      portfolio: this.portfolio.snapshot(),
+      orders: this.oms.recent(200),
+      fillIds: snapshot?.fillIds ?? [],
+    };
     if (config.strategy.enabled) this.strategies.push(new MaCrossover(config.strategy));
     this.publisher = new UiPublisher(config.uiCoalesceMs, {
       status: () => this.status(),
@@ -98,7 +175,7 @@ export class Engine implements EngineHandle {
       quotes: () => drain(this.changedQuotes),
     });
     this.wire();
-    this.handlers = this.buildHandlers();
+    this.handlers = buildHandlers(this);
   }
 
   get stats(): EngineStats {
@@ -110,6 +187,10 @@ export class Engine implements EngineHandle {
     };
   }
 
+  get startSnapshot(): SessionSnapshot {
+    return this.snapshotAtStart;
+  }
+
   now(): number {
     return this.clock.now();
   }
@@ -118,23 +199,47 @@ export class Engine implements EngineHandle {
     return this.publisher.subscribe(listener);
   }
 
+  /** Journals a record if the engine keeps a journal. */
+  record(kind: JournalKind, payload: unknown): void {
+    this.journal?.append(this.clock.now(), kind, payload);
+  }
+
+  /** Loads instruments, journals the session start, connects, warms up and reconciles. */
   async prepare(): Promise<void> {
     if (this.prepared) return;
     this.prepared = true;
     for (const inst of await this.venue.instruments()) this.instrumentsBySymbol.set(inst.symbol, inst);
+    if (this.readOnly) return;
+    if (!this.options.replay) {
+      this.record('session.start', {
+        sessionId: this.sessionId,
+        venue: this.venue.id,
+        config: this.config,
+        instruments: [...this.instrumentsBySymbol.values()],
+        snapshot: this.snapshotAtStart,
+      });
+    }
     await this.venue.connect({
-      onQuote: (q) => this.bus.publish('quote', q),
+      onQuote: (q) => this.input('input.quote', 'quote', q),
       onTrade: (t) => this.bus.publish('trade', t),
-      onBar: (b) => this.bus.publish('bar', b),
-      onOrderUpdate: (u) => this.bus.publish('venueOrderUpdate', u),
-      onFill: (f) => this.bus.publish('venueFill', f),
+      onBar: (b) => this.input('input.bar', 'bar', b),
+      onOrderUpdate: (u) => this.input('input.venue_update', 'venueOrderUpdate', u),
+      onFill: (f) => this.input('input.venue_fill', 'venueFill', f),
       onConnection: (state, reason) =>
         this.alerts.raise(state === 'connected' ? 'info' : 'critical', `VENUE_${state.toUpperCase()}`, `venue ${this.venue.id} ${state}${reason ? `: ${reason}` : ''}`, 'venue'),
     });
     const warm = this.config.strategy.slowPeriod + 2;
-    for (const symbol of this.instrumentsBySymbol.keys()) {
-      const bars = await this.venue.getBars(symbol, warm);
-      const valid = bars.filter((b) => isBarValid(b));
+    const warmup: Record<string, Bar[]> = {};
+    for (const symbol of this.instrumentsBySymbol.keys()) warmup[symbol] = await this.venue.getBars(symbol, warm);
+    if (!this.options.replay) this.record('input.warmup', { bars: warmup });
+    this.warmup(warmup);
+    if (!this.options.replay && this.snapshotAtStart.sessionNo > 1) await this.reconcile();
+  }
+
+  /** Feeds history bars to the strategies (no orders). */
+  warmup(bars: Record<string, Bar[]>): void {
+    for (const [symbol, list] of Object.entries(bars)) {
+      const valid = list.filter((b) => isBarValid(b));
       if (valid.length) this.lastBarTs.set(symbol, valid[valid.length - 1]!.ts);
       for (const s of this.strategies) this.guard(s, () => s.warmup?.(valid));
     }
@@ -142,16 +247,20 @@ export class Engine implements EngineHandle {
 
   async start(): Promise<void> {
     await this.prepare();
+    if (this.readOnly) return;
     this.running = true;
     this.driver.start();
     this.publisher.markDirty('status');
   }
 
   async stop(): Promise<void> {
+    const wasRunning = this.running;
     this.running = false;
     this.driver.stop();
     this.publisher.close();
-    await this.venue.disconnect();
+    if (!this.readOnly) await this.venue.disconnect();
+    if (this.journal && (wasRunning || this.prepared) && !this.options.replay) this.record('session.stop', { sessionId: this.sessionId });
+    this.journal?.close?.();
   }
 
   runUntil(ts: number): void {
@@ -160,15 +269,18 @@ export class Engine implements EngineHandle {
   }
 
   status(): EngineStatus {
+    const speed = speedFactor(this.config.sim.speed);
     return {
       tradingState: this.risk.tradingState,
       mode: this.config.mode,
       venue: this.venue.id,
       profile: this.config.profile,
       now: this.clock.now(),
-      speed: speedFactor(this.config.sim.speed) === Infinity ? 0 : speedFactor(this.config.sim.speed),
+      speed: speed === Infinity ? 0 : speed,
       seed: this.config.sim.seed,
       running: this.running,
+      readOnly: this.readOnly,
+      journal: this.options.dataDir ?? null,
       openOrders: this.oms.openCount,
       positions: this.portfolio.openPositionCount(),
       ordersSubmitted: this.oms.submitted,
@@ -178,9 +290,98 @@ export class Engine implements EngineHandle {
     };
   }
 
-  private referencePrice(symbol: string): number | undefined {
+  referencePrice(symbol: string): number | undefined {
     const q = this.quotes.get(symbol);
     return q ? (q.bid + q.ask) / 2 : undefined;
+  }
+
+  /** An input from outside (venue or operator): journaled, then delivered on the bus. */
+  input<K extends 'quote' | 'bar' | 'venueOrderUpdate' | 'venueFill'>(kind: JournalKind, topic: K, message: EngineMessages[K]): void {
+    this.record(kind, message);
+    this.bus.publish(topic, message);
+  }
+
+  /**
+   * Reconciliation after a restart: every order the journal has open is looked
+   * up at the venue; missed fills and state changes are applied (journaled as
+   * inputs), and positions are compared. Differences raise alerts.
+   */
+  private async reconcile(): Promise<void> {
+    const v = this.venue;
+    let applied = 0;
+    for (const o of this.oms.openOrders()) {
+      const state = v.getOrder ? await v.getOrder(o.clientOrderId) : undefined;
+      if (!state) {
+        if (v.getOrder) {
+          this.input('input.venue_update', 'venueOrderUpdate', {
+            kind: 'rejected',
+            clientOrderId: o.clientOrderId,
+            code: 'INVALID_ORDER',
+            reason: 'never reached the venue before the restart',
+            ts: this.clock.now(),
+          });
+          applied++;
+        }
+        continue;
+      }
+      for (const f of v.getFills ? await v.getFills(o.clientOrderId) : []) {
+        if (this.oms.hasFill(f.fillId)) continue;
+        this.input('input.venue_fill', 'venueFill', f);
+        applied++;
+      }
+      const cur = this.oms.get(o.clientOrderId);
+      if (cur && cur.status === 'pending_new' && state.status !== 'rejected') {
+        this.input('input.venue_update', 'venueOrderUpdate', { kind: 'accepted', clientOrderId: o.clientOrderId, venueOrderId: state.venueOrderId, ts: this.clock.now() });
+      }
+      const after = this.oms.get(o.clientOrderId);
+      if (state.status === 'filled' && after && after.status !== 'filled') {
+        this.alerts.raise('critical', 'RECONCILE_DIFF', `order ${o.clientOrderId} is filled at ${v.id} but only ${after.filledQty} of ${after.qty} is known here`, 'reconcile');
+      }
+      if (state.status === 'canceled' || state.status === 'expired' || state.status === 'rejected') {
+        const ts = this.clock.now();
+        const u: VenueOrderUpdate =
+          state.status === 'canceled'
+            ? { kind: 'canceled', clientOrderId: o.clientOrderId, reason: 'canceled while Tradedesk was down', ts }
+            : state.status === 'expired'
+              ? { kind: 'expired', clientOrderId: o.clientOrderId, ts }
+              : { kind: 'rejected', clientOrderId: o.clientOrderId, code: 'INVALID_ORDER', reason: 'rejected while Tradedesk was down', ts };
+        this.input('input.venue_update', 'venueOrderUpdate', u);
+        applied++;
+      }
+    }
+    const diffs: string[] = [];
+    const venuePos = new Map((await v.getPositions()).map((p) => [p.symbol, p.qty]));
+    const symbols = new Set([...venuePos.keys(), ...this.portfolio.positions().map((p) => p.symbol)]);
+    for (const s of symbols) {
+      const ours = this.portfolio.qty(s);
+      const theirs = venuePos.get(s) ?? 0;
+      if (Math.abs(ours - theirs) > 1e-9) diffs.push(`${s}: journal ${ours}, venue ${theirs}`);
+    }
+    this.record('reconcile', { appliedFromVenue: applied, positionDifferences: diffs });
+    if (diffs.length) {
+      this.alerts.raise('critical', 'RECONCILE_DIFF', `positions differ from the venue after restart: ${diffs.join('; ')}`, 'reconcile');
+    } else {
+      this.alerts.raise('info', 'RECONCILED', `restart reconciled with ${v.id}: ${applied} missed event(s) applied, positions match`, 'reconcile');
+    }
+  }
+
+  private onDecision(o: Order, d: RiskDecision, p: Provenance | undefined): void {
+    const rec: DecisionRecord = {
+      id: o.clientOrderId,
+      ts: o.createdAt,
+      symbol: o.symbol,
+      source: o.source,
+      side: o.side,
+      qty: o.qty,
+      limitPrice: o.limitPrice ?? null,
+      type: o.type,
+      reason: o.reason,
+      approved: d.approved,
+      checks: d.checks,
+      provenance: p ?? null,
+    };
+    this.record('decision', rec);
+    this.decisions.record(rec);
   }
 
   private wire(): void {
@@ -227,7 +428,8 @@ export class Engine implements EngineHandle {
     });
     bus.subscribe('venueFill', (f) => this.oms.onVenueFill(f));
     bus.subscribe('fill', (f) => {
-      this.portfolio.applyFill(f);
+      const realized = this.portfolio.applyFill(f);
+      this.decisions.onFill(f, realized);
       pub.markDirty('positions');
       pub.markDirty('account');
       for (const s of this.strategies) if (s.onFill) this.guard(s, () => s.onFill!(f, this.ctx));
@@ -264,66 +466,25 @@ export class Engine implements EngineHandle {
     openOrders: (s) => this.oms.openOrders(s),
     equity: () => this.portfolio.equity(),
     isMarketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()),
-    submit: (o) =>
-      this.oms.submit({ ...o, timeInForce: o.timeInForce ?? 'day', source: this.strategies[0]?.id ?? 'strategy' }).order,
+    submit: (o) => {
+      const strategy = this.strategies[0]?.id ?? 'strategy';
+      const provenance: Provenance | undefined = o.signal
+        ? { strategy, signals: [{ strategy, score: o.signal.score, weight: 1 }], features: o.signal.features, regime: null }
+        : undefined;
+      return this.oms.submit({
+        symbol: o.symbol,
+        side: o.side,
+        type: o.type,
+        qty: o.qty,
+        limitPrice: o.limitPrice,
+        timeInForce: o.timeInForce ?? 'day',
+        source: strategy,
+        reason: o.reason,
+        provenance,
+      }).order;
+    },
     cancel: (id) => void this.oms.cancel(id),
   };
-
-  private buildHandlers(): CommandHandlers {
-    return {
-      status: () => this.status(),
-      snapshot: () => ({
-        status: this.status(),
-        account: this.portfolio.account(),
-        positions: this.portfolio.positions(),
-        orders: this.oms.recent(200),
-        alerts: this.alerts.recent(100),
-      }),
-      listInstruments: () => [...this.instrumentsBySymbol.values()],
-      getBars: async ({ symbol, limit }) => {
-        if (!this.instrumentsBySymbol.has(symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${symbol}'`);
-        return this.venue.getBars(symbol, limit);
-      },
-      halt: ({ reason }) => {
-        this.risk.setState('HALTED', 'operator', reason ?? 'manual halt');
-        return this.status();
-      },
-      resume: ({ reason }) => {
-        this.risk.setState('ACTIVE', 'operator', reason);
-        return this.status();
-      },
-      kill: async ({ reason }) => this.kill(reason ?? 'manual kill'),
-      cancelOrder: ({ clientOrderId }) => this.oms.cancel(clientOrderId),
-      submitOrder: (o) => {
-        if (!this.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
-        if (o.type === 'limit' && o.limitPrice === undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': required for a limit order`);
-        const { order, decision } = this.oms.submit({ ...o, source: 'manual', reason: 'manual order' });
-        return { accepted: decision.approved, clientOrderId: order.clientOrderId, reason: decision.reason };
-      },
-    };
-  }
-
-  /** KILL: halt, cancel every open order, then wait (retrying) until none is left resting. */
-  private async kill(reason: string): Promise<{ status: EngineStatus; canceled: number; stillOpen: number }> {
-    this.risk.setState('HALTED', 'operator', `KILL: ${reason}`);
-    const targets = this.oms.openOrders().map((o) => o.clientOrderId);
-    for (const id of targets) this.oms.cancel(id);
-    const deadline = Date.now() + KILL_WAIT_MS;
-    let lastRetry = Date.now();
-    while (this.oms.openCount > 0 && this.running && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-      if (Date.now() - lastRetry > 1_000) {
-        lastRetry = Date.now();
-        for (const o of this.oms.openOrders()) this.oms.cancel(o.clientOrderId);
-      }
-    }
-    const stillOpen = this.oms.openCount;
-    if (stillOpen > 0) {
-      this.alerts.raise('critical', 'KILL_INCOMPLETE', `KILL: ${stillOpen} order(s) still open at the venue after ${KILL_WAIT_MS} ms`, 'risk');
-    }
-    const canceled = targets.filter((id) => this.oms.get(id)?.status === 'canceled').length;
-    return { status: this.status(), canceled, stillOpen };
-  }
 }
 
 function drain<T>(m: Map<string, T>): T[] {
@@ -333,6 +494,6 @@ function drain<T>(m: Map<string, T>): T[] {
 }
 
 /** Builds an engine from a (partial) config; throws ConfigError naming the bad field. */
-export async function createEngine(input: ConfigInput = {}): Promise<Engine> {
-  return new Engine(loadConfig(input));
+export async function createEngine(input: ConfigInput = {}, options: EngineOptions = {}): Promise<Engine> {
+  return new Engine(loadConfig(input), options);
 }

@@ -14,6 +14,9 @@ export const PRELOAD_COMMAND_NAMES = [
   'kill',
   'cancelOrder',
   'submitOrder',
+  'listDecisions',
+  'getDecision',
+  'exportJournal',
 ] as const satisfies readonly CommandName[];
 
 type Missing = Exclude<CommandName, (typeof PRELOAD_COMMAND_NAMES)[number]>;

@@ -25,6 +25,7 @@ export function omsHarness(limits: RiskLimits = { maxOrderNotional: 10_000, maxO
     referencePrice: (s) => prices.get(s),
     position: (s) => portfolio.qty(s),
     events: {
+      checked: () => {},
       order: (o) => updates.push(o),
       fill: (f) => portfolio.applyFill(f),
       denied: (order, decision) => denials.push({ order, decision }),

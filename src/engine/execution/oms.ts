@@ -20,9 +20,22 @@ export interface NewOrder {
   source: string;
   /** Why the order exists. */
   reason: string;
+  /** What the decision was based on (strategy signals, features), journaled with it. */
+  provenance?: Provenance;
+}
+
+export interface Provenance {
+  strategy: string;
+  /** Each contributing strategy's signal: score in [-1, 1] and weight. */
+  signals: Array<{ strategy: string; score: number; weight: number }>;
+  /** Feature values the decision used. */
+  features: Record<string, number>;
+  regime: string | null;
 }
 
 export interface OmsEvents {
+  /** After the risk ruling, before the order changes state or leaves: the decision point. */
+  checked(order: Order, decision: RiskDecision, provenance: Provenance | undefined): void;
   order(order: Order): void;
   fill(fill: Fill, order: Order): void;
   denied(order: Order, decision: RiskDecision): void;
@@ -77,6 +90,7 @@ export class OrderManager {
       { symbol: req.symbol, side: req.side, qty: req.qty, limitPrice: req.limitPrice, source: req.source },
       { position: this.deps.position(req.symbol), openBuyQty: buy, openSellQty: sell, referencePrice: this.deps.referencePrice(req.symbol) },
     );
+    this.deps.events.checked({ ...order }, decision, req.provenance);
     if (!decision.approved) {
       this.denied++;
       this.transition(order, 'denied', { reason: `denied: ${decision.reason}` });
@@ -200,6 +214,21 @@ export class OrderManager {
     };
     this.deps.events.fill(fill, order);
     this.transition(order, to);
+  }
+
+  /** Restores orders and seen fill ids rebuilt from the journal (after a restart). */
+  restore(orders: Order[], fillIds: Iterable<string>): void {
+    for (const o of orders) {
+      this.orders.set(o.clientOrderId, { ...o });
+      if (isOpen(o.status)) this.open.add(o.clientOrderId);
+      else this.closed.push(o.clientOrderId);
+    }
+    for (const id of fillIds) this.seenFills.add(id);
+    this.trimClosed();
+  }
+
+  hasFill(fillId: string): boolean {
+    return this.seenFills.has(fillId);
   }
 
   get(clientOrderId: string): Order | undefined {

@@ -11,6 +11,14 @@ interface Holding {
 
 const EPS = 1e-9;
 
+export interface PortfolioState {
+  cash: number;
+  startingCash: number;
+  realizedTotal: number;
+  fees: number;
+  holdings: Array<{ symbol: string; qty: number; avgPrice: number; realized: number; mark: number }>;
+}
+
 /** Rounds money to the cent to keep sums from drifting. */
 export function cents(x: number): number {
   return Math.round(x * 100) / 100;
@@ -67,6 +75,26 @@ export class Portfolio {
     if (h.mark === price) return false;
     h.mark = price;
     return h.qty !== 0;
+  }
+
+  /** The book's full state, for a session snapshot. */
+  snapshot(): PortfolioState {
+    return {
+      cash: this.cash,
+      startingCash: this.startingCash,
+      realizedTotal: this.realizedTotal,
+      fees: this.fees,
+      holdings: [...this.holdings].map(([symbol, h]) => ({ symbol, ...h })),
+    };
+  }
+
+  static fromSnapshot(s: PortfolioState): Portfolio {
+    const p = new Portfolio(s.startingCash);
+    p.cash = s.cash;
+    p.realizedTotal = s.realizedTotal;
+    p.fees = s.fees;
+    for (const h of s.holdings) p.holdings.set(h.symbol, { qty: h.qty, avgPrice: h.avgPrice, realized: h.realized, mark: h.mark });
+    return p;
   }
 
   qty(symbol: string): number {

@@ -69,6 +69,12 @@ export class RiskEngine {
     return this.limits;
   }
 
+  /** Restores the state rebuilt from the journal after a restart (no new change is recorded). */
+  restore(state: TradingState, last: TradingStateChange | null): void {
+    this.state = state;
+    this.last = last;
+  }
+
   /** Changes the trading state; a no-op change is not recorded. */
   setState(to: TradingState, actor: string, reason: string): boolean {
     if (to === this.state) return false;

@@ -39,16 +39,27 @@ export class MaCrossover implements Strategy {
     if (!inst || !quote || !(quote.bid > 0) || !(quote.ask > quote.bid)) return;
     if (ctx.openOrders(bar.symbol).length > 0) return;
     const pos = ctx.position(bar.symbol);
+    const features = {
+      smaFast: s.fast.value,
+      smaSlow: s.slow.value,
+      close: bar.close,
+      bid: quote.bid,
+      ask: quote.ask,
+      position: pos,
+      equity: ctx.equity(),
+    };
+    const score = Math.max(-1, Math.min(1, ((s.fast.value - s.slow.value) / s.slow.value) * 100));
+    const signal = { score, features };
     const why = `SMA${this.cfg.fastPeriod} ${s.fast.value.toFixed(4)} crossed ${sign > 0 ? 'above' : 'below'} SMA${this.cfg.slowPeriod} ${s.slow.value.toFixed(4)}`;
     if (sign > 0 && pos <= 0) {
       const price = roundToTick(quote.bid * (1 - this.cfg.passiveBps / 10_000), inst.tickSize, 'buy');
       const qty = roundToLot((ctx.equity() * this.cfg.targetPctEquity) / price, inst.lotSize) + Math.max(0, -pos);
       if (qty <= 0 || qty * price < inst.minNotional) return;
-      const order = ctx.submit({ symbol: bar.symbol, side: 'buy', type: 'limit', qty, limitPrice: price, reason: `${why}: enter long` });
+      const order = ctx.submit({ symbol: bar.symbol, side: 'buy', type: 'limit', qty, limitPrice: price, reason: `${why}: enter long`, signal });
       this.orderBars.set(order.clientOrderId, 0);
     } else if (sign < 0 && pos > 0) {
       const price = roundToTick(quote.ask * (1 + this.cfg.passiveBps / 10_000), inst.tickSize, 'sell');
-      const order = ctx.submit({ symbol: bar.symbol, side: 'sell', type: 'limit', qty: pos, limitPrice: price, reason: `${why}: exit long` });
+      const order = ctx.submit({ symbol: bar.symbol, side: 'sell', type: 'limit', qty: pos, limitPrice: price, reason: `${why}: exit long`, signal });
       this.orderBars.set(order.clientOrderId, 0);
     }
   }

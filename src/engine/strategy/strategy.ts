@@ -10,8 +10,10 @@ export interface StrategyOrder {
   qty: number;
   limitPrice?: number;
   timeInForce?: TimeInForce;
-  /** Human-readable reason, shown in the blotter and (later) the decision log. */
+  /** Human-readable reason, shown in the blotter and the decision log. */
   reason: string;
+  /** The signal behind the order: a score in [-1, 1] and the feature values used. */
+  signal?: { score: number; features: Record<string, number> };
 }
 
 export interface StrategyContext {

@@ -6,6 +6,7 @@ import {
   Account,
   Alert,
   Bar,
+  Fill,
   Instrument,
   Order,
   OrderSide,
@@ -29,6 +30,10 @@ export const EngineStatus = z.object({
   speed: z.number(),
   seed: z.number(),
   running: z.boolean(),
+  /** True when the engine shows a journal without trading on it (damaged or inspected). */
+  readOnly: z.boolean(),
+  /** Where the journal is, or null when the engine keeps no journal. */
+  journal: z.string().nullable(),
   openOrders: z.number().int(),
   positions: z.number().int(),
   ordersSubmitted: z.number().int(),
@@ -64,6 +69,59 @@ export const SubmitResult = z.object({
 });
 export type SubmitResult = z.infer<typeof SubmitResult>;
 
+export const RiskCheck = z.object({
+  check: z.string(),
+  passed: z.boolean(),
+  value: z.union([z.number(), z.string()]),
+  limit: z.union([z.number(), z.string()]),
+  message: z.string(),
+});
+export type RiskCheck = z.infer<typeof RiskCheck>;
+
+/** One row of the decision log: a trade decision and what became of it. */
+export const DecisionSummary = z.object({
+  /** Same as the client order id of the order it produced. */
+  id: z.string(),
+  ts: z.number(),
+  symbol: z.string(),
+  strategy: z.string(),
+  action: OrderSide,
+  qty: z.number(),
+  limitPrice: z.number().nullable(),
+  /** submitted (passed risk and left) or denied (refused by risk). */
+  outcome: z.enum(['submitted', 'denied']),
+  /** Current status of the order. */
+  status: z.string(),
+  filledQty: z.number(),
+  avgFillPrice: z.number(),
+  realizedPnl: z.number(),
+  reason: z.string(),
+});
+export type DecisionSummary = z.infer<typeof DecisionSummary>;
+
+export const DecisionDetail = z.object({
+  summary: DecisionSummary,
+  signals: z.array(z.object({ strategy: z.string(), score: z.number(), weight: z.number() })),
+  features: z.record(z.string(), z.number()),
+  regime: z.string().nullable(),
+  checks: z.array(RiskCheck),
+  /** Every state the order went through, oldest first. */
+  orderStates: z.array(Order),
+  fills: z.array(Fill),
+});
+export type DecisionDetail = z.infer<typeof DecisionDetail>;
+
+export const DecisionQuery = z
+  .object({
+    text: z.string().max(200).optional(),
+    symbol: z.string().optional(),
+    strategy: z.string().optional(),
+    action: OrderSide.optional(),
+    outcome: z.enum(['submitted', 'denied']).optional(),
+    limit: z.number().int().positive().max(5000).default(500),
+  })
+  .strict();
+
 /** Every command: its argument schema and its result schema. */
 export const commands = {
   status: { args: z.object({}).strict(), result: EngineStatus },
@@ -84,6 +142,17 @@ export const commands = {
     result: z.object({ requested: z.boolean(), reason: z.string() }),
   },
   submitOrder: { args: ManualOrder.strict(), result: SubmitResult },
+  listDecisions: { args: DecisionQuery, result: z.array(DecisionSummary) },
+  getDecision: { args: z.object({ id: z.string().min(1) }).strict(), result: DecisionDetail },
+  exportJournal: {
+    args: z
+      .object({
+        format: z.enum(['csv', 'jsonl']),
+        kind: z.enum(['decisions', 'orders', 'fills', 'alerts', 'all']).default('decisions'),
+      })
+      .strict(),
+    result: z.object({ filename: z.string(), mime: z.string(), content: z.string(), records: z.number().int() }),
+  },
 } as const;
 
 export type CommandName = keyof typeof commands;

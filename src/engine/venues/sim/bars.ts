@@ -4,6 +4,16 @@ import type { Bar } from '../../../shared/domain.js';
 
 export const MINUTE_MS = 60_000;
 
+/** A bar in progress, in integer ticks (prices) and lots (volume). */
+export interface BarInProgress {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
 export class BarBuilder {
   /** Open time of the bar in progress per instrument; NaN when none. */
   private readonly start: Float64Array;
@@ -14,6 +24,8 @@ export class BarBuilder {
   private readonly v: Float64Array;
   private readonly store: Bar[][];
   private open = 0;
+  /** Called with every bar as it completes (the stored object: do not mutate). */
+  onComplete: ((bar: Bar) => void) | null = null;
 
   constructor(
     private readonly symbols: readonly string[],
@@ -72,6 +84,35 @@ export class BarBuilder {
     return all.slice(from).map((b) => ({ ...b }));
   }
 
+  /** Replaces the completed bars of instrument `i` (oldest first; e.g. read back from a state file). */
+  load(i: number, bars: readonly Bar[]): void {
+    const list = bars.slice(Math.max(0, bars.length - this.cap)).map((b) => ({ ...b }));
+    this.store[i] = list;
+  }
+
+  /** Time of the oldest completed bar kept for instrument `i`, if any. */
+  oldestTs(i: number): number | undefined {
+    return this.store[i]?.[0]?.ts;
+  }
+
+  /** The bar in progress of instrument `i`, or null. */
+  inProgress(i: number): BarInProgress | null {
+    const ts = this.start[i]!;
+    if (ts !== ts) return null;
+    return { ts, open: this.o[i]!, high: this.h[i]!, low: this.l[i]!, close: this.c[i]!, volume: this.v[i]! };
+  }
+
+  /** Restores the bar in progress of instrument `i` (from inProgress). */
+  restoreInProgress(i: number, bar: BarInProgress): void {
+    if (this.start[i] !== this.start[i]) this.open++;
+    this.start[i] = bar.ts;
+    this.o[i] = bar.open;
+    this.h[i] = bar.high;
+    this.l[i] = bar.low;
+    this.c[i] = bar.close;
+    this.v[i] = bar.volume;
+  }
+
   private complete(i: number, emit: ((bar: Bar) => void) | null): void {
     const den = this.tickDen[i]!;
     const bar: Bar = {
@@ -88,6 +129,7 @@ export class BarBuilder {
     const list = this.store[i]!;
     list.push(bar);
     if (list.length > this.cap + 512) list.splice(0, list.length - this.cap);
+    if (this.onComplete) this.onComplete(bar);
     if (emit) emit({ ...bar });
   }
 }

@@ -1,6 +1,7 @@
 // Order handling of the simulated venue: validation and reject codes, buying
 // power, execution against the displayed book (Book), resting orders filled on
-// later quotes, cancel / replace, IOC and day-order expiry. Events go to a sink.
+// later quotes, cancel / replace, IOC and day-order expiry. Events go to a sink,
+// each with the order and the request behind it (the venue persists them).
 import type { Instrument } from '../../../shared/domain.js';
 import { isNyseOpen, nyseSessionFor } from '../../data/calendar.js';
 import type { VenueFill, VenueOpenOrder, VenueOrderRequest, VenueOrderUpdate, VenueRejectCode } from '../venue.js';
@@ -11,10 +12,31 @@ import type { PriceModel } from './price-model.js';
 
 const DAY_MS = 86_400_000;
 
-export interface MatchingSink {
-  onOrderUpdate(update: VenueOrderUpdate): void;
-  onFill(fill: VenueFill): void;
+/** The request behind an order update; absent for changes the venue makes itself (IOC remainder, expiry). */
+export type MatchingRequest =
+  | {
+      action: 'submit';
+      request: VenueOrderRequest;
+      /** True when the (rejected) request's client order id is now taken by it; false for an invalid or duplicate id. */
+      registered: boolean;
+    }
+  | { action: 'cancel' }
+  | { action: 'replace'; changes: { qty?: number; limitPrice?: number } };
+
+export interface MatchingContext {
+  /** The order concerned, after the change; absent for a rejected submit and a cancel / replace of an order not open. */
+  order?: SimOrder;
+  request?: MatchingRequest;
 }
+
+export interface MatchingSink {
+  onOrderUpdate(update: VenueOrderUpdate, ctx: MatchingContext): void;
+  /** `order` after the fill (account already booked). */
+  onFill(fill: VenueFill, order: SimOrder): void;
+}
+
+/** Terminal states of orders that are no longer open. */
+export type ClosedState = 'filled' | 'canceled' | 'expired';
 
 type Problem = { code: VenueRejectCode; reason: string };
 
@@ -25,9 +47,10 @@ export class Matcher {
   nextExpiry = Infinity;
   private readonly open = new Map<string, SimOrder>();
   /** Terminal state of closed orders, for cancel_rejected reasons. */
-  private readonly closed = new Map<string, string>();
+  private readonly closed = new Map<string, ClosedState>();
   private readonly seen = new Set<string>();
   private orderSeq = 0;
+  private prioritySeq = 0;
   private readonly sellLots: Float64Array;
 
   constructor(
@@ -46,29 +69,30 @@ export class Matcher {
 
   submit(req: VenueOrderRequest, t: number): void {
     const id = req.clientOrderId;
-    if (typeof id !== 'string' || id.length === 0) return this.reject(String(id), 'INVALID_ORDER', 'clientOrderId must be a non-empty string', t);
-    if (this.seen.has(id)) return this.reject(id, 'DUPLICATE_CLIENT_ORDER_ID', `clientOrderId '${id}' was already used`, t);
+    if (typeof id !== 'string' || id.length === 0) return this.reject(req, false, String(id), 'INVALID_ORDER', 'clientOrderId must be a non-empty string', t);
+    if (this.seen.has(id)) return this.reject(req, false, id, 'DUPLICATE_CLIENT_ORDER_ID', `clientOrderId '${id}' was already used`, t);
     this.seen.add(id);
+    const reject = (code: VenueRejectCode, reason: string): void => this.reject(req, true, id, code, reason, t);
     const i = this.index.get(req.symbol);
-    if (i === undefined) return this.reject(id, 'UNKNOWN_SYMBOL', `unknown symbol '${String(req.symbol)}'`, t);
+    if (i === undefined) return reject('UNKNOWN_SYMBOL', `unknown symbol '${String(req.symbol)}'`);
     const inst = this.instruments[i]!;
     const shape = shapeProblem(req);
-    if (shape) return this.reject(id, 'INVALID_ORDER', shape, t);
+    if (shape) return reject('INVALID_ORDER', shape);
     const lots = toUnits(req.qty, this.model.lotDen[i]!);
-    if (Number.isNaN(lots)) return this.reject(id, 'INVALID_ORDER', `qty ${String(req.qty)} must be a positive multiple of the lot size ${inst.lotSize}`, t);
+    if (Number.isNaN(lots)) return reject('INVALID_ORDER', `qty ${String(req.qty)} must be a positive multiple of the lot size ${inst.lotSize}`);
     let limitTicks = NaN;
     if (req.type === 'limit') {
       limitTicks = toUnits(req.limitPrice, this.model.tickDen[i]!);
-      if (Number.isNaN(limitTicks)) return this.reject(id, 'INVALID_ORDER', `limitPrice ${String(req.limitPrice)} must be a positive multiple of the tick size ${inst.tickSize}`, t);
+      if (Number.isNaN(limitTicks)) return reject('INVALID_ORDER', `limitPrice ${String(req.limitPrice)} must be a positive multiple of the tick size ${inst.tickSize}`);
     }
     const sign = req.side === 'buy' ? 1 : -1;
     const refPrice = req.type === 'limit' ? req.limitPrice! : this.touch(i, sign);
     if ((lots / this.model.lotDen[i]!) * refPrice < inst.minNotional) {
-      return this.reject(id, 'INVALID_ORDER', `notional below the minimum of ${inst.minNotional}`, t);
+      return reject('INVALID_ORDER', `notional below the minimum of ${inst.minNotional}`);
     }
-    if (!this.tradable(i, t)) return this.reject(id, 'MARKET_CLOSED', `${inst.symbol} is outside its trading session`, t);
+    if (!this.tradable(i, t)) return reject('MARKET_CLOSED', `${inst.symbol} is outside its trading session`);
     const funds = this.fundsProblem(i, sign, lots, limitTicks, null);
-    if (funds) return this.reject(id, funds.code, funds.reason, t);
+    if (funds) return reject(funds.code, funds.reason);
 
     const order: SimOrder = {
       clientOrderId: id,
@@ -86,8 +110,13 @@ export class Matcher {
       taker: false,
       expiresAt: req.timeInForce === 'day' ? this.dayExpiry(i, t) : Infinity,
       fillCount: 0,
+      fillNotional: 0,
+      priority: ++this.prioritySeq,
     };
-    this.sink.onOrderUpdate({ kind: 'accepted', clientOrderId: id, venueOrderId: order.venueOrderId, ts: t });
+    this.sink.onOrderUpdate(
+      { kind: 'accepted', clientOrderId: id, venueOrderId: order.venueOrderId, ts: t },
+      { order, request: { action: 'submit', request: req, registered: true } },
+    );
     if (order.type === 'market') {
       order.taker = true;
       this.take(order, t, MAX_LEVELS);
@@ -101,7 +130,7 @@ export class Matcher {
     }
     if (order.timeInForce === 'ioc') {
       this.closed.set(id, 'canceled');
-      this.sink.onOrderUpdate({ kind: 'canceled', clientOrderId: id, reason: 'IOC remainder canceled', ts: t });
+      this.sink.onOrderUpdate({ kind: 'canceled', clientOrderId: id, reason: 'IOC remainder canceled', ts: t }, { order });
       return;
     }
     this.open.set(id, order);
@@ -111,18 +140,19 @@ export class Matcher {
 
   cancel(clientOrderId: string, t: number): void {
     const o = this.open.get(clientOrderId);
-    if (!o) return this.cancelRejected(clientOrderId, t);
+    if (!o) return this.cancelRejected(clientOrderId, { action: 'cancel' }, t);
     this.remove(o);
     this.closed.set(clientOrderId, 'canceled');
-    this.sink.onOrderUpdate({ kind: 'canceled', clientOrderId, reason: 'canceled by request', ts: t });
+    this.sink.onOrderUpdate({ kind: 'canceled', clientOrderId, reason: 'canceled by request', ts: t }, { order: o, request: { action: 'cancel' } });
   }
 
   replace(clientOrderId: string, changes: { qty?: number; limitPrice?: number }, t: number): void {
+    const request: MatchingRequest = { action: 'replace', changes };
     const o = this.open.get(clientOrderId);
-    if (!o) return this.cancelRejected(clientOrderId, t);
+    if (!o) return this.cancelRejected(clientOrderId, request, t);
     const i = o.inst;
     const inst = this.instruments[i]!;
-    const refuse = (reason: string): void => this.sink.onOrderUpdate({ kind: 'cancel_rejected', clientOrderId, reason, ts: t });
+    const refuse = (reason: string): void => this.sink.onOrderUpdate({ kind: 'cancel_rejected', clientOrderId, reason, ts: t }, { order: o, request });
     let lots = o.lots;
     if (changes.qty !== undefined) {
       lots = toUnits(changes.qty, this.model.lotDen[i]!);
@@ -148,13 +178,17 @@ export class Matcher {
     const list = this.byInst[i]!;
     list.splice(list.indexOf(o), 1);
     list.push(o);
-    this.sink.onOrderUpdate({
-      kind: 'replaced',
-      clientOrderId,
-      qty: lots / this.model.lotDen[i]!,
-      ...(o.type === 'limit' ? { limitPrice: o.limitPrice } : {}),
-      ts: t,
-    });
+    o.priority = ++this.prioritySeq;
+    this.sink.onOrderUpdate(
+      {
+        kind: 'replaced',
+        clientOrderId,
+        qty: lots / this.model.lotDen[i]!,
+        ...(o.type === 'limit' ? { limitPrice: o.limitPrice } : {}),
+        ts: t,
+      },
+      { order: o, request },
+    );
     if (o.taker && this.tradable(i, t)) {
       this.take(o, t, o.type === 'market' ? MAX_LEVELS : 1);
       if (o.filledLots >= o.lots) this.remove(o);
@@ -187,13 +221,28 @@ export class Matcher {
       if (o.expiresAt <= t) {
         this.remove(o);
         this.closed.set(o.clientOrderId, 'expired');
-        this.sink.onOrderUpdate({ kind: 'expired', clientOrderId: o.clientOrderId, ts: t });
+        this.sink.onOrderUpdate({ kind: 'expired', clientOrderId: o.clientOrderId, ts: t }, { order: o });
       } else if (o.expiresAt < next) next = o.expiresAt;
     }
     this.nextExpiry = next;
   }
 
   // ---- queries ------------------------------------------------------------
+
+  /** The open order with this client order id, if any (live object: do not mutate). */
+  openOrder(clientOrderId: string): SimOrder | undefined {
+    return this.open.get(clientOrderId);
+  }
+
+  /** Terminal state of an order that is no longer open, if it was accepted. */
+  closedState(clientOrderId: string): ClosedState | undefined {
+    return this.closed.get(clientOrderId);
+  }
+
+  /** Counters behind venue order ids and time priority (persisted so ids stay unique across restarts). */
+  get sequences(): { order: number; priority: number } {
+    return { order: this.orderSeq, priority: this.prioritySeq };
+  }
 
   openOrders(): VenueOpenOrder[] {
     return [...this.open.values()].map((o) => ({
@@ -230,6 +279,34 @@ export class Matcher {
       if (shortLots > 0) reserved += (shortLots / this.model.lotDen[i]!) * this.model.markPrice(i);
     }
     return Math.max(0, MARGIN_MULTIPLIER * this.account.equity() - this.account.grossValue() - reserved);
+  }
+
+  /**
+   * Restores the order book of a persisted venue: the counters, every client
+   * order id ever registered with its state, and the open orders in time priority.
+   */
+  restore(state: {
+    orderSeq: number;
+    prioritySeq: number;
+    /** Every registered client order id with its status (open, terminal or rejected). */
+    statuses: Iterable<readonly [string, string]>;
+    /** Open orders, in any order (sorted here by priority). */
+    open: readonly SimOrder[];
+  }): void {
+    this.orderSeq = Math.max(this.orderSeq, state.orderSeq);
+    this.prioritySeq = Math.max(this.prioritySeq, state.prioritySeq);
+    for (const [id, status] of state.statuses) {
+      this.seen.add(id);
+      if (status === 'filled' || status === 'canceled' || status === 'expired') this.closed.set(id, status);
+    }
+    for (const o of [...state.open].sort((a, b) => a.priority - b.priority)) {
+      this.seen.add(o.clientOrderId);
+      this.closed.delete(o.clientOrderId);
+      this.open.set(o.clientOrderId, o);
+      this.byInst[o.inst]!.push(o);
+      if (o.expiresAt < this.nextExpiry) this.nextExpiry = o.expiresAt;
+      if (o.priority > this.prioritySeq) this.prioritySeq = o.priority;
+    }
   }
 
   feeRate(i: number): number {
@@ -322,23 +399,27 @@ export class Matcher {
     this.account.applyFill(i, o.sign, lots, price, fee);
     o.filledLots += lots;
     o.fillCount++;
+    o.fillNotional += qty * price;
     const filled = o.filledLots >= o.lots;
     if (filled && this.open.has(o.clientOrderId)) {
       this.open.delete(o.clientOrderId);
       this.closed.set(o.clientOrderId, 'filled');
     }
-    this.sink.onFill({
-      clientOrderId: o.clientOrderId,
-      fillId: `${o.venueOrderId}-${o.fillCount}`,
-      symbol: o.symbol,
-      side: o.side,
-      qty,
-      price,
-      fee,
-      ts: t,
-      cumQty: o.filledLots / lotDen,
-      leavesQty: (o.lots - o.filledLots) / lotDen,
-    });
+    this.sink.onFill(
+      {
+        clientOrderId: o.clientOrderId,
+        fillId: `${o.venueOrderId}-${o.fillCount}`,
+        symbol: o.symbol,
+        side: o.side,
+        qty,
+        price,
+        fee,
+        ts: t,
+        cumQty: o.filledLots / lotDen,
+        leavesQty: (o.lots - o.filledLots) / lotDen,
+      },
+      o,
+    );
   }
 
   private marketable(o: SimOrder): boolean {
@@ -375,13 +456,13 @@ export class Matcher {
     if (k >= 0) list.splice(k, 1);
   }
 
-  private reject(clientOrderId: string, code: VenueRejectCode, reason: string, t: number): void {
-    this.sink.onOrderUpdate({ kind: 'rejected', clientOrderId, code, reason, ts: t });
+  private reject(request: VenueOrderRequest, registered: boolean, clientOrderId: string, code: VenueRejectCode, reason: string, t: number): void {
+    this.sink.onOrderUpdate({ kind: 'rejected', clientOrderId, code, reason, ts: t }, { request: { action: 'submit', request, registered } });
   }
 
-  private cancelRejected(clientOrderId: string, t: number): void {
+  private cancelRejected(clientOrderId: string, request: MatchingRequest, t: number): void {
     const state = this.closed.get(clientOrderId);
     const reason = state ? `order already ${state}` : this.seen.has(clientOrderId) ? 'order was rejected' : 'unknown order';
-    this.sink.onOrderUpdate({ kind: 'cancel_rejected', clientOrderId, reason, ts: t });
+    this.sink.onOrderUpdate({ kind: 'cancel_rejected', clientOrderId, reason, ts: t }, { request });
   }
 }

@@ -28,6 +28,10 @@ export interface SimOrder {
   /** Expiry time (day orders), Infinity otherwise. */
   expiresAt: number;
   fillCount: number;
+  /** Sum of qty x price over the order's fills (for the average fill price). */
+  fillNotional: number;
+  /** Time priority among the open orders of its instrument (lower first); renewed by a replace. */
+  priority: number;
 }
 
 /**

@@ -49,7 +49,7 @@ export class PriceModel {
   /** 1 if the instrument moved (and quoted) in the last step. */
   readonly active: Uint8Array;
 
-  private readonly rng: Rng;
+  private rng: Rng;
   private readonly nf = FACTORS.length;
   private readonly z: Float64Array;
   /** n x nf standardized loadings (share of the instrument's unit-variance shock). */
@@ -189,6 +189,22 @@ export class PriceModel {
       g[i] = gn;
       this.quote(i, sqrtG, jumped);
     }
+  }
+
+  /** Replaces the random stream (a resumed market continues on a stream of its own). */
+  reseed(seed: number): void {
+    this.rng = new Rng(seed);
+  }
+
+  /** Sets the state of instrument `i` (fair value, vol multiplier, quote) from a saved market. */
+  restore(i: number, s: { mid: number; g: number; bidTicks: number; askTicks: number; bidLots: number; askLots: number }): void {
+    this.mid[i] = s.mid;
+    this.g[i] = s.g;
+    this.bidTicks[i] = s.bidTicks;
+    this.askTicks[i] = s.askTicks;
+    this.bidLots[i] = s.bidLots;
+    this.askLots[i] = s.askLots;
+    this.tradeLots[i] = 0;
   }
 
   /** Mark price: the quote mid, (bid + ask) / 2 (may fall between ticks). */

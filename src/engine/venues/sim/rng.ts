@@ -87,6 +87,19 @@ export class Rng {
   }
 }
 
+/**
+ * A seed derived from `seed` and `salt` (e.g. a resume time): deterministic, and
+ * different for every pair in practice. Returns an integer below 2^53.
+ */
+export function deriveSeed(seed: number, salt: number): number {
+  const a = new Rng(seed);
+  const b = new Rng(salt);
+  b.nextU32(); // decorrelate from the plain stream of `salt`
+  const hi = (a.nextU32() ^ Math.imul(b.nextU32(), 0x9e3779b1)) >>> 0;
+  const lo = (a.nextU32() ^ b.nextU32()) >>> 0;
+  return hi * 2097152 + (lo >>> 11);
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }

@@ -1,0 +1,122 @@
+// The decision log: every trade decision with its provenance (signals, scores,
+// weights, features, regime), the risk checks it met, every state of the
+// order it produced, its fills and the realized outcome. Kept in memory for
+// the session's recent decisions and rebuilt from the journal after a restart.
+import type { DecisionDetail, DecisionSummary, RiskCheck } from '../../shared/api/contract.js';
+import type { Fill, Order } from '../../shared/domain.js';
+import type { Provenance } from '../execution/oms.js';
+
+const KEEP = 5_000;
+
+/** The journaled payload of a 'decision' record. */
+export interface DecisionRecord {
+  id: string;
+  ts: number;
+  symbol: string;
+  source: string;
+  side: Order['side'];
+  qty: number;
+  limitPrice: number | null;
+  type: Order['type'];
+  reason: string;
+  approved: boolean;
+  checks: RiskCheck[];
+  provenance: Provenance | null;
+}
+
+interface Entry {
+  rec: DecisionRecord;
+  states: Order[];
+  fills: Fill[];
+  realized: number;
+}
+
+export interface DecisionFilter {
+  text?: string;
+  symbol?: string;
+  strategy?: string;
+  action?: 'buy' | 'sell';
+  outcome?: 'submitted' | 'denied';
+  limit: number;
+}
+
+export class DecisionLog {
+  private readonly entries = new Map<string, Entry>();
+
+  record(rec: DecisionRecord): void {
+    this.entries.set(rec.id, { rec, states: [], fills: [], realized: 0 });
+    if (this.entries.size > KEEP * 1.2) {
+      const drop = this.entries.size - KEEP;
+      let i = 0;
+      for (const id of this.entries.keys()) {
+        if (i++ >= drop) break;
+        this.entries.delete(id);
+      }
+    }
+  }
+
+  onOrder(order: Order): void {
+    this.entries.get(order.clientOrderId)?.states.push({ ...order });
+  }
+
+  onFill(fill: Fill, realized: number): void {
+    const e = this.entries.get(fill.clientOrderId);
+    if (!e) return;
+    e.fills.push(fill);
+    e.realized += realized;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  list(f: DecisionFilter): DecisionSummary[] {
+    const text = f.text?.trim().toLowerCase();
+    const out: DecisionSummary[] = [];
+    const all = [...this.entries.values()];
+    for (let i = all.length - 1; i >= 0 && out.length < f.limit; i--) {
+      const s = summarize(all[i]!);
+      if (f.symbol && s.symbol !== f.symbol) continue;
+      if (f.strategy && s.strategy !== f.strategy) continue;
+      if (f.action && s.action !== f.action) continue;
+      if (f.outcome && s.outcome !== f.outcome) continue;
+      if (text && !`${s.id} ${s.symbol} ${s.strategy} ${s.action} ${s.status} ${s.reason}`.toLowerCase().includes(text)) continue;
+      out.push(s);
+    }
+    return out;
+  }
+
+  get(id: string): DecisionDetail | undefined {
+    const e = this.entries.get(id);
+    if (!e) return undefined;
+    const p = e.rec.provenance;
+    return {
+      summary: summarize(e),
+      signals: p?.signals ?? [],
+      features: p?.features ?? {},
+      regime: p?.regime ?? null,
+      checks: e.rec.checks,
+      orderStates: e.states.map((o) => ({ ...o })),
+      fills: [...e.fills],
+    };
+  }
+}
+
+function summarize(e: Entry): DecisionSummary {
+  const last = e.states[e.states.length - 1];
+  return {
+    id: e.rec.id,
+    ts: e.rec.ts,
+    symbol: e.rec.symbol,
+    strategy: e.rec.provenance?.strategy ?? e.rec.source,
+    action: e.rec.side,
+    qty: e.rec.qty,
+    limitPrice: e.rec.limitPrice,
+    outcome: e.rec.approved ? 'submitted' : 'denied',
+    status: last?.status ?? (e.rec.approved ? 'pending_new' : 'denied'),
+    filledQty: last?.filledQty ?? 0,
+    avgFillPrice: last?.avgFillPrice ?? 0,
+    realizedPnl: Math.round(e.realized * 100) / 100,
+    reason: last?.reason ?? e.rec.reason,
+  };
+}

@@ -1,0 +1,171 @@
+// Restart recovery, part one: rebuilds the engine's state (orders, portfolio,
+// trading state, decision log) from the journal. Part two, reconciliation with
+// the venue, happens in the engine once the venue is connected.
+import type { Order, TradingState, TradingStateChange, Fill } from '../../shared/domain.js';
+import { isOpen } from '../execution/order-state.js';
+import { Portfolio, type PortfolioState } from '../portfolio/portfolio.js';
+import { DecisionLog, type DecisionRecord } from './decision-log.js';
+import { listJournalFiles, openJournalFile } from './journal-file.js';
+import type { JournalKind, JournalRecord } from './records.js';
+
+/** The state a session starts from; journaled in its 'session.start' record so replay can start there too. */
+export interface SessionSnapshot {
+  sessionNo: number;
+  tradingState: TradingState;
+  lastStateChange: TradingStateChange | null;
+  portfolio: PortfolioState | null;
+  /** Open orders, and the most recent closed ones for the blotter. */
+  orders: Order[];
+  /** Fill ids already applied to the open orders (duplicate detection). */
+  fillIds: string[];
+}
+
+export interface Recovered {
+  snapshot: SessionSnapshot;
+  decisions: DecisionLog;
+  /** Time of the last journaled record, or undefined for an empty journal. */
+  lastTs: number | undefined;
+  records: number;
+  /** Damaged files skipped (read-only recovery only), with the reason. */
+  damaged: string[];
+}
+
+const KINDS: JournalKind[] = ['session.start', 'decision', 'order', 'fill', 'trading_state'];
+const KEEP_CLOSED = 200;
+
+/** Journal files that open cleanly; with skipDamaged, damaged ones are listed instead of thrown. */
+function usableFiles(dataDir: string, skipDamaged: boolean, damaged: string[]): string[] {
+  const ok: string[] = [];
+  for (const file of listJournalFiles(dataDir)) {
+    try {
+      openJournalFile(file, { readonly: true }).db.close();
+      ok.push(file);
+    } catch (e) {
+      if (!skipDamaged) throw e;
+      damaged.push((e as Error).message);
+    }
+  }
+  return ok;
+}
+
+function* readKinds(files: string[], kinds: JournalKind[]): Generator<JournalRecord> {
+  for (const file of files) {
+    const { db } = openJournalFile(file, { readonly: true });
+    try {
+      const q = db.prepare(`SELECT seq, ts, kind, data, prev, hash FROM records WHERE kind IN (${kinds.map(() => '?').join(',')}) ORDER BY seq`);
+      yield* q.iterate(...kinds) as IterableIterator<JournalRecord>;
+    } finally {
+      db.close();
+    }
+  }
+}
+
+function lastTimestamp(files: string[]): { ts: number | undefined; records: number } {
+  let ts: number | undefined;
+  let records = 0;
+  for (const file of files) {
+    const { db } = openJournalFile(file, { readonly: true });
+    const row = db.prepare('SELECT max(ts) ts, count(*) n FROM records').get() as { ts: number | null; n: number };
+    db.close();
+    if (row.ts !== null) ts = Math.max(ts ?? -Infinity, row.ts);
+    records += row.n;
+  }
+  return { ts, records };
+}
+
+/**
+ * Rebuilds state from every journal file. A damaged file throws (naming it),
+ * unless `skipDamaged` (read-only inspection), which skips and lists it.
+ */
+export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolean } = {}): Recovered {
+  const damaged: string[] = [];
+  const files = usableFiles(dataDir, opts.skipDamaged ?? false, damaged);
+  let sessionNo = 0;
+  let tradingState: TradingState = 'ACTIVE';
+  let lastStateChange: TradingStateChange | null = null;
+  let portfolio: Portfolio | null = null;
+  const orders = new Map<string, Order>();
+  const fillsByOrder = new Map<string, string[]>();
+  const decisions = new DecisionLog();
+
+  for (const r of readKinds(files, KINDS)) {
+    const data = JSON.parse(r.data);
+    switch (r.kind) {
+      case 'session.start': {
+        const s = (data as { snapshot: SessionSnapshot }).snapshot;
+        sessionNo = s.sessionNo;
+        tradingState = s.tradingState;
+        lastStateChange = s.lastStateChange;
+        portfolio = s.portfolio ? Portfolio.fromSnapshot(s.portfolio) : null;
+        break;
+      }
+      case 'decision':
+        decisions.record(data as DecisionRecord);
+        break;
+      case 'order': {
+        const o = data as Order;
+        const known = orders.get(o.clientOrderId);
+        // an order record never carries less fill than the fills already journaled
+        if (known && known.filledQty > o.filledQty) {
+          o.filledQty = known.filledQty;
+          o.avgFillPrice = known.avgFillPrice;
+        }
+        orders.set(o.clientOrderId, o);
+        decisions.onOrder(o);
+        if (!isOpen(o.status)) {
+          fillsByOrder.delete(o.clientOrderId);
+          // keep memory bounded: old closed orders are in the journal
+          if (orders.size > 10 * KEEP_CLOSED) pruneClosed(orders);
+        }
+        break;
+      }
+      case 'fill': {
+        const f = data as Fill;
+        portfolio ??= new Portfolio(0);
+        const realized = portfolio.applyFill(f);
+        decisions.onFill(f, realized);
+        const list = fillsByOrder.get(f.clientOrderId) ?? [];
+        list.push(f.fillId);
+        fillsByOrder.set(f.clientOrderId, list);
+        // the fill record is authoritative: a crash may fall between it and the order's next state
+        const o = orders.get(f.clientOrderId);
+        if (o) {
+          const filled = o.filledQty + f.qty;
+          o.avgFillPrice = (o.avgFillPrice * o.filledQty + f.price * f.qty) / filled;
+          o.filledQty = filled;
+          if (isOpen(o.status) && o.status !== 'pending_cancel') o.status = filled >= o.qty - 1e-9 ? 'filled' : 'partially_filled';
+          else if (o.status === 'pending_cancel' && filled >= o.qty - 1e-9) o.status = 'filled';
+        }
+        break;
+      }
+      case 'trading_state': {
+        const c = data as TradingStateChange;
+        tradingState = c.to;
+        lastStateChange = c;
+        break;
+      }
+    }
+  }
+  pruneClosed(orders);
+  const { ts, records } = lastTimestamp(files);
+  const open = [...orders.values()].filter((o) => isOpen(o.status));
+  return {
+    snapshot: {
+      sessionNo,
+      tradingState,
+      lastStateChange,
+      portfolio: portfolio?.snapshot() ?? null,
+      orders: [...orders.values()],
+      fillIds: open.flatMap((o) => fillsByOrder.get(o.clientOrderId) ?? []),
+    },
+    decisions,
+    lastTs: ts,
+    records,
+    damaged,
+  };
+}
+
+function pruneClosed(orders: Map<string, Order>): void {
+  const closed = [...orders.values()].filter((o) => !isOpen(o.status));
+  for (const o of closed.slice(0, Math.max(0, closed.length - KEEP_CLOSED))) orders.delete(o.clientOrderId);
+}

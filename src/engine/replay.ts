@@ -1,0 +1,189 @@
+// `tradedesk replay`: feeds the journal's recorded inputs (quotes, bars, venue
+// events, operator commands) through a fresh engine in simulated time, session
+// by session, and compares every decision, order, fill and trading-state change
+// it makes with the record. The first divergence is reported.
+import type { Bar, Instrument } from '../shared/domain.js';
+import type { Clock } from './core/clock.js';
+import { loadConfig, type EngineConfig } from './core/config.js';
+import { isNyseOpen } from './data/calendar.js';
+import { applyCommand, type TradingCommand } from './engine-commands.js';
+import { Engine, type JournalSink } from './engine.js';
+import { readJournal } from './journal/reader.js';
+import type { JournalKind, JournalRecord } from './journal/records.js';
+import type { SessionSnapshot } from './journal/recovery.js';
+import type { Venue, VenueAccount, VenueOpenOrder, VenuePosition } from './venues/venue.js';
+
+/** Records an engine's decisions must reproduce exactly. */
+const COMPARED: ReadonlySet<JournalKind> = new Set(['decision', 'order', 'fill', 'trading_state']);
+
+export interface ReplayResult {
+  ok: boolean;
+  sessions: number;
+  inputs: number;
+  compared: number;
+  /** First divergence, naming the record. */
+  divergence?: string;
+}
+
+/** A venue that only answers what the record says; outcomes arrive as recorded inputs. */
+class ReplayVenue implements Venue {
+  readonly id: string;
+  constructor(
+    venueId: string,
+    private readonly list: Instrument[],
+    private readonly warm: Record<string, Bar[]>,
+  ) {
+    this.id = `replay:${venueId}`;
+  }
+  async connect(): Promise<void> {}
+  async disconnect(): Promise<void> {}
+  async instruments(): Promise<Instrument[]> {
+    return this.list;
+  }
+  async getBars(symbol: string): Promise<Bar[]> {
+    return this.warm[symbol] ?? [];
+  }
+  isMarketOpen(symbol: string, ts: number): boolean {
+    const i = this.list.find((x) => x.symbol === symbol);
+    return !!i && (i.calendar === '24x7' || isNyseOpen(ts));
+  }
+  async submitOrder(): Promise<void> {}
+  async cancelOrder(): Promise<void> {}
+  async replaceOrder(): Promise<void> {}
+  async getAccount(): Promise<VenueAccount> {
+    return { cash: 0, equity: 0, buyingPower: 0 };
+  }
+  async getPositions(): Promise<VenuePosition[]> {
+    return [];
+  }
+  async getOpenOrders(): Promise<VenueOpenOrder[]> {
+    return [];
+  }
+}
+
+class Collector implements JournalSink {
+  readonly produced: Array<{ kind: JournalKind; ts: number; data: string }> = [];
+  append(ts: number, kind: JournalKind, payload: unknown): void {
+    if (COMPARED.has(kind)) this.produced.push({ kind, ts, data: JSON.stringify(payload) });
+  }
+}
+
+interface SessionStart {
+  sessionId: string;
+  venue: string;
+  config: EngineConfig;
+  instruments: Instrument[];
+  snapshot: SessionSnapshot;
+}
+
+function describe(kind: string, data: string): string {
+  const d = JSON.parse(data) as Record<string, unknown>;
+  const id = d.clientOrderId ?? d.id ?? '';
+  return `${kind}${id ? ` ${String(id)}` : ''} ${data.length > 300 ? `${data.slice(0, 300)}...` : data}`;
+}
+
+export async function replayJournal(dataDir: string): Promise<ReplayResult> {
+  const result: ReplayResult = { ok: true, sessions: 0, inputs: 0, compared: 0 };
+  let engine: Engine | undefined;
+  let collector: Collector | undefined;
+  let expected: JournalRecord[] = [];
+  let pendingStart: { rec: JournalRecord; start: SessionStart } | undefined;
+
+  const compare = (final: boolean): string | undefined => {
+    if (!collector) return undefined;
+    while (expected.length && collector.produced.length) {
+      const want = expected.shift()!;
+      const got = collector.produced.shift()!;
+      result.compared++;
+      if (want.kind !== got.kind || want.data !== got.data || want.ts !== got.ts) {
+        return `record seq ${want.seq}: recorded ${describe(want.kind, want.data)} at ${want.ts}, but replay produced ${describe(got.kind, got.data)} at ${got.ts}`;
+      }
+    }
+    if (final && expected.length) return `record seq ${expected[0]!.seq}: recorded ${describe(expected[0]!.kind, expected[0]!.data)}, but replay produced nothing`;
+    if (final && collector.produced.length) return `after the last record, replay produced ${describe(collector.produced[0]!.kind, collector.produced[0]!.data)} that the journal does not have`;
+    return undefined;
+  };
+
+  const finish = async (): Promise<string | undefined> => {
+    const d = compare(true);
+    if (engine) await engine.stop();
+    engine = undefined;
+    collector = undefined;
+    expected = [];
+    return d;
+  };
+
+  const begin = async (warm: Record<string, Bar[]>): Promise<void> => {
+    const { rec, start } = pendingStart!;
+    pendingStart = undefined;
+    result.sessions++;
+    collector = new Collector();
+    const config = loadConfig({ ...start.config, sim: { ...start.config.sim, speed: 'max' } });
+    engine = new Engine(config, {
+      venue: (_clock: Clock) => new ReplayVenue(start.venue, start.instruments, warm),
+      journal: collector,
+      replay: { start: rec.ts, snapshot: start.snapshot, sessionId: start.sessionId },
+    });
+    await engine.prepare();
+  };
+
+  for (const r of readJournal(dataDir)) {
+    if (r.kind === 'session.start') {
+      const d = await finish();
+      if (d) return { ...result, ok: false, divergence: d };
+      pendingStart = { rec: r, start: JSON.parse(r.data) as SessionStart };
+      continue;
+    }
+    if (pendingStart) {
+      // the session begins at its warm-up record (alerts may come before it)
+      if (r.kind === 'input.warmup') {
+        await begin((JSON.parse(r.data) as { bars: Record<string, Bar[]> }).bars);
+        continue;
+      }
+      if (!r.kind.startsWith('input.') && !COMPARED.has(r.kind)) continue;
+      await begin({});
+    }
+    if (!engine) continue;
+    const e = engine;
+    const advance = () => e.clock.advanceTo(r.ts);
+    switch (r.kind) {
+      case 'input.quote':
+        advance();
+        e.bus.publish('quote', JSON.parse(r.data));
+        result.inputs++;
+        break;
+      case 'input.bar':
+        advance();
+        e.bus.publish('bar', JSON.parse(r.data));
+        result.inputs++;
+        break;
+      case 'input.venue_update':
+        advance();
+        e.bus.publish('venueOrderUpdate', JSON.parse(r.data));
+        result.inputs++;
+        break;
+      case 'input.venue_fill':
+        advance();
+        e.bus.publish('venueFill', JSON.parse(r.data));
+        result.inputs++;
+        break;
+      case 'input.command':
+        advance();
+        applyCommand(e, JSON.parse(r.data) as TradingCommand);
+        result.inputs++;
+        break;
+      default:
+        if (COMPARED.has(r.kind)) expected.push(r);
+    }
+    const d = compare(false);
+    if (d) {
+      await engine.stop();
+      return { ...result, ok: false, divergence: d };
+    }
+  }
+  if (pendingStart) await begin({});
+  const d = await finish();
+  if (d) return { ...result, ok: false, divergence: d };
+  if (result.sessions === 0) return { ...result, ok: false, divergence: `no recorded session in ${dataDir}` };
+  return result;
+}
