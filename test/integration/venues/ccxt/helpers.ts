@@ -1,0 +1,130 @@
+// Shared setup for the ccxt venue integration tests: the real ccxt
+// coinbaseexchange implementation, through CcxtVenue, against the loopback
+// Coinbase Exchange server.
+import { LiveClock, type TimerHandle } from '../../../../src/engine/core/clock.js';
+import { CcxtVenue, type CcxtVenueOptions } from '../../../../src/engine/venues/ccxt/index.js';
+import type { VenueFill, VenueListener, VenueOrderUpdate } from '../../../../src/engine/venues/venue.js';
+import type { Bar, Quote, Trade } from '../../../../src/shared/domain.js';
+import { CoinbaseExchangeLoopback, LOOPBACK_CREDENTIALS, LOOPBACK_EXCHANGE_ID, type LoopbackOptions } from '../../../support/loopback/exchange-server.js';
+
+export class Recorder implements VenueListener {
+  quotes: Quote[] = [];
+  trades: Trade[] = [];
+  bars: Bar[] = [];
+  updates: VenueOrderUpdate[] = [];
+  fills: VenueFill[] = [];
+  connection: { state: 'connected' | 'disconnected'; reason?: string }[] = [];
+  onQuote(q: Quote): void {
+    this.quotes.push(q);
+  }
+  onTrade(t: Trade): void {
+    this.trades.push(t);
+  }
+  onBar(b: Bar): void {
+    this.bars.push(b);
+  }
+  onOrderUpdate(u: VenueOrderUpdate): void {
+    this.updates.push(u);
+  }
+  onFill(f: VenueFill): void {
+    this.fills.push(f);
+  }
+  onConnection(state: 'connected' | 'disconnected', reason?: string): void {
+    this.connection.push({ state, reason });
+  }
+  updatesOf(clientOrderId: string): VenueOrderUpdate[] {
+    return this.updates.filter((u) => u.clientOrderId === clientOrderId);
+  }
+  fillsOf(clientOrderId: string): VenueFill[] {
+    return this.fills.filter((f) => f.clientOrderId === clientOrderId);
+  }
+  update<K extends VenueOrderUpdate['kind']>(clientOrderId: string, kind: K): Extract<VenueOrderUpdate, { kind: K }> | undefined {
+    return this.updates.find((u) => u.clientOrderId === clientOrderId && u.kind === kind) as Extract<VenueOrderUpdate, { kind: K }> | undefined;
+  }
+}
+
+/** Polls `probe` until it returns something truthy; fails with `what` after a generous deadline. */
+export async function waitFor<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Live time shifted by `offset` ms (timers included), to let a test move the venue's clock forward. */
+export class OffsetClock extends LiveClock {
+  offset = 0;
+  override now(): number {
+    return Date.now() + this.offset;
+  }
+  override setTimer(at: number, fn: () => void): TimerHandle {
+    return super.setTimer(at - this.offset, fn);
+  }
+}
+
+export interface Harness {
+  server: CoinbaseExchangeLoopback;
+  venue: CcxtVenue;
+  rec: Recorder;
+  clock: OffsetClock;
+  /** Another venue on the same server (e.g. a second session). */
+  makeVenue(over?: Partial<CcxtVenueOptions>): CcxtVenue;
+  close(): Promise<void>;
+}
+
+export const SYMBOLS = ['BTC/USD', 'ETH/USD'];
+
+export async function startHarness(
+  over: Partial<CcxtVenueOptions> = {},
+  serverOpts: LoopbackOptions = {},
+  connect = true,
+): Promise<Harness> {
+  const server = await CoinbaseExchangeLoopback.start(serverOpts);
+  const clock = new OffsetClock();
+  const venues: CcxtVenue[] = [];
+  const makeVenue = (o: Partial<CcxtVenueOptions> = {}): CcxtVenue => {
+    const v = new CcxtVenue({
+      exchangeId: LOOPBACK_EXCHANGE_ID,
+      apiKey: LOOPBACK_CREDENTIALS.apiKey,
+      secret: LOOPBACK_CREDENTIALS.secret,
+      password: LOOPBACK_CREDENTIALS.passphrase,
+      sandbox: false,
+      urls: server.urls,
+      symbols: SYMBOLS,
+      clock,
+      pollIntervalMs: 100,
+      barPollIntervalMs: 100,
+      barGraceMs: 0,
+      reconcileIntervalMs: 250,
+      timeoutMs: 2_000,
+      retry: { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 200 },
+      ...over,
+      ...o,
+    });
+    venues.push(v);
+    return v;
+  };
+  const venue = makeVenue();
+  const rec = new Recorder();
+  if (connect) await venue.connect(rec);
+  return {
+    server,
+    venue,
+    rec,
+    clock,
+    makeVenue,
+    async close() {
+      for (const v of venues) await v.disconnect();
+      await server.close();
+    },
+  };
+}
+
+let seq = 0;
+/** A fresh engine-style client order id. */
+export function cid(tag = 'test'): string {
+  return `td-it${process.pid.toString(36)}-${tag}-${String(++seq).padStart(6, '0')}`;
+}
