@@ -2,7 +2,9 @@
 // and names its peer (a baseline measured in the same run) so a number always
 // comes with something to compare it to.
 import { ctlHaltLatency } from './ctl-halt-latency.js';
+import { dataDownload } from './data-download.js';
 import { engineEventsPerSecond } from './engine-events.js';
+import { riskPretradeCheck } from './risk-pretrade.js';
 
 export interface BenchResult {
   name: string;
@@ -29,4 +31,6 @@ export interface Benchmark {
 export const benchmarks: Benchmark[] = [
   { name: 'engine.events_per_s', run: engineEventsPerSecond },
   { name: 'ctl.halt_latency_ms_p99', run: ctlHaltLatency },
+  { name: 'data.download_300x300', run: dataDownload },
+  { name: 'risk.pretrade_check_us_p99', run: riskPretradeCheck },
 ];

@@ -1,0 +1,148 @@
+// data.download_300x300: wall seconds to load 300 symbols x 300 daily bars into
+// an empty bar cache from the loopback Alpaca server (test/support/loopback),
+// which answers every REST request after 100 ms, under Alpaca's budget of 200
+// requests / minute. The path is the production one: BarCache.loadBars ->
+// FetchScheduler (concurrency 16, 200/60 s token bucket, retries) ->
+// AlpacaMultiBarFetcher (the real SDK's StockApi, built from the same
+// AlpacaVenueOptions / createAlpacaSdk as AlpacaVenue - which itself only has a
+// per-symbol getHistoricalBars - with the venue's error mapping and bar rules)
+// -> SQLite (WAL). The scheduler owns the budget: the SDK's own limiter is off
+// (rateLimit: false), so the 200/min is not spent twice.
+//
+// Multi-symbol requests (GET /v2/stocks/bars?symbols=...) are the optimization:
+// the cache packs as many symbols into one request as one 10_000-bar page
+// holds, so R = ceil(300 / floor(10_000 / 300)) = 10 requests, not 300.
+//
+// Peer: the lower bound the requests, the latency and the budget allow:
+//   R requests, concurrency C, latency L, token bucket of B tokens (full at the
+//   start) refilled at r = 200 / 60 s.
+//   - Concurrency: requests go out in waves of C, each wave takes >= L:
+//       t >= ceil(R / C) x L
+//   - Budget: the first B requests start at once; request k > B cannot start
+//     before (k - B) / r, and then takes L:
+//       t >= (R - B) / r + L            (only when R > B)
+//   - Pagination: a request needing p pages follows p next_page_tokens in
+//     sequence: t >= p x L (each batch here fits one page: p = 1).
+//   peer = max of these. With R <= 200 the budget never binds and the bound is
+//   ceil(R / C) x L. ratio = value / peer (1.0 = as fast as the protocol allows).
+//   The rest is CPU on this machine: the in-process loopback's own handling
+//   (it derives every daily bar's New York date with Intl, ~7-10 us a bar: most
+//   of it, logged below), then JSON, validation and SQLite on our side.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { AlpacaMultiBarFetcher } from '../src/engine/data/alpaca-bar-fetcher.js';
+import { BarCache } from '../src/engine/data/bar-cache.js';
+import { nyseSessionFor } from '../src/engine/data/calendar.js';
+import { FetchScheduler } from '../src/engine/data/fetch-scheduler.js';
+import { AlpacaLoopbackServer, loopbackVenueOptions, type LoopbackBar } from '../test/support/loopback/alpaca-server.js';
+import type { BenchOptions, BenchResult } from './index.js';
+
+const DAY = 86_400_000;
+const LATENCY_MS = 100;
+const BUDGET = { maxRequests: 200, intervalMs: 60_000 };
+
+/** Lower bound, seconds, for R single-page requests (see the header). */
+export function downloadLowerBoundS(requests: number, concurrency: number, latencyMs: number, budget: { maxRequests: number; intervalMs: number }): number {
+  const waves = Math.ceil(requests / concurrency) * latencyMs;
+  const rate = budget.maxRequests / budget.intervalMs;
+  const budgetBound = requests > budget.maxRequests ? (requests - budget.maxRequests) / rate + latencyMs : 0;
+  return Math.max(waves, budgetBound) / 1000;
+}
+
+/** Symbol names AAAA, AAAB, ... */
+function symbolName(i: number): string {
+  let s = '';
+  for (let k = 0; k < 4; k++) {
+    s = String.fromCharCode(65 + (i % 26)) + s;
+    i = Math.floor(i / 26);
+  }
+  return s;
+}
+
+/** `count` NYSE session opens ending with the last session at least two days before now. */
+function sessionOpens(count: number): number[] {
+  const out: number[] = [];
+  for (let d = Math.floor(Date.now() / DAY) * DAY - 2 * DAY; out.length < count; d -= DAY) {
+    const s = nyseSessionFor(d + 17 * 3_600_000);
+    if (s) out.push(s.open);
+  }
+  return out.reverse();
+}
+
+export async function dataDownload(opts: BenchOptions): Promise<BenchResult[]> {
+  const nSymbols = opts.quick ? 30 : 300;
+  const nBars = 300;
+  const concurrency = 16;
+  const symbols = Array.from({ length: nSymbols }, (_, i) => symbolName(i));
+  const opens = sessionOpens(nBars);
+  const server = await AlpacaLoopbackServer.start({ latencyMs: LATENCY_MS });
+  const dir = mkdtempSync(join(tmpdir(), 'tradedesk-bench-bars-'));
+  try {
+    symbols.forEach((s, i) => {
+      const bars: LoopbackBar[] = opens.map((t, k) => {
+        const o = 50 + i + Math.sin(k / 7) * 5;
+        return { t, o, h: o + 1, l: o - 1, c: o + 0.5, v: 10_000 + k };
+      });
+      server.setBars(s, bars);
+    });
+    // The loopback stamps daily bars 00:00Z of their New York date.
+    const start = Math.floor(opens[0]! / DAY) * DAY;
+    const end = Math.floor(opens.at(-1)! / DAY) * DAY + DAY - 1;
+    const cache = new BarCache(join(dir, 'cache', 'bars.sqlite'));
+    // The scheduler owns the budget and the retries: the SDK's limiter is off.
+    const fetcher = new AlpacaMultiBarFetcher(loopbackVenueOptions(server, { rateLimit: false, retry: { maxAttempts: 1, baseDelayMs: 20, maxDelayMs: 2_000 }, timeoutMs: 30_000 }));
+    const scheduler = new FetchScheduler({ concurrency, rate: BUDGET });
+    opts.log(`data.download_300x300: ${nSymbols} symbols x ${nBars} daily bars, ${LATENCY_MS} ms latency, budget ${BUDGET.maxRequests}/${BUDGET.intervalMs / 1000}s`);
+    const isBars = (path: string): boolean => path === '/v2/stocks/bars';
+    // Warm-up (JIT, the HTTP connection pool) on a throwaway cache; the measured load starts empty.
+    const warm = new BarCache(join(dir, 'warmup', 'bars.sqlite'));
+    await warm.loadBars({ venue: 'alpaca', symbols: symbols.slice(0, 10), timeframe: '1Day', start, end }, fetcher, scheduler);
+    warm.close();
+    const before = server.requests.length;
+    const t0 = performance.now();
+    const r = await cache.loadBars({ venue: 'alpaca', symbols, timeframe: '1Day', start, end }, fetcher, scheduler);
+    const value = (performance.now() - t0) / 1000;
+    const sent = server.requests.slice(before).filter((q) => isBars(q.path));
+    const R = sent.length;
+    let total = 0;
+    for (const [s, list] of r.series) {
+      if (list.length !== nBars) throw new Error(`${s}: ${list.length} bars loaded, expected ${nBars}`);
+      total += list.length;
+    }
+    // A second load of the same range must come from the cache alone.
+    const again = await cache.loadBars({ venue: 'alpaca', symbols, timeframe: '1Day', start, end }, fetcher, scheduler);
+    if (again.requests !== 0 || server.requests.slice(before).filter((q) => isBars(q.path)).length !== R) throw new Error('the second load made requests');
+    cache.close();
+    const peer = downloadLowerBoundS(R, concurrency, LATENCY_MS, BUDGET);
+    opts.log(`data.download_300x300: R = ${R} requests (${Math.ceil(total / R)} bars each on average), ${total} bars in ${value.toFixed(3)} s; bound ${peer.toFixed(3)} s`);
+    // Context for the ratio: the same R requests answered by the in-process loopback
+    // with no latency and only read as text - the server's own handling (it derives
+    // each daily bar's New York date with Intl, ~10 us a bar) shares this CPU.
+    server.latencyMs = 0;
+    const t1 = performance.now();
+    await Promise.all(
+      sent.map(async (q) => {
+        const res = await fetch(`http://127.0.0.1:${server.port}${q.path}?${new URLSearchParams(q.query).toString()}`, {
+          headers: { 'APCA-API-KEY-ID': server.keyId, 'APCA-API-SECRET-KEY': server.secret },
+        });
+        await res.text();
+      }),
+    );
+    opts.log(`data.download_300x300: of which the loopback server's own handling of those requests takes ~${((performance.now() - t1) / 1000).toFixed(3)} s`);
+    return [
+      {
+        name: 'data.download_300x300',
+        value,
+        unit: 's',
+        peer: `lower bound max(ceil(R/C)*L, (R-200)/(200/min)+L) for R=${R} requests, C=${concurrency}, L=${LATENCY_MS} ms`,
+        peer_value: peer,
+        ratio: value / peer,
+      },
+    ];
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

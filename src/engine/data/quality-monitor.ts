@@ -1,0 +1,557 @@
+// QualityMonitor: data-quality checks on every bar and tick before the engine
+// uses them, a repair policy per issue, per-symbol reports and alerts.
+//
+// Bars (onBar):
+// - bad_price: a NaN, infinite, zero or negative open/high/low/close, or a NaN /
+//   negative volume.
+// - high_below_low: high < low.
+// - ohlc_range: open or close outside [low, high].
+// - duplicate / out_of_order: a timestamp equal to / before the last accepted one.
+// - gap: bars the market calendar expected between two bars and that never
+//   came (NYSE: only inside regular sessions, and session days for daily bars;
+//   crypto: 24/7). value = bars missing.
+// - outlier: a close-to-close log return whose z-score against the rolling
+//   window of earlier returns exceeds the threshold (defaults 100 bars, 6).
+//   value = z. Returns across an NYSE session break are not compared (an
+//   overnight move is not a 1-minute return). Outliers stay out of the window.
+// - spike: a jump (|z| above the spike threshold) that reverts on the next bar
+//   (the next return has the opposite sign and gives back at least
+//   `spikeRevertFraction` of it). Known one bar late: the verdict for the next
+//   bar names the spike bar in `retracted` when the policy is 'drop'.
+// - volume_anomaly: volume z-score against the rolling window above the volume
+//   threshold. value = z.
+// Ticks (onQuote / onTrade): bad_price (bid/ask/price NaN or <= 0, negative
+// sizes), crossed_quote (ask < bid), out_of_order (a timestamp before the last).
+// Instruments: stale - no data for `staleAfterMs` on a held instrument while its
+// market is open (checkStale). Crypto: crossCheck flags prices of one symbol on
+// two exchanges that differ by more than a threshold (0.5% by default).
+//
+// Policies: 'drop' (the bar / tick is not accepted) or 'flag' (accepted,
+// counted, alerted). Structural problems default to 'drop', statistical ones
+// to 'flag'. Every issue raises one alert naming symbol, time, issue and value.
+import type { Bar, Quote, Trade } from '../../shared/domain.js';
+import { defaultCalendarOf, missingBarsBetween, timeframeMs, type MarketCalendar } from './bar-calendar.js';
+import { isNyseOpen, nyseSessionFor } from './calendar.js';
+
+export const QUALITY_ISSUES = [
+  'bad_price',
+  'high_below_low',
+  'ohlc_range',
+  'duplicate',
+  'out_of_order',
+  'gap',
+  'outlier',
+  'spike',
+  'volume_anomaly',
+  'crossed_quote',
+  'stale',
+  'cross_venue',
+] as const;
+export type QualityIssue = (typeof QUALITY_ISSUES)[number];
+export type RepairPolicy = 'drop' | 'flag';
+
+export const DEFAULT_POLICIES: Readonly<Record<QualityIssue, RepairPolicy>> = {
+  bad_price: 'drop',
+  high_below_low: 'drop',
+  ohlc_range: 'drop',
+  duplicate: 'drop',
+  out_of_order: 'drop',
+  gap: 'flag',
+  outlier: 'flag',
+  spike: 'flag',
+  volume_anomaly: 'flag',
+  crossed_quote: 'drop',
+  stale: 'flag',
+  cross_venue: 'flag',
+};
+
+export interface QualityAlert {
+  symbol: string;
+  /** Time of the bar / tick concerned (the check time for stale). */
+  ts: number;
+  issue: QualityIssue;
+  /** The offending value: the price, the z-score, the bars missing, the relative difference... */
+  value: number;
+  action: RepairPolicy;
+  message: string;
+}
+
+export interface QualityReport {
+  symbol: string;
+  /** Bars seen (accepted + dropped). */
+  bars: number;
+  ticks: number;
+  /** Bars and ticks not accepted (including spikes retracted after the fact). */
+  dropped: number;
+  /** Accepted bars / ticks carrying at least one flagged issue. */
+  flagged: number;
+  byIssue: Record<QualityIssue, number>;
+  /** Time of the last accepted bar or tick. */
+  lastTs: number | undefined;
+  /** Held, its market open, and no data for staleAfterMs. */
+  stale: boolean;
+}
+
+export interface VerdictIssue {
+  issue: QualityIssue;
+  value: number;
+  action: RepairPolicy;
+  /** Time of the bar / tick the issue is about (a spike names the earlier bar). */
+  ts: number;
+}
+
+export interface BarVerdict {
+  accepted: boolean;
+  issues: VerdictIssue[];
+  /** An earlier accepted bar now found to be a spike under a 'drop' policy: remove it. */
+  retracted?: Bar;
+}
+
+export interface TickVerdict {
+  accepted: boolean;
+  issues: VerdictIssue[];
+}
+
+export interface QualityMonitorOptions {
+  /** Per-issue overrides of DEFAULT_POLICIES. */
+  policies?: Partial<Record<QualityIssue, RepairPolicy>>;
+  /** Returns in the rolling window. Default 100. */
+  window?: number;
+  /** |z| of a return above which it is an outlier. Default 6. */
+  zThreshold?: number;
+  /** |z| of a jump that makes it a spike candidate. Default zThreshold. */
+  spikeZ?: number;
+  /** Share of the jump the next bar must give back. Default 0.5. */
+  spikeRevertFraction?: number;
+  /** Volume z above which volume is anomalous. Default 6. */
+  volumeZThreshold?: number;
+  /** Samples needed before z-scores are used. Default 20. */
+  minSamples?: number;
+  /** Floor for the returns' standard deviation (flat series). Default 1e-6. */
+  minStdDev?: number;
+  /** Bar timeframe when onBar is not told. Default '1Min'. */
+  timeframe?: string;
+  /** Market calendar of a symbol. Default: '24x7' for 'BASE/QUOTE', else 'nyse'. */
+  calendarOf?: (symbol: string) => MarketCalendar;
+  /** No data for this long on a held instrument (market open) is stale. Default 120_000. */
+  staleAfterMs?: number;
+  /** Arrival time of data, for staleness. Default Date.now. */
+  now?: () => number;
+  onAlert?: (alert: QualityAlert) => void;
+}
+
+/** Rolling mean / standard deviation over the last n samples. */
+class Rolling {
+  private readonly buf: number[] = [];
+  private i = 0;
+  private sum = 0;
+  private sumSq = 0;
+
+  constructor(private readonly n: number) {}
+
+  get count(): number {
+    return this.buf.length;
+  }
+
+  push(x: number): void {
+    if (this.buf.length < this.n) this.buf.push(x);
+    else {
+      const old = this.buf[this.i]!;
+      this.sum -= old;
+      this.sumSq -= old * old;
+      this.buf[this.i] = x;
+      this.i = (this.i + 1) % this.n;
+    }
+    this.sum += x;
+    this.sumSq += x * x;
+  }
+
+  mean(): number {
+    return this.sum / this.buf.length;
+  }
+
+  std(): number {
+    const k = this.buf.length;
+    if (k < 2) return 0;
+    const m = this.sum / k;
+    return Math.sqrt(Math.max(0, (this.sumSq - k * m * m) / (k - 1)));
+  }
+}
+
+interface SeriesState {
+  lastTs?: number;
+  /** Close of the last bar that is the reference for the next return. */
+  refClose?: number;
+  refTs?: number;
+  /** Reference before the last accepted bar (for spikes). */
+  prevRefClose?: number;
+  prevRefTs?: number;
+  /** The last accepted bar, while it is a spike candidate. */
+  candidate?: { bar: Bar; ret: number; flagged: boolean };
+  returns: Rolling;
+  volumes: Rolling;
+}
+
+interface SymbolState {
+  bars: number;
+  ticks: number;
+  dropped: number;
+  flagged: number;
+  byIssue: Record<QualityIssue, number>;
+  lastTs?: number;
+  lastSeenAt?: number;
+  lastTickTs?: number;
+  staleAlerted: boolean;
+}
+
+const zeroIssues = (): Record<QualityIssue, number> => Object.fromEntries(QUALITY_ISSUES.map((i) => [i, 0])) as Record<QualityIssue, number>;
+
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const positive = (x: unknown): boolean => finite(x) && x > 0;
+
+export class QualityMonitor {
+  private readonly policies: Record<QualityIssue, RepairPolicy>;
+  private readonly window: number;
+  private readonly zThreshold: number;
+  private readonly spikeZ: number;
+  private readonly spikeRevert: number;
+  private readonly volumeZ: number;
+  private readonly minSamples: number;
+  private readonly minStd: number;
+  private readonly timeframe: string;
+  private readonly calendarOf: (symbol: string) => MarketCalendar;
+  private readonly staleAfterMs: number;
+  private readonly now: () => number;
+  private readonly onAlert: ((a: QualityAlert) => void) | undefined;
+  private readonly series = new Map<string, SeriesState>();
+  private readonly symbols = new Map<string, SymbolState>();
+  private readonly held = new Set<string>();
+
+  constructor(options: QualityMonitorOptions = {}) {
+    this.policies = { ...DEFAULT_POLICIES, ...options.policies };
+    this.window = options.window ?? 100;
+    this.zThreshold = options.zThreshold ?? 6;
+    this.spikeZ = options.spikeZ ?? this.zThreshold;
+    this.spikeRevert = options.spikeRevertFraction ?? 0.5;
+    this.volumeZ = options.volumeZThreshold ?? 6;
+    this.minSamples = options.minSamples ?? 20;
+    this.minStd = options.minStdDev ?? 1e-6;
+    this.timeframe = options.timeframe ?? '1Min';
+    timeframeMs(this.timeframe);
+    this.calendarOf = options.calendarOf ?? defaultCalendarOf;
+    this.staleAfterMs = options.staleAfterMs ?? 120_000;
+    this.now = options.now ?? Date.now;
+    this.onAlert = options.onAlert;
+    if (!(this.window >= 2)) throw new RangeError('window must be >= 2');
+    if (!(this.minSamples >= 2)) throw new RangeError('minSamples must be >= 2');
+  }
+
+  policy(issue: QualityIssue): RepairPolicy {
+    return this.policies[issue];
+  }
+
+  // ---- bars -------------------------------------------------------------------------
+
+  /** Checks one bar (of `timeframe`, default the monitor's) and records the verdict. */
+  onBar(bar: Bar, timeframe = this.timeframe): BarVerdict {
+    const sym = this.sym(bar.symbol);
+    const key = `${bar.symbol}\u0000${timeframe}`;
+    let st = this.series.get(key);
+    if (!st) this.series.set(key, (st = { returns: new Rolling(this.window), volumes: new Rolling(this.window) }));
+    sym.bars++;
+    const verdict: BarVerdict = { accepted: true, issues: [] };
+    const raise = (issue: QualityIssue, value: number, message: string, ts = bar.ts): RepairPolicy => {
+      const action = this.policies[issue];
+      verdict.issues.push({ issue, value, action, ts });
+      this.alert(sym, { symbol: bar.symbol, ts, issue, value, action, message });
+      return action;
+    };
+
+    // Structural checks: any failure here ends the checks.
+    const structural = this.structural(bar);
+    if (structural) {
+      raise(structural.issue, structural.value, structural.message);
+      return this.finishBar(sym, st, bar, verdict);
+    }
+    if (st.lastTs !== undefined && bar.ts <= st.lastTs) {
+      if (bar.ts === st.lastTs) raise('duplicate', bar.ts, `duplicate bar at ${iso(bar.ts)}`);
+      else raise('out_of_order', bar.ts, `bar at ${iso(bar.ts)} arrived after the bar at ${iso(st.lastTs)}`);
+      return this.finishBar(sym, st, bar, verdict);
+    }
+
+    const cal = this.calendarOf(bar.symbol);
+    if (st.lastTs !== undefined) {
+      const missing = missingBarsBetween(cal, timeframe, st.lastTs, bar.ts);
+      if (missing > 0) raise('gap', missing, `${missing} bar(s) missing between ${iso(st.lastTs)} and ${iso(bar.ts)} (${cal} calendar)`);
+    }
+
+    // A pending spike candidate: does this bar revert it?
+    let ref = st.refClose;
+    let refTs = st.refTs;
+    if (st.candidate && ref !== undefined) {
+      const r2 = Math.log(bar.close / ref);
+      const r1 = st.candidate.ret;
+      if (Math.sign(r2) === -Math.sign(r1) && Math.abs(r1 + r2) <= (1 - this.spikeRevert) * Math.abs(r1)) {
+        const c = st.candidate;
+        const action = raise('spike', c.bar.close, `spike: close ${c.bar.close} at ${iso(c.bar.ts)} jumped ${(r1 * 100).toFixed(2)}% and reverted on the next bar`, c.bar.ts);
+        if (action === 'drop') {
+          verdict.retracted = c.bar;
+          sym.dropped++;
+          if (c.flagged) sym.flagged--;
+        } else if (!c.flagged) sym.flagged++;
+        // The spike bar is no reference: returns are measured from the close before it.
+        ref = st.refClose = st.prevRefClose;
+        refTs = st.refTs = st.prevRefTs;
+      }
+    }
+    st.candidate = undefined;
+
+    // Returns: not across an NYSE session break for intraday bars.
+    let ret: number | undefined;
+    let z: number | undefined;
+    if (ref !== undefined && refTs !== undefined && this.comparable(cal, timeframe, refTs, bar.ts)) {
+      ret = Math.log(bar.close / ref);
+      if (st.returns.count >= this.minSamples) {
+        z = (ret - st.returns.mean()) / Math.max(this.minStd, st.returns.std());
+        if (Math.abs(z) > this.zThreshold) raise('outlier', z, `return ${(ret * 100).toFixed(3)}% at ${iso(bar.ts)} is ${z.toFixed(1)} standard deviations from the last ${st.returns.count}`);
+      }
+    }
+    let vz: number | undefined;
+    if (st.volumes.count >= this.minSamples) {
+      const mean = st.volumes.mean();
+      vz = (bar.volume - mean) / Math.max(1e-9, Math.abs(mean) * 1e-3, st.volumes.std());
+      if (vz > this.volumeZ) raise('volume_anomaly', vz, `volume ${bar.volume} at ${iso(bar.ts)} is ${vz.toFixed(1)} standard deviations above the last ${st.volumes.count}`);
+    }
+
+    const dropped = this.finishBar(sym, st, bar, verdict);
+    if (!dropped.accepted) return dropped;
+    // Windows learn from accepted bars without statistical issues.
+    const own = verdict.issues.filter((i) => i.ts === bar.ts);
+    const isOutlier = own.some((i) => i.issue === 'outlier');
+    if (ret !== undefined && !isOutlier) st.returns.push(ret);
+    if (!own.some((i) => i.issue === 'volume_anomaly')) st.volumes.push(bar.volume);
+    st.prevRefClose = ref;
+    st.prevRefTs = refTs;
+    st.refClose = bar.close;
+    st.refTs = bar.ts;
+    if (ret !== undefined && z !== undefined && Math.abs(z) > this.spikeZ) {
+      st.candidate = { bar, ret, flagged: own.length > 0 };
+    }
+    return verdict;
+  }
+
+  /** Runs a whole series through onBar; returns the accepted bars (spikes retracted). */
+  filterBars(bars: readonly Bar[], timeframe = this.timeframe): Bar[] {
+    const out: Bar[] = [];
+    for (const b of bars) {
+      const v = this.onBar(b, timeframe);
+      if (v.retracted) {
+        const i = out.lastIndexOf(v.retracted);
+        if (i >= 0) out.splice(i, 1);
+      }
+      if (v.accepted) out.push(b);
+    }
+    return out;
+  }
+
+  private structural(bar: Bar): { issue: QualityIssue; value: number; message: string } | undefined {
+    for (const f of ['open', 'high', 'low', 'close'] as const) {
+      if (!positive(bar[f])) return { issue: 'bad_price', value: bar[f], message: `${f} ${String(bar[f])} at ${iso(bar.ts)} is not a positive price` };
+    }
+    if (!finite(bar.volume) || bar.volume < 0) return { issue: 'bad_price', value: bar.volume, message: `volume ${String(bar.volume)} at ${iso(bar.ts)} is not a non-negative number` };
+    if (!finite(bar.ts)) return { issue: 'bad_price', value: bar.ts, message: `timestamp ${String(bar.ts)} is not a number` };
+    if (bar.high < bar.low) return { issue: 'high_below_low', value: bar.high - bar.low, message: `high ${bar.high} below low ${bar.low} at ${iso(bar.ts)}` };
+    for (const f of ['open', 'close'] as const) {
+      if (bar[f] > bar.high || bar[f] < bar.low) return { issue: 'ohlc_range', value: bar[f], message: `${f} ${bar[f]} outside [low ${bar.low}, high ${bar.high}] at ${iso(bar.ts)}` };
+    }
+    return undefined;
+  }
+
+  /** Two bars whose returns compare: not across an NYSE session break (intraday). */
+  private comparable(cal: MarketCalendar, timeframe: string, a: number, b: number): boolean {
+    if (cal !== 'nyse' || timeframeMs(timeframe) >= 86_400_000) return true;
+    const sa = nyseSessionFor(a);
+    const sb = nyseSessionFor(b);
+    return sa !== null && sb !== null && sa.open === sb.open && a >= sa.open && b < sb.close;
+  }
+
+  private finishBar(sym: SymbolState, st: SeriesState, bar: Bar, verdict: BarVerdict): BarVerdict {
+    // A spike issue is about the previous bar, already counted there.
+    const own = verdict.issues.filter((i) => i.ts === bar.ts);
+    if (own.some((i) => i.action === 'drop')) {
+      verdict.accepted = false;
+      sym.dropped++;
+      return verdict;
+    }
+    if (own.length) sym.flagged++;
+    st.lastTs = bar.ts;
+    sym.lastTs = Math.max(sym.lastTs ?? -Infinity, bar.ts);
+    this.seen(sym);
+    return verdict;
+  }
+
+  // ---- ticks ------------------------------------------------------------------------
+
+  onQuote(q: Quote): TickVerdict {
+    const problems: Array<[QualityIssue, number, string]> = [];
+    if (!positive(q.bid)) problems.push(['bad_price', q.bid, `bid ${String(q.bid)} at ${iso(q.ts)} is not a positive price`]);
+    else if (!positive(q.ask)) problems.push(['bad_price', q.ask, `ask ${String(q.ask)} at ${iso(q.ts)} is not a positive price`]);
+    else if (!(finite(q.bidSize) && q.bidSize >= 0 && finite(q.askSize) && q.askSize >= 0)) {
+      problems.push(['bad_price', finite(q.bidSize) && q.bidSize >= 0 ? q.askSize : q.bidSize, `quote sizes ${String(q.bidSize)} x ${String(q.askSize)} at ${iso(q.ts)} are not non-negative numbers`]);
+    } else if (q.ask < q.bid) problems.push(['crossed_quote', q.ask - q.bid, `crossed quote at ${iso(q.ts)}: ask ${q.ask} below bid ${q.bid}`]);
+    return this.tick(q.symbol, q.ts, problems);
+  }
+
+  onTrade(t: Trade): TickVerdict {
+    const problems: Array<[QualityIssue, number, string]> = [];
+    if (!positive(t.price)) problems.push(['bad_price', t.price, `trade price ${String(t.price)} at ${iso(t.ts)} is not a positive price`]);
+    else if (!(finite(t.size) && t.size >= 0)) problems.push(['bad_price', t.size, `trade size ${String(t.size)} at ${iso(t.ts)} is not a non-negative number`]);
+    return this.tick(t.symbol, t.ts, problems);
+  }
+
+  private tick(symbol: string, ts: number, problems: Array<[QualityIssue, number, string]>): TickVerdict {
+    const sym = this.sym(symbol);
+    sym.ticks++;
+    if (!problems.length && sym.lastTickTs !== undefined && ts < sym.lastTickTs) {
+      problems.push(['out_of_order', ts, `tick at ${iso(ts)} arrived after one at ${iso(sym.lastTickTs)}`]);
+    }
+    const verdict: TickVerdict = { accepted: true, issues: [] };
+    for (const [issue, value, message] of problems) {
+      const action = this.policies[issue];
+      verdict.issues.push({ issue, value, action, ts });
+      this.alert(sym, { symbol, ts, issue, value, action, message });
+    }
+    if (verdict.issues.some((i) => i.action === 'drop')) {
+      verdict.accepted = false;
+      sym.dropped++;
+      return verdict;
+    }
+    if (verdict.issues.length) sym.flagged++;
+    sym.lastTickTs = Math.max(sym.lastTickTs ?? -Infinity, ts);
+    sym.lastTs = Math.max(sym.lastTs ?? -Infinity, ts);
+    this.seen(sym);
+    return verdict;
+  }
+
+  // ---- instruments ---------------------------------------------------------------
+
+  /** The instruments held (positions, open orders): staleness is checked on these. */
+  setHeld(symbols: Iterable<string>): void {
+    this.held.clear();
+    for (const s of symbols) this.held.add(s);
+  }
+
+  /**
+   * Held instruments with no data for staleAfterMs while their market is open
+   * (for NYSE symbols, counted from the session open at the earliest). Raises one
+   * 'stale' alert per episode; data arriving ends it.
+   */
+  checkStale(now = this.now()): string[] {
+    const out: string[] = [];
+    for (const s of this.held) {
+      const sym = this.sym(s);
+      const silentMs = this.silentMs(s, sym, now);
+      if (silentMs === undefined || silentMs <= this.staleAfterMs) continue;
+      out.push(s);
+      if (!sym.staleAlerted) {
+        sym.staleAlerted = true;
+        this.alert(sym, {
+          symbol: s,
+          ts: now,
+          issue: 'stale',
+          value: silentMs / 1000,
+          action: this.policies.stale,
+          message: `no data for ${Math.round(silentMs / 1000)} s on held instrument ${s} (limit ${Math.round(this.staleAfterMs / 1000)} s)`,
+        });
+      }
+    }
+    return out;
+  }
+
+  private silentMs(symbol: string, sym: SymbolState, now: number): number | undefined {
+    if (this.calendarOf(symbol) === 'nyse') {
+      if (!isNyseOpen(now)) return undefined;
+      const open = nyseSessionFor(now)!.open;
+      return now - Math.max(sym.lastSeenAt ?? open, open);
+    }
+    return sym.lastSeenAt === undefined ? undefined : now - sym.lastSeenAt;
+  }
+
+  // ---- cross-venue ------------------------------------------------------------------
+
+  /**
+   * Compares one symbol's price on two exchanges: the difference relative to
+   * their mean above `threshold` (default 0.5%) raises 'cross_venue'.
+   */
+  crossCheck(symbol: string, priceA: number, priceB: number, exchangeA: string, exchangeB: string, threshold = 0.005): { divergent: boolean; diff: number } {
+    const sym = this.sym(symbol);
+    const ts = this.now();
+    if (!positive(priceA) || !positive(priceB)) {
+      const bad = positive(priceA) ? priceB : priceA;
+      this.alert(sym, { symbol, ts, issue: 'bad_price', value: bad, action: 'flag', message: `cross-check ${exchangeA} vs ${exchangeB}: price ${String(bad)} is not a positive price` });
+      return { divergent: true, diff: NaN };
+    }
+    const diff = Math.abs(priceA - priceB) / ((priceA + priceB) / 2);
+    const divergent = diff > threshold;
+    if (divergent) {
+      this.alert(sym, {
+        symbol,
+        ts,
+        issue: 'cross_venue',
+        value: diff,
+        action: this.policies.cross_venue,
+        message: `${symbol}: ${exchangeA} ${priceA} vs ${exchangeB} ${priceB} differ by ${(diff * 100).toFixed(3)}% (> ${(threshold * 100).toFixed(3)}%)`,
+      });
+    }
+    return { divergent, diff };
+  }
+
+  // ---- reports ------------------------------------------------------------------
+
+  report(symbol: string, now = this.now()): QualityReport {
+    const sym = this.sym(symbol);
+    const silent = this.held.has(symbol) ? this.silentMs(symbol, sym, now) : undefined;
+    return {
+      symbol,
+      bars: sym.bars,
+      ticks: sym.ticks,
+      dropped: sym.dropped,
+      flagged: sym.flagged,
+      byIssue: { ...sym.byIssue },
+      lastTs: sym.lastTs,
+      stale: silent !== undefined && silent > this.staleAfterMs,
+    };
+  }
+
+  reports(now = this.now()): QualityReport[] {
+    const all = new Set([...this.symbols.keys(), ...this.held]);
+    return [...all].sort().map((s) => this.report(s, now));
+  }
+
+  // ---- internals ----------------------------------------------------------------
+
+  private sym(symbol: string): SymbolState {
+    let s = this.symbols.get(symbol);
+    if (!s) this.symbols.set(symbol, (s = { bars: 0, ticks: 0, dropped: 0, flagged: 0, byIssue: zeroIssues(), staleAlerted: false }));
+    return s;
+  }
+
+  private seen(sym: SymbolState): void {
+    sym.lastSeenAt = this.now();
+    sym.staleAlerted = false;
+  }
+
+  private alert(sym: SymbolState, a: QualityAlert): void {
+    sym.byIssue[a.issue]++;
+    if (!this.onAlert) return;
+    try {
+      this.onAlert(a);
+    } catch {
+      // a failing alert sink must not stop data checks
+    }
+  }
+}
+
+function iso(ts: number): string {
+  return Number.isFinite(ts) ? new Date(ts).toISOString() : String(ts);
+}
