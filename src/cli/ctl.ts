@@ -6,7 +6,7 @@ import { ApiFailure } from '../shared/api/protocol.js';
 import { CliError, UsageError } from './usage.js';
 import { ConnectError, WsEngineClient } from './ws-client.js';
 
-const ACTIONS = ['status', 'halt', 'resume', 'kill'] as const;
+const ACTIONS = ['status', 'halt', 'resume', 'kill', 'flatten'] as const;
 type Action = (typeof ACTIONS)[number];
 
 function describeStatus(s: EngineStatus): string {
@@ -34,6 +34,8 @@ export async function runCtl(argv: string[]): Promise<number> {
       url: { type: 'string' },
       reason: { type: 'string' },
       json: { type: 'boolean', default: false },
+      symbol: { type: 'string' },
+      strategy: { type: 'string' },
     },
   });
   if (positionals.length !== 1 || !ACTIONS.includes(positionals[0] as Action)) {
@@ -45,6 +47,10 @@ export async function runCtl(argv: string[]): Promise<number> {
   if (action === 'resume' && !reason) throw new UsageError('resume needs --reason TEXT: say why trading may resume');
   if (values.reason !== undefined && !reason) throw new UsageError('--reason must not be empty');
   if (action === 'status' && reason) throw new UsageError('status takes no --reason');
+  if (values.symbol && values.strategy) throw new UsageError('give --symbol or --strategy, not both');
+  if ((values.symbol || values.strategy) && action === 'status') throw new UsageError('status takes no --symbol/--strategy');
+  const scope = values.symbol ? { symbol: values.symbol } : values.strategy ? { strategy: values.strategy } : undefined;
+  const scoped = scope ? { scope } : {};
 
   let client: WsEngineClient;
   try {
@@ -62,19 +68,28 @@ export async function runCtl(argv: string[]): Promise<number> {
         break;
       }
       case 'halt': {
-        const s = await client.call('halt', reason ? { reason } : {});
+        const s = await client.call('halt', { ...(reason ? { reason } : {}), ...scoped });
         out(values.json ? JSON.stringify(s) : `trading ${s.tradingState}\n${describeStatus(s)}`);
         break;
       }
       case 'resume': {
-        const s = await client.call('resume', { reason: reason! });
+        const s = await client.call('resume', { reason: reason!, ...scoped });
         out(values.json ? JSON.stringify(s) : `trading ${s.tradingState}\n${describeStatus(s)}`);
         break;
       }
       case 'kill': {
-        const r = await client.call('kill', reason ? { reason } : {});
+        const r = await client.call('kill', { ...(reason ? { reason } : {}), ...scoped });
         out(values.json ? JSON.stringify(r) : `kill switch: canceled ${r.canceled} order(s), ${r.stillOpen} still open; trading ${r.status.tradingState}`);
         break;
+      }
+      case 'flatten': {
+        const r = await client.call('flatten', { ...(reason ? { reason } : {}), ...scoped });
+        out(
+          values.json
+            ? JSON.stringify(r)
+            : `flatten: canceled ${r.canceled} order(s), ${r.stillOpen} still open, sent ${r.flattenOrders} closing order(s), ${r.positionsLeft} position(s) left; trading ${r.status.tradingState}`,
+        );
+        return r.positionsLeft === 0 && r.stillOpen === 0 ? 0 : 1;
       }
     }
     return 0;

@@ -14,8 +14,9 @@ Commands:
             --read-only       show the journal without trading (e.g. a damaged one)
           Prints one line to stdout: UI: http://127.0.0.1:PORT/#token=TOKEN
   ctl     Control a running engine
-            tradedesk ctl status|halt|resume|kill --url <UI url> [--reason TEXT] [--json]
-            resume needs --reason
+            tradedesk ctl status|halt|resume|kill|flatten --url <UI url> [--reason TEXT] [--json]
+                          [--symbol SYM | --strategy ID]   (scope halt/resume/kill/flatten)
+            resume needs --reason; flatten = kill, then close positions (exit 1 if any is left)
   journal Check or export the journal
             tradedesk journal verify --data-dir DIR [--json]
             tradedesk journal export --data-dir DIR --format csv|jsonl [--kind decisions|orders|fills|alerts|all]

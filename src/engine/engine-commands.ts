@@ -1,39 +1,70 @@
 // The contract's command handlers. Commands that change trading (halt,
 // resume, kill, cancel, manual orders) are journaled as inputs before they act,
 // and their synchronous effect lives in applyCommand so a replay reproduces it.
-import type { EngineStatus } from '../shared/api/contract.js';
-import { ApiFailure, type CommandHandlers } from '../shared/api/protocol.js';
+import type { EngineStatus, StateScope } from '../shared/api/contract.js';
+import { ApiFailure, describeZodError, type CommandHandlers } from '../shared/api/protocol.js';
+import { MonitorConfig, RiskLimits } from './core/config.js';
 import type { Engine } from './engine.js';
 import { exportJournal } from './journal/export.js';
+import { accountMetrics, portfolioAnalytics } from './risk/account-analytics.js';
+import type { Scope } from './risk/risk-engine.js';
 
 const KILL_WAIT_MS = 5_000;
 const KILL_RETRY_MS = 1_000;
 
 export type TradingCommand =
-  | { name: 'halt'; args: { reason?: string } }
-  | { name: 'resume'; args: { reason: string } }
-  | { name: 'kill'; args: { reason?: string } }
+  | { name: 'halt'; args: { reason?: string; scope?: StateScope } }
+  | { name: 'resume'; args: { reason: string; scope?: StateScope } }
+  | { name: 'kill'; args: { reason?: string; scope?: StateScope } }
+  | { name: 'closePositions'; args: { reason?: string; scope?: StateScope } }
+  | { name: 'setRiskLimits'; args: { risk: RiskLimits; monitor: MonitorConfig; changed: string[]; reason: string } }
   | { name: 'cancelOrder'; args: { clientOrderId: string } }
   | {
       name: 'submitOrder';
       args: { symbol: string; side: 'buy' | 'sell'; type: 'market' | 'limit'; qty: number; limitPrice?: number; timeInForce: 'day' | 'gtc' | 'ioc' };
     };
 
+export function scopeOf(scope: StateScope | undefined): Scope {
+  if (!scope) return 'account';
+  return 'strategy' in scope ? `strategy:${scope.strategy}` : `instrument:${scope.symbol}`;
+}
+
+/** Open orders a scoped command applies to. */
+function ordersIn(e: Engine, scope: StateScope | undefined): string[] {
+  return e.oms
+    .openOrders()
+    .filter((o) => !scope || ('strategy' in scope ? o.source === scope.strategy : o.symbol === scope.symbol))
+    .map((o) => o.clientOrderId);
+}
+
 /** The synchronous effect of a trading command (live and replay). */
 export function applyCommand(e: Engine, c: TradingCommand): unknown {
   switch (c.name) {
     case 'halt':
-      e.risk.setState('HALTED', 'operator', c.args.reason ?? 'manual halt');
+      e.risk.setState('HALTED', 'operator', c.args.reason ?? 'manual halt', scopeOf(c.args.scope));
       return undefined;
     case 'resume':
-      e.risk.setState('ACTIVE', 'operator', c.args.reason);
+      e.risk.setState('ACTIVE', 'operator', c.args.reason, scopeOf(c.args.scope));
       return undefined;
     case 'kill': {
-      e.risk.setState('HALTED', 'operator', `KILL: ${c.args.reason ?? 'manual kill'}`);
-      const targets = e.oms.openOrders().map((o) => o.clientOrderId);
+      e.risk.setState('HALTED', 'operator', `KILL: ${c.args.reason ?? 'manual kill'}`, scopeOf(c.args.scope));
+      const targets = ordersIn(e, c.args.scope);
       for (const id of targets) e.oms.cancel(id);
-      return targets;
+      return { targets };
     }
+    case 'closePositions': {
+      // FLATTEN's second step: verified flattening orders, allowed while HALTED
+      const sc = c.args.scope;
+      const symbols = sc && 'symbol' in sc ? new Set([sc.symbol]) : undefined;
+      return e.reducePositions(1, 'flatten', `FLATTEN: ${c.args.reason ?? 'manual flatten'}`, symbols);
+    }
+    case 'setRiskLimits':
+      e.risk.setLimits(c.args.risk);
+      e.monitor.setConfig(c.args.monitor);
+      (e.config as { risk: RiskLimits }).risk = c.args.risk;
+      (e.config as { monitor: MonitorConfig }).monitor = c.args.monitor;
+      e.record('config', { actor: 'operator', reason: c.args.reason, changed: c.args.changed, risk: c.args.risk, monitor: c.args.monitor });
+      return undefined;
     case 'cancelOrder':
       return e.oms.cancel(c.args.clientOrderId);
     case 'submitOrder': {
@@ -42,6 +73,32 @@ export function applyCommand(e: Engine, c: TradingCommand): unknown {
       return { accepted: decision.approved, clientOrderId: order.clientOrderId, reason: decision.reason };
     }
   }
+}
+
+/** Which fields of a limits change loosen risk (a larger maximum, a smaller minimum, a later trigger). */
+const LOOSER_WHEN_SMALLER = new Set(['minNetExposurePct']);
+const MONITOR_LOOSER_WHEN_LARGER = new Set([
+  'drawdownAlertPct',
+  'drawdownReducePct',
+  'dailyLossLimitPct',
+  'volRegimeThreshold',
+  'maxConsecutiveLosses',
+  'staleDataSeconds',
+  'rejectStormCount',
+  'correlationAlert',
+]);
+const MONITOR_LOOSER_WHEN_SMALLER = new Set(['rejectStormWindowSeconds', 'drawdownCutFraction']);
+
+function classify(kind: 'risk' | 'monitor', key: string, before: number, after: number): 'looser' | 'tighter' | 'same' {
+  if (before === after) return 'same';
+  if (kind === 'risk') {
+    if (key === 'duplicateWindowMs') return after < before ? 'looser' : 'tighter';
+    const looser = LOOSER_WHEN_SMALLER.has(key) ? after < before : after > before;
+    return looser ? 'looser' : 'tighter';
+  }
+  if (MONITOR_LOOSER_WHEN_LARGER.has(key)) return after > before ? 'looser' : 'tighter';
+  if (MONITOR_LOOSER_WHEN_SMALLER.has(key)) return after < before ? 'looser' : 'tighter';
+  return after > before ? 'looser' : 'tighter';
 }
 
 export function buildHandlers(e: Engine): CommandHandlers {
@@ -64,18 +121,94 @@ export function buildHandlers(e: Engine): CommandHandlers {
       if (!e.instrumentsBySymbol.has(symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${symbol}'`);
       return e.venue.getBars(symbol, limit);
     },
-    halt: ({ reason }) => {
-      trading({ name: 'halt', args: { reason } });
+    halt: ({ reason, scope }) => {
+      trading({ name: 'halt', args: { reason, scope } });
       return e.status();
     },
-    resume: ({ reason }) => {
-      trading({ name: 'resume', args: { reason } });
+    resume: ({ reason, scope }) => {
+      trading({ name: 'resume', args: { reason, scope } });
       return e.status();
     },
-    kill: async ({ reason }) => {
-      const targets = trading({ name: 'kill', args: { reason } }) as string[];
-      return waitForKill(e, targets);
+    kill: async ({ reason, scope }) => {
+      const r = trading({ name: 'kill', args: { reason, scope } }) as { targets: string[] };
+      return waitForKill(e, r.targets, scope);
     },
+    flatten: async ({ reason, scope }) => {
+      if (scope && 'strategy' in scope) {
+        throw new ApiFailure('BAD_ARGS', `field 'scope': positions belong to the account and its instruments, not to a strategy; flatten a symbol or the account`);
+      }
+      // FLATTEN = KILL (confirmed), then close every position; fills that raced the cancels are closed in a further round
+      const killed = trading({ name: 'kill', args: { reason: `FLATTEN: ${reason ?? 'manual flatten'}`, scope } }) as { targets: string[] };
+      const k = await waitForKill(e, killed.targets, scope);
+      let flattenOrders = 0;
+      const deadline = Date.now() + KILL_WAIT_MS;
+      for (let round = 0; round < 3; round++) {
+        flattenOrders += trading({ name: 'closePositions', args: { reason, scope } }) as number;
+        while (e.running && Date.now() < deadline && e.oms.openOrders().some((o) => o.source === 'flatten')) {
+          await new Promise((res) => setTimeout(res, 10));
+        }
+        const left = e.portfolio.positions().filter((p) => !(scope && 'symbol' in scope) || p.symbol === scope.symbol);
+        if (left.length === 0 || !e.running || Date.now() >= deadline) break;
+      }
+      const r = { flattenOrders };
+      const sc = scope && 'symbol' in scope ? scope.symbol : undefined;
+      const positionsLeft = e.portfolio.positions().filter((p) => !sc || p.symbol === sc).length;
+      if (positionsLeft > 0) {
+        e.alerts.raise('critical', 'FLATTEN_INCOMPLETE', `FLATTEN: ${positionsLeft} position(s) still open (markets closed or orders unfilled)`, 'risk');
+      }
+      return { ...k, flattenOrders: r.flattenOrders, positionsLeft };
+    },
+    getRiskLimits: () => ({ risk: { ...e.risk.currentLimits }, monitor: { ...e.config.monitor } }),
+    setRiskLimits: ({ risk, monitor, confirmLoosening, reason }) => {
+      if (e.readOnly) throw new ApiFailure('READ_ONLY', `'setRiskLimits' refused: read-only`);
+      const nextRisk = RiskLimits.safeParse({ ...e.risk.currentLimits, ...(risk ?? {}) });
+      if (!nextRisk.success) throw new ApiFailure('BAD_LIMIT', `risk limits: ${describeZodError(nextRisk.error)}`);
+      const nextMon = MonitorConfig.safeParse({ ...e.config.monitor, ...(monitor ?? {}) });
+      if (!nextMon.success) throw new ApiFailure('BAD_LIMIT', `monitor settings: ${describeZodError(nextMon.error)}`);
+      const unknown = [
+        ...Object.keys(risk ?? {}).filter((k) => !(k in e.risk.currentLimits)).map((k) => `risk.${k}`),
+        ...Object.keys(monitor ?? {}).filter((k) => !(k in e.config.monitor)).map((k) => `monitor.${k}`),
+      ];
+      if (unknown.length) throw new ApiFailure('BAD_LIMIT', `unknown setting(s): ${unknown.join(', ')}`);
+      const loosened: string[] = [];
+      const tightened: string[] = [];
+      const changed: string[] = [];
+      const cmp = (kind: 'risk' | 'monitor', before: Record<string, unknown>, after: Record<string, unknown>) => {
+        for (const k of Object.keys(after)) {
+          const b = before[k];
+          const a = after[k];
+          if (b === a) continue;
+          changed.push(`${kind}.${k}: ${String(b)} -> ${String(a)}`);
+          if (typeof a === 'number' && typeof b === 'number') {
+            const c = classify(kind, k, b, a);
+            if (c === 'looser') loosened.push(`${kind}.${k}`);
+            else if (c === 'tighter') tightened.push(`${kind}.${k}`);
+          } else loosened.push(`${kind}.${k}`);
+        }
+      };
+      cmp('risk', e.risk.currentLimits as unknown as Record<string, unknown>, nextRisk.data as unknown as Record<string, unknown>);
+      cmp('monitor', e.config.monitor as unknown as Record<string, unknown>, nextMon.data as unknown as Record<string, unknown>);
+      if (loosened.length && !confirmLoosening) {
+        throw new ApiFailure('CONFIRM_REQUIRED', `loosening ${loosened.join(', ')} needs confirmation (confirmLoosening: true)`);
+      }
+      if (changed.length) {
+        trading({ name: 'setRiskLimits', args: { risk: nextRisk.data, monitor: nextMon.data, changed, reason: reason ?? 'limits edited' } });
+        e.alerts.raise(loosened.length ? 'warning' : 'info', 'LIMITS_CHANGED', `risk settings changed by operator: ${changed.join('; ')}`, 'risk');
+      }
+      return { risk: { ...e.risk.currentLimits }, monitor: { ...e.config.monitor }, loosened, tightened };
+    },
+    whatIf: (o) => {
+      if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
+      const d = e.risk.check({ symbol: o.symbol, side: o.side, qty: o.qty, limitPrice: o.limitPrice, source: 'manual' }, e.oms.view);
+      return { approved: d.approved, reason: d.reason, checks: d.checks };
+    },
+    riskAnalytics: async () => {
+      const r = await portfolioAnalytics(e);
+      const var95 = r.var.find((v) => v.confidence === 0.95)?.historical ?? null;
+      e.lastVar95 = var95;
+      return r;
+    },
+    accountMetrics: () => accountMetrics(e.equityCurve),
     cancelOrder: ({ clientOrderId }) => trading({ name: 'cancelOrder', args: { clientOrderId } }) as { requested: boolean; reason: string },
     submitOrder: (o) => {
       if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
@@ -106,18 +239,32 @@ export function buildHandlers(e: Engine): CommandHandlers {
   };
 }
 
-/** KILL, part two: wait (retrying the cancels) until the venue has nothing open. */
-async function waitForKill(e: Engine, targets: string[]): Promise<{ status: EngineStatus; canceled: number; stillOpen: number }> {
+/**
+ * KILL, part two: wait (retrying the cancels) until the venue has nothing open
+ * in scope. With `flattening`, the flatten orders themselves may stay working.
+ */
+async function waitForKill(
+  e: Engine,
+  targets: string[],
+  scope?: StateScope,
+  flattening = false,
+): Promise<{ status: EngineStatus; canceled: number; stillOpen: number }> {
+  const target = new Set(targets);
+  const remaining = () => [...target].filter((id) => {
+    const o = e.oms.get(id);
+    return o !== undefined && ['pending_new', 'accepted', 'partially_filled', 'pending_cancel'].includes(o.status);
+  });
+  const others = () => (flattening ? [] : ordersIn(e, scope).filter((id) => !target.has(id) && e.oms.get(id)?.source !== 'flatten'));
   const deadline = Date.now() + KILL_WAIT_MS;
   let lastRetry = Date.now();
-  while (e.oms.openCount > 0 && e.running && Date.now() < deadline) {
+  while ((remaining().length > 0 || others().length > 0) && e.running && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 10));
     if (Date.now() - lastRetry > KILL_RETRY_MS) {
       lastRetry = Date.now();
-      for (const o of e.oms.openOrders()) e.oms.cancel(o.clientOrderId);
+      for (const id of [...remaining(), ...others()]) e.oms.cancel(id);
     }
   }
-  const stillOpen = e.oms.openCount;
+  const stillOpen = remaining().length + others().length;
   if (stillOpen > 0) {
     e.alerts.raise('critical', 'KILL_INCOMPLETE', `KILL: ${stillOpen} order(s) still open at the venue after ${KILL_WAIT_MS} ms`, 'risk');
   }

@@ -24,6 +24,8 @@ import type { JournalKind } from './journal/records.js';
 import { recoverFromJournal, type SessionSnapshot } from './journal/recovery.js';
 import { Portfolio } from './portfolio/portfolio.js';
 import { RiskEngine, type RiskDecision } from './risk/risk-engine.js';
+import { RiskMonitor } from './risk/risk-monitor.js';
+import { roundToLot } from './strategy/strategy.js';
 import { MaCrossover } from './strategy/ma-crossover.js';
 import type { Strategy, StrategyContext } from './strategy/strategy.js';
 import { UiPublisher } from './ui-publisher.js';
@@ -73,7 +75,12 @@ export class Engine implements EngineHandle {
   readonly risk: RiskEngine;
   readonly oms: OrderManager;
   readonly alerts: AlertLog;
+  readonly monitor: RiskMonitor;
   readonly decisions: DecisionLog;
+  /** Equity sampled once per simulated minute, for the account's metrics. */
+  readonly equityCurve: Array<[number, number]> = [];
+  /** Last portfolio analytics (VaR etc.), computed off the main thread on request. */
+  lastVar95: number | null = null;
   readonly handlers: CommandHandlers;
   readonly journal: JournalSink | undefined;
   readonly readOnly: boolean;
@@ -133,8 +140,18 @@ export class Engine implements EngineHandle {
       risk: this.risk,
       ids: new ClientOrderIds(this.sessionId),
       now,
-      referencePrice: (s) => this.referencePrice(s),
-      position: (s) => this.portfolio.qty(s),
+      view: {
+        position: (s) => this.portfolio.qty(s),
+        referencePrice: (s) => this.referencePrice(s),
+        instrument: (s) => this.instrumentsBySymbol.get(s),
+        marketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()),
+        equity: () => this.portfolio.equity(),
+        gross: () => this.portfolio.gross(),
+        net: () => this.portfolio.net(),
+        groupGross: (k, key) => this.portfolio.groupGross(k, key),
+        buyingPower: () => this.portfolio.buyingPower(),
+        volRegime: () => this.monitor.volRegime(),
+      },
       events: {
         checked: (o, d, p) => this.onDecision(o, d, p),
         // journaled (durably) before the bus sees it and before the venue is called
@@ -154,11 +171,20 @@ export class Engine implements EngineHandle {
     });
     if (snapshot) {
       this.oms.restore(snapshot.orders, snapshot.fillIds);
-      this.risk.restore(snapshot.tradingState, snapshot.lastStateChange);
+      this.risk.restore(snapshot.scopedStates ?? snapshot.tradingState, snapshot.lastStateChange);
     }
+    this.monitor = new RiskMonitor(
+      config.monitor,
+      this.risk,
+      this.portfolio,
+      this.alerts,
+      { cutExposure: (f, why) => this.reducePositions(f, 'risk-monitor', why), marketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()) },
+      now,
+    );
     this.snapshotAtStart = {
       sessionNo,
       tradingState: this.risk.tradingState,
+      scopedStates: this.risk.scopedStates(),
       lastStateChange: this.risk.lastChange,
       portfolio: this.portfolio.snapshot(),
       orders: this.oms.recent(200),
@@ -173,6 +199,7 @@ export class Engine implements EngineHandle {
       alerts: () => this.alerts.recent(100),
       bars: () => drain(this.changedBars),
       quotes: () => drain(this.changedQuotes),
+      risk: () => this.riskGauges(),
     });
     this.wire();
     this.handlers = buildHandlers(this);
@@ -209,6 +236,10 @@ export class Engine implements EngineHandle {
     if (this.prepared) return;
     this.prepared = true;
     for (const inst of await this.venue.instruments()) this.instrumentsBySymbol.set(inst.symbol, inst);
+    this.portfolio.setClassifier((s) => {
+      const i = this.instrumentsBySymbol.get(s);
+      return i && { sector: i.sector, assetClass: i.assetClass };
+    });
     if (this.readOnly) return;
     if (!this.options.replay) {
       this.record('session.start', {
@@ -225,8 +256,11 @@ export class Engine implements EngineHandle {
       onBar: (b) => this.input('input.bar', 'bar', b),
       onOrderUpdate: (u) => this.input('input.venue_update', 'venueOrderUpdate', u),
       onFill: (f) => this.input('input.venue_fill', 'venueFill', f),
-      onConnection: (state, reason) =>
-        this.alerts.raise(state === 'connected' ? 'info' : 'critical', `VENUE_${state.toUpperCase()}`, `venue ${this.venue.id} ${state}${reason ? `: ${reason}` : ''}`, 'venue'),
+      onConnection: (state, reason) => {
+        const active = this.running;
+        this.record('input.connection', { state, reason: reason ?? null, active });
+        this.onConnection(state, reason, active);
+      },
     });
     const warm = this.config.strategy.slowPeriod + 2;
     const warmup: Record<string, Bar[]> = {};
@@ -287,7 +321,62 @@ export class Engine implements EngineHandle {
       ordersDenied: this.oms.denied,
       fills: this.oms.fills,
       lastStateChange: this.risk.lastChange,
+      scopedStates: this.risk.scopedStates(),
     };
+  }
+
+  /** Live risk gauges for the UI's risk panel. */
+  riskGauges() {
+    const L = this.risk.currentLimits;
+    const M = this.config.monitor;
+    return {
+      ...this.monitor.gauges(),
+      limits: {
+        maxGrossExposurePct: L.maxGrossExposurePct,
+        minNetExposurePct: L.minNetExposurePct,
+        maxNetExposurePct: L.maxNetExposurePct,
+        drawdownAlertPct: M.drawdownAlertPct,
+        drawdownReducePct: M.drawdownReducePct,
+      },
+      var95: this.lastVar95,
+    };
+  }
+
+  /** A venue connection change (an input: journaled, replayed). */
+  onConnection(state: 'connected' | 'disconnected', reason: string | undefined, active: boolean): void {
+    this.alerts.raise(state === 'connected' ? 'info' : 'critical', `VENUE_${state.toUpperCase()}`, `venue ${this.venue.id} ${state}${reason ? `: ${reason}` : ''}`, 'venue');
+    // a disconnect while trading halts; the one at shutdown does not
+    if (active) this.monitor.onConnection(state, this.venue.id, reason);
+  }
+
+  /**
+   * Reduces every position (or those in scope) by `fraction` with verified
+   * flattening orders: market orders that can only bring a position toward flat.
+   */
+  reducePositions(fraction: number, source: string, reason: string, symbols?: ReadonlySet<string>): number {
+    let sent = 0;
+    for (const p of this.portfolio.positions()) {
+      if (symbols && !symbols.has(p.symbol)) continue;
+      const inst = this.instrumentsBySymbol.get(p.symbol);
+      if (!inst) continue;
+      const open = this.oms.openQty(p.symbol);
+      const closing = p.qty > 0 ? open.sell : open.buy;
+      const room = Math.abs(p.qty) - closing;
+      const qty = fraction >= 1 ? roundToLot(room, inst.lotSize) : roundToLot(Math.min(room, Math.abs(p.qty) * fraction), inst.lotSize);
+      if (qty <= 0) continue;
+      const { decision } = this.oms.submit({
+        symbol: p.symbol,
+        side: p.qty > 0 ? 'sell' : 'buy',
+        type: 'market',
+        qty,
+        timeInForce: 'day',
+        source,
+        reason,
+        flatten: true,
+      });
+      if (decision.approved) sent++;
+    }
+    return sent;
   }
 
   referencePrice(symbol: string): number | undefined {
@@ -365,6 +454,15 @@ export class Engine implements EngineHandle {
     }
   }
 
+  /** One equity sample per simulated minute (bars drive it, so replay samples alike). */
+  private sampleEquity(ts: number): void {
+    const minute = ts - (ts % 60_000);
+    const last = this.equityCurve[this.equityCurve.length - 1];
+    if (last && last[0] >= minute) return;
+    this.equityCurve.push([minute, Math.round(this.portfolio.equity() * 100) / 100]);
+    if (this.equityCurve.length > 60 * 24 * 90) this.equityCurve.splice(0, 60 * 24);
+  }
+
   private onDecision(o: Order, d: RiskDecision, p: Provenance | undefined): void {
     const rec: DecisionRecord = {
       id: o.clientOrderId,
@@ -404,7 +502,9 @@ export class Engine implements EngineHandle {
       if (this.portfolio.mark(q.symbol, (q.bid + q.ask) / 2)) {
         pub.markDirty('positions');
         pub.markDirty('account');
+        pub.markDirty('risk');
       }
+      this.monitor.onQuote(q);
       for (const s of this.strategies) if (s.onQuote) this.guard(s, () => s.onQuote!(q, this.ctx));
     });
     bus.subscribe('bar', (b) => {
@@ -420,18 +520,25 @@ export class Engine implements EngineHandle {
       this.lastBarTs.set(b.symbol, b.ts);
       this.changedBars.set(b.symbol, b);
       pub.markDirty('bars');
+      this.monitor.onBar(b);
+      this.sampleEquity(b.ts);
       for (const s of this.strategies) if (s.onBar) this.guard(s, () => s.onBar!(b, this.ctx));
     });
     bus.subscribe('venueOrderUpdate', (u) => {
       this.oms.onVenueUpdate(u);
-      if (u.kind === 'rejected') this.alerts.raise('warning', 'VENUE_REJECT', `order ${u.clientOrderId} rejected: ${u.reason}`, 'venue', `rej:${u.code}`);
+      if (u.kind === 'rejected') {
+        this.alerts.raise('warning', 'VENUE_REJECT', `order ${u.clientOrderId} rejected: ${u.reason}`, 'venue', `rej:${u.code}`);
+        this.monitor.onVenueReject(u.ts);
+      }
     });
     bus.subscribe('venueFill', (f) => this.oms.onVenueFill(f));
     bus.subscribe('fill', (f) => {
       const realized = this.portfolio.applyFill(f);
       this.decisions.onFill(f, realized);
+      this.monitor.onFill(f, realized, this.oms.get(f.clientOrderId)?.source ?? 'unknown');
       pub.markDirty('positions');
       pub.markDirty('account');
+      pub.markDirty('risk');
       for (const s of this.strategies) if (s.onFill) this.guard(s, () => s.onFill!(f, this.ctx));
     });
     bus.subscribe('order', () => {
@@ -439,6 +546,7 @@ export class Engine implements EngineHandle {
       pub.markDirty('status');
     });
     bus.subscribe('tradingState', (c) => {
+      if (c.actor === 'operator' && c.to === 'ACTIVE' && c.scope === 'account') this.monitor.rearm();
       this.alerts.raise(c.to === 'ACTIVE' ? 'info' : 'critical', 'TRADING_STATE', `trading ${c.from} -> ${c.to} by ${c.actor}: ${c.reason}`, 'risk');
       pub.markDirty('status');
     });

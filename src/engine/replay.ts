@@ -88,6 +88,7 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
   let collector: Collector | undefined;
   let expected: JournalRecord[] = [];
   let pendingStart: { rec: JournalRecord; start: SessionStart } | undefined;
+  const early: JournalRecord[] = [];
 
   const compare = (final: boolean): string | undefined => {
     if (!collector) return undefined;
@@ -125,6 +126,12 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
       replay: { start: rec.ts, snapshot: start.snapshot, sessionId: start.sessionId },
     });
     await engine.prepare();
+    for (const r of early.splice(0)) {
+      const c = JSON.parse(r.data) as { state: 'connected' | 'disconnected'; reason: string | null; active: boolean };
+      engine.clock.advanceTo(r.ts);
+      engine.onConnection(c.state, c.reason ?? undefined, c.active);
+      result.inputs++;
+    }
   };
 
   for (const r of readJournal(dataDir)) {
@@ -138,6 +145,11 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
       // the session begins at its warm-up record (alerts may come before it)
       if (r.kind === 'input.warmup') {
         await begin((JSON.parse(r.data) as { bars: Record<string, Bar[]> }).bars);
+        continue;
+      }
+      // the connection at start comes before the warm-up: it is applied once the session begins
+      if (r.kind === 'input.connection') {
+        early.push(r);
         continue;
       }
       if (!r.kind.startsWith('input.') && !COMPARED.has(r.kind)) continue;
@@ -167,6 +179,13 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
         e.bus.publish('venueFill', JSON.parse(r.data));
         result.inputs++;
         break;
+      case 'input.connection': {
+        advance();
+        const c = JSON.parse(r.data) as { state: 'connected' | 'disconnected'; reason: string | null; active: boolean };
+        e.onConnection(c.state, c.reason ?? undefined, c.active);
+        result.inputs++;
+        break;
+      }
       case 'input.command':
         advance();
         applyCommand(e, JSON.parse(r.data) as TradingCommand);

@@ -17,6 +17,12 @@ export const PRELOAD_COMMAND_NAMES = [
   'listDecisions',
   'getDecision',
   'exportJournal',
+  'flatten',
+  'getRiskLimits',
+  'setRiskLimits',
+  'whatIf',
+  'riskAnalytics',
+  'accountMetrics',
 ] as const satisfies readonly CommandName[];
 
 type Missing = Exclude<CommandName, (typeof PRELOAD_COMMAND_NAMES)[number]>;

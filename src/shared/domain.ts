@@ -167,5 +167,7 @@ export const TradingStateChange = z.object({
   to: TradingState,
   actor: z.string(),
   reason: z.string(),
+  /** 'account', 'strategy:<id>' or 'instrument:<symbol>'. */
+  scope: z.string(),
 });
 export type TradingStateChange = z.infer<typeof TradingStateChange>;

@@ -12,14 +12,42 @@ export type Mode = z.infer<typeof Mode>;
 
 const positive = z.number().finite().positive();
 
-export const RiskLimits = z.object({
-  /** Largest notional (qty x price) of one order, in account currency. */
-  maxOrderNotional: positive,
-  /** Largest quantity of one order. */
-  maxOrderQty: positive,
-  /** Largest absolute position notional per instrument. */
-  maxPositionNotional: positive,
-});
+const fraction = z.number().finite().gt(0).max(1);
+
+export const RiskLimits = z
+  .object({
+    /** Largest notional (qty x price) of one order, in account currency. */
+    maxOrderNotional: positive,
+    /** Largest quantity of one order. */
+    maxOrderQty: positive,
+    /** Largest absolute position notional per instrument. */
+    maxPositionNotional: positive,
+    /** Largest absolute position per instrument as a fraction of equity. */
+    maxPositionPctEquity: fraction,
+    /** A limit price further than this fraction from the mid is refused (fat finger). */
+    priceCollarPct: fraction,
+    /** Largest gross exposure of one sector, and of one asset class, as a fraction of equity. */
+    maxConcentrationPct: fraction,
+    /** Largest gross exposure (sum of |position value|) as a fraction of equity. */
+    maxGrossExposurePct: z.number().finite().gt(0).max(20),
+    /** Net exposure (sum of signed position value) must stay within [min, max] x equity. */
+    minNetExposurePct: z.number().finite().min(-20).max(20),
+    maxNetExposurePct: z.number().finite().min(-20).max(20),
+    /** Largest leverage if every open order filled too: (gross + open order notional) / equity. */
+    maxLeverage: z.number().finite().gt(0).max(20),
+    maxOrdersPerSecond: z.number().int().positive(),
+    maxOrdersPerMinute: z.number().int().positive(),
+    /** The same order (source, symbol, side, qty, price) again within this many ms is a duplicate. */
+    duplicateWindowMs: z.number().int().min(0).max(3_600_000),
+  })
+  .refine((r) => r.minNetExposurePct < r.maxNetExposurePct, {
+    message: 'minNetExposurePct must be below maxNetExposurePct',
+    path: ['minNetExposurePct'],
+  })
+  .refine((r) => r.maxOrdersPerSecond <= r.maxOrdersPerMinute, {
+    message: 'maxOrdersPerSecond must not exceed maxOrdersPerMinute',
+    path: ['maxOrdersPerSecond'],
+  });
 export type RiskLimits = z.infer<typeof RiskLimits>;
 
 export const StrategyConfig = z
@@ -36,6 +64,38 @@ export const StrategyConfig = z
   })
   .refine((s) => s.fastPeriod < s.slowPeriod, { message: 'fastPeriod must be below slowPeriod', path: ['fastPeriod'] });
 export type StrategyConfig = z.infer<typeof StrategyConfig>;
+
+/** The real-time risk monitor's automatic triggers (the seeds' defaults). */
+export const MonitorConfig = z
+  .object({
+    /** Drawdown from peak equity that raises an alert. */
+    drawdownAlertPct: fraction,
+    /** Drawdown that switches to REDUCING and cuts exposure. */
+    drawdownReducePct: fraction,
+    /** Fraction of every position closed when the drawdown trigger fires. */
+    drawdownCutFraction: fraction,
+    /** Loss since the start of the UTC day, as a fraction of that day's starting equity, that HALTs. */
+    dailyLossLimitPct: fraction,
+    /** Annualized realized volatility of the regime instrument above which no new entries are allowed. */
+    volRegimeThreshold: z.number().finite().gt(0).max(10),
+    volRegimeSymbol: z.string().min(1),
+    volWindowBars: z.number().int().min(5).max(10_000),
+    /** Losing round trips in a row (per strategy) that halt that strategy. */
+    maxConsecutiveLosses: z.number().int().min(1).max(1000),
+    /** A held instrument with no quote for this long while its market is open goes REDUCING. */
+    staleDataSeconds: z.number().positive().max(86_400),
+    /** This many venue rejects within the window HALT trading (a reject storm). */
+    rejectStormCount: z.number().int().min(1).max(10_000),
+    rejectStormWindowSeconds: z.number().positive().max(86_400),
+    /** Average pairwise correlation of holdings' returns above this raises an alert. */
+    correlationAlert: z.number().finite().gt(0).max(1),
+    correlationWindowBars: z.number().int().min(5).max(10_000),
+  })
+  .refine((m) => m.drawdownAlertPct < m.drawdownReducePct, {
+    message: 'drawdownAlertPct must be below drawdownReducePct',
+    path: ['drawdownAlertPct'],
+  });
+export type MonitorConfig = z.infer<typeof MonitorConfig>;
 
 export const SimConfig = z.object({
   seed: z.number().int().nonnegative(),
@@ -62,6 +122,7 @@ export const EngineConfig = z
     liveConfirmed: z.boolean(),
     sim: SimConfig,
     risk: RiskLimits,
+    monitor: MonitorConfig,
     strategy: StrategyConfig,
     /** Minimum ms between two event snapshots of the same topic sent to a UI. */
     uiCoalesceMs: z.number().int().min(1).max(5_000),
@@ -72,10 +133,37 @@ export const EngineConfig = z
   });
 export type EngineConfig = z.infer<typeof EngineConfig>;
 
+const COMMON_RISK = {
+  priceCollarPct: 0.05,
+  maxConcentrationPct: 0.3,
+  maxGrossExposurePct: 2,
+  minNetExposurePct: -0.3,
+  maxNetExposurePct: 1,
+  maxOrdersPerSecond: 5,
+  maxOrdersPerMinute: 120,
+  duplicateWindowMs: 2_000,
+};
+
 const PROFILE_RISK: Record<Profile, RiskLimits> = {
-  conservative: { maxOrderNotional: 5_000, maxOrderQty: 25_000, maxPositionNotional: 10_000 },
-  balanced: { maxOrderNotional: 20_000, maxOrderQty: 100_000, maxPositionNotional: 15_000 },
-  aggressive: { maxOrderNotional: 50_000, maxOrderQty: 250_000, maxPositionNotional: 40_000 },
+  conservative: { ...COMMON_RISK, maxOrderNotional: 5_000, maxOrderQty: 25_000, maxPositionNotional: 10_000, maxPositionPctEquity: 0.1, maxGrossExposurePct: 1, maxNetExposurePct: 0.8, maxLeverage: 1.2 },
+  balanced: { ...COMMON_RISK, maxOrderNotional: 20_000, maxOrderQty: 100_000, maxPositionNotional: 15_000, maxPositionPctEquity: 0.15, maxLeverage: 2.5 },
+  aggressive: { ...COMMON_RISK, maxOrderNotional: 50_000, maxOrderQty: 250_000, maxPositionNotional: 40_000, maxPositionPctEquity: 0.25, maxGrossExposurePct: 3, maxLeverage: 4 },
+};
+
+export const DEFAULT_MONITOR: MonitorConfig = {
+  drawdownAlertPct: 0.05,
+  drawdownReducePct: 0.1,
+  drawdownCutFraction: 0.5,
+  dailyLossLimitPct: 0.03,
+  volRegimeThreshold: 0.35,
+  volRegimeSymbol: 'SPY',
+  volWindowBars: 30,
+  maxConsecutiveLosses: 5,
+  staleDataSeconds: 120,
+  rejectStormCount: 10,
+  rejectStormWindowSeconds: 60,
+  correlationAlert: 0.8,
+  correlationWindowBars: 60,
 };
 
 const PROFILE_TARGET: Record<Profile, number> = { conservative: 0.03, balanced: 0.05, aggressive: 0.1 };
@@ -96,6 +184,7 @@ export function defaultConfig(profile: Profile = 'balanced'): EngineConfig {
       historyMinutes: 120,
     },
     risk: { ...PROFILE_RISK[profile] },
+    monitor: { ...DEFAULT_MONITOR },
     strategy: {
       enabled: true,
       fastPeriod: 5,

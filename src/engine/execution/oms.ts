@@ -5,7 +5,7 @@
 // messages are refused and reported; they never corrupt an order.
 import type { Fill, Order, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../shared/domain.js';
 import type { ClientOrderIds } from '../core/ids.js';
-import type { RiskDecision, RiskEngine } from '../risk/risk-engine.js';
+import type { RiskDecision, RiskEngine, RiskView } from '../risk/risk-engine.js';
 import type { Venue, VenueFill, VenueOrderUpdate } from '../venues/venue.js';
 import { canTransition, isOpen } from './order-state.js';
 
@@ -22,6 +22,8 @@ export interface NewOrder {
   reason: string;
   /** What the decision was based on (strategy signals, features), journaled with it. */
   provenance?: Provenance;
+  /** A verified flattening order (allowed while HALTED if it only reduces exposure). */
+  flatten?: boolean;
 }
 
 export interface Provenance {
@@ -47,8 +49,8 @@ export interface OmsDeps {
   risk: RiskEngine;
   ids: ClientOrderIds;
   now: () => number;
-  referencePrice: (symbol: string) => number | undefined;
-  position: (symbol: string) => number;
+  /** What the risk engine reads; the OMS fills in the open-order parts. */
+  view: Omit<RiskView, 'openQty' | 'openOrderNotional'>;
   events: OmsEvents;
 }
 
@@ -59,11 +61,26 @@ export class OrderManager {
   private readonly open = new Set<string>();
   private readonly closed: string[] = [];
   private readonly seenFills = new Set<string>();
+  /** Remaining open quantity per symbol and side, and the notional of all of it: running sums. */
+  private readonly openBySymbol = new Map<string, { buy: number; sell: number }>();
+  private openNotionalSum = 0;
+  private readonly riskView: RiskView;
   submitted = 0;
   denied = 0;
   fills = 0;
 
-  constructor(private readonly deps: OmsDeps) {}
+  constructor(private readonly deps: OmsDeps) {
+    this.riskView = {
+      ...deps.view,
+      openQty: (symbol) => this.openQty(symbol),
+      openOrderNotional: () => this.openNotionalSum,
+    };
+  }
+
+  /** The risk engine's view of the account, including open orders. */
+  get view(): RiskView {
+    return this.riskView;
+  }
 
   /** Creates an order, runs the risk checks and, if approved, sends it. */
   submit(req: NewOrder): { order: Order; decision: RiskDecision } {
@@ -85,11 +102,8 @@ export class OrderManager {
       updatedAt: now,
     };
     this.orders.set(order.clientOrderId, order);
-    const { buy, sell } = this.openQty(req.symbol);
-    const decision = this.deps.risk.check(
-      { symbol: req.symbol, side: req.side, qty: req.qty, limitPrice: req.limitPrice, source: req.source },
-      { position: this.deps.position(req.symbol), openBuyQty: buy, openSellQty: sell, referencePrice: this.deps.referencePrice(req.symbol) },
-    );
+    const intent = { symbol: req.symbol, side: req.side, qty: req.qty, limitPrice: req.limitPrice, source: req.source, flatten: req.flatten };
+    const decision = this.deps.risk.check(intent, this.riskView);
     this.deps.events.checked({ ...order }, decision, req.provenance);
     if (!decision.approved) {
       this.denied++;
@@ -98,6 +112,7 @@ export class OrderManager {
       return { order, decision };
     }
     this.submitted++;
+    this.deps.risk.recordApproved(intent);
     this.transition(order, 'pending_new');
     this.deps.venue
       .submitOrder({
@@ -156,6 +171,7 @@ export class OrderManager {
         this.transition(order, 'expired');
         return;
       case 'replaced':
+        if (isOpen(order.status)) this.track(order, u.qty - order.qty, 1);
         order.qty = u.qty;
         if (u.limitPrice !== undefined) order.limitPrice = u.limitPrice;
         order.updatedAt = u.ts;
@@ -198,6 +214,7 @@ export class OrderManager {
       return;
     }
     this.seenFills.add(f.fillId);
+    if (isOpen(order.status)) this.track(order, f.qty, -1);
     const newFilled = order.filledQty + f.qty;
     order.avgFillPrice = (order.avgFillPrice * order.filledQty + f.price * f.qty) / newFilled;
     order.filledQty = newFilled;
@@ -219,9 +236,12 @@ export class OrderManager {
   /** Restores orders and seen fill ids rebuilt from the journal (after a restart). */
   restore(orders: Order[], fillIds: Iterable<string>): void {
     for (const o of orders) {
-      this.orders.set(o.clientOrderId, { ...o });
-      if (isOpen(o.status)) this.open.add(o.clientOrderId);
-      else this.closed.push(o.clientOrderId);
+      const copy = { ...o };
+      this.orders.set(o.clientOrderId, copy);
+      if (isOpen(o.status)) {
+        this.open.add(o.clientOrderId);
+        this.track(copy, copy.qty - copy.filledQty, 1);
+      } else this.closed.push(o.clientOrderId);
     }
     for (const id of fillIds) this.seenFills.add(id);
     this.trimClosed();
@@ -248,18 +268,28 @@ export class OrderManager {
     return this.open.size;
   }
 
-  /** Remaining open quantity on a symbol, per side. */
+  /** Remaining open quantity on a symbol, per side (a running sum, O(1)). */
   openQty(symbol: string): { buy: number; sell: number } {
-    let buy = 0;
-    let sell = 0;
-    for (const id of this.open) {
-      const o = this.orders.get(id)!;
-      if (o.symbol !== symbol) continue;
-      const rest = o.qty - o.filledQty;
-      if (o.side === 'buy') buy += rest;
-      else sell += rest;
+    return this.openBySymbol.get(symbol) ?? { buy: 0, sell: 0 };
+  }
+
+  get openNotional(): number {
+    return this.openNotionalSum;
+  }
+
+  /** Adds (sign 1) or removes (sign -1) `qty` of an open order from the running sums. */
+  private track(o: Order, qty: number, sign: 1 | -1): void {
+    let e = this.openBySymbol.get(o.symbol);
+    if (!e) {
+      e = { buy: 0, sell: 0 };
+      this.openBySymbol.set(o.symbol, e);
     }
-    return { buy, sell };
+    const d = sign * qty;
+    if (o.side === 'buy') e.buy = Math.max(0, e.buy + d);
+    else e.sell = Math.max(0, e.sell + d);
+    const px = o.limitPrice ?? this.deps.view.referencePrice(o.symbol) ?? o.avgFillPrice;
+    this.openNotionalSum = Math.max(0, this.openNotionalSum + d * (px || 0));
+    if (e.buy === 0 && e.sell === 0) this.openBySymbol.delete(o.symbol);
   }
 
   /** Open orders first, then the most recently updated closed ones. */
@@ -278,9 +308,12 @@ export class OrderManager {
       this.deps.events.problem('ILLEGAL_TRANSITION', `order ${order.clientOrderId}: illegal transition ${order.status} -> ${to} refused`);
       return;
     }
+    const wasOpen = isOpen(order.status);
     order.status = to;
     order.updatedAt = this.deps.now();
     if (patch.reason) order.reason = patch.reason;
+    if (!wasOpen && isOpen(to)) this.track(order, order.qty - order.filledQty, 1);
+    if (wasOpen && !isOpen(to)) this.track(order, order.qty - order.filledQty, -1);
     if (isOpen(to)) this.open.add(order.clientOrderId);
     else if (to !== 'new') {
       this.open.delete(order.clientOrderId);

@@ -15,6 +15,7 @@ export type JournalKind =
   | 'input.venue_update'
   | 'input.venue_fill'
   | 'input.command'
+  | 'input.connection'
   /** Decisions and their consequences. */
   | 'decision'
   | 'order'

@@ -3,6 +3,7 @@
 // the venue, happens in the engine once the venue is connected.
 import type { Order, TradingState, TradingStateChange, Fill } from '../../shared/domain.js';
 import { isOpen } from '../execution/order-state.js';
+import type { Scope } from '../risk/risk-engine.js';
 import { Portfolio, type PortfolioState } from '../portfolio/portfolio.js';
 import { DecisionLog, type DecisionRecord } from './decision-log.js';
 import { listJournalFiles, openJournalFile } from './journal-file.js';
@@ -12,6 +13,8 @@ import type { JournalKind, JournalRecord } from './records.js';
 export interface SessionSnapshot {
   sessionNo: number;
   tradingState: TradingState;
+  /** Account, strategy and instrument states (absent in journals from before scopes). */
+  scopedStates?: Array<{ scope: Scope; state: TradingState }>;
   lastStateChange: TradingStateChange | null;
   portfolio: PortfolioState | null;
   /** Open orders, and the most recent closed ones for the blotter. */
@@ -82,6 +85,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
   const files = usableFiles(dataDir, opts.skipDamaged ?? false, damaged);
   let sessionNo = 0;
   let tradingState: TradingState = 'ACTIVE';
+  const scoped = new Map<Scope, TradingState>();
   let lastStateChange: TradingStateChange | null = null;
   let portfolio: Portfolio | null = null;
   const orders = new Map<string, Order>();
@@ -95,6 +99,8 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         const s = (data as { snapshot: SessionSnapshot }).snapshot;
         sessionNo = s.sessionNo;
         tradingState = s.tradingState;
+        scoped.clear();
+        for (const x of s.scopedStates ?? []) scoped.set(x.scope, x.state);
         lastStateChange = s.lastStateChange;
         portfolio = s.portfolio ? Portfolio.fromSnapshot(s.portfolio) : null;
         break;
@@ -140,7 +146,10 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
       }
       case 'trading_state': {
         const c = data as TradingStateChange;
-        tradingState = c.to;
+        const scope = (c.scope ?? 'account') as Scope;
+        if (scope === 'account') tradingState = c.to;
+        if (c.to === 'ACTIVE' && scope !== 'account') scoped.delete(scope);
+        else scoped.set(scope, c.to);
         lastStateChange = c;
         break;
       }
@@ -153,6 +162,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
     snapshot: {
       sessionNo,
       tradingState,
+      scopedStates: [...scoped].map(([scope, state]) => ({ scope, state })),
       lastStateChange,
       portfolio: portfolio?.snapshot() ?? null,
       orders: [...orders.values()],

@@ -1,5 +1,7 @@
 // The engine's own book: cash, positions with average price, realized and
 // unrealized P&L, equity and exposure, updated from fills and marked to market.
+// Gross, net and per-sector / per-asset-class exposure are kept as running
+// sums, so the risk engine reads them in O(1) however many positions there are.
 import type { Account, Fill, Position } from '../../shared/domain.js';
 
 interface Holding {
@@ -7,7 +9,14 @@ interface Holding {
   avgPrice: number;
   realized: number;
   mark: number;
+  sector?: string;
+  assetClass?: string;
 }
+
+export type Classifier = (symbol: string) => { sector: string; assetClass: string } | undefined;
+
+/** Recompute the running sums from scratch this often, so float drift cannot build up. */
+const RESUM_EVERY = 50_000;
 
 const EPS = 1e-9;
 
@@ -29,9 +38,67 @@ export class Portfolio {
   private readonly holdings = new Map<string, Holding>();
   private realizedTotal = 0;
   private fees = 0;
+  private grossMv = 0;
+  private netMv = 0;
+  private cost = 0;
+  private readonly sectorGross = new Map<string, number>();
+  private readonly classGross = new Map<string, number>();
+  private classifier: Classifier = () => undefined;
+  private updates = 0;
 
   constructor(private readonly startingCash: number) {
     this.cash = startingCash;
+  }
+
+  /** Tells the book each symbol's sector and asset class (for concentration sums). */
+  setClassifier(c: Classifier): void {
+    this.classifier = c;
+    for (const [symbol, h] of this.holdings) Object.assign(h, this.classifier(symbol) ?? {});
+    this.resum();
+  }
+
+  /** Applies `change` to a holding, keeping every running sum in step. */
+  private touch(h: Holding, change: () => void): void {
+    const oldMv = h.qty * h.mark;
+    const oldCost = h.qty * h.avgPrice;
+    change();
+    const newMv = h.qty * h.mark;
+    const dGross = Math.abs(newMv) - Math.abs(oldMv);
+    this.grossMv += dGross;
+    this.netMv += newMv - oldMv;
+    this.cost += h.qty * h.avgPrice - oldCost;
+    if (h.sector) this.sectorGross.set(h.sector, (this.sectorGross.get(h.sector) ?? 0) + dGross);
+    if (h.assetClass) this.classGross.set(h.assetClass, (this.classGross.get(h.assetClass) ?? 0) + dGross);
+    if (++this.updates >= RESUM_EVERY) this.resum();
+  }
+
+  private resum(): void {
+    this.updates = 0;
+    this.grossMv = 0;
+    this.netMv = 0;
+    this.cost = 0;
+    this.sectorGross.clear();
+    this.classGross.clear();
+    for (const h of this.holdings.values()) {
+      const mv = h.qty * h.mark;
+      this.grossMv += Math.abs(mv);
+      this.netMv += mv;
+      this.cost += h.qty * h.avgPrice;
+      if (h.sector) this.sectorGross.set(h.sector, (this.sectorGross.get(h.sector) ?? 0) + Math.abs(mv));
+      if (h.assetClass) this.classGross.set(h.assetClass, (this.classGross.get(h.assetClass) ?? 0) + Math.abs(mv));
+    }
+  }
+
+  gross(): number {
+    return this.grossMv;
+  }
+
+  net(): number {
+    return this.netMv;
+  }
+
+  groupGross(kind: 'sector' | 'assetClass', key: string): number {
+    return (kind === 'sector' ? this.sectorGross : this.classGross).get(key) ?? 0;
   }
 
   /** Applies one fill; returns the realized P&L of this fill. */
@@ -39,8 +106,26 @@ export class Portfolio {
     const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
     this.cash -= signed * fill.price + fill.fee;
     this.fees += fill.fee;
-    const h = this.holdings.get(fill.symbol) ?? { qty: 0, avgPrice: 0, realized: 0, mark: fill.price };
+    let h = this.holdings.get(fill.symbol);
+    if (!h) {
+      h = { qty: 0, avgPrice: 0, realized: 0, mark: fill.price, ...this.classifier(fill.symbol) };
+      this.holdings.set(fill.symbol, h);
+    }
     let realized = 0;
+    this.touch(h, () => {
+      realized = this.book(h!, signed, fill.price);
+      h!.mark = fill.price;
+    });
+    realized -= fill.fee;
+    h.realized += realized;
+    this.realizedTotal += realized;
+    return realized;
+  }
+
+  /** Moves a holding by `signed` units at `price`; returns the realized P&L (before fees). */
+  private book(h: Holding, signed: number, price: number): number {
+    let realized = 0;
+    const fill = { price };
     if (h.qty === 0 || Math.sign(h.qty) === Math.sign(signed)) {
       const newQty = h.qty + signed;
       h.avgPrice = (h.avgPrice * Math.abs(h.qty) + fill.price * Math.abs(signed)) / Math.abs(newQty);
@@ -60,11 +145,6 @@ export class Portfolio {
         h.qty = newQty;
       }
     }
-    realized -= fill.fee;
-    h.realized += realized;
-    this.realizedTotal += realized;
-    h.mark = fill.price;
-    this.holdings.set(fill.symbol, h);
     return realized;
   }
 
@@ -73,8 +153,12 @@ export class Portfolio {
     const h = this.holdings.get(symbol);
     if (!h || !(price > 0) || !Number.isFinite(price)) return false;
     if (h.mark === price) return false;
-    h.mark = price;
-    return h.qty !== 0;
+    if (h.qty === 0) {
+      h.mark = price;
+      return false;
+    }
+    this.touch(h, () => (h.mark = price));
+    return true;
   }
 
   /** The book's full state, for a session snapshot. */
@@ -84,7 +168,7 @@ export class Portfolio {
       startingCash: this.startingCash,
       realizedTotal: this.realizedTotal,
       fees: this.fees,
-      holdings: [...this.holdings].map(([symbol, h]) => ({ symbol, ...h })),
+      holdings: [...this.holdings].map(([symbol, h]) => ({ symbol, qty: h.qty, avgPrice: h.avgPrice, realized: h.realized, mark: h.mark })),
     };
   }
 
@@ -94,6 +178,7 @@ export class Portfolio {
     p.realizedTotal = s.realizedTotal;
     p.fees = s.fees;
     for (const h of s.holdings) p.holdings.set(h.symbol, { qty: h.qty, avgPrice: h.avgPrice, realized: h.realized, mark: h.mark });
+    p.resum();
     return p;
   }
 
@@ -126,32 +211,25 @@ export class Portfolio {
   }
 
   account(): Account {
-    let gross = 0;
-    let net = 0;
-    let unrealized = 0;
-    for (const h of this.holdings.values()) {
-      if (h.qty === 0) continue;
-      const mv = h.qty * h.mark;
-      gross += Math.abs(mv);
-      net += mv;
-      unrealized += (h.mark - h.avgPrice) * h.qty;
-    }
-    const equity = this.cash + net;
+    const equity = this.cash + this.netMv;
     return {
       cash: cents(this.cash),
       equity: cents(equity),
-      buyingPower: cents(Math.max(0, 2 * equity - gross)),
+      buyingPower: cents(this.buyingPower()),
       realizedPnl: cents(this.realizedTotal),
-      unrealizedPnl: cents(unrealized),
-      grossExposure: cents(gross),
-      netExposure: cents(net),
+      unrealizedPnl: cents(this.netMv - this.cost),
+      grossExposure: cents(this.grossMv),
+      netExposure: cents(this.netMv),
       startingEquity: this.startingCash,
     };
   }
 
+  /** Reg-T style: twice equity less what positions already use. */
+  buyingPower(): number {
+    return Math.max(0, 2 * (this.cash + this.netMv) - this.grossMv);
+  }
+
   equity(): number {
-    let net = 0;
-    for (const h of this.holdings.values()) net += h.qty * h.mark;
-    return this.cash + net;
+    return this.cash + this.netMv;
   }
 }

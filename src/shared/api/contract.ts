@@ -40,6 +40,8 @@ export const EngineStatus = z.object({
   ordersDenied: z.number().int(),
   fills: z.number().int(),
   lastStateChange: TradingStateChange.nullable(),
+  /** Trading states of the account and of every strategy or instrument not ACTIVE. */
+  scopedStates: z.array(z.object({ scope: z.string(), state: TradingState })),
 });
 export type EngineStatus = z.infer<typeof EngineStatus>;
 
@@ -122,6 +124,72 @@ export const DecisionQuery = z
   })
   .strict();
 
+/** Where a trading-state command applies: the account (default), one strategy, or one instrument. */
+export const StateScope = z.union([
+  z.object({ strategy: z.string().min(1) }).strict(),
+  z.object({ symbol: z.string().min(1) }).strict(),
+]);
+export type StateScope = z.infer<typeof StateScope>;
+
+export const KillResult = z.object({ status: EngineStatus, canceled: z.number().int(), stillOpen: z.number().int() });
+
+export const RiskSettings = z.object({
+  risk: z.record(z.string(), z.number()),
+  monitor: z.record(z.string(), z.union([z.number(), z.string()])),
+});
+export type RiskSettings = z.infer<typeof RiskSettings>;
+
+/** Live risk gauges, sent as the 'risk' event. */
+export const RiskGauges = z.object({
+  equity: z.number(),
+  peakEquity: z.number(),
+  drawdownPct: z.number(),
+  dayStartEquity: z.number(),
+  dayPnl: z.number(),
+  dayLossLimit: z.number(),
+  grossExposurePct: z.number(),
+  netExposurePct: z.number(),
+  volRegime: z.object({ symbol: z.string(), value: z.number().nullable(), threshold: z.number(), blocking: z.boolean() }),
+  consecutiveLosses: z.record(z.string(), z.number()),
+  staleInstruments: z.array(z.string()),
+  avgCorrelation: z.number().nullable(),
+  rejectsInWindow: z.number(),
+  limits: z.object({
+    maxGrossExposurePct: z.number(),
+    minNetExposurePct: z.number(),
+    maxNetExposurePct: z.number(),
+    drawdownAlertPct: z.number(),
+    drawdownReducePct: z.number(),
+  }),
+  /** Last computed 1-day VaR at 95% (historical), or null before the first analytics run. */
+  var95: z.number().nullable(),
+});
+export type RiskGauges = z.infer<typeof RiskGauges>;
+
+export const RiskAnalytics = z.object({
+  computedAt: z.number(),
+  portfolioValue: z.number(),
+  grossExposure: z.number(),
+  /** Returns used: 1-minute bar returns, VaR scaled to one trading day (x sqrt(390)). */
+  observations: z.number(),
+  horizon: z.string(),
+  var: z.array(z.object({ confidence: z.number(), historical: z.number().nullable(), parametric: z.number().nullable(), expectedShortfall: z.number().nullable() })),
+  stress: z.array(z.object({ name: z.string(), pnl: z.number(), pnlPct: z.number().nullable() })),
+  monteCarlo: z.object({ paths: z.number(), horizonDays: z.number(), p50: z.number(), p95: z.number(), p99: z.number() }).nullable(),
+  correlation: z.object({ symbols: z.array(z.string()), matrix: z.array(z.array(z.number().nullable())), averagePairwise: z.number().nullable() }),
+  warnings: z.array(z.string()),
+});
+export type RiskAnalytics = z.infer<typeof RiskAnalytics>;
+
+export const AccountMetrics = z.object({
+  /** Equity sampled each simulated minute: [ts, equity]. */
+  curve: z.array(z.tuple([z.number(), z.number()])),
+  /** Metrics of the daily curve, or null with the reason when there are too few days. */
+  metrics: z.record(z.string(), z.number().nullable()).nullable(),
+  note: z.string(),
+});
+export type AccountMetrics = z.infer<typeof AccountMetrics>;
+
 /** Every command: its argument schema and its result schema. */
 export const commands = {
   status: { args: z.object({}).strict(), result: EngineStatus },
@@ -131,12 +199,32 @@ export const commands = {
     args: z.object({ symbol: z.string().min(1), limit: z.number().int().positive().max(5000).default(300) }).strict(),
     result: z.array(Bar),
   },
-  halt: { args: z.object({ reason: Reason.optional() }).strict(), result: EngineStatus },
-  resume: { args: z.object({ reason: Reason }).strict(), result: EngineStatus },
+  halt: { args: z.object({ reason: Reason.optional(), scope: StateScope.optional() }).strict(), result: EngineStatus },
+  resume: { args: z.object({ reason: Reason, scope: StateScope.optional() }).strict(), result: EngineStatus },
   kill: {
-    args: z.object({ reason: Reason.optional() }).strict(),
-    result: z.object({ status: EngineStatus, canceled: z.number().int(), stillOpen: z.number().int() }),
+    args: z.object({ reason: Reason.optional(), scope: StateScope.optional() }).strict(),
+    result: KillResult,
   },
+  flatten: {
+    args: z.object({ reason: Reason.optional(), scope: StateScope.optional() }).strict(),
+    result: KillResult.extend({ flattenOrders: z.number().int(), positionsLeft: z.number().int() }),
+  },
+  getRiskLimits: { args: z.object({}).strict(), result: RiskSettings },
+  setRiskLimits: {
+    args: z
+      .object({
+        risk: z.record(z.string(), z.number()).optional(),
+        monitor: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+        /** Loosening a limit needs this set to true (the UI asks first). */
+        confirmLoosening: z.boolean().default(false),
+        reason: z.string().max(500).optional(),
+      })
+      .strict(),
+    result: RiskSettings.extend({ loosened: z.array(z.string()), tightened: z.array(z.string()) }),
+  },
+  whatIf: { args: ManualOrder.strict(), result: z.object({ approved: z.boolean(), reason: z.string(), checks: z.array(RiskCheck) }) },
+  riskAnalytics: { args: z.object({}).strict(), result: RiskAnalytics },
+  accountMetrics: { args: z.object({}).strict(), result: AccountMetrics },
   cancelOrder: {
     args: z.object({ clientOrderId: z.string().min(1) }).strict(),
     result: z.object({ requested: z.boolean(), reason: z.string() }),
@@ -172,6 +260,7 @@ export const events = {
   bars: z.array(Bar),
   /** Latest quote per symbol that changed since the previous event. */
   quotes: z.array(Quote),
+  risk: RiskGauges,
 } as const;
 
 export type EventTopic = keyof typeof events;

@@ -12,6 +12,7 @@ function builders(counter: { n: number }): TopicBuilders {
     alerts: none,
     bars: none,
     quotes: none,
+    risk: () => ({}) as never,
   };
 }
 

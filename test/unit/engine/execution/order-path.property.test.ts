@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TradingState } from '../../../../src/shared/domain.js';
-import { omsHarness } from '../../../support/oms-harness.js';
+import { omsHarness, wideLimits } from '../../../support/oms-harness.js';
 
 type Cmd =
   | { t: 'submit'; side: 'buy' | 'sell'; qty: number; limit: number | null }
@@ -28,7 +28,7 @@ describe('order path properties', () => {
   it('no order leaves while HALTED; under REDUCING every order that leaves shrinks |exposure|; every denial has a reason; limits always hold', () => {
     fc.assert(
       fc.property(fc.array(cmd, { minLength: 1, maxLength: 80 }), (cmds) => {
-        const h = omsHarness({ maxOrderNotional: 10_000, maxOrderQty: 200, maxPositionNotional: 15_000 });
+        const h = omsHarness(wideLimits({ maxOrderNotional: 10_000, maxOrderQty: 200, maxPositionNotional: 15_000 }));
         let fillSeq = 0;
         for (const c of cmds) {
           h.tick();

@@ -1,0 +1,292 @@
+// The real-time risk monitor: automatic triggers evaluated on every fill and
+// price update (not on a timer), so a replay of the same inputs fires them at
+// the same moments. Drawdown from peak (alert, then REDUCING and a cut of every
+// position), daily loss limit (HALTED), volatility regime (no new entries),
+// consecutive losing trades (halt that strategy), stale data on held
+// instruments (REDUCING for that instrument), venue disconnect (HALTED), reject
+// storm (HALTED), and correlation concentration (alert).
+import type { Bar, Fill, Quote } from '../../shared/domain.js';
+import type { AlertLog } from '../core/alerts.js';
+import type { MonitorConfig } from '../core/config.js';
+import type { Portfolio } from '../portfolio/portfolio.js';
+import type { RiskEngine } from './risk-engine.js';
+
+const DAY = 86_400_000;
+const MINUTES_PER_YEAR = 252 * 390;
+
+export interface MonitorActions {
+  /** Reduce every position by `fraction` with reduce-only orders. */
+  cutExposure(fraction: number, reason: string): void;
+  marketOpen(symbol: string): boolean;
+}
+
+export interface RiskGauges {
+  equity: number;
+  peakEquity: number;
+  drawdownPct: number;
+  dayStartEquity: number;
+  dayPnl: number;
+  dayLossLimit: number;
+  grossExposurePct: number;
+  netExposurePct: number;
+  volRegime: { symbol: string; value: number | null; threshold: number; blocking: boolean };
+  consecutiveLosses: Record<string, number>;
+  staleInstruments: string[];
+  avgCorrelation: number | null;
+  rejectsInWindow: number;
+}
+
+/** Rolling 1-minute log returns per symbol (close to close). */
+class ReturnWindow {
+  private readonly data = new Map<string, { last: number; r: number[] }>();
+  constructor(private readonly size: number) {}
+  push(symbol: string, close: number): void {
+    const d = this.data.get(symbol);
+    if (!d) {
+      this.data.set(symbol, { last: close, r: [] });
+      return;
+    }
+    d.r.push(Math.log(close / d.last));
+    if (d.r.length > this.size) d.r.shift();
+    d.last = close;
+  }
+  returns(symbol: string): number[] {
+    return this.data.get(symbol)?.r ?? [];
+  }
+}
+
+function sd(xs: number[]): number {
+  if (xs.length < 2) return NaN;
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+}
+
+function corr(a: number[], b: number[]): number {
+  const n = Math.min(a.length, b.length);
+  if (n < 5) return NaN;
+  const x = a.slice(-n);
+  const y = b.slice(-n);
+  const mx = x.reduce((s, v) => s + v, 0) / n;
+  const my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
+}
+
+export class RiskMonitor {
+  private peak: number;
+  private dayStart: number;
+  private day: number;
+  private drawdownAlerted = false;
+  private drawdownCut = false;
+  private dailyHalted = false;
+  private readonly losses = new Map<string, number>();
+  private readonly lastQuoteTs = new Map<string, number>();
+  private readonly staleNow = new Set<string>();
+  private lastStaleCheck = -Infinity;
+  private readonly rejects: number[] = [];
+  private stormHalted = false;
+  private readonly returns: ReturnWindow;
+  private vol: number | null = null;
+  private avgCorr: number | null = null;
+  private corrAlertedAt = -Infinity;
+  private lastCorrMinute = -Infinity;
+
+  constructor(
+    private cfg: MonitorConfig,
+    private readonly risk: RiskEngine,
+    private readonly portfolio: Portfolio,
+    private readonly alerts: AlertLog,
+    private readonly actions: MonitorActions,
+    private readonly now: () => number,
+  ) {
+    const eq = portfolio.equity();
+    this.peak = eq;
+    this.dayStart = eq;
+    this.day = Math.floor(now() / DAY);
+    this.returns = new ReturnWindow(Math.max(cfg.volWindowBars, cfg.correlationWindowBars));
+  }
+
+  setConfig(cfg: MonitorConfig): void {
+    this.cfg = cfg;
+  }
+
+  /** Re-arms the latched triggers (after an operator RESUME). */
+  rearm(): void {
+    this.drawdownAlerted = false;
+    this.drawdownCut = false;
+    this.dailyHalted = false;
+    this.stormHalted = false;
+    this.peak = this.portfolio.equity();
+  }
+
+  /** The volatility regime for the risk engine's no-new-entries check. */
+  volRegime(): { value: number; threshold: number } | undefined {
+    return this.vol === null ? undefined : { value: this.vol, threshold: this.cfg.volRegimeThreshold };
+  }
+
+  /** A valid quote (invalid ones never reach here: they raise data-quality alerts instead). */
+  onQuote(q: Quote): void {
+    this.lastQuoteTs.set(q.symbol, q.ts);
+    this.evaluateEquity();
+    if (q.ts - this.lastStaleCheck >= 1_000) {
+      this.lastStaleCheck = q.ts;
+      this.checkStale(q.ts);
+    }
+  }
+
+  onBar(b: Bar): void {
+    // correlation over complete minutes: evaluated before the new minute's first bar is added
+    const minute = Math.floor(b.ts / 60_000);
+    if (minute !== this.lastCorrMinute) {
+      this.lastCorrMinute = minute;
+      this.checkCorrelation(b.ts);
+    }
+    this.returns.push(b.symbol, b.close);
+    if (b.symbol === this.cfg.volRegimeSymbol) {
+      const r = this.returns.returns(b.symbol).slice(-this.cfg.volWindowBars);
+      if (r.length >= Math.min(this.cfg.volWindowBars, 10)) {
+        const v = sd(r) * Math.sqrt(MINUTES_PER_YEAR);
+        const was = this.vol !== null && this.vol > this.cfg.volRegimeThreshold;
+        this.vol = Number.isFinite(v) ? v : this.vol;
+        const is = this.vol !== null && this.vol > this.cfg.volRegimeThreshold;
+        if (is && !was) {
+          this.alerts.raise('critical', 'VOL_REGIME', `${b.symbol} realized volatility ${(this.vol! * 100).toFixed(1)}% is above ${(this.cfg.volRegimeThreshold * 100).toFixed(1)}%: no new entries`, 'risk-monitor');
+        } else if (was && !is) {
+          this.alerts.raise('info', 'VOL_REGIME', `${b.symbol} realized volatility back to ${(this.vol! * 100).toFixed(1)}%: entries allowed`, 'risk-monitor');
+        }
+      }
+    }
+  }
+
+  /** A fill with the realized P&L it produced (after fees). */
+  onFill(f: Fill, realized: number, source: string): void {
+    // a round trip closed: count losses in a row per strategy
+    if (realized !== 0 && this.portfolio.qty(f.symbol) === 0) {
+      const n = realized < 0 ? (this.losses.get(source) ?? 0) + 1 : 0;
+      this.losses.set(source, n);
+      if (n >= this.cfg.maxConsecutiveLosses && source !== 'manual' && source !== 'risk-monitor') {
+        if (this.risk.setState('HALTED', 'risk-monitor', `${n} losing trades in a row`, `strategy:${source}`)) {
+          this.alerts.raise('critical', 'CONSECUTIVE_LOSSES', `strategy ${source} halted after ${n} losing trades in a row`, 'risk-monitor');
+        }
+      }
+    }
+    this.evaluateEquity();
+  }
+
+  onVenueReject(ts: number): void {
+    this.rejects.push(ts);
+    const from = ts - this.cfg.rejectStormWindowSeconds * 1000;
+    while (this.rejects.length && this.rejects[0]! < from) this.rejects.shift();
+    if (!this.stormHalted && this.rejects.length >= this.cfg.rejectStormCount) {
+      this.stormHalted = true;
+      this.risk.setState('HALTED', 'risk-monitor', `reject storm: ${this.rejects.length} rejects in ${this.cfg.rejectStormWindowSeconds}s`);
+    }
+  }
+
+  onConnection(state: 'connected' | 'disconnected', venue: string, reason?: string): void {
+    if (state === 'disconnected') this.risk.setState('HALTED', 'risk-monitor', `venue ${venue} disconnected${reason ? `: ${reason}` : ''}`);
+  }
+
+  gauges(): RiskGauges {
+    const eq = this.portfolio.equity();
+    const safe = eq > 0 ? eq : NaN;
+    return {
+      equity: eq,
+      peakEquity: this.peak,
+      drawdownPct: this.peak > 0 ? Math.max(0, 1 - eq / this.peak) : 0,
+      dayStartEquity: this.dayStart,
+      dayPnl: eq - this.dayStart,
+      dayLossLimit: this.dayStart * this.cfg.dailyLossLimitPct,
+      grossExposurePct: this.portfolio.gross() / safe || 0,
+      netExposurePct: this.portfolio.net() / safe || 0,
+      volRegime: {
+        symbol: this.cfg.volRegimeSymbol,
+        value: this.vol,
+        threshold: this.cfg.volRegimeThreshold,
+        blocking: this.vol !== null && this.vol > this.cfg.volRegimeThreshold,
+      },
+      consecutiveLosses: Object.fromEntries(this.losses),
+      staleInstruments: [...this.staleNow],
+      avgCorrelation: this.avgCorr,
+      rejectsInWindow: this.rejects.length,
+    };
+  }
+
+  private evaluateEquity(): void {
+    const eq = this.portfolio.equity();
+    if (!Number.isFinite(eq)) return;
+    const t = this.now();
+    const day = Math.floor(t / DAY);
+    if (day !== this.day) {
+      this.day = day;
+      this.dayStart = eq;
+      this.dailyHalted = false;
+    }
+    if (eq > this.peak) {
+      this.peak = eq;
+      this.drawdownAlerted = false;
+    }
+    const dd = this.peak > 0 ? 1 - eq / this.peak : 0;
+    if (dd >= this.cfg.drawdownAlertPct && !this.drawdownAlerted) {
+      this.drawdownAlerted = true;
+      this.alerts.raise('warning', 'DRAWDOWN', `drawdown ${(dd * 100).toFixed(2)}% from peak equity ${this.peak.toFixed(2)} (alert at ${(this.cfg.drawdownAlertPct * 100).toFixed(1)}%)`, 'risk-monitor');
+    }
+    if (dd >= this.cfg.drawdownReducePct && !this.drawdownCut) {
+      this.drawdownCut = true;
+      const why = `drawdown ${(dd * 100).toFixed(2)}% reached ${(this.cfg.drawdownReducePct * 100).toFixed(1)}%`;
+      this.risk.setState('REDUCING', 'risk-monitor', why);
+      this.actions.cutExposure(this.cfg.drawdownCutFraction, `${why}: cutting exposure by ${(this.cfg.drawdownCutFraction * 100).toFixed(0)}%`);
+    }
+    const loss = this.dayStart - eq;
+    if (!this.dailyHalted && this.dayStart > 0 && loss >= this.dayStart * this.cfg.dailyLossLimitPct) {
+      this.dailyHalted = true;
+      this.risk.setState('HALTED', 'risk-monitor', `daily loss ${loss.toFixed(2)} reached the limit ${(this.dayStart * this.cfg.dailyLossLimitPct).toFixed(2)} (${(this.cfg.dailyLossLimitPct * 100).toFixed(1)}% of the day's starting equity)`);
+    }
+  }
+
+  private checkStale(t: number): void {
+    const limit = this.cfg.staleDataSeconds * 1000;
+    for (const p of this.portfolio.positions()) {
+      const last = this.lastQuoteTs.get(p.symbol);
+      const stale = this.actions.marketOpen(p.symbol) && last !== undefined && t - last > limit;
+      if (stale && !this.staleNow.has(p.symbol)) {
+        this.staleNow.add(p.symbol);
+        this.risk.setState('REDUCING', 'risk-monitor', `no quote for ${p.symbol} for ${((t - last!) / 1000).toFixed(0)}s while its market is open`, `instrument:${p.symbol}`);
+      } else if (!stale && this.staleNow.has(p.symbol)) {
+        this.staleNow.delete(p.symbol);
+        this.risk.setState('ACTIVE', 'risk-monitor', `quotes for ${p.symbol} resumed`, `instrument:${p.symbol}`);
+      }
+    }
+  }
+
+  private checkCorrelation(t: number): void {
+    const held = this.portfolio.positions().map((p) => p.symbol);
+    if (held.length < 2) {
+      this.avgCorr = null;
+      return;
+    }
+    let sum = 0;
+    let n = 0;
+    for (let i = 0; i < held.length; i++) {
+      for (let j = i + 1; j < held.length; j++) {
+        const c = corr(this.returns.returns(held[i]!).slice(-this.cfg.correlationWindowBars), this.returns.returns(held[j]!).slice(-this.cfg.correlationWindowBars));
+        if (Number.isFinite(c)) {
+          sum += c;
+          n++;
+        }
+      }
+    }
+    this.avgCorr = n ? sum / n : null;
+    if (this.avgCorr !== null && this.avgCorr > this.cfg.correlationAlert && t - this.corrAlertedAt > 30 * 60_000) {
+      this.corrAlertedAt = t;
+      this.alerts.raise('warning', 'CORRELATION', `average pairwise correlation of the ${held.length} holdings is ${this.avgCorr.toFixed(2)}, above ${this.cfg.correlationAlert}`, 'risk-monitor');
+    }
+  }
+}
