@@ -1,9 +1,10 @@
 // Renderer entry: picks the transport (Electron IPC or WebSocket), starts the
-// store sync and mounts the React app.
+// store sync and the decision-log refresh tick, and mounts the React app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
 import { App } from './components/App.js';
+import { startDecisionTicker } from './store/decision-store.js';
 import { setConnection, setProblem } from './store/desk-store.js';
 import { startSync } from './store/sync.js';
 import { pickClient } from './transport/pick-client.js';
@@ -15,7 +16,11 @@ z.config({ jitless: true });
 const boot = pickClient();
 if (boot.ok) {
   const stop = startSync(boot.client);
-  window.addEventListener('beforeunload', stop);
+  const stopTicker = startDecisionTicker();
+  window.addEventListener('beforeunload', () => {
+    stopTicker();
+    stop();
+  });
 } else {
   setConnection('closed');
   setProblem(boot.error);

@@ -2,7 +2,8 @@
 // single stdout line `UI: http://127.0.0.1:PORT/#token=TOKEN`, keeps stderr for
 // error messages, and kills the process (SIGTERM, then SIGKILL) at the end.
 // Each server gets a fresh data folder, so a trading state left by one run
-// (HALTED after KILL survives restarts) never leaks into the next.
+// (HALTED after KILL survives restarts) never leaks into the next; a spec that
+// restarts on the same journal passes its own folder (kept after stop).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,14 +18,31 @@ export interface ServeHandle {
   /** http://127.0.0.1:PORT/ */
   origin: string;
   token: string;
+  /** The data folder (journal) this server uses. */
+  dataDir: string;
   stderr: () => string;
   stop: () => Promise<void>;
 }
 
 const UI_LINE = /^UI: (http:\/\/127\.0\.0\.1:\d+\/)#token=(\S+)$/;
 
-export async function startServe(args: string[] = ['--port', '0', '--speed', '600', '--seed', '7'], timeoutMs = 150_000): Promise<ServeHandle> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tradedesk-e2e-'));
+export interface ServeOptions {
+  /** Use this data folder and leave it in place on stop (the caller removes it). */
+  dataDir?: string;
+}
+
+/** A fresh data folder the caller owns (pass it as ServeOptions.dataDir). */
+export function makeDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'tradedesk-e2e-'));
+}
+
+export async function startServe(
+  args: string[] = ['--port', '0', '--speed', '600', '--seed', '7'],
+  timeoutMs = 150_000,
+  options: ServeOptions = {},
+): Promise<ServeHandle> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? makeDataDir();
   const child: ChildProcess = spawn(process.execPath, ['bin/tradedesk.js', 'serve', ...args, '--data-dir', dataDir], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,7 +63,7 @@ export async function startServe(args: string[] = ['--port', '0', '--speed', '60
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
   try {
@@ -66,7 +84,7 @@ export async function startServe(args: string[] = ['--port', '0', '--speed', '60
         rej(new Error(`tradedesk serve exited (code ${code}, signal ${signal}) before printing its UI line\nstderr:\n${stderr.slice(-4000)}`));
       });
     });
-    return { uiUrl: `${origin}#token=${token}`, origin, token, stderr: () => stderr, stop };
+    return { uiUrl: `${origin}#token=${token}`, origin, token, dataDir, stderr: () => stderr, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -1,7 +1,10 @@
-// Builds the candlestick + volume chart options from a bar series: a full
-// option for a new symbol, and a small data-only patch for live updates.
+// Builds the candlestick + volume chart options from a bar series and the
+// decision markers: a full option for a new symbol, and a small data-only
+// patch for live updates.
+import type { DecisionSummary } from '../../../shared/api/contract.js';
 import type { Bar } from '../../../shared/domain.js';
-import { fmtAxisTime, fmtCompact, fmtDateTime, fmtPrice } from '../lib/format.js';
+import { fmtAxisTime, fmtCompact, fmtDateTime, fmtPrice, fmtQty } from '../lib/format.js';
+import { markerData, markerSeries, type DecisionMarker } from './decision-markers.js';
 
 export const UP = '#22ab94';
 export const DOWN = '#f23645';
@@ -50,7 +53,7 @@ function lastPriceLine(last: Bar | undefined, decimals: number | undefined) {
   };
 }
 
-export function fullOption(bars: readonly Bar[], decimals: number | undefined) {
+export function fullOption(bars: readonly Bar[], decimals: number | undefined, markers: readonly DecisionMarker[] = []) {
   const s = toSeries(bars);
   const start = bars.length > INITIAL_VISIBLE_BARS ? 100 - (INITIAL_VISIBLE_BARS / bars.length) * 100 : 0;
   const axisLabel = { color: AXIS, fontSize: 10, formatter: (v: string) => fmtAxisTime(Number(v)) };
@@ -133,16 +136,17 @@ export function fullOption(bars: readonly Bar[], decimals: number | undefined) {
         data: s.volumes,
         barMaxWidth: 14,
       },
+      markerSeries(markers),
     ],
   };
 }
 
 /** Data-only update, merged into the current option (keeps zoom and tooltip state). */
-export function dataPatch(bars: readonly Bar[], decimals: number | undefined) {
+export function dataPatch(bars: readonly Bar[], decimals: number | undefined, markers: readonly DecisionMarker[] = []) {
   const s = toSeries(bars);
   return {
     xAxis: [{ data: s.categories }, { data: s.categories }],
-    series: [{ data: s.candles, markLine: lastPriceLine(s.last, decimals) }, { data: s.volumes }],
+    series: [{ data: s.candles, markLine: lastPriceLine(s.last, decimals) }, { data: s.volumes }, { data: markerData(markers) }],
   };
 }
 
@@ -160,6 +164,10 @@ function tooltipHtml(params: unknown, decimals: number | undefined): string {
   const [open, close, low, high] = d as [number, number, number, number];
   const v = vol ? (typeof vol.data === 'number' ? vol.data : vol.data.value) : undefined;
   const color = close >= open ? UP : DOWN;
+  const decisions = list
+    .filter((p) => (p as { seriesType?: string }).seriesType === 'scatter')
+    .map((p) => (p as { data?: { decision?: DecisionSummary } }).data?.decision)
+    .filter((d): d is DecisionSummary => d !== undefined);
   const row = (k: string, val: string) => `<div style="display:flex;justify-content:space-between;gap:16px"><span style="color:#7d8b99">${k}</span><span>${val}</span></div>`;
   return [
     `<div style="font-weight:600;margin-bottom:4px">${fmtDateTime(Number(candle.axisValue))}</div>`,
@@ -168,5 +176,18 @@ function tooltipHtml(params: unknown, decimals: number | undefined): string {
     row('Low', fmtPrice(low, decimals)),
     row('Close', `<span style="color:${color}">${fmtPrice(close, decimals)}</span>`),
     v !== undefined ? row('Volume', fmtCompact(v)) : '',
+    ...decisions.map((d) => decisionLine(d, decimals)),
   ].join('');
+}
+
+function decisionLine(d: DecisionSummary, decimals: number | undefined): string {
+  const denied = d.outcome === 'denied';
+  const color = denied ? '#8a96a3' : d.action === 'buy' ? UP : DOWN;
+  const mark = d.action === 'buy' ? '▲' : '▼';
+  const price = d.limitPrice !== null ? fmtPrice(d.limitPrice, decimals) : 'MKT';
+  return `<div style="margin-top:4px;color:${color}">${mark} ${d.action.toUpperCase()} ${fmtQty(d.qty)} @ ${price} · ${denied ? 'denied' : escapeHtml(d.status.replace('_', ' '))}</div>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

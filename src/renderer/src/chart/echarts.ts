@@ -1,7 +1,7 @@
 // ECharts assembled from echarts/core with only what the price chart uses
-// (candlestick, bar, grid, tooltip, axis pointer, data zoom, mark line, canvas).
+// (candlestick, bar, scatter for decision markers, grid, tooltip, axis pointer, data zoom, mark line, canvas).
 import * as echarts from 'echarts/core';
-import { BarChart, CandlestickChart } from 'echarts/charts';
+import { BarChart, CandlestickChart, ScatterChart } from 'echarts/charts';
 import {
   AxisPointerComponent,
   DataZoomComponent,
@@ -14,6 +14,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 echarts.use([
   CandlestickChart,
   BarChart,
+  ScatterChart,
   GridComponent,
   TooltipComponent,
   AxisPointerComponent,

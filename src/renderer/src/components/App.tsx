@@ -1,14 +1,16 @@
-// The workstation layout: header, connection banner, then watchlist, chart,
-// account and positions, alerts and the order blotter; status bar at the bottom.
+// The workstation layout: header, connection and read-only banners, then
+// watchlist, chart, account and positions, alerts and the dock (blotter |
+// decision log); status bar at the bottom; the decision detail drawer on top.
 import { useEffect } from 'react';
 import { useDesk } from '../store/desk-store.js';
 import type { Boot } from '../transport/pick-client.js';
 import { AlertsPanel } from './AlertsPanel.js';
-import { ConnectionBanner, NoticeToast } from './Banners.js';
+import { ConnectionBanner, NoticeToast, ReadOnlyBanner } from './Banners.js';
+import { BottomDock } from './BottomDock.js';
 import { CandleChart } from './CandleChart.js';
 import { ClientContext } from './client-context.js';
+import { DecisionDrawer } from './DecisionDrawer.js';
 import { Header } from './Header.js';
-import { OrderBlotter } from './OrderBlotter.js';
 import { PositionsTable } from './PositionsTable.js';
 import { StatusBar } from './StatusBar.js';
 import { Watchlist } from './Watchlist.js';
@@ -29,14 +31,16 @@ export function App({ boot }: { boot: Boot }) {
       <div className="app">
         <Header />
         <ConnectionBanner bootError={boot.ok ? null : boot.error} />
+        <ReadOnlyBanner />
         <main className="workspace">
           <Watchlist />
           <CandleChart />
           <PositionsTable />
           <AlertsPanel />
-          <OrderBlotter />
+          <BottomDock />
         </main>
         <StatusBar />
+        <DecisionDrawer />
         <NoticeToast />
       </div>
     </ClientContext.Provider>

@@ -1,5 +1,6 @@
-// The connection problem banner (bad token, engine unreachable) and the toast
-// showing the outcome of the last command.
+// The connection problem banner (bad token, engine unreachable), the READ-ONLY
+// banner (the engine shows a journal without trading) and the toast showing
+// the outcome of the last command.
 import { useEffect } from 'react';
 import { clearNotice, useDesk } from '../store/desk-store.js';
 
@@ -11,6 +12,25 @@ export function ConnectionBanner({ bootError }: { bootError: string | null }) {
   return (
     <div className="banner banner-error" role="alert" data-testid="connection-error">
       <strong>Not connected to the engine.</strong> {text}
+    </div>
+  );
+}
+
+export function ReadOnlyBanner() {
+  const readOnly = useDesk((s) => s.status?.readOnly ?? false);
+  const journal = useDesk((s) => s.status?.journal ?? null);
+  if (!readOnly) return null;
+  return (
+    <div className="banner banner-readonly" role="status" data-testid="read-only-banner">
+      <span className="readonly-tag">READ-ONLY</span>
+      {journal ? (
+        <>
+          Showing the journal in <code className="mono">{journal}</code> read-only; trading is off.
+        </>
+      ) : (
+        'Showing the journal read-only; trading is off.'
+      )}{' '}
+      <span className="muted">HALT, RESUME, KILL and cancel are disabled.</span>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // Trading-state badge and the HALT / RESUME / KILL controls. HALT acts at once;
-// KILL asks for confirmation; RESUME asks for confirmation and a reason.
+// KILL asks for confirmation; RESUME asks for confirmation and a reason. All
+// three are off while the engine shows a journal read-only.
 import { useState } from 'react';
 import type { TradingState } from '../../../shared/domain.js';
 import { errorMessage } from '../transport/errors.js';
@@ -13,9 +14,11 @@ export function TradingControls() {
   const client = useClient();
   const state = useDesk((s) => s.status?.tradingState ?? null);
   const connected = useDesk((s) => s.connection === 'open' && s.synced);
+  const readOnly = useDesk((s) => s.status?.readOnly ?? false);
   const [dialog, setDialog] = useState<'kill' | 'resume' | null>(null);
   const [halting, setHalting] = useState(false);
-  const ready = client !== null && connected && state !== null;
+  const ready = client !== null && connected && state !== null && !readOnly;
+  const why = (title: string) => (readOnly ? 'Read-only: trading is off' : title);
 
   const halt = async () => {
     if (!client) return;
@@ -69,7 +72,7 @@ export function TradingControls() {
         data-testid="halt-button"
         disabled={!ready || halting || state === 'HALTED'}
         onClick={() => void halt()}
-        title="Stop all new orders now"
+        title={why('Stop all new orders now')}
       >
         {halting ? 'Halting…' : 'Halt'}
       </button>
@@ -79,7 +82,7 @@ export function TradingControls() {
         data-testid="resume-button"
         disabled={!ready || state === 'ACTIVE'}
         onClick={() => setDialog('resume')}
-        title="Resume trading (asks for a reason)"
+        title={why('Resume trading (asks for a reason)')}
       >
         Resume
       </button>
@@ -89,7 +92,7 @@ export function TradingControls() {
         data-testid="kill-button"
         disabled={!ready}
         onClick={() => setDialog('kill')}
-        title="Cancel every open order and halt"
+        title={why('Cancel every open order and halt')}
       >
         Kill
       </button>

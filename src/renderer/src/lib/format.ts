@@ -87,6 +87,22 @@ export function fmtDateTime(ts: number | null | undefined): string {
   return `${fmtDate(ts)} ${fmtTime(ts)} UTC`;
 }
 
+/** MM-DD HH:MM:SS in UTC (dense tables spanning several days). */
+export function fmtStamp(ts: number | null | undefined): string {
+  if (!finite(ts)) return DASH;
+  const d = new Date(ts);
+  return `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${fmtTime(ts)}`;
+}
+
+/** A model number (feature, score, weight): up to 6 significant digits, no grouping. */
+export function fmtNum(n: number | null | undefined): string {
+  if (!finite(n)) return DASH;
+  if (n === 0) return '0';
+  const a = Math.abs(n);
+  if (a >= 1e6 || a < 1e-4) return n.toExponential(3);
+  return String(Number(n.toPrecision(6)));
+}
+
 /** Short chart axis label: HH:MM UTC, with the date when the day changes. */
 export function fmtAxisTime(ts: number): string {
   const d = new Date(ts);

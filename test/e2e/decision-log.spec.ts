@@ -1,0 +1,254 @@
+// The decision log against a real `tradedesk serve` (speed 600, seed 7): the
+// Decisions tab lists decisions, search and filters narrow them on the engine,
+// the detail drawer shows the whole chain (features, checks, order states,
+// fills) from a table row, a blotter row and a chart marker, a CSV export
+// downloads, denied decisions after HALT name HALTED; then the same journal
+// served --read-only shows the READ-ONLY banner with trading controls off; and
+// an engine without a journal makes the export say so.
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync, rmSync } from 'node:fs';
+import { makeDataDir, startServe, type ServeHandle } from './support/serve.js';
+import { shot, waitForLiveUi } from './support/ui.js';
+
+test.describe.configure({ mode: 'serial' });
+
+const dataDir = makeDataDir();
+let server: ServeHandle | undefined;
+
+test.afterAll(async () => {
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const rows = (page: Page) => page.getByTestId('decision-row');
+const attrs = (page: Page, selector: string, name: string) =>
+  page.locator(selector).evaluateAll((els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);
+
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.text().startsWith('Refused to')) problems.push(`CSP violation: ${m.text()}`);
+  });
+  return problems;
+}
+
+/** Mouse down/up/click on the chart canvas at the newest marker's drawn position (data-marker-xy). */
+async function clickNewestMarker(page: Page): Promise<void> {
+  await page.getByTestId('chart').evaluate((host) => {
+    const [x, y] = (host.getAttribute('data-marker-xy') ?? '').split(',').map(Number);
+    const canvas = host.querySelector('canvas');
+    if (!canvas || !Number.isFinite(x) || !Number.isFinite(y)) throw new Error('no marker drawn');
+    const r = host.getBoundingClientRect();
+    const init = { bubbles: true, cancelable: true, clientX: r.left + x!, clientY: r.top + y!, button: 0, view: window };
+    for (const type of ['mousemove', 'mousedown', 'mouseup', 'click', 'mouseout']) canvas.dispatchEvent(new MouseEvent(type, init));
+  });
+}
+
+async function expectChain(page: Page, id: string): Promise<void> {
+  const detail = page.getByTestId('decision-detail');
+  await expect(detail).toBeVisible();
+  await expect(detail).toHaveAttribute('data-decision-id', id);
+  await expect(detail).toHaveAttribute('data-loaded', 'true');
+  // Inputs: feature values.
+  await expect(detail.getByTestId('decision-feature').first()).toBeVisible();
+  expect(await detail.getByTestId('decision-feature').count()).toBeGreaterThan(0);
+  // Risk checks with values and limits.
+  const state = detail.locator('[data-testid="decision-check"][data-check="trading_state"]');
+  await expect(state).toHaveAttribute('data-passed', 'true');
+  await expect(state.getByTestId('check-value')).toHaveText('ACTIVE');
+  await expect(state.getByTestId('check-limit')).toHaveText('ACTIVE');
+  const notional = detail.locator('[data-testid="decision-check"][data-check="max_order_notional"]');
+  await expect(notional.getByTestId('check-value')).toHaveText(/^[\d,.]+$/);
+  await expect(notional.getByTestId('check-limit')).toHaveText(/^[\d,.]+$/);
+  // The order and its states, oldest first.
+  await expect(detail.getByTestId('decision-order-state').first()).toHaveAttribute('data-status', 'pending_new');
+}
+
+test('decision log: list, search, filter, detail chain, chart markers, export, denied after HALT', async ({ page }) => {
+  server = await startServe(['--port', '0', '--speed', '600', '--seed', '7'], 150_000, { dataDir });
+  const problems = watchProblems(page);
+  await page.goto(server.uiUrl);
+  await waitForLiveUi(page);
+
+  // The Decisions tab shows rows once the strategy decided something.
+  await page.getByTestId('decisions-tab').click();
+  await expect(page.getByTestId('decisions-tab')).toHaveAttribute('aria-selected', 'true');
+  await expect(rows(page).first()).toBeVisible({ timeout: 90_000 });
+  await expect.poll(async () => rows(page).count()).toBeGreaterThan(3);
+  await shot(page, '20-decisions');
+
+  // Search by a symbol narrows the rows to it (a 3+ letter one, so it names nothing else).
+  const before = await rows(page).count();
+  const symbols = await attrs(page, '[data-testid="decision-row"]', 'data-symbol');
+  const symbol = symbols.find((s) => s.length >= 3) ?? symbols[0]!;
+  await page.getByTestId('decision-search').fill(symbol);
+  await expect
+    .poll(async () => {
+      const shown = await attrs(page, '[data-testid="decision-row"]', 'data-symbol');
+      return shown.length > 0 && shown.every((s) => s === symbol);
+    }, { message: `rows narrowed to ${symbol}` })
+    .toBe(true);
+  expect(await rows(page).count()).toBeLessThanOrEqual(before);
+  await shot(page, '21-decisions-search');
+  // The symbol filter does the same on the engine.
+  await page.getByTestId('decision-clear').click();
+  await expect(page.getByTestId('decision-search')).toHaveValue('');
+  await page.getByTestId('decision-filter-symbol').selectOption(symbol);
+  await expect
+    .poll(async () => (await attrs(page, '[data-testid="decision-row"]', 'data-symbol')).every((s) => s === symbol))
+    .toBe(true);
+  await page.getByTestId('decision-clear').click();
+
+  // A submitted decision from the table: the whole chain.
+  await page.getByTestId('decision-filter-outcome').selectOption('submitted');
+  const submitted = page.locator('[data-testid="decision-row"][data-outcome="submitted"]').first();
+  await expect(submitted).toBeVisible();
+  const submittedId = (await submitted.getAttribute('data-decision-id'))!;
+  // Rows move as decisions arrive: address this one by its id.
+  await page.locator(`[data-testid="decision-row"][data-decision-id="${submittedId}"]`).click();
+  await expectChain(page, submittedId);
+  await shot(page, '22-decision-detail');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('decision-detail')).toHaveCount(0);
+  await page.getByTestId('decision-clear').click();
+
+  // A blotter row links to its decision (same client order id); a filled one shows its fills.
+  await page.getByTestId('blotter-tab').click();
+  const anyFilled = page.locator('[data-testid="order-row"][data-status="filled"]').first();
+  await expect(anyFilled).toBeVisible({ timeout: 90_000 });
+  const filledId = (await anyFilled.getAttribute('data-order-id'))!;
+  const filled = page.locator(`[data-testid="order-row"][data-order-id="${filledId}"]`);
+  const filledSymbol = (await filled.locator('td.sym').textContent())!.trim();
+  await filled.getByTestId('order-decision-link').click();
+  await expectChain(page, filledId);
+  const detail = page.getByTestId('decision-detail');
+  await expect(detail.getByTestId('decision-order-state').last()).toHaveAttribute('data-status', 'filled');
+  expect(await detail.getByTestId('decision-order-state').count()).toBeGreaterThanOrEqual(2);
+  await expect(detail.getByTestId('decision-fill').first()).toBeVisible();
+  await shot(page, '23-decision-from-blotter');
+  await detail.getByTestId('decision-close').click();
+  await expect(detail).toHaveCount(0);
+
+  // Chart markers of the selected symbol; a marker opens its decision.
+  await page.locator(`[data-testid="watch-row"][data-symbol="${filledSymbol}"]`).click();
+  const chart = page.getByTestId('chart');
+  await expect(chart).toHaveAttribute('data-symbol', filledSymbol);
+  await expect.poll(async () => Number(await chart.getAttribute('data-markers')), { timeout: 30_000 }).toBeGreaterThan(0);
+  const markerId = (await page.getByTestId('chart-marker').first().getAttribute('data-decision-id'))!;
+  await page.locator(`[data-testid="chart-marker"][data-decision-id="${markerId}"]`).click();
+  await expect(detail).toHaveAttribute('data-decision-id', markerId);
+  await page.keyboard.press('Escape');
+  // On the canvas too: press and release where the chart drew the newest visible
+  // marker. Bars arrive every ~100 ms at speed 600 and shift the plot, so the
+  // position is read and the mouse events are sent in one task of the page.
+  await expect(chart).toHaveAttribute('data-marker-xy', /^\d+,\d+$/);
+  await expect(async () => {
+    await clickNewestMarker(page);
+    await expect(detail).toBeVisible({ timeout: 1_500 });
+  }).toPass({ timeout: 20_000 });
+  const chartMarkerIds = await attrs(page, '[data-testid="chart-marker"]', 'data-decision-id');
+  expect(chartMarkerIds).toContain(await detail.getAttribute('data-decision-id'));
+  await expect(detail).toHaveAttribute('data-loaded', 'true');
+  await shot(page, '24-chart-marker-detail');
+  await page.keyboard.press('Escape');
+
+  // Export CSV of decisions: a file whose header starts seq,ts,time,kind with data rows.
+  await page.getByTestId('export-format').selectOption('csv');
+  await page.getByTestId('export-kind').selectOption('decisions');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-button').click()]);
+  expect(download.suggestedFilename()).toMatch(/decisions.*\.csv$/);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  const lines = csv.split('\n').filter((l) => l.length > 0);
+  expect(lines[0]!.startsWith('seq,ts,time,kind')).toBe(true);
+  expect(lines.length).toBeGreaterThan(1);
+  await expect(page.getByTestId('command-notice')).toContainText(/Exported \d+ decisions? records?/);
+  // JSON lines of everything: one parseable record per line.
+  await page.getByTestId('export-format').selectOption('jsonl');
+  await page.getByTestId('export-kind').selectOption('all');
+  const [jsonl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-button').click()]);
+  expect(jsonl.suggestedFilename()).toMatch(/\.jsonl$/);
+  const first = readFileSync((await jsonl.path())!, 'utf8').split('\n')[0]!;
+  expect(JSON.parse(first)).toHaveProperty('kind');
+  await shot(page, '25-exported');
+
+  // HALT: the strategy's next decisions are denied, and the denied filter shows
+  // only denied rows; those decided after the HALT name it (earlier ones may
+  // have been denied by another risk limit).
+  // (The engine's risk monitor may have halted on its own already: then that is the HALT.)
+  if ((await page.getByTestId('trading-state').textContent()) !== 'HALTED') await page.getByTestId('halt-button').click();
+  await expect(page.getByTestId('trading-state')).toHaveText('HALTED');
+  const change = page.getByTestId('last-state-change');
+  await expect(change).toHaveAttribute('data-to', 'HALTED');
+  const haltTs = Number(await change.getAttribute('data-ts'));
+  await page.getByTestId('decisions-tab').click();
+  await page.getByTestId('decision-filter-outcome').selectOption('denied');
+  const afterHalt = `[data-testid="decision-row"][data-outcome="denied"]`;
+  const deniedSince = async () =>
+    page.locator(afterHalt).evaluateAll(
+      (els, ts) => els.filter((e) => Number(e.getAttribute('data-ts')) >= ts).map((e) => e.querySelector('[data-testid="decision-reason"]')?.textContent ?? ''),
+      haltTs,
+    );
+  await expect.poll(async () => (await deniedSince()).length, { timeout: 90_000, message: 'a denied decision after HALT' }).toBeGreaterThan(0);
+  const outcomes = await attrs(page, '[data-testid="decision-row"]', 'data-outcome');
+  expect(outcomes.length).toBeGreaterThan(0);
+  expect(outcomes.every((o) => o === 'denied')).toBe(true);
+  for (const r of await deniedSince()) expect(r).toContain('HALTED');
+  await shot(page, '26-denied-after-halt');
+  // A denied decision after HALT: the trading_state check failed, no fills.
+  const deniedId = (await rows(page).first().getAttribute('data-decision-id'))!;
+  expect(Number(await rows(page).first().getAttribute('data-ts'))).toBeGreaterThanOrEqual(haltTs);
+  await page.locator(`[data-testid="decision-row"][data-decision-id="${deniedId}"]`).click();
+  await expect(detail).toHaveAttribute('data-decision-id', deniedId);
+  await expect(detail).toHaveAttribute('data-outcome', 'denied');
+  await expect(detail.locator('[data-testid="decision-check"][data-check="trading_state"]')).toHaveAttribute('data-passed', 'false');
+  await expect(detail.getByTestId('decision-fill')).toHaveCount(0);
+  await shot(page, '27-denied-detail');
+
+  expect(problems).toEqual([]);
+});
+
+test('the same journal served --read-only: banner, trading controls off, decisions still shown', async ({ page }) => {
+  await server?.stop();
+  server = await startServe(['--port', '0', '--read-only'], 150_000, { dataDir });
+  const problems = watchProblems(page);
+  await page.goto(server.uiUrl);
+  await waitForLiveUi(page);
+
+  const banner = page.getByTestId('read-only-banner');
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText('read-only; trading is off');
+  await expect(banner).toContainText(dataDir);
+  await expect(page.getByTestId('halt-button')).toBeDisabled();
+  await expect(page.getByTestId('resume-button')).toBeDisabled();
+  await expect(page.getByTestId('kill-button')).toBeDisabled();
+  for (const b of await page.getByTestId('cancel-order').all()) await expect(b).toBeDisabled();
+
+  await page.getByTestId('decisions-tab').click();
+  await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
+  await shot(page, '28-read-only');
+  expect(problems).toEqual([]);
+});
+
+test('an engine without a journal: export shows NO_JOURNAL as an error', async ({ page }) => {
+  // Answer exportJournal as an engine started without a data dir does.
+  await page.routeWebSocket(/\/ws\?token=/, (ws) => {
+    const engine = ws.connectToServer();
+    ws.onMessage((message) => {
+      const msg = JSON.parse(String(message)) as { id: number; cmd: string };
+      if (msg.cmd === 'exportJournal') {
+        ws.send(JSON.stringify({ id: msg.id, ok: false, error: { code: 'NO_JOURNAL', message: 'this engine keeps no journal (started without a data dir)' } }));
+      } else engine.send(message);
+    });
+  });
+  await page.goto(server!.uiUrl);
+  await waitForLiveUi(page);
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByTestId('export-button').click();
+  await expect(page.getByTestId('export-error')).toContainText(/No journal/);
+  await expect(page.getByTestId('command-notice')).toContainText(/keeps no journal/);
+  await expect(page.getByTestId('command-notice')).toHaveAttribute('data-kind', 'error');
+  await shot(page, '29-export-no-journal');
+  expect(downloads).toBe(0);
+});
