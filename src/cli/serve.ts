@@ -21,6 +21,12 @@ export interface ServeOptions {
   dataDir: string;
   /** Show the journal without trading on it. */
   readOnly?: boolean;
+  /** 'sim' (default), 'alpaca-paper', 'alpaca-live' or 'ccxt:<exchange>'. */
+  venue?: string;
+  endpoints?: Record<string, string>;
+  symbols?: string[];
+  /** ccxt: trade the real account instead of the exchange's testnet. */
+  live?: boolean;
   /** 'auto' builds out/renderer when stale; 'skip' serves whatever exists (bench). */
   ui: 'auto' | 'skip';
   log: (line: string) => void;
@@ -54,8 +60,20 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
       profile: { type: 'string' },
       'data-dir': { type: 'string' },
       'read-only': { type: 'boolean' },
+      venue: { type: 'string' },
+      endpoint: { type: 'string', multiple: true },
+      symbols: { type: 'string' },
+      live: { type: 'boolean' },
     },
   });
+  const endpoints: Record<string, string> = {};
+  for (const spec of values.endpoint ?? []) {
+    for (const part of spec.split(',')) {
+      const m = /^(rest|data|stream|data-stream)=(.+)$/.exec(part.trim());
+      if (!m) throw new UsageError(`--endpoint takes name=URL pairs (rest, data, stream, data-stream), got ${JSON.stringify(part)}`);
+      endpoints[m[1]!] = m[2]!;
+    }
+  }
   if (values.host !== undefined && values.host !== LOOPBACK && values.host !== 'localhost') {
     throw new UsageError(`--host ${values.host} refused: tradedesk serve listens on ${LOOPBACK} only`);
   }
@@ -73,6 +91,10 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
     profile: values.profile,
     dataDir: resolve(values['data-dir'] ?? resolve(homedir(), '.tradedesk')),
     readOnly: values['read-only'] ?? false,
+    venue: values.venue,
+    endpoints,
+    symbols: values.symbols ? values.symbols.split(',').map((x) => x.trim()).filter(Boolean) : undefined,
+    live: values.live ?? false,
     ui: 'auto',
     log,
   };
@@ -86,6 +108,24 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   if (opts.seed !== undefined) input.sim!.seed = opts.seed;
   if (opts.speed !== undefined) input.sim!.speed = opts.speed;
   if (opts.profile !== undefined) input.profile = opts.profile as ConfigInput['profile'];
+  if (opts.venue !== undefined) input.venue = opts.venue;
+  if (opts.endpoints && Object.keys(opts.endpoints).length) input.endpoints = opts.endpoints;
+  if (opts.symbols) input.symbols = opts.symbols;
+  const live = opts.venue === 'alpaca-live' || (opts.venue?.startsWith('ccxt:') && opts.live);
+  if (opts.live && !opts.venue?.startsWith('ccxt:')) throw new UsageError('--live applies to ccxt venues; for Alpaca choose --venue alpaca-live');
+  if (opts.venue?.startsWith('ccxt:')) input.ccxtSandbox = !live;
+  if (live) {
+    // the explicit gate: live trading must be enabled in settings with a typed confirmation
+    const { readSettings, LIVE_CONFIRMATION } = await import('../engine/core/settings.js');
+    if (!readSettings(opts.dataDir).liveTrading.enabled) {
+      throw new CliError(
+        `live trading is not enabled for ${opts.dataDir}: enable it in Settings, or run \`tradedesk live enable --data-dir ${opts.dataDir}\` and type "${LIVE_CONFIRMATION}"`,
+        1,
+      );
+    }
+    input.mode = 'live';
+    input.liveConfirmed = true;
+  }
   let engine: EngineHandle;
   try {
     engine = await createEngine(input, { dataDir: opts.dataDir, readOnly: opts.readOnly });
@@ -93,7 +133,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     const code = (e as { code?: string }).code;
     if (code === 'CONFIG_INVALID') throw new UsageError((e as Error).message);
     // a damaged or too-new journal: say which file and what to do; never touch it
-    if (code === 'JOURNAL_CORRUPT' || code === 'JOURNAL_TOO_NEW') throw new CliError((e as Error).message, 1);
+    if (code === 'JOURNAL_CORRUPT' || code === 'JOURNAL_TOO_NEW' || code === 'CREDENTIALS_MISSING' || code === 'KEYCHAIN_UNAVAILABLE' || code === 'SETTINGS_INVALID') {
+      throw new CliError((e as Error).message, 1);
+    }
     throw e;
   }
 
@@ -111,7 +153,12 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     staticRoot = existsSync(resolve(RENDERER_OUT, 'index.html')) ? RENDERER_OUT : null;
   }
 
-  await engine.start();
+  try {
+    await engine.start();
+  } catch (e) {
+    await engine.stop().catch(() => undefined);
+    throw new CliError(`could not start on ${engine.config.venue}: ${(e as Error).message}`, 1);
+  }
   let server: RunningServer;
   try {
     server = await startServer({ engine, port: opts.port, staticRoot, log: opts.log });
@@ -134,29 +181,44 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
 export async function runServe(argv: string[]): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const opts = parseServeArgs(argv, log);
-  const handle = await startServe(opts);
+  // signal handlers go in before anything is printed: a SIGTERM sent the moment
+  // the UI line appears must find them (it did not, once in a while, on a busy machine)
+  let handle: ServeHandle | undefined;
+  let stopping = false;
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((r) => (resolveExit = r));
+  const shutdown = (): void => {
+    if (!handle) return; // still starting: stopped as soon as the start completes
+    handle.stop().then(
+      () => resolveExit(0),
+      (e: Error) => {
+        log(`shutdown error: ${e.message}`);
+        resolveExit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    log(`${signal}: stopping engine and server`);
+    shutdown();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    handle = await startServe(opts);
+  } catch (e) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    throw e;
+  }
   const cfg = handle.engine.config;
+  if (opts.readOnly) log(`read-only: showing the journal in ${opts.dataDir} without trading`);
   log(`engine started: ${cfg.mode} on ${cfg.venue}, profile ${cfg.profile}, seed ${cfg.sim.seed}, speed ${cfg.sim.speed}; data dir ${opts.dataDir}`);
-  process.stdout.write(`UI: ${handle.server.uiUrl}\n`);
-
-  return new Promise<number>((resolveExit) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        log(`${signal} again: exiting now`);
-        process.exit(130);
-      }
-      stopping = true;
-      log(`${signal}: stopping engine and server`);
-      handle.stop().then(
-        () => resolveExit(0),
-        (e: Error) => {
-          log(`shutdown error: ${e.message}`);
-          resolveExit(1);
-        },
-      );
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  if (stopping) shutdown();
+  else process.stdout.write(`UI: ${handle.server.uiUrl}\n`);
+  return exited;
 }

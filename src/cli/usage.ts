@@ -12,6 +12,10 @@ Commands:
             --profile P       conservative | balanced | aggressive (default balanced)
             --data-dir DIR    data folder: journal, simulator account (default ~/.tradedesk)
             --read-only       show the journal without trading (e.g. a damaged one)
+            --venue V         sim (default) | alpaca-paper | alpaca-live | ccxt:<exchange> (testnet unless --live)
+            --endpoint rest=URL,data=URL,stream=URL,data-stream=URL   override the venue's endpoints
+            --symbols A,B     instruments to trade on a broker venue
+            --live            ccxt: trade the real account (needs live trading enabled)
           Prints one line to stdout: UI: http://127.0.0.1:PORT/#token=TOKEN
   ctl     Control a running engine
             tradedesk ctl status|halt|resume|kill|flatten --url <UI url> [--reason TEXT] [--json]
@@ -26,6 +30,8 @@ Commands:
             tradedesk metrics --equity FILE.csv [--json]
   credentials  Venue API keys in the OS keychain (secrets are read from stdin, never argv)
             tradedesk credentials set|status|delete --venue alpaca|alpaca-live|ccxt:<exchange> [--json]
+  live    The live-trading opt-in: tradedesk live enable|disable|status --data-dir DIR
+            (enable asks you to type the confirmation phrase on stdin)
   bench   Run the benchmarks and print a table
             --json            print {"results":[{name,value,unit,peer,peer_value,ratio}]}
             (TRADEDESK_BENCH_QUICK=1 shrinks the sample sizes)

@@ -8,6 +8,10 @@ import type { Engine } from './engine.js';
 import { exportJournal } from './journal/export.js';
 import { accountMetrics, portfolioAnalytics } from './risk/account-analytics.js';
 import type { Scope } from './risk/risk-engine.js';
+import { LiveClock } from './core/clock.js';
+import { LIVE_CONFIRMATION, readSettings, setLiveTrading } from './core/settings.js';
+import { credentialStatus, deleteCredentials, listCredentialVenues, setCredentials } from './secrets/credentials.js';
+import { createVenue } from './venues/create-venue.js';
 
 const KILL_WAIT_MS = 5_000;
 const KILL_RETRY_MS = 1_000;
@@ -209,6 +213,66 @@ export function buildHandlers(e: Engine): CommandHandlers {
       return r;
     },
     accountMetrics: () => accountMetrics(e.equityCurve),
+    credentialStatus: () =>
+      keychain(() => {
+        const venues = new Set<string>(['alpaca', 'alpaca-live', ...listCredentialVenues()]);
+        return [...venues].map((v) => credentialStatus(v));
+      }),
+    setCredentials: ({ venue, fields }) =>
+      keychain(() => {
+        const st = setCredentials(venue, fields);
+        e.record('credential', { venue, action: 'set', fields: st.fields, actor: 'operator' });
+        e.alerts.raise('info', 'CREDENTIALS_CHANGED', `credentials for ${venue} stored in the OS keychain (${st.fields.join(', ')})`, 'settings');
+        return st;
+      }),
+    deleteCredentials: ({ venue }) =>
+      keychain(() => {
+        const removed = deleteCredentials(venue);
+        if (removed) e.record('credential', { venue, action: 'delete', fields: [], actor: 'operator' });
+        return credentialStatus(venue);
+      }),
+    testCredentials: async ({ venue, endpoints }) => {
+      const id = venue === 'alpaca' ? 'alpaca-paper' : venue;
+      try {
+        const cfg = { ...e.config, venue: id, endpoints: { ...e.config.endpoints, ...(endpoints ?? {}) }, mode: id === 'alpaca-live' ? ('live' as const) : e.config.mode };
+        const v = keychain(() => createVenue(cfg, new LiveClock(), undefined));
+        const acct = await v.getAccount();
+        return { ok: true, message: `${id}: connected; equity ${acct.equity.toFixed(2)}, buying power ${acct.buyingPower.toFixed(2)}` };
+      } catch (err) {
+        return { ok: false, message: `${id}: ${(err as Error).message}` };
+      }
+    },
+    reconciliation: () => e.reconciliation,
+    acknowledgeDifference: ({ id }) => {
+      if (!e.acknowledgeDifference(id)) throw new ApiFailure('UNKNOWN_DIFFERENCE', `no open reconciliation difference '${id}'`);
+      return e.reconciliation;
+    },
+    venueHealth: () => {
+      const h = (e.venue as { health?: () => unknown }).health?.();
+      const counters: Record<string, number> = {};
+      const walk = (prefix: string, v: unknown) => {
+        if (typeof v === 'number' && Number.isFinite(v)) counters[prefix] = v;
+        else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+      };
+      walk('', h);
+      return { venue: e.venue.id, counters, detail: h === undefined ? 'the simulator has no health counters' : `${Object.keys(counters).length} counters` };
+    },
+    getSettings: () => {
+      const dir = e.options.dataDir;
+      return { liveTradingEnabled: dir ? readSettings(dir).liveTrading.enabled : false, confirmationPhrase: LIVE_CONFIRMATION };
+    },
+    setLiveTrading: ({ enabled, confirmation }) => {
+      const dir = e.options.dataDir;
+      if (!dir) throw new ApiFailure('NO_DATA_DIR', 'settings need a data dir');
+      try {
+        setLiveTrading(dir, enabled, confirmation, Date.now());
+      } catch (err) {
+        throw new ApiFailure((err as { code?: string }).code ?? 'SETTINGS', (err as Error).message);
+      }
+      e.record('config', { actor: 'operator', changed: [`liveTrading.enabled -> ${enabled}`], reason: 'settings' });
+      e.alerts.raise(enabled ? 'warning' : 'info', 'LIVE_TRADING', `live trading ${enabled ? 'ENABLED' : 'disabled'} (takes effect when a live venue is started)`, 'settings');
+      return { liveTradingEnabled: enabled, confirmationPhrase: LIVE_CONFIRMATION };
+    },
     cancelOrder: ({ clientOrderId }) => trading({ name: 'cancelOrder', args: { clientOrderId } }) as { requested: boolean; reason: string },
     submitOrder: (o) => {
       if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
@@ -237,6 +301,17 @@ export function buildHandlers(e: Engine): CommandHandlers {
       };
     },
   };
+}
+
+/** Runs keychain work; an unavailable keychain becomes an error the UI can show. */
+function keychain<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'KEYCHAIN_UNAVAILABLE' || code === 'CREDENTIALS_INVALID' || code === 'CREDENTIALS_MISSING') throw new ApiFailure(code, (err as Error).message);
+    throw err;
+  }
 }
 
 /**

@@ -29,7 +29,7 @@ import { roundToLot } from './strategy/strategy.js';
 import { MaCrossover } from './strategy/ma-crossover.js';
 import type { Strategy, StrategyContext } from './strategy/strategy.js';
 import { UiPublisher } from './ui-publisher.js';
-import { createSimVenue, simResumeTime } from './venues/create-venue.js';
+import { createVenue, isBrokerVenue, simResumeTime } from './venues/create-venue.js';
 import type { Venue, VenueFill, VenueOrderUpdate } from './venues/venue.js';
 
 /** Messages on the engine's bus, in delivery order. */
@@ -50,6 +50,22 @@ export interface JournalSink {
   append(ts: number, kind: JournalKind, payload: unknown): unknown;
   flush?(): void;
   close?(): void;
+}
+
+export interface ReconciliationDifference {
+  id: string;
+  kind: 'order' | 'position' | 'fill';
+  symbol: string;
+  detail: string;
+  acknowledged: boolean;
+}
+
+export interface Reconciliation {
+  state: 'none' | 'running' | 'complete' | 'differences' | 'failed';
+  trigger: 'start' | 'reconnect';
+  startedAt: number;
+  differences: ReconciliationDifference[];
+  error?: string;
 }
 
 export interface EngineOptions {
@@ -97,6 +113,10 @@ export class Engine implements EngineHandle {
   private readonly changedQuotes = new Map<string, Quote>();
   private readonly snapshotAtStart: SessionSnapshot;
   private prepared = false;
+  private reducingForReconcile = false;
+  private wasDisconnected = false;
+  /** The latest reconciliation with the venue, for the UI's reconciliation view. */
+  reconciliation: Reconciliation = { state: 'none', trigger: 'start', startedAt: 0, differences: [] };
 
   constructor(
     readonly config: EngineConfig,
@@ -108,7 +128,8 @@ export class Engine implements EngineHandle {
     const snapshot = options.replay?.snapshot ?? recovered?.snapshot;
     this.decisions = recovered?.decisions ?? new DecisionLog();
     // 2. the clock: continue after the journal and the simulated market, never before
-    const configured = Date.parse(config.sim.start);
+    // the simulator starts at its configured (reproducible) time; a broker venue runs on wall time
+    const configured = isBrokerVenue(config.venue) ? Date.now() : Date.parse(config.sim.start);
     const simTime = options.dataDir && !options.venue && !this.readOnly ? simResumeTime(options.dataDir) : undefined;
     const start = options.replay?.start ?? Math.max(configured, (recovered?.lastTs ?? -Infinity) + 1, (simTime ?? -Infinity) + 1);
     this.clock = new SimulatedClock(start);
@@ -128,8 +149,12 @@ export class Engine implements EngineHandle {
 
     for (const d of recovered?.damaged ?? []) this.alerts.raise('critical', 'JOURNAL_DAMAGED', d, 'journal');
     // read-only never touches the venue's account file
-    this.venue = options.venue ? options.venue(this.clock) : createSimVenue(this.clock, config.sim, this.readOnly ? undefined : options.dataDir);
-    this.driver = new SimDriver(this.clock, speedFactor(config.sim.speed));
+    this.venue = options.venue
+      ? options.venue(this.clock)
+      : this.readOnly && isBrokerVenue(config.venue)
+        ? createVenue({ ...config, venue: 'sim' }, this.clock, undefined)
+        : createVenue(config, this.clock, this.readOnly ? undefined : options.dataDir);
+    this.driver = new SimDriver(this.clock, isBrokerVenue(config.venue) ? 1 : speedFactor(config.sim.speed));
     this.portfolio = snapshot?.portfolio ? Portfolio.fromSnapshot(snapshot.portfolio) : new Portfolio(config.sim.startingCash);
     this.risk = new RiskEngine(config.risk, now, (c) => {
       this.record('trading_state', c);
@@ -267,7 +292,7 @@ export class Engine implements EngineHandle {
     for (const symbol of this.instrumentsBySymbol.keys()) warmup[symbol] = await this.venue.getBars(symbol, warm);
     if (!this.options.replay) this.record('input.warmup', { bars: warmup });
     this.warmup(warmup);
-    if (!this.options.replay && this.snapshotAtStart.sessionNo > 1) await this.reconcile();
+    if (!this.options.replay && (this.snapshotAtStart.sessionNo > 1 || isBrokerVenue(this.config.venue))) await this.reconcile('start');
   }
 
   /** Feeds history bars to the strategies (no orders). */
@@ -347,6 +372,12 @@ export class Engine implements EngineHandle {
     this.alerts.raise(state === 'connected' ? 'info' : 'critical', `VENUE_${state.toUpperCase()}`, `venue ${this.venue.id} ${state}${reason ? `: ${reason}` : ''}`, 'venue');
     // a disconnect while trading halts; the one at shutdown does not
     if (active) this.monitor.onConnection(state, this.venue.id, reason);
+    if (state === 'disconnected' && active) this.wasDisconnected = true;
+    // after every reconnect: reconcile before trusting our state again
+    if (state === 'connected' && this.wasDisconnected && active && !this.options.replay) {
+      this.wasDisconnected = false;
+      void this.reconcile('reconnect');
+    }
   }
 
   /**
@@ -391,67 +422,134 @@ export class Engine implements EngineHandle {
   }
 
   /**
-   * Reconciliation after a restart: every order the journal has open is looked
-   * up at the venue; missed fills and state changes are applied (journaled as
-   * inputs), and positions are compared. Differences raise alerts.
+   * Reconciliation, at start and after every reconnect: every order the
+   * journal has open is looked up at the venue (missed fills and state changes
+   * are applied as journaled inputs); orders open at the venue that we never
+   * sent are adopted as 'external'; positions are compared and the venue's
+   * adopted. While it runs the account is REDUCING; it returns to ACTIVE only
+   * when nothing differs or the operator has acknowledged every difference.
    */
-  private async reconcile(): Promise<void> {
+  async reconcile(trigger: 'start' | 'reconnect'): Promise<void> {
     const v = this.venue;
+    const setReducing = this.risk.tradingState === 'ACTIVE' && this.risk.setState('REDUCING', 'reconcile', `reconciling with ${v.id} (${trigger})`);
+    this.reconciliation = { state: 'running', trigger, startedAt: this.clock.now(), differences: [] };
+    const diffs = this.reconciliation.differences;
+    const diff = (kind: 'order' | 'position' | 'fill', symbol: string, detail: string) => {
+      diffs.push({ id: `${kind}:${symbol}:${diffs.length + 1}`, kind, symbol, detail, acknowledged: false });
+    };
     let applied = 0;
-    for (const o of this.oms.openOrders()) {
-      const state = v.getOrder ? await v.getOrder(o.clientOrderId) : undefined;
-      if (!state) {
-        if (v.getOrder) {
-          this.input('input.venue_update', 'venueOrderUpdate', {
-            kind: 'rejected',
-            clientOrderId: o.clientOrderId,
-            code: 'INVALID_ORDER',
-            reason: 'never reached the venue before the restart',
-            ts: this.clock.now(),
-          });
+    try {
+      const venueOpen = new Map((await v.getOpenOrders()).map((o) => [o.clientOrderId, o]));
+      for (const o of this.oms.openOrders()) {
+        const state = v.getOrder ? await v.getOrder(o.clientOrderId) : undefined;
+        const ts = () => this.clock.now();
+        if (v.getOrder && !state) {
+          this.input('input.venue_update', 'venueOrderUpdate', { kind: 'rejected', clientOrderId: o.clientOrderId, code: 'INVALID_ORDER', reason: 'never reached the venue', ts: ts() });
+          applied++;
+          continue;
+        }
+        if (!v.getOrder && !venueOpen.has(o.clientOrderId) && o.status !== 'pending_new') {
+          // the venue no longer has it open and cannot say why: fills, if any, show up in the positions below
+          this.input('input.venue_update', 'venueOrderUpdate', { kind: 'canceled', clientOrderId: o.clientOrderId, reason: `not open at ${v.id} after ${trigger}`, ts: ts() });
+          diff('order', o.symbol, `order ${o.clientOrderId} was no longer open at ${v.id}; closed here`);
+          applied++;
+          continue;
+        }
+        for (const f of v.getFills ? await v.getFills(o.clientOrderId) : []) {
+          if (this.oms.hasFill(f.fillId)) continue;
+          this.input('input.venue_fill', 'venueFill', f);
           applied++;
         }
-        continue;
+        const cur = this.oms.get(o.clientOrderId);
+        const vs = state ?? (venueOpen.has(o.clientOrderId) ? { status: 'accepted' as const, venueOrderId: venueOpen.get(o.clientOrderId)!.venueOrderId } : undefined);
+        if (!vs) continue;
+        if (cur && cur.status === 'pending_new' && vs.status !== 'rejected') {
+          this.input('input.venue_update', 'venueOrderUpdate', { kind: 'accepted', clientOrderId: o.clientOrderId, venueOrderId: vs.venueOrderId, ts: ts() });
+        }
+        const after = this.oms.get(o.clientOrderId);
+        if (vs.status === 'filled' && after && after.status !== 'filled') diff('fill', o.symbol, `order ${o.clientOrderId} is filled at ${v.id} but only ${after.filledQty} of ${after.qty} is known here`);
+        if (vs.status === 'canceled' || vs.status === 'expired' || vs.status === 'rejected') {
+          const u: VenueOrderUpdate =
+            vs.status === 'canceled'
+              ? { kind: 'canceled', clientOrderId: o.clientOrderId, reason: 'canceled while Tradedesk was away', ts: ts() }
+              : vs.status === 'expired'
+                ? { kind: 'expired', clientOrderId: o.clientOrderId, ts: ts() }
+                : { kind: 'rejected', clientOrderId: o.clientOrderId, code: 'INVALID_ORDER', reason: 'rejected while Tradedesk was away', ts: ts() };
+          this.input('input.venue_update', 'venueOrderUpdate', u);
+          applied++;
+        }
       }
-      for (const f of v.getFills ? await v.getFills(o.clientOrderId) : []) {
-        if (this.oms.hasFill(f.fillId)) continue;
-        this.input('input.venue_fill', 'venueFill', f);
-        applied++;
+      // orders made outside Tradedesk
+      for (const vo of venueOpen.values()) {
+        if (this.oms.get(vo.clientOrderId)) continue;
+        const now = this.clock.now();
+        const order: Order = {
+          clientOrderId: vo.clientOrderId,
+          venueOrderId: vo.venueOrderId,
+          symbol: vo.symbol,
+          side: vo.side,
+          type: vo.type,
+          qty: vo.qty,
+          limitPrice: vo.limitPrice,
+          timeInForce: vo.timeInForce,
+          status: vo.filledQty > 0 ? 'partially_filled' : 'accepted',
+          filledQty: vo.filledQty,
+          avgFillPrice: 0,
+          source: 'external',
+          reason: `found open at ${v.id}: placed outside Tradedesk`,
+          createdAt: now,
+          updatedAt: now,
+        };
+        this.record('input.adopt_order', order);
+        this.oms.adopt(order);
+        diff('order', vo.symbol, `external order ${vo.clientOrderId} (${vo.side} ${vo.qty}) adopted`);
       }
-      const cur = this.oms.get(o.clientOrderId);
-      if (cur && cur.status === 'pending_new' && state.status !== 'rejected') {
-        this.input('input.venue_update', 'venueOrderUpdate', { kind: 'accepted', clientOrderId: o.clientOrderId, venueOrderId: state.venueOrderId, ts: this.clock.now() });
+      // positions: the venue is the truth
+      const venuePos = new Map((await v.getPositions()).map((p) => [p.symbol, p]));
+      const symbols = new Set([...venuePos.keys(), ...this.portfolio.positions().map((p) => p.symbol)]);
+      for (const s of symbols) {
+        const ours = this.portfolio.qty(s);
+        const vp = venuePos.get(s);
+        const theirs = vp?.qty ?? 0;
+        if (Math.abs(ours - theirs) <= 1e-9) continue;
+        const price = vp?.avgPrice || this.referencePrice(s) || this.portfolio.positions().find((p) => p.symbol === s)?.markPrice || 0;
+        const adj = { symbol: s, qty: theirs, price };
+        this.record('input.adjust_position', adj);
+        this.portfolio.adjust(s, theirs, price);
+        diff('position', s, `position ${s}: ${ours} here, ${theirs} at ${v.id}; adopted the venue's (external or missed fills)`);
       }
-      const after = this.oms.get(o.clientOrderId);
-      if (state.status === 'filled' && after && after.status !== 'filled') {
-        this.alerts.raise('critical', 'RECONCILE_DIFF', `order ${o.clientOrderId} is filled at ${v.id} but only ${after.filledQty} of ${after.qty} is known here`, 'reconcile');
-      }
-      if (state.status === 'canceled' || state.status === 'expired' || state.status === 'rejected') {
-        const ts = this.clock.now();
-        const u: VenueOrderUpdate =
-          state.status === 'canceled'
-            ? { kind: 'canceled', clientOrderId: o.clientOrderId, reason: 'canceled while Tradedesk was down', ts }
-            : state.status === 'expired'
-              ? { kind: 'expired', clientOrderId: o.clientOrderId, ts }
-              : { kind: 'rejected', clientOrderId: o.clientOrderId, code: 'INVALID_ORDER', reason: 'rejected while Tradedesk was down', ts };
-        this.input('input.venue_update', 'venueOrderUpdate', u);
-        applied++;
-      }
+      this.reconciliation.state = diffs.length ? 'differences' : 'complete';
+    } catch (e) {
+      this.reconciliation.state = 'failed';
+      this.reconciliation.error = (e as Error).message;
+      this.alerts.raise('critical', 'RECONCILE_FAILED', `reconciliation with ${v.id} failed: ${(e as Error).message}; trading stays ${this.risk.tradingState}`, 'reconcile');
+      return;
     }
-    const diffs: string[] = [];
-    const venuePos = new Map((await v.getPositions()).map((p) => [p.symbol, p.qty]));
-    const symbols = new Set([...venuePos.keys(), ...this.portfolio.positions().map((p) => p.symbol)]);
-    for (const s of symbols) {
-      const ours = this.portfolio.qty(s);
-      const theirs = venuePos.get(s) ?? 0;
-      if (Math.abs(ours - theirs) > 1e-9) diffs.push(`${s}: journal ${ours}, venue ${theirs}`);
-    }
-    this.record('reconcile', { appliedFromVenue: applied, positionDifferences: diffs });
+    this.record('reconcile', { trigger, appliedFromVenue: applied, differences: diffs.map((d) => d.detail) });
+    this.publisher.markDirty('positions');
+    this.publisher.markDirty('account');
     if (diffs.length) {
-      this.alerts.raise('critical', 'RECONCILE_DIFF', `positions differ from the venue after restart: ${diffs.join('; ')}`, 'reconcile');
+      this.alerts.raise('critical', 'RECONCILE_DIFF', `reconciliation with ${v.id} found ${diffs.length} difference(s): ${diffs.map((d) => d.detail).join('; ')}; acknowledge each to resume`, 'reconcile');
+      this.reducingForReconcile = setReducing || this.reducingForReconcile;
     } else {
-      this.alerts.raise('info', 'RECONCILED', `restart reconciled with ${v.id}: ${applied} missed event(s) applied, positions match`, 'reconcile');
+      this.alerts.raise('info', 'RECONCILED', `reconciled with ${v.id} (${trigger}): ${applied} missed event(s) applied, orders and positions match`, 'reconcile');
+      if (setReducing || this.reducingForReconcile) this.risk.setState('ACTIVE', 'reconcile', 'reconciliation complete');
+      this.reducingForReconcile = false;
     }
+  }
+
+  /** The operator acknowledges one reconciliation difference; when all are, trading resumes if reconciliation paused it. */
+  acknowledgeDifference(id: string): boolean {
+    const d = this.reconciliation.differences.find((x) => x.id === id);
+    if (!d || d.acknowledged) return false;
+    d.acknowledged = true;
+    this.record('reconcile', { acknowledged: d.detail, actor: 'operator' });
+    if (this.reconciliation.differences.every((x) => x.acknowledged)) {
+      this.reconciliation.state = 'complete';
+      if (this.reducingForReconcile) this.risk.setState('ACTIVE', 'reconcile', 'every reconciliation difference acknowledged by the operator');
+      this.reducingForReconcile = false;
+    }
+    return true;
   }
 
   /** One equity sample per simulated minute (bars drive it, so replay samples alike). */

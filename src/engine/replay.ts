@@ -186,12 +186,32 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
         result.inputs++;
         break;
       }
+      case 'input.adopt_order':
+        advance();
+        e.oms.adopt(JSON.parse(r.data));
+        result.inputs++;
+        break;
+      case 'input.adjust_position': {
+        advance();
+        const a = JSON.parse(r.data) as { symbol: string; qty: number; price: number };
+        e.portfolio.adjust(a.symbol, a.qty, a.price);
+        result.inputs++;
+        break;
+      }
       case 'input.command':
         advance();
         applyCommand(e, JSON.parse(r.data) as TradingCommand);
         result.inputs++;
         break;
       default:
+        if (r.kind === 'trading_state') {
+          // reconciliation with a live venue is not replayed; the state changes it made are applied as recorded
+          const c = JSON.parse(r.data) as { to: 'ACTIVE' | 'REDUCING' | 'HALTED'; actor: string; reason: string; scope?: string };
+          if (c.actor === 'reconcile') {
+            advance();
+            e.risk.setState(c.to, c.actor, c.reason, (c.scope ?? 'account') as never);
+          }
+        }
         if (COMPARED.has(r.kind)) expected.push(r);
     }
     const d = compare(false);

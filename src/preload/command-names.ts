@@ -23,6 +23,15 @@ export const PRELOAD_COMMAND_NAMES = [
   'whatIf',
   'riskAnalytics',
   'accountMetrics',
+  'credentialStatus',
+  'setCredentials',
+  'deleteCredentials',
+  'testCredentials',
+  'reconciliation',
+  'acknowledgeDifference',
+  'venueHealth',
+  'getSettings',
+  'setLiveTrading',
 ] as const satisfies readonly CommandName[];
 
 type Missing = Exclude<CommandName, (typeof PRELOAD_COMMAND_NAMES)[number]>;

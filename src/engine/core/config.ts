@@ -117,7 +117,14 @@ export const EngineConfig = z
   .object({
     mode: Mode,
     profile: Profile,
-    venue: z.enum(['sim']),
+    /** 'sim' (built-in simulator), 'alpaca-paper', 'alpaca-live' or 'ccxt:<exchange id>'. */
+    venue: z.string().regex(/^(sim|alpaca-paper|alpaca-live|ccxt:[a-z0-9]+)$/, "must be 'sim', 'alpaca-paper', 'alpaca-live' or 'ccxt:<exchange id>'"),
+    /** Endpoint overrides (proxies, tests): rest, data, stream, data-stream; official ones by default. */
+    endpoints: z.partialRecord(z.enum(['rest', 'data', 'stream', 'data-stream']), z.string().url()),
+    /** Instruments to trade on a broker venue (the simulator has its own universe); empty = the venue's default list. */
+    symbols: z.array(z.string().min(1)).max(500),
+    /** ccxt: trade on the exchange's testnet (paper). Live trading turns it off. */
+    ccxtSandbox: z.boolean(),
     /** Must be true for mode 'live': the explicit gate. */
     liveConfirmed: z.boolean(),
     sim: SimConfig,
@@ -130,6 +137,10 @@ export const EngineConfig = z
   .refine((c) => c.mode !== 'live' || c.liveConfirmed, {
     message: "mode 'live' needs liveConfirmed: true (the explicit live gate)",
     path: ['liveConfirmed'],
+  })
+  .refine((c) => (c.venue === 'alpaca-live' || (c.venue.startsWith('ccxt:') && !c.ccxtSandbox)) === (c.mode === 'live'), {
+    message: "a live venue (alpaca-live, or ccxt without sandbox) needs mode 'live', and mode 'live' needs a live venue",
+    path: ['mode'],
   });
 export type EngineConfig = z.infer<typeof EngineConfig>;
 
@@ -173,6 +184,9 @@ export function defaultConfig(profile: Profile = 'balanced'): EngineConfig {
     mode: 'paper',
     profile,
     venue: 'sim',
+    endpoints: {},
+    symbols: [],
+    ccxtSandbox: true,
     liveConfirmed: false,
     sim: {
       seed: 42,
@@ -243,7 +257,7 @@ function findUnknownKeys(obj: Record<string, unknown>, ref: Record<string, unkno
   const out: string[] = [];
   for (const [k, v] of Object.entries(obj)) {
     if (!(k in ref)) out.push(prefix + k);
-    else if (isPlainObject(v) && isPlainObject(ref[k])) out.push(...findUnknownKeys(v, ref[k] as Record<string, unknown>, `${prefix}${k}.`));
+    else if (isPlainObject(v) && isPlainObject(ref[k]) && k !== 'endpoints') out.push(...findUnknownKeys(v, ref[k] as Record<string, unknown>, `${prefix}${k}.`));
   }
   return out;
 }

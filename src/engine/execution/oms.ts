@@ -247,6 +247,16 @@ export class OrderManager {
     this.trimClosed();
   }
 
+  /** Takes over an order found open at the venue that this OMS never sent (tagged source 'external'). */
+  adopt(o: Order): void {
+    if (this.orders.has(o.clientOrderId)) return;
+    const copy = { ...o, source: 'external' };
+    this.orders.set(copy.clientOrderId, copy);
+    this.open.add(copy.clientOrderId);
+    this.track(copy, copy.qty - copy.filledQty, 1);
+    this.emit(copy);
+  }
+
   hasFill(fillId: string): boolean {
     return this.seenFills.has(fillId);
   }

@@ -16,6 +16,8 @@ export type JournalKind =
   | 'input.venue_fill'
   | 'input.command'
   | 'input.connection'
+  | 'input.adopt_order'
+  | 'input.adjust_position'
   /** Decisions and their consequences. */
   | 'decision'
   | 'order'

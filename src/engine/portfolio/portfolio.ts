@@ -182,6 +182,17 @@ export class Portfolio {
     return p;
   }
 
+  /**
+   * Sets a position to what the venue holds (reconciliation): the difference is
+   * booked at `price` against cash, as if it had been bought or sold there.
+   */
+  adjust(symbol: string, qty: number, price: number): void {
+    const h0 = this.holdings.get(symbol);
+    const delta = qty - (h0?.qty ?? 0);
+    if (Math.abs(delta) < EPS) return;
+    this.applyFill({ clientOrderId: 'reconcile', symbol, side: delta > 0 ? 'buy' : 'sell', qty: Math.abs(delta), price, fee: 0, ts: 0, fillId: `reconcile:${symbol}` });
+  }
+
   qty(symbol: string): number {
     return this.holdings.get(symbol)?.qty ?? 0;
   }

@@ -190,6 +190,26 @@ export const AccountMetrics = z.object({
 });
 export type AccountMetrics = z.infer<typeof AccountMetrics>;
 
+export const CredentialStatus = z.object({
+  venue: z.string(),
+  present: z.boolean(),
+  /** Field names only: a secret never crosses to the UI. */
+  fields: z.array(z.string()),
+  updatedAt: z.number().nullable(),
+});
+export type CredentialStatus = z.infer<typeof CredentialStatus>;
+
+export const ReconciliationView = z.object({
+  state: z.enum(['none', 'running', 'complete', 'differences', 'failed']),
+  trigger: z.enum(['start', 'reconnect']),
+  startedAt: z.number(),
+  error: z.string().optional(),
+  differences: z.array(z.object({ id: z.string(), kind: z.enum(['order', 'position', 'fill']), symbol: z.string(), detail: z.string(), acknowledged: z.boolean() })),
+});
+export type ReconciliationView = z.infer<typeof ReconciliationView>;
+
+const VenueCredentialId = z.string().regex(/^(alpaca|alpaca-live|ccxt:[a-z0-9]+)$/, "must be 'alpaca', 'alpaca-live' or 'ccxt:<exchange id>'");
+
 /** Every command: its argument schema and its result schema. */
 export const commands = {
   status: { args: z.object({}).strict(), result: EngineStatus },
@@ -225,6 +245,29 @@ export const commands = {
   whatIf: { args: ManualOrder.strict(), result: z.object({ approved: z.boolean(), reason: z.string(), checks: z.array(RiskCheck) }) },
   riskAnalytics: { args: z.object({}).strict(), result: RiskAnalytics },
   accountMetrics: { args: z.object({}).strict(), result: AccountMetrics },
+  credentialStatus: { args: z.object({}).strict(), result: z.array(CredentialStatus) },
+  /** The one direction a secret travels: typed in Settings, stored in the OS keychain, never sent back. */
+  setCredentials: {
+    args: z.object({ venue: VenueCredentialId, fields: z.record(z.string(), z.string().max(512)) }).strict(),
+    result: CredentialStatus,
+  },
+  deleteCredentials: { args: z.object({ venue: VenueCredentialId }).strict(), result: CredentialStatus },
+  /** Connects to the venue with the stored keys and reads the account. */
+  testCredentials: {
+    args: z.object({ venue: VenueCredentialId, endpoints: z.record(z.string(), z.string()).optional() }).strict(),
+    result: z.object({ ok: z.boolean(), message: z.string() }),
+  },
+  reconciliation: { args: z.object({}).strict(), result: ReconciliationView },
+  acknowledgeDifference: { args: z.object({ id: z.string().min(1) }).strict(), result: ReconciliationView },
+  venueHealth: {
+    args: z.object({}).strict(),
+    result: z.object({ venue: z.string(), counters: z.record(z.string(), z.number()), detail: z.string() }),
+  },
+  getSettings: { args: z.object({}).strict(), result: z.object({ liveTradingEnabled: z.boolean(), confirmationPhrase: z.string() }) },
+  setLiveTrading: {
+    args: z.object({ enabled: z.boolean(), confirmation: z.string().max(200).optional() }).strict(),
+    result: z.object({ liveTradingEnabled: z.boolean(), confirmationPhrase: z.string() }),
+  },
   cancelOrder: {
     args: z.object({ clientOrderId: z.string().min(1) }).strict(),
     result: z.object({ requested: z.boolean(), reason: z.string() }),

@@ -86,7 +86,7 @@ describe('serve + ctl', () => {
   it('SIGTERM stops the engine and the server gracefully (exit 0)', async () => {
     const other = await spawnServe();
     const code = await other.stop();
-    expect(code).toBe(0);
+    expect(code, other.stderr()).toBe(0);
     expect(other.stderr()).toContain('SIGTERM: stopping engine and server');
   }, 180_000);
 });

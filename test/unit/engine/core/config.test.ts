@@ -37,7 +37,12 @@ describe('config', () => {
   });
 
   it('gates live mode behind an explicit confirmation', () => {
-    expect(() => loadConfig({ mode: 'live' })).toThrow(/liveConfirmed/);
-    expect(loadConfig({ mode: 'live', liveConfirmed: true }).mode).toBe('live');
+    expect(() => loadConfig({ mode: 'live', venue: 'alpaca-live' })).toThrow(/liveConfirmed/);
+    expect(loadConfig({ mode: 'live', liveConfirmed: true, venue: 'alpaca-live' }).mode).toBe('live');
+    // a live venue is never reached in paper mode, and live mode never runs on paper venues
+    expect(() => loadConfig({ venue: 'alpaca-live' })).toThrow(/field 'mode'/);
+    expect(() => loadConfig({ venue: 'ccxt:kraken', ccxtSandbox: false })).toThrow(/field 'mode'/);
+    expect(() => loadConfig({ mode: 'live', liveConfirmed: true })).toThrow(/needs a live venue/);
+    expect(() => loadConfig({ venue: 'nasdaq' })).toThrow(/field 'venue'/);
   });
 });
