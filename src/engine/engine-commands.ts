@@ -123,7 +123,7 @@ export function buildHandlers(e: Engine): CommandHandlers {
     listInstruments: () => [...e.instrumentsBySymbol.values()],
     getBars: async ({ symbol, limit }) => {
       if (!e.instrumentsBySymbol.has(symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${symbol}'`);
-      return e.venue.getBars(symbol, limit);
+      return (await e.bars([symbol], limit)).get(symbol) ?? [];
     },
     halt: ({ reason, scope }) => {
       trading({ name: 'halt', args: { reason, scope } });

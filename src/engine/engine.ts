@@ -15,6 +15,8 @@ import { loadConfig, speedFactor, type ConfigInput, type EngineConfig } from './
 import { ClientOrderIds, sessionIdFor } from './core/ids.js';
 import { SimDriver } from './core/sim-driver.js';
 import { isBarValid, isQuoteValid } from './data/quality.js';
+import { HistoryService } from './data/history.js';
+import type { FetchProgress } from './data/fetch-scheduler.js';
 import { buildHandlers } from './engine-commands.js';
 import type { EngineHandle, EngineStats } from './engine-api.js';
 import { OrderManager, type Provenance } from './execution/oms.js';
@@ -113,6 +115,8 @@ export class Engine implements EngineHandle {
   private readonly changedQuotes = new Map<string, Quote>();
   private readonly snapshotAtStart: SessionSnapshot;
   private prepared = false;
+  private history: HistoryService | undefined;
+  private lastProgress: FetchProgress = { done: 0, total: 0, failed: 0, canceled: 0, inFlight: 0, queued: 0, symbol: '', key: '', retries: 0 };
   private reducingForReconcile = false;
   private wasDisconnected = false;
   /** The latest reconciliation with the venue, for the UI's reconciliation view. */
@@ -225,6 +229,10 @@ export class Engine implements EngineHandle {
       bars: () => drain(this.changedBars),
       quotes: () => drain(this.changedQuotes),
       risk: () => this.riskGauges(),
+      dataProgress: () => {
+        const p = this.lastProgress;
+        return { done: p.done, total: p.total, failed: p.failed, inFlight: p.inFlight, queued: p.queued, symbol: p.symbol };
+      },
     });
     this.wire();
     this.handlers = buildHandlers(this);
@@ -289,10 +297,32 @@ export class Engine implements EngineHandle {
     });
     const warm = this.config.strategy.slowPeriod + 2;
     const warmup: Record<string, Bar[]> = {};
-    for (const symbol of this.instrumentsBySymbol.keys()) warmup[symbol] = await this.venue.getBars(symbol, warm);
+    for (const [symbol, bars] of await this.bars([...this.instrumentsBySymbol.keys()], warm)) warmup[symbol] = bars;
     if (!this.options.replay) this.record('input.warmup', { bars: warmup });
     this.warmup(warmup);
     if (!this.options.replay && (this.snapshotAtStart.sessionNo > 1 || isBrokerVenue(this.config.venue))) await this.reconcile('start');
+  }
+
+  /**
+   * Recent 1-minute bars: the simulator answers from memory; a broker venue
+   * through the fetch scheduler (rate budget, de-duplication) and the bar cache.
+   */
+  async bars(symbols: string[], limit: number): Promise<Map<string, Bar[]>> {
+    if (!isBrokerVenue(this.config.venue)) {
+      return new Map(await Promise.all(symbols.map(async (s) => [s, await this.venue.getBars(s, limit)] as [string, Bar[]])));
+    }
+    this.history ??= new HistoryService({
+      venue: this.venue,
+      venueId: this.config.venue,
+      dataDir: this.readOnly ? undefined : this.options.dataDir,
+      rate: this.config.venue.startsWith('alpaca') ? { maxRequests: 200, intervalMs: 60_000 } : false,
+      onProgress: (p) => {
+        this.lastProgress = p;
+        this.publisher.markDirty('dataProgress');
+      },
+      onWarning: (m) => this.alerts.raise('warning', 'HISTORY', m, 'data', `hist:${m.slice(0, 40)}`),
+    });
+    return this.history.recent(symbols, limit, this.clock.now());
   }
 
   /** Feeds history bars to the strategies (no orders). */
@@ -318,6 +348,7 @@ export class Engine implements EngineHandle {
     this.driver.stop();
     this.publisher.close();
     if (!this.readOnly) await this.venue.disconnect();
+    this.history?.close();
     if (this.journal && (wasRunning || this.prepared) && !this.options.replay) this.record('session.stop', { sessionId: this.sessionId });
     this.journal?.close?.();
   }

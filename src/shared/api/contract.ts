@@ -304,6 +304,8 @@ export const events = {
   /** Latest quote per symbol that changed since the previous event. */
   quotes: z.array(Quote),
   risk: RiskGauges,
+  /** Historical data download: requests done of total (a batch), failed, in flight, queued. */
+  dataProgress: z.object({ done: z.number(), total: z.number(), failed: z.number(), inFlight: z.number(), queued: z.number(), symbol: z.string() }),
 } as const;
 
 export type EventTopic = keyof typeof events;

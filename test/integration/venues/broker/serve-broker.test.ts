@@ -94,7 +94,12 @@ describe('serve on Alpaca (paper) through the real SDK', () => {
     // the loopback's market is open all day today, whatever the wall clock says
     const nyDate = new Date(Date.now() - 5 * 3_600_000).toISOString().slice(0, 10);
     for (const d of [nyDate, new Date().toISOString().slice(0, 10)]) server.calendarOverrides.set(d, { open: '00:00', close: '23:59' });
-    for (const [s, p] of [['AAPL', 190], ['MSFT', 410]] as const) server.setPrice(s, p);
+    for (const [s, p] of [['AAPL', 190], ['MSFT', 410]] as const) {
+      server.setPrice(s, p);
+      // the last hour of 1-minute history, for warm-up and the chart
+      const lastOpen = Math.floor(Date.now() / 60_000) * 60_000 - 120_000;
+      server.setBars(s, AlpacaLoopbackServer.minuteBars(60, lastOpen, p));
+    }
   }, 60_000);
   afterAll(async () => {
     await server?.close();
@@ -169,6 +174,12 @@ describe('serve on Alpaca (paper) through the real SDK', () => {
     expect(everything).not.toContain(ALPACA_SECRET);
     expect(everything).not.toContain(ALPACA_KEY);
     expect(allText(dir)).toContain('outside-1');
+    // history came through the bar cache (a separate file: caches never live in the journal)
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(dir, 'cache', 'bars.sqlite'), { readonly: true });
+    const n = (db.prepare(`SELECT count(*) n FROM bars WHERE symbol IN ('AAPL', 'MSFT')`).get() as { n: number }).n;
+    db.close();
+    expect(n).toBeGreaterThan(0);
   }, 180_000);
 });
 

@@ -13,6 +13,7 @@ function builders(counter: { n: number }): TopicBuilders {
     bars: none,
     quotes: none,
     risk: () => ({}) as never,
+    dataProgress: () => ({}) as never,
   };
 }
 
