@@ -11,7 +11,7 @@ import type { Alert, Bar, Fill, Instrument, Order, Quote, Trade, TradingStateCha
 import { AlertLog } from './core/alerts.js';
 import { MessageBus } from './core/bus.js';
 import { SimulatedClock } from './core/clock.js';
-import { loadConfig, speedFactor, type ConfigInput, type EngineConfig } from './core/config.js';
+import { EngineConfig as EngineConfigSchema, loadConfig, speedFactor, type ConfigInput, type EngineConfig } from './core/config.js';
 import { ClientOrderIds, sessionIdFor } from './core/ids.js';
 import { SimDriver } from './core/sim-driver.js';
 import { isBarValid, isQuoteValid } from './data/quality.js';
@@ -23,7 +23,7 @@ import { OrderManager, type Provenance } from './execution/oms.js';
 import { DecisionLog, type DecisionRecord } from './journal/decision-log.js';
 import { Journal } from './journal/journal.js';
 import type { JournalKind } from './journal/records.js';
-import { recoverFromJournal, type SessionSnapshot } from './journal/recovery.js';
+import { lastSessionConfig, recoverFromJournal, type SessionSnapshot } from './journal/recovery.js';
 import { Portfolio } from './portfolio/portfolio.js';
 import { RiskEngine, type RiskDecision } from './risk/risk-engine.js';
 import { RiskMonitor } from './risk/risk-monitor.js';
@@ -732,5 +732,13 @@ function drain<T>(m: Map<string, T>): T[] {
 
 /** Builds an engine from a (partial) config; throws ConfigError naming the bad field. */
 export async function createEngine(input: ConfigInput = {}, options: EngineOptions = {}): Promise<Engine> {
+  if (options.readOnly && options.dataDir) {
+    // show the journal with the settings it was written with (seed, profile, venue, limits)
+    const recorded = lastSessionConfig(options.dataDir);
+    if (recorded) {
+      const parsed = EngineConfigSchema.safeParse(recorded);
+      if (parsed.success) return new Engine(parsed.data, options);
+    }
+  }
   return new Engine(loadConfig(input), options);
 }

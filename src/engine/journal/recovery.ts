@@ -179,3 +179,16 @@ function pruneClosed(orders: Map<string, Order>): void {
   const closed = [...orders.values()].filter((o) => !isOpen(o.status));
   for (const o of closed.slice(0, Math.max(0, closed.length - KEEP_CLOSED))) orders.delete(o.clientOrderId);
 }
+
+/** The config of the journal's last session (read-only inspection shows the session as it ran). */
+export function lastSessionConfig(dataDir: string): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  const damaged: string[] = [];
+  for (const file of usableFiles(dataDir, true, damaged)) {
+    const { db } = openJournalFile(file, { readonly: true });
+    const row = db.prepare(`SELECT data FROM records WHERE kind = 'session.start' ORDER BY seq DESC LIMIT 1`).get() as { data: string } | undefined;
+    db.close();
+    if (row) found = (JSON.parse(row.data) as { config: Record<string, unknown> }).config;
+  }
+  return found;
+}

@@ -129,6 +129,20 @@ describe('journal, restart and replay', () => {
     expect(verifyJournal(dir).ok).toBe(false);
   });
 
+  it('opens an intact journal read-only with the settings it was written with, and never writes to it', async () => {
+    const dir = tmp();
+    const a = await session(dir, 30);
+    const positions = a.portfolio.positions().length;
+    await a.stop();
+    const before = verifyJournal(dir).records;
+    const ro = await createEngine({}, { dataDir: dir, readOnly: true });
+    await ro.prepare();
+    expect(ro.status()).toMatchObject({ readOnly: true, seed: 11, positions });
+    await expect(Promise.resolve().then(() => ro.handlers.submitOrder({ symbol: 'SPY', side: 'buy', type: 'market', qty: 1, timeInForce: 'day' }))).rejects.toThrow(/read-only/);
+    await ro.stop();
+    expect(verifyJournal(dir)).toMatchObject({ ok: true, records: before });
+  });
+
   it('refuses to trade on a damaged journal, names the file, and opens it read-only', async () => {
     const dir = tmp();
     const a = await session(dir, 30);
