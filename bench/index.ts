@@ -5,6 +5,7 @@ import { ctlHaltLatency } from './ctl-halt-latency.js';
 import { dataDownload } from './data-download.js';
 import { engineEventsPerSecond } from './engine-events.js';
 import { riskPretradeCheck } from './risk-pretrade.js';
+import { journalBenchmarks } from './journal.js';
 
 export interface BenchResult {
   name: string;
@@ -33,4 +34,5 @@ export const benchmarks: Benchmark[] = [
   { name: 'ctl.halt_latency_ms_p99', run: ctlHaltLatency },
   { name: 'data.download_300x300', run: dataDownload },
   { name: 'risk.pretrade_check_us_p99', run: riskPretradeCheck },
+  { name: 'journal', run: journalBenchmarks },
 ];
