@@ -257,6 +257,7 @@ export function buildHandlers(e: Engine): CommandHandlers {
       walk('', h);
       return { venue: e.venue.id, counters, detail: h === undefined ? 'the simulator has no health counters' : `${Object.keys(counters).length} counters` };
     },
+    dataQuality: () => e.quality.reports().map((r) => ({ ...r, lastTs: r.lastTs ?? null })),
     getSettings: () => {
       const dir = e.options.dataDir;
       return { liveTradingEnabled: dir ? readSettings(dir).liveTrading.enabled : false, confirmationPhrase: LIVE_CONFIRMATION };

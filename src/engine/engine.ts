@@ -16,6 +16,7 @@ import { ClientOrderIds, sessionIdFor } from './core/ids.js';
 import { SimDriver } from './core/sim-driver.js';
 import { isBarValid, isQuoteValid } from './data/quality.js';
 import { HistoryService } from './data/history.js';
+import { QualityMonitor } from './data/quality-monitor.js';
 import type { FetchProgress } from './data/fetch-scheduler.js';
 import { buildHandlers } from './engine-commands.js';
 import type { EngineHandle, EngineStats } from './engine-api.js';
@@ -115,6 +116,8 @@ export class Engine implements EngineHandle {
   private readonly changedQuotes = new Map<string, Quote>();
   private readonly snapshotAtStart: SessionSnapshot;
   private prepared = false;
+  /** Data quality on every bar and tick: per-symbol reports, alerts, drop or flag. */
+  readonly quality: QualityMonitor;
   private history: HistoryService | undefined;
   private lastProgress: FetchProgress = { done: 0, total: 0, failed: 0, canceled: 0, inFlight: 0, queued: 0, symbol: '', key: '', retries: 0 };
   private reducingForReconcile = false;
@@ -219,6 +222,10 @@ export class Engine implements EngineHandle {
       orders: this.oms.recent(200),
       fillIds: snapshot?.fillIds ?? [],
     };
+    this.quality = new QualityMonitor({
+      calendarOf: (s) => (this.instrumentsBySymbol.get(s)?.calendar === 'nyse' ? 'nyse' : '24x7'),
+      onAlert: (a) => this.alerts.raise(a.action === 'drop' ? 'warning' : 'info', 'DATA_QUALITY', `${a.symbol}: ${a.message} (${a.action === 'drop' ? 'dropped' : 'flagged'})`, 'data', `dq:${a.symbol}:${a.issue}`),
+    });
     if (config.strategy.enabled) this.strategies.push(new MaCrossover(config.strategy));
     this.publisher = new UiPublisher(config.uiCoalesceMs, {
       status: () => this.status(),
@@ -625,6 +632,7 @@ export class Engine implements EngineHandle {
         this.alerts.raise('info', 'DATA_LATE', `late quote for ${q.symbol} ignored`, 'data', `dq:late:${q.symbol}`);
         return;
       }
+      this.quality.onQuote(q);
       this.quotes.set(q.symbol, q);
       this.changedQuotes.set(q.symbol, q);
       pub.markDirty('quotes');
@@ -637,6 +645,8 @@ export class Engine implements EngineHandle {
       for (const s of this.strategies) if (s.onQuote) this.guard(s, () => s.onQuote!(q, this.ctx));
     });
     bus.subscribe('bar', (b) => {
+      // the quality monitor first: it drops impossible bars and counts them in the symbol's report
+      if (!this.quality.onBar(b).accepted) return;
       if (!isBarValid(b)) {
         this.alerts.raise('warning', 'DATA_QUALITY', `bad bar for ${b.symbol} at ${new Date(b.ts).toISOString()} ignored`, 'data', `dq:b:${b.symbol}`);
         return;

@@ -30,6 +30,7 @@ export const PRELOAD_COMMAND_NAMES = [
   'reconciliation',
   'acknowledgeDifference',
   'venueHealth',
+  'dataQuality',
   'getSettings',
   'setLiveTrading',
 ] as const satisfies readonly CommandName[];

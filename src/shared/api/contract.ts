@@ -263,6 +263,11 @@ export const commands = {
     args: z.object({}).strict(),
     result: z.object({ venue: z.string(), counters: z.record(z.string(), z.number()), detail: z.string() }),
   },
+  /** Per-symbol data-quality report: bars and ticks seen, dropped, flagged, by issue, stale. */
+  dataQuality: {
+    args: z.object({}).strict(),
+    result: z.array(z.object({ symbol: z.string(), bars: z.number(), ticks: z.number(), dropped: z.number(), flagged: z.number(), byIssue: z.record(z.string(), z.number()), lastTs: z.number().nullable(), stale: z.boolean() })),
+  },
   getSettings: { args: z.object({}).strict(), result: z.object({ liveTradingEnabled: z.boolean(), confirmationPhrase: z.string() }) },
   setLiveTrading: {
     args: z.object({ enabled: z.boolean(), confirmation: z.string().max(200).optional() }).strict(),

@@ -122,4 +122,27 @@ describe('engine on the simulator', () => {
     expect(after.account.equity).toBe(before.account.equity);
     await e.stop();
   });
+
+  it('checks every bar: an impossible bar is dropped, an outlier flagged, both reported per symbol', async () => {
+    const e = await engineAt();
+    e.runUntil(e.now() + 60 * MIN);
+    const last = (await e.venue.getBars('SPY', 1))[0]!;
+    const strategyBars: number[] = [];
+    e.bus.subscribe('bar', (b) => {
+      if (b.symbol === 'SPY') strategyBars.push(b.ts);
+    });
+    // high below low: never reaches a strategy
+    e.bus.publish('bar', { ...last, ts: last.ts + 60_000, high: last.low - 1 });
+    // a 20% jump in a minute: flagged (kept), named in an alert
+    const jump = last.close * 1.2;
+    e.bus.publish('bar', { symbol: 'SPY', ts: last.ts + 120_000, open: jump, high: jump, low: jump, close: jump, volume: 100 });
+    const report = (await e.handlers.dataQuality({})).find((r) => r.symbol === 'SPY')!;
+    expect(report.dropped).toBeGreaterThanOrEqual(1);
+    expect(report.flagged).toBeGreaterThanOrEqual(1);
+    expect(report.bars).toBeGreaterThan(50);
+    const dq = e.alerts.recent().filter((a) => a.code === 'DATA_QUALITY').map((a) => a.message).join('\n');
+    expect(dq).toMatch(/SPY/);
+    expect(dq).toMatch(/flagged/);
+    await e.stop();
+  });
 });
