@@ -160,7 +160,7 @@ export function buildHandlers(e: Engine): CommandHandlers {
       if (positionsLeft > 0) {
         e.alerts.raise('critical', 'FLATTEN_INCOMPLETE', `FLATTEN: ${positionsLeft} position(s) still open (markets closed or orders unfilled)`, 'risk');
       }
-      return { ...k, flattenOrders: r.flattenOrders, positionsLeft };
+      return { ...k, status: e.status(), flattenOrders: r.flattenOrders, positionsLeft };
     },
     getRiskLimits: () => ({ risk: { ...e.risk.currentLimits }, monitor: { ...e.config.monitor } }),
     setRiskLimits: ({ risk, monitor, confirmLoosening, reason }) => {
@@ -195,6 +195,7 @@ export function buildHandlers(e: Engine): CommandHandlers {
       if (loosened.length && !confirmLoosening) {
         throw new ApiFailure('CONFIRM_REQUIRED', `loosening ${loosened.join(', ')} needs confirmation (confirmLoosening: true)`);
       }
+      e.touch('risk');
       if (changed.length) {
         trading({ name: 'setRiskLimits', args: { risk: nextRisk.data, monitor: nextMon.data, changed, reason: reason ?? 'limits edited' } });
         e.alerts.raise(loosened.length ? 'warning' : 'info', 'LIMITS_CHANGED', `risk settings changed by operator: ${changed.join('; ')}`, 'risk');
@@ -202,7 +203,10 @@ export function buildHandlers(e: Engine): CommandHandlers {
       return { risk: { ...e.risk.currentLimits }, monitor: { ...e.config.monitor }, loosened, tightened };
     },
     whatIf: (o) => {
+      // the same argument rules as submitOrder, so a what-if never approves what a send would refuse
       if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
+      if (o.type === 'limit' && o.limitPrice === undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': required for a limit order`);
+      if (o.type === 'market' && o.limitPrice !== undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': a market order takes none`);
       const d = e.risk.check({ symbol: o.symbol, side: o.side, qty: o.qty, limitPrice: o.limitPrice, source: 'manual' }, e.oms.view);
       return { approved: d.approved, reason: d.reason, checks: d.checks };
     },
@@ -210,6 +214,7 @@ export function buildHandlers(e: Engine): CommandHandlers {
       const r = await portfolioAnalytics(e);
       const var95 = r.var.find((v) => v.confidence === 0.95)?.historical ?? null;
       e.lastVar95 = var95;
+      e.touch('risk');
       return r;
     },
     accountMetrics: () => accountMetrics(e.equityCurve),

@@ -266,6 +266,11 @@ export class Engine implements EngineHandle {
     return this.publisher.subscribe(listener);
   }
 
+  /** Marks a UI topic changed (sent with the next coalesced batch). */
+  touch(topic: 'risk' | 'status' | 'account' | 'positions'): void {
+    this.publisher.markDirty(topic);
+  }
+
   /** Journals a record if the engine keeps a journal. */
   record(kind: JournalKind, payload: unknown): void {
     this.journal?.append(this.clock.now(), kind, payload);
@@ -660,6 +665,7 @@ export class Engine implements EngineHandle {
       this.changedBars.set(b.symbol, b);
       pub.markDirty('bars');
       this.monitor.onBar(b);
+      pub.markDirty('risk');
       this.sampleEquity(b.ts);
       for (const s of this.strategies) if (s.onBar) this.guard(s, () => s.onBar!(b, this.ctx));
     });
@@ -685,6 +691,7 @@ export class Engine implements EngineHandle {
       pub.markDirty('status');
     });
     bus.subscribe('tradingState', (c) => {
+      pub.markDirty('risk');
       if (c.actor === 'operator' && c.to === 'ACTIVE' && c.scope === 'account') this.monitor.rearm();
       this.alerts.raise(c.to === 'ACTIVE' ? 'info' : 'critical', 'TRADING_STATE', `trading ${c.from} -> ${c.to} by ${c.actor}: ${c.reason}`, 'risk');
       pub.markDirty('status');
