@@ -1,7 +1,8 @@
-// ECharts assembled from echarts/core with only what the price chart uses
-// (candlestick, bar, scatter for decision markers, grid, tooltip, axis pointer, data zoom, mark line, canvas).
+// ECharts assembled from echarts/core with only what the charts use
+// (candlestick, bar, scatter for decision markers, line for the equity curve,
+// grid, tooltip, axis pointer, data zoom, mark line, canvas).
 import * as echarts from 'echarts/core';
-import { BarChart, CandlestickChart, ScatterChart } from 'echarts/charts';
+import { BarChart, CandlestickChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
   AxisPointerComponent,
   DataZoomComponent,
@@ -14,6 +15,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 echarts.use([
   CandlestickChart,
   BarChart,
+  LineChart,
   ScatterChart,
   GridComponent,
   TooltipComponent,

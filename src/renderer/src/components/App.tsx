@@ -1,6 +1,7 @@
 // The workstation layout: header, connection and read-only banners, then
-// watchlist, chart, account and positions, alerts and the dock (blotter |
-// decision log); status bar at the bottom; the decision detail drawer on top.
+// watchlist, chart, the right column (account & positions | risk | order
+// ticket), alerts and the dock (blotter | decision log | performance); status
+// bar at the bottom; the decision detail drawer and the limits editor on top.
 import { useEffect } from 'react';
 import { useDesk } from '../store/desk-store.js';
 import type { Boot } from '../transport/pick-client.js';
@@ -11,7 +12,8 @@ import { CandleChart } from './CandleChart.js';
 import { ClientContext } from './client-context.js';
 import { DecisionDrawer } from './DecisionDrawer.js';
 import { Header } from './Header.js';
-import { PositionsTable } from './PositionsTable.js';
+import { RiskLimitsEditor } from './RiskLimitsEditor.js';
+import { SidePanel } from './SidePanel.js';
 import { StatusBar } from './StatusBar.js';
 import { Watchlist } from './Watchlist.js';
 
@@ -35,12 +37,13 @@ export function App({ boot }: { boot: Boot }) {
         <main className="workspace">
           <Watchlist />
           <CandleChart />
-          <PositionsTable />
+          <SidePanel />
           <AlertsPanel />
           <BottomDock />
         </main>
         <StatusBar />
         <DecisionDrawer />
+        <RiskLimitsEditor />
         <NoticeToast />
       </div>
     </ClientContext.Provider>

@@ -1,5 +1,6 @@
-// In-app confirmation dialog (never window.confirm): optional required reason
-// field, busy state while the command runs, and the command's error if it fails.
+// In-app confirmation dialog (never window.confirm): an optional reason field
+// (required unless told otherwise), busy state while the command runs, and the
+// command's error if it fails.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 interface ConfirmModalProps {
@@ -9,18 +10,23 @@ interface ConfirmModalProps {
   tone: 'danger' | 'warning' | 'primary';
   /** When set, the dialog asks for a reason and disables confirm while it is empty. */
   reasonLabel?: string;
+  /** With reasonLabel: false lets the reason stay empty. */
+  reasonRequired?: boolean;
+  /** Test ids of the confirm button and the reason field. */
+  confirmTestId?: string;
+  reasonTestId?: string;
   onConfirm: (reason: string) => Promise<void>;
   onClose: () => void;
 }
 
-export function ConfirmModal({ title, body, confirmLabel, tone, reasonLabel, onConfirm, onClose }: ConfirmModalProps) {
+export function ConfirmModal({ title, body, confirmLabel, tone, reasonLabel, reasonRequired = true, confirmTestId = 'modal-confirm', reasonTestId = 'resume-reason', onConfirm, onClose }: ConfirmModalProps) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const needsReason = reasonLabel !== undefined;
-  const canConfirm = !busy && (!needsReason || reason.trim().length > 0);
+  const canConfirm = !busy && (!needsReason || !reasonRequired || reason.trim().length > 0);
 
   useEffect(() => {
     (needsReason ? inputRef.current : confirmRef.current)?.focus();
@@ -62,8 +68,8 @@ export function ConfirmModal({ title, body, confirmLabel, tone, reasonLabel, onC
               type="text"
               value={reason}
               maxLength={500}
-              placeholder="Required"
-              data-testid="resume-reason"
+              placeholder={reasonRequired ? 'Required' : 'Optional'}
+              data-testid={reasonTestId}
               onChange={(e) => setReason(e.target.value)}
               onKeyDown={(e) => e.key === 'Enter' && void submit()}
             />
@@ -82,7 +88,7 @@ export function ConfirmModal({ title, body, confirmLabel, tone, reasonLabel, onC
             ref={confirmRef}
             type="button"
             className={`btn btn-${tone}`}
-            data-testid="modal-confirm"
+            data-testid={confirmTestId}
             disabled={!canConfirm}
             onClick={() => void submit()}
           >

@@ -1,6 +1,8 @@
 // Top bar: product name, mode badge (PAPER...), venue and profile, engine clock,
-// connection indicator, and the trading-state controls.
+// connection indicator, the Settings button (risk limits) and the
+// trading-state controls.
 import { useDesk } from '../store/desk-store.js';
+import { openSettings } from '../store/risk-store.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
 import { SimClock } from './SimClock.js';
 import { TradingControls } from './TradingControls.js';
@@ -33,6 +35,15 @@ export function Header() {
       <SimClock />
       <div className="topbar-spacer" />
       <ConnectionIndicator />
+      <button type="button" className="btn btn-settings" data-testid="settings-button" onClick={openSettings} title="Settings: risk limits and monitor triggers">
+        <svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true">
+          <path
+            fill="currentColor"
+            d="M6.6 1h2.8l.4 1.9 1.2.6 1.7-1 2 2-1 1.7.5 1.2 1.8.4v2.8l-1.8.4-.5 1.2 1 1.7-2 2-1.7-1-1.2.5-.4 1.8H6.6l-.4-1.8-1.2-.5-1.7 1-2-2 1-1.7-.5-1.2L0 9.4V6.6l1.8-.4.5-1.2-1-1.7 2-2 1.7 1 1.2-.6L6.6 1zM8 5.5a2.5 2.5 0 100 5 2.5 2.5 0 000-5z"
+          />
+        </svg>
+        Settings
+      </button>
       <TradingControls />
     </header>
   );

@@ -1,10 +1,9 @@
-// Positions with marks and P&L, under the account summary. A row click shows
-// the instrument on the chart.
+// Positions with marks and P&L, under the account summary (the Account tab of
+// the right column). A row click shows the instrument on the chart.
 import { fmtMoney, fmtPrice, fmtQty, pnlClass } from '../lib/format.js';
 import { priceDecimals, useInstrumentMap } from '../lib/instruments.js';
 import { selectSymbol, useDesk } from '../store/desk-store.js';
 import { AccountSummary } from './AccountSummary.js';
-import { Panel } from './Panel.js';
 
 export function PositionsTable() {
   const positions = useDesk((s) => s.positions);
@@ -12,7 +11,7 @@ export function PositionsTable() {
   const instruments = useInstrumentMap();
   const rows = [...positions].sort((a, b) => Math.abs(b.marketValue) - Math.abs(a.marketValue));
   return (
-    <Panel title="Account & positions" extra={<span className="muted">{positions.length} open</span>} className="area-positions">
+    <>
       <AccountSummary />
       <table className="grid-table positions-table" data-testid="positions-table">
         <thead>
@@ -59,6 +58,6 @@ export function PositionsTable() {
           )}
         </tbody>
       </table>
-    </Panel>
+    </>
   );
 }

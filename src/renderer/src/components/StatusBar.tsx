@@ -48,6 +48,7 @@ export function StatusBar() {
       <span className="statusbar-spacer" />
       {change && (
         <span data-testid="last-state-change" data-ts={change.ts} data-to={change.to} title={fmtDateTime(change.ts)}>
+          {change.scope && change.scope !== 'account' ? `${change.scope} ` : ''}
           {change.from} → {change.to} by {change.actor}: {change.reason} · {fmtDateTime(change.ts)}
         </span>
       )}

@@ -1,12 +1,14 @@
-// Trading-state badge and the HALT / RESUME / KILL controls. HALT acts at once;
-// KILL asks for confirmation; RESUME asks for confirmation and a reason. All
-// three are off while the engine shows a journal read-only.
+// Trading-state badge and the HALT / RESUME / KILL / FLATTEN controls. HALT
+// acts at once; KILL and FLATTEN ask for confirmation (FLATTEN then shows its
+// result); RESUME asks for confirmation and a reason. All are off while the
+// engine shows a journal read-only.
 import { useState } from 'react';
 import type { TradingState } from '../../../shared/domain.js';
 import { errorMessage } from '../transport/errors.js';
 import { applyStatus, notify, useDesk } from '../store/desk-store.js';
 import { useClient } from './client-context.js';
 import { ConfirmModal } from './ConfirmModal.js';
+import { FlattenDialog } from './FlattenDialog.js';
 
 const STATE_CLASS: Record<TradingState, string> = { ACTIVE: 'state-active', REDUCING: 'state-reducing', HALTED: 'state-halted' };
 
@@ -15,7 +17,7 @@ export function TradingControls() {
   const state = useDesk((s) => s.status?.tradingState ?? null);
   const connected = useDesk((s) => s.connection === 'open' && s.synced);
   const readOnly = useDesk((s) => s.status?.readOnly ?? false);
-  const [dialog, setDialog] = useState<'kill' | 'resume' | null>(null);
+  const [dialog, setDialog] = useState<'kill' | 'resume' | 'flatten' | null>(null);
   const [halting, setHalting] = useState(false);
   const ready = client !== null && connected && state !== null && !readOnly;
   const why = (title: string) => (readOnly ? 'Read-only: trading is off' : title);
@@ -96,6 +98,17 @@ export function TradingControls() {
       >
         Kill
       </button>
+      <button
+        type="button"
+        className="btn btn-danger-outline"
+        data-testid="flatten-button"
+        disabled={!ready}
+        onClick={() => setDialog('flatten')}
+        title={why('Cancel every open order, halt, and close every position')}
+      >
+        Flatten
+      </button>
+      {dialog === 'flatten' && <FlattenDialog onClose={() => setDialog(null)} />}
       {dialog === 'kill' && (
         <ConfirmModal
           title="Kill switch"

@@ -1,10 +1,11 @@
 // Instrument list: last mid (from quotes, else the last bar close) and change
 // against the open of the loaded history; a filter box; a click selects the
-// chart symbol.
+// chart symbol, a double click also opens the order ticket.
 import { memo, useMemo, useState } from 'react';
 import type { Instrument, Quote } from '../../../shared/domain.js';
 import { decimalsForTick, fmtPct, fmtPrice, pnlClass } from '../lib/format.js';
 import { selectSymbol, useDesk } from '../store/desk-store.js';
+import { setSideTab } from '../store/risk-store.js';
 import { Panel } from './Panel.js';
 
 export function Watchlist() {
@@ -78,7 +79,11 @@ const WatchRow = memo(function WatchRow({ instrument }: { instrument: Instrument
       data-calendar={instrument.calendar}
       aria-selected={selected}
       onClick={() => selectSymbol(symbol)}
-      title={`${instrument.name} · ${instrument.sector}${quote ? ` · bid ${fmtPrice(quote.bid, d)} / ask ${fmtPrice(quote.ask, d)}` : ''}`}
+      onDoubleClick={() => {
+        selectSymbol(symbol);
+        setSideTab('ticket');
+      }}
+      title={`${instrument.name} · ${instrument.sector}${quote ? ` · bid ${fmtPrice(quote.bid, d)} / ask ${fmtPrice(quote.ask, d)}` : ''} · double-click to trade`}
     >
       <td className="l">
         <div className="sym">{symbol}</div>

@@ -3,7 +3,7 @@
 // selection and the last command notice. Updates arrive in frame batches.
 import { create } from 'zustand';
 import type { ConnectionState } from '../../../shared/api/client.js';
-import type { EngineStatus, Snapshot } from '../../../shared/api/contract.js';
+import type { EngineStatus, RiskGauges, Snapshot } from '../../../shared/api/contract.js';
 import type { Account, Alert, Bar, Instrument, Order, Position, Quote } from '../../../shared/domain.js';
 import { combineHistory, mergeBars } from './bars.js';
 import type { EventBatch } from './frame-batcher.js';
@@ -26,6 +26,10 @@ export interface DeskState {
   positions: Position[];
   orders: Order[];
   alerts: Alert[];
+  /** Live risk gauges (the 'risk' event), or null until the first one arrives. */
+  risk: RiskGauges | null;
+  /** When (Date.now()) the last risk event was applied; 0 before any. */
+  riskAt: number;
   instruments: Instrument[];
   quotes: Record<string, Quote>;
   bars: Record<string, Bar[]>;
@@ -47,6 +51,8 @@ export const initialDeskState: DeskState = {
   positions: [],
   orders: [],
   alerts: [],
+  risk: null,
+  riskAt: 0,
   instruments: [],
   quotes: {},
   bars: {},
@@ -82,6 +88,10 @@ export function applyBatch(batch: EventBatch): void {
     if (batch.positions) next.positions = batch.positions;
     if (batch.orders) next.orders = batch.orders;
     if (batch.alerts) next.alerts = batch.alerts;
+    if (batch.risk) {
+      next.risk = batch.risk;
+      next.riskAt = Date.now();
+    }
     if (batch.quotes.size) {
       const quotes = { ...s.quotes };
       for (const [sym, q] of batch.quotes) quotes[sym] = q;

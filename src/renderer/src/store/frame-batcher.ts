@@ -1,7 +1,7 @@
 // Coalesces engine events into at most one store update per animation frame:
 // per-topic snapshots keep only the latest; bars and quotes merge by symbol.
 // A timer backs up requestAnimationFrame, which does not fire in hidden tabs.
-import type { EngineEvent, EngineStatus } from '../../../shared/api/contract.js';
+import type { EngineEvent, EngineStatus, RiskGauges } from '../../../shared/api/contract.js';
 import type { Account, Alert, Bar, Order, Position, Quote } from '../../../shared/domain.js';
 
 export interface EventBatch {
@@ -10,6 +10,8 @@ export interface EventBatch {
   positions?: Position[];
   orders?: Order[];
   alerts?: Alert[];
+  /** Latest risk gauges (the engine coalesces them; we keep the newest per frame). */
+  risk?: RiskGauges;
   /** Bars per symbol in arrival order (a bar may close and the next open in one frame). */
   bars: Map<string, Bar[]>;
   quotes: Map<string, Quote>;
@@ -35,6 +37,9 @@ export function addToBatch(batch: EventBatch, event: EngineEvent): void {
       break;
     case 'alerts':
       batch.alerts = event.data;
+      break;
+    case 'risk':
+      batch.risk = event.data;
       break;
     case 'bars':
       for (const bar of event.data) {

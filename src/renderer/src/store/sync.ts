@@ -1,6 +1,7 @@
 // Wires a client to the store: on every (re)connect it takes a snapshot, lists
 // instruments and loads bar history (selected symbol first); between snapshots
-// it applies validated events through the frame batcher.
+// it applies validated events through the frame batcher. It also loads the
+// risk limits once per connection (for the gauges before any 'risk' event).
 import type { RendererClient } from '../transport/renderer-client.js';
 import { errorMessage } from '../transport/errors.js';
 import {
@@ -14,6 +15,7 @@ import {
   useDesk,
 } from './desk-store.js';
 import { FrameBatcher, type BatchStats } from './frame-batcher.js';
+import { loadRiskSettings } from './risk-store.js';
 
 export const HISTORY_LIMIT = 300;
 
@@ -51,6 +53,8 @@ export function startSync(client: RendererClient): () => void {
       if (gen !== generation) return;
       applySnapshot(snapshot);
       setInstruments(instruments);
+      // Limits for the risk gauges until the first 'risk' event (the engine sends none while flat).
+      void loadRiskSettings(client);
       const selected = useDesk.getState().selected;
       if (selected) await loadHistory(selected, gen);
       for (const inst of instruments) {
