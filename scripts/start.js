@@ -40,9 +40,20 @@ function run(command, args) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-const why = electronUnavailable();
+let why = electronUnavailable();
+let sqliteForElectron;
+if (why === null) {
+  // the journal's SQLite addon must match Electron's ABI: fetch that build once
+  try {
+    const { ensureElectronSqlite } = await import('./electron-sqlite.js');
+    sqliteForElectron = ensureElectronSqlite();
+  } catch (e) {
+    why = `no better-sqlite3 build for Electron: ${e.message}`;
+  }
+}
 if (why === null) {
   const bin = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
+  process.env.TRADEDESK_SQLITE_BINDING = sqliteForElectron;
   run(bin, ['dev']);
 } else {
   console.error(`Electron cannot start here (${why}): serving the same UI to your browser instead`);

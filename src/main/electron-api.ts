@@ -65,6 +65,7 @@ export interface ElectronMain {
   app: {
     whenReady(): Promise<void>;
     requestSingleInstanceLock(): boolean;
+    getPath(name: 'userData'): string;
     quit(): void;
     exit(code?: number): void;
     on(event: 'window-all-closed' | 'activate' | 'second-instance', listener: () => void): unknown;

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import type { EngineHandle } from '../engine/engine-api.js';
 import { createEngine } from '../engine/engine.js';
+import { useSqliteNativeBinding } from '../engine/core/sqlite.js';
 import type { BrowserWindowLike, ElectronMain } from './electron-api.js';
 import { registerIpcBridge, rendererUrlCheck } from './ipc-bridge.js';
 
@@ -111,7 +112,11 @@ app.on('web-contents-created', (_event, contents) => {
 async function boot(): Promise<void> {
   await app.whenReady();
   lockDownSession();
-  const e = await createEngine();
+  // the journal and the simulator's account live in the app's data folder; SQLite
+  // loads the addon built for Electron's ABI (fetched by `npm start`)
+  const binding = process.env.TRADEDESK_SQLITE_BINDING;
+  if (binding) useSqliteNativeBinding(binding);
+  const e = await createEngine({}, { dataDir: join(app.getPath('userData'), 'data') });
   engine = e;
   removeBridge = registerIpcBridge({
     ipcMain,

@@ -24,6 +24,7 @@
 // cache, or reports corruption later is moved aside as
 // `<file>.damaged-<epoch ms>` and rebuilt empty, with a warning.
 import Database from 'better-sqlite3';
+import { openDatabase } from '../core/sqlite.js';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Bar } from '../../shared/domain.js';
@@ -478,7 +479,7 @@ export class BarCache {
   }
 
   private openChecked(): Database.Database {
-    const db = new Database(this.path);
+    const db = openDatabase(this.path);
     try {
       const check = db.pragma('quick_check', { simple: true }) as string;
       if (check !== 'ok') throw new Error(`integrity check: ${check}`);

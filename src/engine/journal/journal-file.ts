@@ -2,6 +2,7 @@
 // chain for one UTC day. Opening checks that it is a journal, that it is not
 // damaged, and that it was not written by a newer version.
 import Database from 'better-sqlite3';
+import { openDatabase } from '../core/sqlite.js';
 import { basename, join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { JournalCorruptError, JournalVersionError } from './errors.js';
@@ -51,7 +52,7 @@ CREATE INDEX IF NOT EXISTS records_kind_ts ON records(kind, ts);
 export function openJournalFile(file: string, opts: { readonly: boolean }): { db: Database.Database; meta: FileMeta } {
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: opts.readonly, fileMustExist: true });
+    db = openDatabase(file, { readonly: opts.readonly, fileMustExist: true });
   } catch (e) {
     throw new JournalCorruptError(file, (e as Error).message);
   }
@@ -82,7 +83,7 @@ export function openJournalFile(file: string, opts: { readonly: boolean }): { db
 /** Creates a new journal file for one day. */
 export function createJournalFile(dataDir: string, day: string, anchor: string): { db: Database.Database; file: string } {
   const file = join(dataDir, journalFileName(day));
-  const db = new Database(file);
+  const db = openDatabase(file);
   db.pragma('journal_mode = WAL');
   db.exec(SCHEMA);
   const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');

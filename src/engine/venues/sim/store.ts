@@ -5,6 +5,7 @@
 // transaction each; a file that is damaged, not ours, or from a newer version
 // is refused with an error naming it, and never written to.
 import Database from 'better-sqlite3';
+import { openDatabase } from '../../core/sqlite.js';
 import { existsSync, statSync } from 'node:fs';
 import type { Bar } from '../../../shared/domain.js';
 import { TradedeskError } from '../../core/errors.js';
@@ -357,7 +358,7 @@ function inspect(file: string): Inspection {
   if (size === 0) return { kind: 'empty' };
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = openDatabase(file, { readonly: true, fileMustExist: true });
   } catch (e) {
     throw new SimStateFileError(file, (e as Error).message);
   }
@@ -418,7 +419,7 @@ export class SimStore {
     const found = inspect(file);
     let db: Database.Database;
     try {
-      db = new Database(file);
+      db = openDatabase(file);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     } catch (e) {
@@ -433,7 +434,7 @@ export class SimStore {
    */
   static persistedTime(file: string): number | undefined {
     if (inspect(file).kind !== 'state') return undefined;
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const db = openDatabase(file, { readonly: true, fileMustExist: true });
     try {
       return resumeTime(db.prepare('SELECT * FROM market WHERE id = 1').get() as MarketRowDb);
     } catch (e) {
