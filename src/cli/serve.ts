@@ -27,6 +27,8 @@ export interface ServeOptions {
   symbols?: string[];
   /** ccxt: trade the real account instead of the exchange's testnet. */
   live?: boolean;
+  /** 'ccxt:<id>[=URL]': compare crypto prices with this exchange's public ticker. */
+  crossCheck?: string;
   /** 'auto' builds out/renderer when stale; 'skip' serves whatever exists (bench). */
   ui: 'auto' | 'skip';
   log: (line: string) => void;
@@ -64,6 +66,7 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
       endpoint: { type: 'string', multiple: true },
       symbols: { type: 'string' },
       live: { type: 'boolean' },
+      'cross-check': { type: 'string' },
     },
   });
   const endpoints: Record<string, string> = {};
@@ -95,6 +98,7 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
     endpoints,
     symbols: values.symbols ? values.symbols.split(',').map((x) => x.trim()).filter(Boolean) : undefined,
     live: values.live ?? false,
+    crossCheck: values['cross-check'],
     ui: 'auto',
     log,
   };
@@ -111,6 +115,10 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   if (opts.venue !== undefined) input.venue = opts.venue;
   if (opts.endpoints && Object.keys(opts.endpoints).length) input.endpoints = opts.endpoints;
   if (opts.symbols) input.symbols = opts.symbols;
+  if (opts.crossCheck) {
+    const [venue, url] = opts.crossCheck.split(/=(.*)/s);
+    input.crossCheck = { venue, url: url ?? '', thresholdPct: 0.005 };
+  }
   const live = opts.venue === 'alpaca-live' || (opts.venue?.startsWith('ccxt:') && opts.live);
   if (opts.live && !opts.venue?.startsWith('ccxt:')) throw new UsageError('--live applies to ccxt venues; for Alpaca choose --venue alpaca-live');
   if (opts.venue?.startsWith('ccxt:')) input.ccxtSandbox = !live;

@@ -16,6 +16,7 @@ Commands:
             --endpoint rest=URL,data=URL,stream=URL,data-stream=URL   override the venue's endpoints
             --symbols A,B     instruments to trade on a broker venue
             --live            ccxt: trade the real account (needs live trading enabled)
+            --cross-check ccxt:<id>[=URL]  compare crypto prices with a second exchange (flag > 0.5%)
           Prints one line to stdout: UI: http://127.0.0.1:PORT/#token=TOKEN
   ctl     Control a running engine
             tradedesk ctl status|halt|resume|kill|flatten --url <UI url> [--reason TEXT] [--json]

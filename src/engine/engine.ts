@@ -17,6 +17,7 @@ import { SimDriver } from './core/sim-driver.js';
 import { isBarValid, isQuoteValid } from './data/quality.js';
 import { HistoryService } from './data/history.js';
 import { QualityMonitor } from './data/quality-monitor.js';
+import { CrossExchangeCheck } from './data/cross-check.js';
 import type { FetchProgress } from './data/fetch-scheduler.js';
 import { buildHandlers } from './engine-commands.js';
 import type { EngineHandle, EngineStats } from './engine-api.js';
@@ -119,6 +120,8 @@ export class Engine implements EngineHandle {
   /** Data quality on every bar and tick: per-symbol reports, alerts, drop or flag. */
   readonly quality: QualityMonitor;
   private history: HistoryService | undefined;
+  /** Crypto prices compared with a second exchange, when configured. */
+  crossCheck: CrossExchangeCheck | undefined;
   private lastProgress: FetchProgress = { done: 0, total: 0, failed: 0, canceled: 0, inFlight: 0, queued: 0, symbol: '', key: '', retries: 0 };
   private reducingForReconcile = false;
   private wasDisconnected = false;
@@ -351,6 +354,22 @@ export class Engine implements EngineHandle {
     if (this.readOnly) return;
     this.running = true;
     this.driver.start();
+    const cc = this.config.crossCheck;
+    if (cc.venue) {
+      const crypto = [...this.instrumentsBySymbol.values()].filter((i) => i.assetClass === 'crypto').map((i) => i.symbol);
+      this.crossCheck = new CrossExchangeCheck({
+        reference: cc.venue,
+        ours: this.venue.id,
+        symbols: crypto,
+        url: cc.url || undefined,
+        threshold: cc.thresholdPct,
+        clock: this.clock,
+        quality: this.quality,
+        ourPrice: (s) => this.referencePrice(s),
+        onError: (m) => this.alerts.raise('warning', 'CROSS_CHECK', m, 'data', `xc:${m.slice(0, 40)}`),
+      });
+      this.crossCheck.start();
+    }
     this.publisher.markDirty('status');
   }
 
@@ -358,6 +377,7 @@ export class Engine implements EngineHandle {
     const wasRunning = this.running;
     this.running = false;
     this.driver.stop();
+    this.crossCheck?.stop();
     this.publisher.close();
     if (!this.readOnly) await this.venue.disconnect();
     this.history?.close();

@@ -125,6 +125,8 @@ export const EngineConfig = z
     symbols: z.array(z.string().min(1)).max(500),
     /** ccxt: trade on the exchange's testnet (paper). Live trading turns it off. */
     ccxtSandbox: z.boolean(),
+    /** Crypto: a second exchange ('ccxt:<id>', public data only) whose prices are compared with ours; '' = none. */
+    crossCheck: z.object({ venue: z.string().regex(/^(ccxt:[a-z0-9]+)?$/, "must be 'ccxt:<exchange id>' or empty"), url: z.string(), thresholdPct: z.number().gt(0).max(0.5) }),
     /** Must be true for mode 'live': the explicit gate. */
     liveConfirmed: z.boolean(),
     sim: SimConfig,
@@ -187,6 +189,7 @@ export function defaultConfig(profile: Profile = 'balanced'): EngineConfig {
     endpoints: {},
     symbols: [],
     ccxtSandbox: true,
+    crossCheck: { venue: '', url: '', thresholdPct: 0.005 },
     liveConfirmed: false,
     sim: {
       seed: 42,
