@@ -23,6 +23,7 @@ export type TradingCommand =
   | { name: 'closePositions'; args: { reason?: string; scope?: StateScope } }
   | { name: 'setRiskLimits'; args: { risk: RiskLimits; monitor: MonitorConfig; changed: string[]; reason: string } }
   | { name: 'cancelOrder'; args: { clientOrderId: string } }
+  | { name: 'replaceOrder'; args: { clientOrderId: string; qty?: number; limitPrice?: number } }
   | {
       name: 'submitOrder';
       args: { symbol: string; side: 'buy' | 'sell'; type: 'market' | 'limit'; qty: number; limitPrice?: number; timeInForce: 'day' | 'gtc' | 'ioc' };
@@ -71,6 +72,10 @@ export function applyCommand(e: Engine, c: TradingCommand): unknown {
       return undefined;
     case 'cancelOrder':
       return e.oms.cancel(c.args.clientOrderId);
+    case 'replaceOrder': {
+      const r = e.oms.replace(c.args.clientOrderId, { qty: c.args.qty, limitPrice: c.args.limitPrice });
+      return { requested: r.requested, reason: r.reason };
+    }
     case 'submitOrder': {
       const o = c.args;
       const { order, decision } = e.oms.submit({ ...o, source: 'manual', reason: 'manual order' });
@@ -280,6 +285,10 @@ export function buildHandlers(e: Engine): CommandHandlers {
       return { liveTradingEnabled: enabled, confirmationPhrase: LIVE_CONFIRMATION };
     },
     cancelOrder: ({ clientOrderId }) => trading({ name: 'cancelOrder', args: { clientOrderId } }) as { requested: boolean; reason: string },
+    replaceOrder: ({ clientOrderId, qty, limitPrice }) => {
+      if (qty === undefined && limitPrice === undefined) throw new ApiFailure('BAD_ARGS', `give 'qty' and/or 'limitPrice' to modify`);
+      return trading({ name: 'replaceOrder', args: { clientOrderId, qty, limitPrice } }) as { requested: boolean; reason: string };
+    },
     submitOrder: (o) => {
       if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
       if (o.type === 'limit' && o.limitPrice === undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': required for a limit order`);

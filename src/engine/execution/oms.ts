@@ -67,6 +67,7 @@ export class OrderManager {
   private readonly riskView: RiskView;
   submitted = 0;
   denied = 0;
+  modifies = 0;
   fills = 0;
 
   constructor(private readonly deps: OmsDeps) {
@@ -134,6 +135,47 @@ export class OrderManager {
         });
       });
     return { order, decision };
+  }
+
+  /**
+   * Modifies an open order's quantity and/or limit price. The change passes the
+   * same pre-trade checks as a new order (with this order's own open quantity
+   * taken out of the sums, so it is not counted twice) before it is sent.
+   */
+  replace(clientOrderId: string, changes: { qty?: number; limitPrice?: number }): { requested: boolean; reason: string; decision?: RiskDecision } {
+    const order = this.orders.get(clientOrderId);
+    if (!order) return { requested: false, reason: `unknown order ${clientOrderId}` };
+    if (!isOpen(order.status) || order.status === 'pending_cancel') return { requested: false, reason: `order ${clientOrderId} is ${order.status}` };
+    if (order.type !== 'limit' && changes.limitPrice !== undefined) return { requested: false, reason: 'a market order has no limit price to change' };
+    const qty = changes.qty ?? order.qty;
+    if (!(qty > order.filledQty)) return { requested: false, reason: `new quantity ${qty} must exceed the filled ${order.filledQty}` };
+    const remaining = order.qty - order.filledQty;
+    this.track(order, remaining, -1);
+    let decision: RiskDecision;
+    try {
+      const intent = { symbol: order.symbol, side: order.side, qty: qty - order.filledQty, limitPrice: changes.limitPrice ?? order.limitPrice, source: order.source };
+      decision = this.deps.risk.check(intent, this.riskView);
+      // a modify is not a new order: rate and duplicate checks do not apply to it
+      decision = { ...decision, checks: decision.checks.filter((c) => !['order_rate_second', 'order_rate_minute', 'duplicate_order'].includes(c.check)) };
+      const failed = decision.checks.find((c) => !c.passed);
+      decision = { ...decision, approved: !failed, reason: failed ? failed.message : 'approved' };
+    } finally {
+      this.track(order, remaining, 1);
+    }
+    this.modifies++;
+    this.deps.events.checked(
+      { ...order, clientOrderId: `${clientOrderId}:modify:${this.modifies}`, qty, limitPrice: changes.limitPrice ?? order.limitPrice, reason: `modify of ${clientOrderId}` },
+      decision,
+      undefined,
+    );
+    if (!decision.approved) {
+      this.deps.events.problem('MODIFY_DENIED', `modify of ${clientOrderId} denied: ${decision.reason}`);
+      return { requested: false, reason: `denied: ${decision.reason}`, decision };
+    }
+    this.deps.venue.replaceOrder(clientOrderId, changes).catch((e: unknown) => {
+      this.deps.events.problem('REPLACE_FAILED', `modify of ${clientOrderId} failed: ${(e as Error).message}`);
+    });
+    return { requested: true, reason: 'modify requested', decision };
   }
 
   /** Requests a cancel; cancels bypass the risk engine. Returns false if the order is not cancelable. */

@@ -278,6 +278,11 @@ export const commands = {
     result: z.object({ requested: z.boolean(), reason: z.string() }),
   },
   submitOrder: { args: ManualOrder.strict(), result: SubmitResult },
+  /** Modifies an open order (quantity and/or limit price); passes the same pre-trade checks. */
+  replaceOrder: {
+    args: z.object({ clientOrderId: z.string().min(1), qty: z.number().positive().finite().optional(), limitPrice: z.number().positive().finite().optional() }).strict(),
+    result: z.object({ requested: z.boolean(), reason: z.string() }),
+  },
   listDecisions: { args: DecisionQuery, result: z.array(DecisionSummary) },
   getDecision: { args: z.object({ id: z.string().min(1) }).strict(), result: DecisionDetail },
   exportJournal: {

@@ -107,6 +107,26 @@ describe('risk commands', () => {
     await e.stop();
   });
 
+  it('a modify passes the same checks: a fat-finger price or an oversized quantity is denied, a sane one goes to the venue', async () => {
+    const { e } = await tradedEngine(10);
+    const q = e.quotes.get('BTC/USD')!;
+    const r = await e.handlers.submitOrder({ symbol: 'BTC/USD', side: 'buy', type: 'limit', qty: 0.01, limitPrice: Number((q.bid * 0.98).toFixed(2)), timeInForce: 'gtc' });
+    expect(r.accepted).toBe(true);
+    e.runUntil(e.now() + 1_000);
+    const big = await e.handlers.replaceOrder({ clientOrderId: r.clientOrderId, qty: 5 });
+    expect(big).toMatchObject({ requested: false, reason: expect.stringMatching(/denied: .*(order notional|position)/) });
+    const fat = await e.handlers.replaceOrder({ clientOrderId: r.clientOrderId, limitPrice: Number((q.bid * 1.5).toFixed(2)) });
+    expect(fat).toMatchObject({ requested: false, reason: expect.stringMatching(/from the mid/) });
+    const ok = await e.handlers.replaceOrder({ clientOrderId: r.clientOrderId, limitPrice: Number((q.bid * 0.97).toFixed(2)) });
+    expect(ok.requested).toBe(true);
+    e.runUntil(e.now() + 1_000);
+    expect(e.oms.get(r.clientOrderId)!.limitPrice).toBeCloseTo(q.bid * 0.97, 1);
+    expect((await e.venue.getOpenOrders()).find((o) => o.clientOrderId === r.clientOrderId)?.limitPrice).toBeCloseTo(q.bid * 0.97, 1);
+    // the modify decisions are in the decision log, next to the order's own
+    expect(e.decisions.list({ limit: 50, symbol: 'BTC/USD' }).filter((d) => d.id.startsWith(`${r.clientOrderId}:modify:`))).toHaveLength(3);
+    await e.stop();
+  });
+
   it('what-if shows which checks an order would fail without sending it', async () => {
     const { e } = await tradedEngine(10);
     const q = e.quotes.get('AAPL')!;
