@@ -1009,8 +1009,17 @@ export class AlpacaLoopbackServer {
     };
   }
 
+  /** NY offsets per UTC hour: the offset only changes on an hour boundary (DST). */
+  private readonly nyOffsets = new Map<number, number>();
+
   private nyDate(ts: number): string {
-    return new Date(ts + newYorkOffsetMs(ts)).toISOString().slice(0, 10);
+    const hour = Math.floor(ts / 3_600_000);
+    let off = this.nyOffsets.get(hour);
+    if (off === undefined) {
+      off = newYorkOffsetMs(ts);
+      this.nyOffsets.set(hour, off);
+    }
+    return new Date(ts + off).toISOString().slice(0, 10);
   }
 
   /** The session of NY date `date`, honouring overrides; epoch ms. */
