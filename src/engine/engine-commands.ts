@@ -275,6 +275,7 @@ export function buildHandlers(e: Engine): CommandHandlers {
     setLiveTrading: ({ enabled, confirmation }) => {
       const dir = e.options.dataDir;
       if (!dir) throw new ApiFailure('NO_DATA_DIR', 'settings need a data dir');
+      if (readSettings(dir).liveTrading.enabled === enabled) return { liveTradingEnabled: enabled, confirmationPhrase: LIVE_CONFIRMATION };
       try {
         setLiveTrading(dir, enabled, confirmation, Date.now());
       } catch (err) {

@@ -241,7 +241,7 @@ export class Engine implements EngineHandle {
       risk: () => this.riskGauges(),
       dataProgress: () => {
         const p = this.lastProgress;
-        return { done: p.done, total: p.total, failed: p.failed, inFlight: p.inFlight, queued: p.queued, symbol: p.symbol };
+        return { done: p.done, total: p.total, failed: p.failed, canceled: p.canceled, inFlight: p.inFlight, queued: p.queued, symbol: p.symbol };
       },
     });
     this.wire();

@@ -3,6 +3,7 @@
 // is denied; RESUME needs a reason and returns to ACTIVE; KILL (confirmed)
 // cancels the open orders and leaves none open.
 import { expect, test } from '@playwright/test';
+import { WsEngineClient } from '../../src/cli/ws-client.js';
 import { startServe, type ServeHandle } from './support/serve.js';
 import { OPEN_ORDER_ROWS, orderIds, shot, waitForLiveUi } from './support/ui.js';
 
@@ -77,6 +78,15 @@ test('halt denies new orders, resume needs a reason, kill cancels every open ord
   await expect(page.getByTestId('modal')).toBeVisible();
   await expect(page.getByTestId('modal')).toContainText(/cancel every open order/i);
   await expect(page.locator(OPEN_ORDER_ROWS).first()).toBeAttached({ timeout: 90_000 });
+  // one order that cannot fill before KILL: a crypto bid 3% under the market (inside the 5% collar),
+  // so the test always sees a cancel even when the strategy's own orders fill first
+  const api = await WsEngineClient.connect(server.uiUrl);
+  const eth = await api.call('whatIf', { symbol: 'ETH/USD', side: 'buy', type: 'market', qty: 0.01, timeInForce: 'gtc' });
+  const ref = Number(eth.checks.find((c) => c.check === 'price_known')?.value);
+  const resting = await api.call('submitOrder', { symbol: 'ETH/USD', side: 'buy', type: 'limit', qty: 0.01, limitPrice: Math.round(ref * 0.97 * 100) / 100, timeInForce: 'gtc' });
+  api.close();
+  expect(resting.accepted, resting.reason).toBe(true);
+  await expect(page.locator(`[data-testid="order-row"][data-order-id="${resting.clientOrderId}"]`)).toHaveAttribute('data-status', /accepted|pending_new/);
   const openBefore = await orderIds(page, OPEN_ORDER_ROWS);
   expect(openBefore.length, 'open orders before KILL').toBeGreaterThan(0);
   await shot(page, '06-kill-dialog');
@@ -92,6 +102,7 @@ test('halt denies new orders, resume needs a reason, kill cancels every open ord
   );
   expect(statuses.every((s) => s !== null && !['pending_new', 'new', 'accepted', 'partially_filled'].includes(s))).toBe(true);
   expect(statuses).toContain('canceled');
+  await expect(page.locator(`[data-testid="order-row"][data-order-id="${resting.clientOrderId}"]`)).toHaveAttribute('data-status', 'canceled');
   await shot(page, '07-killed');
 
   expect(problems).toEqual([]);

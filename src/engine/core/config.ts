@@ -118,7 +118,7 @@ export const EngineConfig = z
     mode: Mode,
     profile: Profile,
     /** 'sim' (built-in simulator), 'alpaca-paper', 'alpaca-live' or 'ccxt:<exchange id>'. */
-    venue: z.string().regex(/^(sim|alpaca-paper|alpaca-live|ccxt:[a-z0-9]+)$/, "must be 'sim', 'alpaca-paper', 'alpaca-live' or 'ccxt:<exchange id>'"),
+    venue: z.string().regex(/^(sim|alpaca-paper|alpaca-live|ccxt:[a-z][a-z0-9_]{0,63})$/, "must be 'sim', 'alpaca-paper', 'alpaca-live' or 'ccxt:<exchange id>'"),
     /** Endpoint overrides (proxies, tests): rest, data, stream, data-stream; official ones by default. */
     endpoints: z.partialRecord(z.enum(['rest', 'data', 'stream', 'data-stream']), z.string().url()),
     /** Instruments to trade on a broker venue (the simulator has its own universe); empty = the venue's default list. */
@@ -126,7 +126,7 @@ export const EngineConfig = z
     /** ccxt: trade on the exchange's testnet (paper). Live trading turns it off. */
     ccxtSandbox: z.boolean(),
     /** Crypto: a second exchange ('ccxt:<id>', public data only) whose prices are compared with ours; '' = none. */
-    crossCheck: z.object({ venue: z.string().regex(/^(ccxt:[a-z0-9]+)?$/, "must be 'ccxt:<exchange id>' or empty"), url: z.string(), thresholdPct: z.number().gt(0).max(0.5) }),
+    crossCheck: z.object({ venue: z.string().regex(/^(ccxt:[a-z][a-z0-9_]{0,63})?$/, "must be 'ccxt:<exchange id>' or empty"), url: z.string(), thresholdPct: z.number().gt(0).max(0.5) }),
     /** Must be true for mode 'live': the explicit gate. */
     liveConfirmed: z.boolean(),
     sim: SimConfig,

@@ -208,7 +208,7 @@ export const ReconciliationView = z.object({
 });
 export type ReconciliationView = z.infer<typeof ReconciliationView>;
 
-const VenueCredentialId = z.string().regex(/^(alpaca|alpaca-live|ccxt:[a-z0-9]+)$/, "must be 'alpaca', 'alpaca-live' or 'ccxt:<exchange id>'");
+const VenueCredentialId = z.string().regex(/^(alpaca|alpaca-live|ccxt:[a-z][a-z0-9_]{0,63})$/, "must be 'alpaca', 'alpaca-live' or 'ccxt:<exchange id>'");
 
 /** Every command: its argument schema and its result schema. */
 export const commands = {
@@ -248,7 +248,7 @@ export const commands = {
   credentialStatus: { args: z.object({}).strict(), result: z.array(CredentialStatus) },
   /** The one direction a secret travels: typed in Settings, stored in the OS keychain, never sent back. */
   setCredentials: {
-    args: z.object({ venue: VenueCredentialId, fields: z.record(z.string(), z.string().max(512)) }).strict(),
+    args: z.object({ venue: VenueCredentialId, fields: z.record(z.string(), z.string().max(4096)) }).strict(),
     result: CredentialStatus,
   },
   deleteCredentials: { args: z.object({ venue: VenueCredentialId }).strict(), result: CredentialStatus },
@@ -315,7 +315,7 @@ export const events = {
   quotes: z.array(Quote),
   risk: RiskGauges,
   /** Historical data download: requests done of total (a batch), failed, in flight, queued. */
-  dataProgress: z.object({ done: z.number(), total: z.number(), failed: z.number(), inFlight: z.number(), queued: z.number(), symbol: z.string() }),
+  dataProgress: z.object({ done: z.number(), total: z.number(), failed: z.number(), canceled: z.number(), inFlight: z.number(), queued: z.number(), symbol: z.string() }),
 } as const;
 
 export type EventTopic = keyof typeof events;
