@@ -1,11 +1,13 @@
 // Renderer entry: picks the transport (Electron IPC or WebSocket), starts the
-// store sync and the decision-log refresh tick, and mounts the React app.
+// store sync, the decision-log refresh tick and the reconciliation refresh,
+// and mounts the React app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
 import { App } from './components/App.js';
 import { startDecisionTicker } from './store/decision-store.js';
 import { setConnection, setProblem } from './store/desk-store.js';
+import { startReconSync } from './store/recon-store.js';
 import { startSync } from './store/sync.js';
 import { pickClient } from './transport/pick-client.js';
 import './styles.css';
@@ -17,7 +19,9 @@ const boot = pickClient();
 if (boot.ok) {
   const stop = startSync(boot.client);
   const stopTicker = startDecisionTicker();
+  const stopRecon = startReconSync(boot.client);
   window.addEventListener('beforeunload', () => {
+    stopRecon();
     stopTicker();
     stop();
   });

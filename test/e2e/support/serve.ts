@@ -3,7 +3,9 @@
 // error messages, and kills the process (SIGTERM, then SIGKILL) at the end.
 // Each server gets a fresh data folder, so a trading state left by one run
 // (HALTED after KILL survives restarts) never leaks into the next; a spec that
-// restarts on the same journal passes its own folder (kept after stop).
+// restarts on the same journal passes its own folder (kept after stop). Extra
+// environment (e.g. a unique TRADEDESK_KEYCHAIN_SERVICE, so a spec never
+// touches a user's keychain entries) goes in ServeOptions.env.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +31,8 @@ const UI_LINE = /^UI: (http:\/\/127\.0\.0\.1:\d+\/)#token=(\S+)$/;
 export interface ServeOptions {
   /** Use this data folder and leave it in place on stop (the caller removes it). */
   dataDir?: string;
+  /** Extra environment for the serve process (added to this process's). */
+  env?: Record<string, string>;
 }
 
 /** A fresh data folder the caller owns (pass it as ServeOptions.dataDir). */
@@ -46,7 +50,7 @@ export async function startServe(
   const child: ChildProcess = spawn(process.execPath, ['bin/tradedesk.js', 'serve', ...args, '--data-dir', dataDir], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', ...(options.env ?? {}) },
   });
   let stderr = '';
   let stdout = '';

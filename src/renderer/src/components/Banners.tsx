@@ -1,8 +1,11 @@
 // The connection problem banner (bad token, engine unreachable), the READ-ONLY
-// banner (the engine shows a journal without trading) and the toast showing
-// the outcome of the last command.
+// banner (the engine shows a journal without trading), the reconciliation
+// banner (differences hold trading at REDUCING) and the toast showing the
+// outcome of the last command.
 import { useEffect } from 'react';
+import { setDockTab } from '../store/decision-store.js';
 import { clearNotice, useDesk } from '../store/desk-store.js';
+import { unacknowledged, useRecon } from '../store/recon-store.js';
 
 export function ConnectionBanner({ bootError }: { bootError: string | null }) {
   const problem = useDesk((s) => s.problem);
@@ -31,6 +34,24 @@ export function ReadOnlyBanner() {
         'Showing the journal read-only; trading is off.'
       )}{' '}
       <span className="muted">HALT, RESUME, KILL and cancel are disabled.</span>
+    </div>
+  );
+}
+
+export function ReconciliationBanner() {
+  const state = useRecon((s) => s.view?.state ?? null);
+  const open = useRecon((s) => unacknowledged(s.view));
+  if (state !== 'differences') return null;
+  return (
+    <div className="banner banner-recon" role="alert" data-testid="reconciliation-banner">
+      <span className="recon-tag">RECONCILIATION</span>
+      <span>
+        Trading is <b>REDUCING</b> until every reconciliation difference is acknowledged.
+      </span>
+      <span className="muted">{open} still open.</span>
+      <button type="button" className="link-btn banner-link" data-testid="reconciliation-banner-link" onClick={() => setDockTab('reconciliation')}>
+        Review the differences →
+      </button>
     </div>
   );
 }

@@ -1,30 +1,42 @@
-// The bottom dock: tabs "Blotter | Decisions | Performance" over one panel,
-// the active tab's counts, and the journal export control on the right. Only
-// the active tab is mounted, so the decision log and the account metrics are
-// queried only while shown.
+// The bottom dock: tabs "Blotter | Decisions | Performance | Reconciliation |
+// Health" over one panel, the active tab's counts, and the journal export
+// control on the right. Only the active tab is mounted, so the decision log,
+// the account metrics and the health reports are queried only while shown
+// (the reconciliation is kept by its store: its badge shows on every tab).
 import type { ReactNode } from 'react';
 import { setDockTab, useDecisionUi, type DockTab } from '../store/decision-store.js';
 import { DecisionLog, DecisionSummaryLine, useDecisionRows } from './DecisionLog.js';
 import { ExportControl } from './ExportControl.js';
 import { BlotterSummary, OrderBlotter } from './OrderBlotter.js';
+import { HealthSummary, HealthView, useHealth } from './HealthView.js';
 import { PerformanceSummary, PerformanceView, usePerformance } from './PerformanceView.js';
+import { ReconciliationPanel, ReconSummary, ReconTabBadge } from './ReconciliationPanel.js';
 
 const TABS: { id: DockTab; label: string; testId: string }[] = [
   { id: 'blotter', label: 'Blotter', testId: 'blotter-tab' },
   { id: 'decisions', label: 'Decisions', testId: 'decisions-tab' },
   { id: 'performance', label: 'Performance', testId: 'performance-tab' },
+  { id: 'reconciliation', label: 'Reconciliation', testId: 'reconciliation-tab' },
+  { id: 'health', label: 'Health', testId: 'health-tab' },
 ];
 
 export function BottomDock() {
   const tab = useDecisionUi((s) => s.tab);
   if (tab === 'decisions') return <DecisionsDock />;
   if (tab === 'performance') return <PerformanceDock />;
+  if (tab === 'reconciliation') return <DockFrame tab="reconciliation" summary={<ReconSummary />} body={<ReconciliationPanel />} />;
+  if (tab === 'health') return <HealthDock />;
   return <DockFrame tab="blotter" summary={<BlotterSummary />} body={<OrderBlotter />} />;
 }
 
 function PerformanceDock() {
   const q = usePerformance();
   return <DockFrame tab="performance" summary={<PerformanceSummary q={q} />} body={<PerformanceView q={q} />} />;
+}
+
+function HealthDock() {
+  const q = useHealth();
+  return <DockFrame tab="health" summary={<HealthSummary q={q} />} body={<HealthView q={q} />} />;
 }
 
 /** The Decisions tab holds the query, so the header count and the table share one answer. */
@@ -43,7 +55,7 @@ function DockFrame({ tab, summary, body }: { tab: DockTab; summary: ReactNode; b
   return (
     <section className="panel area-blotter dock" data-testid="dock" data-tab={tab}>
       <header className="panel-head dock-head">
-        <div className="tabs" role="tablist" aria-label="Orders, decisions and performance">
+        <div className="tabs" role="tablist" aria-label="Orders, decisions, performance, reconciliation and health">
           {TABS.map((t) => (
             <button
               key={t.id}
@@ -55,6 +67,7 @@ function DockFrame({ tab, summary, body }: { tab: DockTab; summary: ReactNode; b
               onClick={() => setDockTab(t.id)}
             >
               {t.label}
+              {t.id === 'reconciliation' && <ReconTabBadge />}
             </button>
           ))}
         </div>

@@ -1,6 +1,6 @@
-// Top bar: product name, mode badge (PAPER...), venue and profile, engine clock,
-// connection indicator, the Settings button (risk limits) and the
-// trading-state controls.
+// Top bar: product name, mode badge (PAPER / LIVE in red / BACKTEST), venue
+// and profile, engine clock, connection indicator, the Settings button (risk
+// limits, brokers, live trading) and the trading-state controls.
 import { useDesk } from '../store/desk-store.js';
 import { openSettings } from '../store/risk-store.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
@@ -18,7 +18,13 @@ export function Header() {
         <span className="brand-name">Tradedesk</span>
       </div>
       {mode && (
-        <span className={`mode-badge mode-${mode}`} data-testid="mode-badge">
+        <span
+          className={`mode-badge mode-badge-lg mode-${mode}`}
+          data-testid="mode-badge"
+          data-mode={mode}
+          title={mode === 'live' ? 'LIVE: orders go to a live venue with real money' : mode === 'paper' ? 'PAPER: no real money is at stake' : 'Backtest'}
+        >
+          {mode === 'live' && <span className="mode-dot" aria-hidden="true" />}
           {mode.toUpperCase()}
         </span>
       )}
@@ -35,7 +41,7 @@ export function Header() {
       <SimClock />
       <div className="topbar-spacer" />
       <ConnectionIndicator />
-      <button type="button" className="btn btn-settings" data-testid="settings-button" onClick={openSettings} title="Settings: risk limits and monitor triggers">
+      <button type="button" className="btn btn-settings" data-testid="settings-button" onClick={() => openSettings()} title="Settings: risk limits, broker keys, live trading">
         <svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true">
           <path
             fill="currentColor"

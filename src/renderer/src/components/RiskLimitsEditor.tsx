@@ -1,5 +1,6 @@
-// Settings › Risk limits: one field per pre-trade limit and per risk-monitor
-// setting, loaded fresh from getRiskLimits each time it opens. Each changed
+// Settings › Risk limits (a tab of the Settings dialog): one field per
+// pre-trade limit and per risk-monitor setting, loaded fresh from
+// getRiskLimits each time the tab opens. Each changed
 // field says whether it tightens or loosens risk. Save sends only the changed
 // fields to setRiskLimits; if the engine answers CONFIRM_REQUIRED (a change
 // loosens a limit) a confirmation names the loosened fields and takes an
@@ -9,7 +10,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RiskSettings } from '../../../shared/api/contract.js';
 import { direction, fieldsInMessage, messageFor, metaOf, orderedKeys, readable, type Direction, type LimitKind } from '../lib/limits.js';
 import { notify, useDesk } from '../store/desk-store.js';
-import { closeSettings, setRiskSettings, useRiskUi } from '../store/risk-store.js';
+import { closeSettings, setRiskSettings } from '../store/risk-store.js';
 import { errorMessage } from '../transport/errors.js';
 import { useClient } from './client-context.js';
 import { ConfirmModal } from './ConfirmModal.js';
@@ -43,12 +44,8 @@ function parseField(before: number | string, text: string): number | string {
   return t === '' ? NaN : Number(t);
 }
 
-export function RiskLimitsEditor() {
-  const open = useRiskUi((s) => s.settingsOpen);
-  return open ? <EditorDialog /> : null;
-}
-
-function EditorDialog() {
+/** The Risk limits tab; `onBusy` tells the dialog not to close while saving or confirming. */
+export function RiskLimitsEditor({ onBusy }: { onBusy: (busy: boolean) => void }) {
   const client = useClient();
   const readOnly = useDesk((s) => s.status?.readOnly ?? false);
   const [base, setBase] = useState<RiskSettings | null>(null);
@@ -80,13 +77,7 @@ function EditorDialog() {
   }, [client]);
 
   const close = useCallback(() => closeSettings(), []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !saving && !confirm) close();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [saving, confirm, close]);
+  useEffect(() => onBusy(saving || confirm !== null), [onBusy, saving, confirm]);
 
   const { changes, invalid } = useMemo(() => {
     const out: Change[] = [];
@@ -193,16 +184,11 @@ function EditorDialog() {
   const looser = changes.filter((c) => c.dir === 'looser').length;
 
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !saving && !confirm && close()}>
-      <div className="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="limits-title" data-testid="limits-editor" data-loaded={base !== null}>
-        <div className="lim-titlebar">
-          <h3 id="limits-title" className="modal-title">
-            Settings · Risk limits
-          </h3>
-          <span className="muted">
-            {readOnly ? 'Read-only: the engine shows a journal; limits cannot be changed.' : 'Changes apply at once to every new order. Loosening a limit asks for confirmation.'}
-          </span>
-        </div>
+    <>
+      <div className="settings-pane" data-testid="limits-editor" data-loaded={base !== null}>
+        <p className="settings-lede">
+          {readOnly ? 'Read-only: the engine shows a journal; limits cannot be changed.' : 'Changes apply at once to every new order. Loosening a limit asks for confirmation.'}
+        </p>
         {loadError && (
           <div className="modal-error" role="alert">
             Could not load the limits: {loadError}
@@ -319,6 +305,6 @@ function EditorDialog() {
           onClose={() => setConfirm(null)}
         />
       )}
-    </div>
+    </>
   );
 }

@@ -1,9 +1,11 @@
 // Bottom status line: transport, event and UI-update rates, engine counters,
-// and the last trading-state change with its actor and reason.
+// the history download progress while one runs, and the last trading-state
+// change with its actor and reason.
 import { useEffect, useRef, useState } from 'react';
 import { fmtDateTime } from '../lib/format.js';
 import { useDesk } from '../store/desk-store.js';
 import { syncStats } from '../store/sync.js';
+import { DataProgress } from './DataProgress.js';
 
 /** Events received and store updates applied per second (updates are per frame, not per message). */
 function EventRate() {
@@ -45,6 +47,7 @@ export function StatusBar() {
           <span>{status.fills} fills</span>
         </>
       )}
+      <DataProgress />
       <span className="statusbar-spacer" />
       {change && (
         <span data-testid="last-state-change" data-ts={change.ts} data-to={change.to} title={fmtDateTime(change.ts)}>

@@ -1,9 +1,9 @@
 // The renderer's single zustand store: connection, the engine snapshot kept
 // current by events, instruments, quotes, bar history per symbol, the chart
-// selection and the last command notice. Updates arrive in frame batches.
+// selection, the history download progress and the last command notice. Updates arrive in frame batches.
 import { create } from 'zustand';
 import type { ConnectionState } from '../../../shared/api/client.js';
-import type { EngineStatus, RiskGauges, Snapshot } from '../../../shared/api/contract.js';
+import type { EngineStatus, EventPayload, RiskGauges, Snapshot } from '../../../shared/api/contract.js';
 import type { Account, Alert, Bar, Instrument, Order, Position, Quote } from '../../../shared/domain.js';
 import { combineHistory, mergeBars } from './bars.js';
 import type { EventBatch } from './frame-batcher.js';
@@ -30,6 +30,8 @@ export interface DeskState {
   risk: RiskGauges | null;
   /** When (Date.now()) the last risk event was applied; 0 before any. */
   riskAt: number;
+  /** The last 'dataProgress' event (historical data download), or null before any. */
+  dataProgress: EventPayload<'dataProgress'> | null;
   instruments: Instrument[];
   quotes: Record<string, Quote>;
   bars: Record<string, Bar[]>;
@@ -53,6 +55,7 @@ export const initialDeskState: DeskState = {
   alerts: [],
   risk: null,
   riskAt: 0,
+  dataProgress: null,
   instruments: [],
   quotes: {},
   bars: {},
@@ -92,6 +95,7 @@ export function applyBatch(batch: EventBatch): void {
       next.risk = batch.risk;
       next.riskAt = Date.now();
     }
+    if (batch.dataProgress) next.dataProgress = batch.dataProgress;
     if (batch.quotes.size) {
       const quotes = { ...s.quotes };
       for (const [sym, q] of batch.quotes) quotes[sym] = q;

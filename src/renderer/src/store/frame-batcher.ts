@@ -1,7 +1,7 @@
 // Coalesces engine events into at most one store update per animation frame:
 // per-topic snapshots keep only the latest; bars and quotes merge by symbol.
 // A timer backs up requestAnimationFrame, which does not fire in hidden tabs.
-import type { EngineEvent, EngineStatus, RiskGauges } from '../../../shared/api/contract.js';
+import type { EngineEvent, EngineStatus, EventPayload, RiskGauges } from '../../../shared/api/contract.js';
 import type { Account, Alert, Bar, Order, Position, Quote } from '../../../shared/domain.js';
 
 export interface EventBatch {
@@ -12,6 +12,8 @@ export interface EventBatch {
   alerts?: Alert[];
   /** Latest risk gauges (the engine coalesces them; we keep the newest per frame). */
   risk?: RiskGauges;
+  /** Latest historical-download progress. */
+  dataProgress?: EventPayload<'dataProgress'>;
   /** Bars per symbol in arrival order (a bar may close and the next open in one frame). */
   bars: Map<string, Bar[]>;
   quotes: Map<string, Quote>;
@@ -40,6 +42,9 @@ export function addToBatch(batch: EventBatch, event: EngineEvent): void {
       break;
     case 'risk':
       batch.risk = event.data;
+      break;
+    case 'dataProgress':
+      batch.dataProgress = event.data;
       break;
     case 'bars':
       for (const bar of event.data) {

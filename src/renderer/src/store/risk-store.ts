@@ -1,5 +1,5 @@
-// UI state of the risk features: which tab the right column shows, whether the
-// limits editor is open, the engine's risk settings (getRiskLimits /
+// UI state of the risk features: which tab the right column shows, whether
+// Settings is open and on which tab (risk limits, brokers, live trading), the engine's risk settings (getRiskLimits /
 // setRiskLimits) and the last portfolio analytics run. Gauges themselves live
 // in the desk store (the coalesced 'risk' event).
 import { create } from 'zustand';
@@ -8,10 +8,13 @@ import type { RendererClient } from '../transport/renderer-client.js';
 import { errorMessage } from '../transport/errors.js';
 
 export type SideTab = 'account' | 'risk' | 'ticket';
+export type SettingsTab = 'limits' | 'brokers' | 'live';
 
 export interface RiskUiState {
   sideTab: SideTab;
   settingsOpen: boolean;
+  /** The Settings tab shown; kept between openings. */
+  settingsTab: SettingsTab;
   /** The engine's limits and monitor settings, or null before the first answer. */
   settings: RiskSettings | null;
   /** When (Date.now()) `settings` was last set; compared with the risk event's arrival. */
@@ -24,6 +27,7 @@ export interface RiskUiState {
 export const useRiskUi = create<RiskUiState>()(() => ({
   sideTab: 'account',
   settingsOpen: false,
+  settingsTab: 'limits',
   settings: null,
   settingsAt: 0,
   analytics: null,
@@ -35,8 +39,13 @@ export function setSideTab(sideTab: SideTab): void {
   useRiskUi.setState({ sideTab });
 }
 
-export function openSettings(): void {
-  useRiskUi.setState({ settingsOpen: true });
+/** Opens Settings on `tab`, or on the tab shown last. */
+export function openSettings(tab?: SettingsTab): void {
+  useRiskUi.setState(tab ? { settingsOpen: true, settingsTab: tab } : { settingsOpen: true });
+}
+
+export function setSettingsTab(settingsTab: SettingsTab): void {
+  useRiskUi.setState({ settingsTab });
 }
 
 export function closeSettings(): void {

@@ -1,4 +1,5 @@
-// Turns anything a command may throw into a short message for the UI.
+// Turns anything a command may throw into a short message for the UI, and
+// reads the stable error code (KEYCHAIN_UNAVAILABLE, ...) when there is one.
 import { ApiFailure } from '../../../shared/api/protocol.js';
 
 export function errorMessage(e: unknown): string {
@@ -8,4 +9,9 @@ export function errorMessage(e: unknown): string {
     return e.message.replace(/^Error invoking remote method '[^']*': (Error: )?/, '');
   }
   return String(e);
+}
+
+/** The error's stable code (ApiFailure.code), or null. */
+export function errorCode(e: unknown): string | null {
+  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : null;
 }

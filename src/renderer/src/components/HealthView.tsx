@@ -1,0 +1,145 @@
+// The dock's Health tab: the venue's health counters (venueHealth) and the
+// per-symbol data-quality report (dataQuality: bars, ticks, dropped, flagged,
+// by issue, stale). Both are asked on open, then every 5 s while the tab is
+// shown; one round in flight at most.
+import { useEffect, useState } from 'react';
+import type { CommandResult } from '../../../shared/api/contract.js';
+import { fmtCompact, fmtStamp } from '../lib/format.js';
+import { useDesk } from '../store/desk-store.js';
+import { errorMessage } from '../transport/errors.js';
+import { useClient } from './client-context.js';
+
+export const HEALTH_REFRESH_MS = 5000;
+
+export interface HealthQuery {
+  venue: CommandResult<'venueHealth'> | null;
+  quality: CommandResult<'dataQuality'> | null;
+  error: string | null;
+  at: number;
+}
+
+export function useHealth(): HealthQuery {
+  const client = useClient();
+  const connected = useDesk((s) => s.connection === 'open');
+  const [state, setState] = useState<HealthQuery>({ venue: null, quality: null, error: null, at: 0 });
+  useEffect(() => {
+    if (!client || !connected) return;
+    let live = true;
+    let busy = false;
+    const load = () => {
+      if (busy) return;
+      busy = true;
+      Promise.all([client.call('venueHealth', {}), client.call('dataQuality', {})])
+        .then(
+          ([venue, quality]) => live && setState({ venue, quality, error: null, at: Date.now() }),
+          (e: unknown) => live && setState((s) => ({ ...s, error: errorMessage(e) })),
+        )
+        .finally(() => {
+          busy = false;
+        });
+    };
+    load();
+    const t = setInterval(load, HEALTH_REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(t);
+    };
+  }, [client, connected]);
+  return state;
+}
+
+export function HealthSummary({ q }: { q: HealthQuery }) {
+  if (!q.quality) return <span className="muted">Loading…</span>;
+  const stale = q.quality.filter((r) => r.stale).length;
+  const dropped = q.quality.reduce((n, r) => n + r.dropped, 0);
+  const flagged = q.quality.reduce((n, r) => n + r.flagged, 0);
+  return (
+    <span className="muted">
+      {q.quality.length} symbols · {dropped} dropped · {flagged} flagged
+      {stale > 0 && (
+        <>
+          {' · '}
+          <b className="warn-text">{stale} stale</b>
+        </>
+      )}
+      {' · every 5 s'}
+    </span>
+  );
+}
+
+export function HealthView({ q }: { q: HealthQuery }) {
+  const counters = q.venue ? Object.entries(q.venue.counters).sort(([a], [b]) => a.localeCompare(b)) : [];
+  const rows = q.quality ? [...q.quality].sort((a, b) => Number(b.stale) - Number(a.stale) || b.dropped + b.flagged - (a.dropped + a.flagged) || a.symbol.localeCompare(b.symbol)) : [];
+  return (
+    <div className="health" data-testid="health-view" data-updated={q.at}>
+      <aside className="health-venue" data-testid="venue-health">
+        <div className="perf-side-title">
+          Venue <span className="mono health-venue-id">{q.venue?.venue ?? ''}</span>
+        </div>
+        {q.error && (
+          <div className="inline-error" role="alert">
+            {q.error}
+          </div>
+        )}
+        {counters.length === 0 ? (
+          <div className="perf-note">{q.venue ? q.venue.detail : 'Loading…'}</div>
+        ) : (
+          <dl className="health-counters">
+            {counters.map(([name, value]) => (
+              <div key={name} className="health-counter" data-testid="health-counter" data-name={name} data-value={value}>
+                <dt title={name}>{name}</dt>
+                <dd>{fmtCompact(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+        {q.venue && counters.length > 0 && <div className="perf-foot muted">{q.venue.detail}</div>}
+      </aside>
+      <div className="health-quality">
+        <table className="grid-table quality-table">
+          <thead>
+            <tr>
+              <th className="l">Symbol</th>
+              <th>Bars</th>
+              <th>Ticks</th>
+              <th>Dropped</th>
+              <th>Flagged</th>
+              <th className="l">By issue</th>
+              <th>Last data</th>
+              <th className="c">Fresh</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={8} className="empty">
+                  {q.quality ? 'No data seen yet.' : 'Loading…'}
+                </td>
+              </tr>
+            )}
+            {rows.map((r) => (
+              <tr key={r.symbol} className={r.stale ? 'quality-stale' : ''} data-testid="quality-row" data-symbol={r.symbol} data-bars={r.bars} data-stale={String(r.stale)}>
+                <td className="l sym">{r.symbol}</td>
+                <td>{r.bars.toLocaleString('en-US')}</td>
+                <td>{r.ticks.toLocaleString('en-US')}</td>
+                <td className={r.dropped > 0 ? 'down' : 'flat'}>{r.dropped}</td>
+                <td className={r.flagged > 0 ? 'warn-text' : 'flat'}>{r.flagged}</td>
+                <td className="l issues">
+                  {Object.entries(r.byIssue)
+                    .filter(([, n]) => n > 0)
+                    .map(([issue, n]) => (
+                      <span key={issue} className="chip mono">
+                        {issue} {n}
+                      </span>
+                    ))}
+                </td>
+                <td className="muted">{fmtStamp(r.lastTs)}</td>
+                <td className="c">{r.stale ? <span className="stale-badge">STALE</span> : <span className="up">✓</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
