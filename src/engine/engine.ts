@@ -408,7 +408,7 @@ export class Engine implements EngineHandle {
       ordersSubmitted: this.oms.submitted,
       ordersDenied: this.oms.denied,
       fills: this.oms.fills,
-      lastStateChange: this.risk.lastChange,
+      lastStateChange: this.risk.lastAccountChange,
       scopedStates: this.risk.scopedStates(),
     };
   }

@@ -248,7 +248,7 @@ test('history download progress shows in the status bar while it runs', async ({
   const progress = page.getByTestId('data-progress');
   await expect(progress).toHaveCount(0);
 
-  const send = (data: { done: number; total: number; failed: number; inFlight: number; queued: number; symbol: string }) =>
+  const send = (data: { done: number; total: number; failed: number; canceled: number; inFlight: number; queued: number; symbol: string }) =>
     route!.send(JSON.stringify({ event: 'dataProgress', data }));
   send({ done: 12, total: 24, failed: 1, canceled: 0, inFlight: 2, queued: 9, symbol: 'SPY' });
   await expect(progress).toHaveText('history 12/24, 1 failed');

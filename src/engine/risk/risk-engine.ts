@@ -94,6 +94,7 @@ class RateWindow {
 export class RiskEngine {
   private readonly states = new Map<Scope, TradingState>([['account', 'ACTIVE']]);
   private last: TradingStateChange | null = null;
+  private lastAccount: TradingStateChange | null = null;
   private readonly perSecond = new RateWindow(1_000);
   private readonly perMinute = new RateWindow(60_000);
   private readonly recent = new Map<string, number>();
@@ -109,8 +110,14 @@ export class RiskEngine {
     return this.states.get('account')!;
   }
 
+  /** The last change of any scope. */
   get lastChange(): TradingStateChange | null {
     return this.last;
+  }
+
+  /** The last change of the account's own state (what the trading-state badge shows). */
+  get lastAccountChange(): TradingStateChange | null {
+    return this.lastAccount;
   }
 
   get currentLimits(): RiskLimits {
@@ -147,6 +154,7 @@ export class RiskEngine {
     if (typeof states === 'string') this.states.set('account', states);
     else for (const { scope, state } of states) this.states.set(scope, state);
     this.last = last;
+    this.lastAccount = last && (last.scope ?? 'account') === 'account' ? last : null;
   }
 
   /** Changes a trading state; a no-op change is not recorded. */
@@ -157,6 +165,7 @@ export class RiskEngine {
     if (to === 'ACTIVE' && scope !== 'account') this.states.delete(scope);
     else this.states.set(scope, to);
     this.last = change;
+    if (scope === 'account') this.lastAccount = change;
     this.onStateChange(change);
     return true;
   }

@@ -39,6 +39,7 @@ export const EngineStatus = z.object({
   ordersSubmitted: z.number().int(),
   ordersDenied: z.number().int(),
   fills: z.number().int(),
+  /** The last change of the account's trading state (strategy and instrument states are in scopedStates). */
   lastStateChange: TradingStateChange.nullable(),
   /** Trading states of the account and of every strategy or instrument not ACTIVE. */
   scopedStates: z.array(z.object({ scope: z.string(), state: TradingState })),
