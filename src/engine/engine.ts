@@ -8,6 +8,7 @@
 import type { EngineStatus } from '../shared/api/contract.js';
 import type { CommandHandlers } from '../shared/api/protocol.js';
 import type { Alert, Bar, Fill, Instrument, Order, Quote, Trade, TradingStateChange } from '../shared/domain.js';
+export type { Reconciliation, ReconciliationDifference } from './reconciler.js';
 import { AlertLog } from './core/alerts.js';
 import { MessageBus } from './core/bus.js';
 import { SimulatedClock } from './core/clock.js';
@@ -33,6 +34,7 @@ import { roundToLot } from './strategy/strategy.js';
 import { MaCrossover } from './strategy/ma-crossover.js';
 import type { Strategy, StrategyContext } from './strategy/strategy.js';
 import { UiPublisher } from './ui-publisher.js';
+import { Reconciler, type Reconciliation } from './reconciler.js';
 import { createVenue, isBrokerVenue, simResumeTime } from './venues/create-venue.js';
 import type { Venue, VenueFill, VenueOrderUpdate } from './venues/venue.js';
 
@@ -54,22 +56,6 @@ export interface JournalSink {
   append(ts: number, kind: JournalKind, payload: unknown): unknown;
   flush?(): void;
   close?(): void;
-}
-
-export interface ReconciliationDifference {
-  id: string;
-  kind: 'order' | 'position' | 'fill';
-  symbol: string;
-  detail: string;
-  acknowledged: boolean;
-}
-
-export interface Reconciliation {
-  state: 'none' | 'running' | 'complete' | 'differences' | 'failed';
-  trigger: 'start' | 'reconnect';
-  startedAt: number;
-  differences: ReconciliationDifference[];
-  error?: string;
 }
 
 export interface EngineOptions {
@@ -123,10 +109,8 @@ export class Engine implements EngineHandle {
   /** Crypto prices compared with a second exchange, when configured. */
   crossCheck: CrossExchangeCheck | undefined;
   private lastProgress: FetchProgress = { done: 0, total: 0, failed: 0, canceled: 0, inFlight: 0, queued: 0, symbol: '', key: '', retries: 0 };
-  private reducingForReconcile = false;
   private wasDisconnected = false;
-  /** The latest reconciliation with the venue, for the UI's reconciliation view. */
-  reconciliation: Reconciliation = { state: 'none', trigger: 'start', startedAt: 0, differences: [] };
+  private readonly reconciler: Reconciler;
 
   constructor(
     readonly config: EngineConfig,
@@ -243,6 +227,18 @@ export class Engine implements EngineHandle {
         const p = this.lastProgress;
         return { done: p.done, total: p.total, failed: p.failed, canceled: p.canceled, inFlight: p.inFlight, queued: p.queued, symbol: p.symbol };
       },
+    });
+    this.reconciler = new Reconciler({
+      venue: this.venue,
+      oms: this.oms,
+      portfolio: this.portfolio,
+      risk: this.risk,
+      alerts: this.alerts,
+      now,
+      input: (kind, topic, message) => this.input(kind, topic as never, message as never),
+      record: (kind, payload) => this.record(kind, payload),
+      touch: (topic) => this.publisher.markDirty(topic),
+      referencePrice: (s) => this.referencePrice(s),
     });
     this.wire();
     this.handlers = buildHandlers(this);
@@ -484,135 +480,19 @@ export class Engine implements EngineHandle {
     this.bus.publish(topic, message);
   }
 
-  /**
-   * Reconciliation, at start and after every reconnect: every order the
-   * journal has open is looked up at the venue (missed fills and state changes
-   * are applied as journaled inputs); orders open at the venue that we never
-   * sent are adopted as 'external'; positions are compared and the venue's
-   * adopted. While it runs the account is REDUCING; it returns to ACTIVE only
-   * when nothing differs or the operator has acknowledged every difference.
-   */
-  async reconcile(trigger: 'start' | 'reconnect'): Promise<void> {
-    const v = this.venue;
-    const setReducing = this.risk.tradingState === 'ACTIVE' && this.risk.setState('REDUCING', 'reconcile', `reconciling with ${v.id} (${trigger})`);
-    this.reconciliation = { state: 'running', trigger, startedAt: this.clock.now(), differences: [] };
-    const diffs = this.reconciliation.differences;
-    const diff = (kind: 'order' | 'position' | 'fill', symbol: string, detail: string) => {
-      diffs.push({ id: `${kind}:${symbol}:${diffs.length + 1}`, kind, symbol, detail, acknowledged: false });
-    };
-    let applied = 0;
-    try {
-      const venueOpen = new Map((await v.getOpenOrders()).map((o) => [o.clientOrderId, o]));
-      for (const o of this.oms.openOrders()) {
-        const state = v.getOrder ? await v.getOrder(o.clientOrderId) : undefined;
-        const ts = () => this.clock.now();
-        if (v.getOrder && !state) {
-          this.input('input.venue_update', 'venueOrderUpdate', { kind: 'rejected', clientOrderId: o.clientOrderId, code: 'INVALID_ORDER', reason: 'never reached the venue', ts: ts() });
-          applied++;
-          continue;
-        }
-        if (!v.getOrder && !venueOpen.has(o.clientOrderId) && o.status !== 'pending_new') {
-          // the venue no longer has it open and cannot say why: fills, if any, show up in the positions below
-          this.input('input.venue_update', 'venueOrderUpdate', { kind: 'canceled', clientOrderId: o.clientOrderId, reason: `not open at ${v.id} after ${trigger}`, ts: ts() });
-          diff('order', o.symbol, `order ${o.clientOrderId} was no longer open at ${v.id}; closed here`);
-          applied++;
-          continue;
-        }
-        for (const f of v.getFills ? await v.getFills(o.clientOrderId) : []) {
-          if (this.oms.hasFill(f.fillId)) continue;
-          this.input('input.venue_fill', 'venueFill', f);
-          applied++;
-        }
-        const cur = this.oms.get(o.clientOrderId);
-        const vs = state ?? (venueOpen.has(o.clientOrderId) ? { status: 'accepted' as const, venueOrderId: venueOpen.get(o.clientOrderId)!.venueOrderId } : undefined);
-        if (!vs) continue;
-        if (cur && cur.status === 'pending_new' && vs.status !== 'rejected') {
-          this.input('input.venue_update', 'venueOrderUpdate', { kind: 'accepted', clientOrderId: o.clientOrderId, venueOrderId: vs.venueOrderId, ts: ts() });
-        }
-        const after = this.oms.get(o.clientOrderId);
-        if (vs.status === 'filled' && after && after.status !== 'filled') diff('fill', o.symbol, `order ${o.clientOrderId} is filled at ${v.id} but only ${after.filledQty} of ${after.qty} is known here`);
-        if (vs.status === 'canceled' || vs.status === 'expired' || vs.status === 'rejected') {
-          const u: VenueOrderUpdate =
-            vs.status === 'canceled'
-              ? { kind: 'canceled', clientOrderId: o.clientOrderId, reason: 'canceled while Tradedesk was away', ts: ts() }
-              : vs.status === 'expired'
-                ? { kind: 'expired', clientOrderId: o.clientOrderId, ts: ts() }
-                : { kind: 'rejected', clientOrderId: o.clientOrderId, code: 'INVALID_ORDER', reason: 'rejected while Tradedesk was away', ts: ts() };
-          this.input('input.venue_update', 'venueOrderUpdate', u);
-          applied++;
-        }
-      }
-      // orders made outside Tradedesk
-      for (const vo of venueOpen.values()) {
-        if (this.oms.get(vo.clientOrderId)) continue;
-        const now = this.clock.now();
-        const order: Order = {
-          clientOrderId: vo.clientOrderId,
-          venueOrderId: vo.venueOrderId,
-          symbol: vo.symbol,
-          side: vo.side,
-          type: vo.type,
-          qty: vo.qty,
-          limitPrice: vo.limitPrice,
-          timeInForce: vo.timeInForce,
-          status: vo.filledQty > 0 ? 'partially_filled' : 'accepted',
-          filledQty: vo.filledQty,
-          avgFillPrice: 0,
-          source: 'external',
-          reason: `found open at ${v.id}: placed outside Tradedesk`,
-          createdAt: now,
-          updatedAt: now,
-        };
-        this.record('input.adopt_order', order);
-        this.oms.adopt(order);
-        diff('order', vo.symbol, `external order ${vo.clientOrderId} (${vo.side} ${vo.qty}) adopted`);
-      }
-      // positions: the venue is the truth
-      const venuePos = new Map((await v.getPositions()).map((p) => [p.symbol, p]));
-      const symbols = new Set([...venuePos.keys(), ...this.portfolio.positions().map((p) => p.symbol)]);
-      for (const s of symbols) {
-        const ours = this.portfolio.qty(s);
-        const vp = venuePos.get(s);
-        const theirs = vp?.qty ?? 0;
-        if (Math.abs(ours - theirs) <= 1e-9) continue;
-        const price = vp?.avgPrice || this.referencePrice(s) || this.portfolio.positions().find((p) => p.symbol === s)?.markPrice || 0;
-        const adj = { symbol: s, qty: theirs, price };
-        this.record('input.adjust_position', adj);
-        this.portfolio.adjust(s, theirs, price);
-        diff('position', s, `position ${s}: ${ours} here, ${theirs} at ${v.id}; adopted the venue's (external or missed fills)`);
-      }
-      this.reconciliation.state = diffs.length ? 'differences' : 'complete';
-    } catch (e) {
-      this.reconciliation.state = 'failed';
-      this.reconciliation.error = (e as Error).message;
-      this.alerts.raise('critical', 'RECONCILE_FAILED', `reconciliation with ${v.id} failed: ${(e as Error).message}; trading stays ${this.risk.tradingState}`, 'reconcile');
-      return;
-    }
-    this.record('reconcile', { trigger, appliedFromVenue: applied, differences: diffs.map((d) => d.detail) });
-    this.publisher.markDirty('positions');
-    this.publisher.markDirty('account');
-    if (diffs.length) {
-      this.alerts.raise('critical', 'RECONCILE_DIFF', `reconciliation with ${v.id} found ${diffs.length} difference(s): ${diffs.map((d) => d.detail).join('; ')}; acknowledge each to resume`, 'reconcile');
-      this.reducingForReconcile = setReducing || this.reducingForReconcile;
-    } else {
-      this.alerts.raise('info', 'RECONCILED', `reconciled with ${v.id} (${trigger}): ${applied} missed event(s) applied, orders and positions match`, 'reconcile');
-      if (setReducing || this.reducingForReconcile) this.risk.setState('ACTIVE', 'reconcile', 'reconciliation complete');
-      this.reducingForReconcile = false;
-    }
+  /** Reconciliation with the venue, at start and after every reconnect (see reconciler.ts). */
+  reconcile(trigger: 'start' | 'reconnect'): Promise<void> {
+    return this.reconciler.run(trigger);
   }
 
-  /** The operator acknowledges one reconciliation difference; when all are, trading resumes if reconciliation paused it. */
+  /** The operator acknowledges one reconciliation difference. */
   acknowledgeDifference(id: string): boolean {
-    const d = this.reconciliation.differences.find((x) => x.id === id);
-    if (!d || d.acknowledged) return false;
-    d.acknowledged = true;
-    this.record('reconcile', { acknowledged: d.detail, actor: 'operator' });
-    if (this.reconciliation.differences.every((x) => x.acknowledged)) {
-      this.reconciliation.state = 'complete';
-      if (this.reducingForReconcile) this.risk.setState('ACTIVE', 'reconcile', 'every reconciliation difference acknowledged by the operator');
-      this.reducingForReconcile = false;
-    }
-    return true;
+    return this.reconciler.acknowledge(id);
+  }
+
+  /** The latest reconciliation, for the UI's reconciliation view. */
+  get reconciliation(): Reconciliation {
+    return this.reconciler.view;
   }
 
   /** One equity sample per simulated minute (bars drive it, so replay samples alike). */
