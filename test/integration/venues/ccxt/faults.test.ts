@@ -93,7 +93,7 @@ describe('CcxtVenue retries', () => {
     expect(h.venue.health()).toMatchObject({ timeouts: 1, lookups: 1, adoptedAfterLookup: 1, resends: 0 });
     // and it is a live order like any other
     h.server.externalTrade('BTC-USD', 'sell', 0.1);
-    expect(await waitFor(() => h!.rec.fillsOf(req.clientOrderId)[0], 'fill')).toMatchObject({ qty: 0.1, price: 29_000, leavesQty: 0 });
+    expect(await waitFor(() => h!.rec.fillsFor(req.clientOrderId)[0], 'fill')).toMatchObject({ qty: 0.1, price: 29_000, leavesQty: 0 });
   });
 
   it('timeout before the exchange took the order -> lookup finds nothing -> sent once more -> exactly one order', async () => {
@@ -101,11 +101,11 @@ describe('CcxtVenue retries', () => {
     h.server.inject({ method: 'POST', path: '/orders', action: { kind: 'hang', process: false } });
     const req = order({ type: 'market', limitPrice: undefined, qty: 0.2 });
     await h.venue.submitOrder(req);
-    await waitFor(() => h!.rec.fillsOf(req.clientOrderId)[0], 'fill');
+    await waitFor(() => h!.rec.fillsFor(req.clientOrderId)[0], 'fill');
     expect(h.server.apiOrders(h.venue.exchangeClientOrderId(req.clientOrderId))).toHaveLength(1);
     expect(h.server.count('POST', '/orders')).toBe(2);
     expect(h.venue.health()).toMatchObject({ timeouts: 1, lookups: 1, resends: 1 });
-    expect(h.rec.fillsOf(req.clientOrderId)).toHaveLength(1);
+    expect(h.rec.fillsFor(req.clientOrderId)).toHaveLength(1);
   });
 
   it('a connection reset after the order took effect is treated like a timeout', async () => {
@@ -169,7 +169,7 @@ describe('CcxtVenue malformed payloads', () => {
     expect(serverOrder.done_reason).toBe('canceled');
     expect(h.server.count('DELETE', `/orders/${serverOrder.id}`)).toBe(1);
     expect(h.venue.health().malformedByEndpoint).toMatchObject({ createOrder: 1, fetchOrder: 1 });
-    expect(h.rec.fillsOf(req.clientOrderId)).toHaveLength(0);
+    expect(h.rec.fillsFor(req.clientOrderId)).toHaveLength(0);
     expect((await h.venue.getOpenOrders()).map((o) => o.clientOrderId)).not.toContain(req.clientOrderId);
   });
 
@@ -190,17 +190,17 @@ describe('CcxtVenue malformed payloads', () => {
     // once the exchange sends sound data, the fill arrives, once
     h.server.clearFaults();
     h.server.mutateStream(undefined);
-    const fill = await waitFor(() => h!.rec.fillsOf(req.clientOrderId)[0], 'fill from sound data');
+    const fill = await waitFor(() => h!.rec.fillsFor(req.clientOrderId)[0], 'fill from sound data');
     expect(fill).toMatchObject({ qty: 0.5, price: 30_003, cumQty: 0.5 });
     await waitFor(() => h!.server.count('GET', '/fills') > 0, 'more reconciles');
-    expect(h.rec.fillsOf(req.clientOrderId)).toHaveLength(1);
+    expect(h.rec.fillsFor(req.clientOrderId)).toHaveLength(1);
   });
 
   it('a malformed balance -> positions and account fail naming the field; no position is reported', async () => {
     h = await startHarness();
     const req = order({ type: 'market', limitPrice: undefined, qty: 0.5 });
     await h.venue.submitOrder(req);
-    await waitFor(() => h!.rec.fillsOf(req.clientOrderId)[0], 'fill');
+    await waitFor(() => h!.rec.fillsFor(req.clientOrderId)[0], 'fill');
     h.server.inject({
       method: 'GET',
       path: '/accounts',

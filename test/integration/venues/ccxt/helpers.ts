@@ -3,45 +3,11 @@
 // Coinbase Exchange server.
 import { LiveClock, type TimerHandle } from '../../../../src/engine/core/clock.js';
 import { CcxtVenue, type CcxtVenueOptions } from '../../../../src/engine/venues/ccxt/index.js';
-import type { VenueFill, VenueListener, VenueOrderUpdate } from '../../../../src/engine/venues/venue.js';
-import type { Bar, Quote, Trade } from '../../../../src/shared/domain.js';
 import { CoinbaseExchangeLoopback, LOOPBACK_CREDENTIALS, LOOPBACK_EXCHANGE_ID, type LoopbackOptions } from '../../../support/loopback/exchange-server.js';
 
-export class Recorder implements VenueListener {
-  quotes: Quote[] = [];
-  trades: Trade[] = [];
-  bars: Bar[] = [];
-  updates: VenueOrderUpdate[] = [];
-  fills: VenueFill[] = [];
-  connection: { state: 'connected' | 'disconnected'; reason?: string }[] = [];
-  onQuote(q: Quote): void {
-    this.quotes.push(q);
-  }
-  onTrade(t: Trade): void {
-    this.trades.push(t);
-  }
-  onBar(b: Bar): void {
-    this.bars.push(b);
-  }
-  onOrderUpdate(u: VenueOrderUpdate): void {
-    this.updates.push(u);
-  }
-  onFill(f: VenueFill): void {
-    this.fills.push(f);
-  }
-  onConnection(state: 'connected' | 'disconnected', reason?: string): void {
-    this.connection.push({ state, reason });
-  }
-  updatesOf(clientOrderId: string): VenueOrderUpdate[] {
-    return this.updates.filter((u) => u.clientOrderId === clientOrderId);
-  }
-  fillsOf(clientOrderId: string): VenueFill[] {
-    return this.fills.filter((f) => f.clientOrderId === clientOrderId);
-  }
-  update<K extends VenueOrderUpdate['kind']>(clientOrderId: string, kind: K): Extract<VenueOrderUpdate, { kind: K }> | undefined {
-    return this.updates.find((u) => u.clientOrderId === clientOrderId && u.kind === kind) as Extract<VenueOrderUpdate, { kind: K }> | undefined;
-  }
-}
+import { RecordingListener as Recorder } from '../../../support/recording-listener.js';
+
+export { Recorder };
 
 /** Polls `probe` until it returns something truthy; fails with `what` after a generous deadline. */
 export async function waitFor<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 20_000): Promise<T> {

@@ -36,7 +36,7 @@ for (const streaming of ['auto', 'poll'] as const) {
       const req = market(0.5);
       await h.venue.submitOrder(req);
       const acc = await waitFor(() => h!.rec.update(req.clientOrderId, 'accepted'), 'accepted');
-      const fill = await waitFor(() => h!.rec.fillsOf(req.clientOrderId)[0], 'fill');
+      const fill = await waitFor(() => h!.rec.fillsFor(req.clientOrderId)[0], 'fill');
       const onServer = h.server.apiOrders(h.venue.exchangeClientOrderId(req.clientOrderId));
       expect(onServer).toHaveLength(1);
       expect(acc.venueOrderId).toBe(onServer[0]!.id);
@@ -44,8 +44,8 @@ for (const streaming of ['auto', 'poll'] as const) {
       expect(fill.fee).toBeCloseTo(30_003 * 0.5 * 0.006, 6);
       // the order's last word is its fill; nothing after it, and exactly one fill
       await waitFor(() => h!.server.count('GET', `/orders/${acc.venueOrderId}`) >= 1 || streaming === 'auto', 'reconcile');
-      expect(h.rec.fillsOf(req.clientOrderId)).toHaveLength(1);
-      expect(h.rec.updatesOf(req.clientOrderId).map((u) => u.kind)).toEqual(['accepted']);
+      expect(h.rec.fillsFor(req.clientOrderId)).toHaveLength(1);
+      expect(h.rec.updatesFor(req.clientOrderId).map((u) => u.kind)).toEqual(['accepted']);
       const positions = await h.venue.getPositions();
       expect(positions).toEqual([{ symbol: 'BTC/USD', qty: 0.5, avgPrice: 30_003 }]);
       const account = await h.venue.getAccount();
@@ -61,18 +61,18 @@ for (const streaming of ['auto', 'poll'] as const) {
       const req = limit(1, 29_990);
       await h.venue.submitOrder(req);
       const acc = await waitFor(() => h!.rec.update(req.clientOrderId, 'accepted'), 'accepted');
-      expect(h.rec.fillsOf(req.clientOrderId)).toHaveLength(0); // rests below the ask
+      expect(h.rec.fillsFor(req.clientOrderId)).toHaveLength(0); // rests below the ask
       expect(h.server.orders.get(acc.venueOrderId)!.status).toBe('open');
       expect(h.server.externalTrade('BTC-USD', 'sell', 0.4)).toBeCloseTo(0.4, 12);
-      const first = await waitFor(() => h!.rec.fillsOf(req.clientOrderId)[0], 'first partial fill');
+      const first = await waitFor(() => h!.rec.fillsFor(req.clientOrderId)[0], 'first partial fill');
       expect(first).toMatchObject({ qty: 0.4, price: 29_990, cumQty: 0.4, leavesQty: 0.6 });
       expect(first.fee).toBeCloseTo(29_990 * 0.4 * 0.004, 6); // maker
       const open = await h.venue.getOpenOrders();
       expect(open.find((o) => o.clientOrderId === req.clientOrderId)).toMatchObject({ qty: 1, filledQty: 0.4, limitPrice: 29_990, venueOrderId: acc.venueOrderId });
       h.server.externalTrade('BTC-USD', 'sell', 5);
-      const second = await waitFor(() => h!.rec.fillsOf(req.clientOrderId)[1], 'second fill');
+      const second = await waitFor(() => h!.rec.fillsFor(req.clientOrderId)[1], 'second fill');
       expect(second).toMatchObject({ qty: 0.6, cumQty: 1, leavesQty: 0 });
-      expect(new Set(h.rec.fillsOf(req.clientOrderId).map((f) => f.fillId)).size).toBe(2);
+      expect(new Set(h.rec.fillsFor(req.clientOrderId).map((f) => f.fillId)).size).toBe(2);
     });
 
     it('cancel -> canceled on the exchange and on the listener', async () => {
@@ -99,8 +99,8 @@ describe('CcxtVenue orders', () => {
     h = await startHarness();
     const req = market(1.5);
     await h.venue.submitOrder(req);
-    await waitFor(() => h!.rec.fillsOf(req.clientOrderId).length === 2, 'two fills');
-    const [a, b] = h.rec.fillsOf(req.clientOrderId).sort((x, y) => x.cumQty - y.cumQty);
+    await waitFor(() => h!.rec.fillsFor(req.clientOrderId).length === 2, 'two fills');
+    const [a, b] = h.rec.fillsFor(req.clientOrderId).sort((x, y) => x.cumQty - y.cumQty);
     expect(a).toMatchObject({ qty: 1, price: 30_003, cumQty: 1, leavesQty: 0.5 });
     expect(b).toMatchObject({ qty: 0.5, price: 30_006, cumQty: 1.5, leavesQty: 0 });
   });
@@ -114,11 +114,11 @@ describe('CcxtVenue orders', () => {
     await h.venue.cancelOrder(req.clientOrderId);
     await waitFor(() => h!.rec.update(req.clientOrderId, 'cancel_rejected') ?? h!.rec.update(req.clientOrderId, 'canceled'), 'cancel outcome');
     expect(h.rec.update(req.clientOrderId, 'canceled')).toBeUndefined();
-    const fills = h.rec.fillsOf(req.clientOrderId);
+    const fills = h.rec.fillsFor(req.clientOrderId);
     expect(fills).toHaveLength(1);
     expect(fills[0]).toMatchObject({ qty: 0.2, price: 30_003, leavesQty: 0 });
     // the fill was reported before the refusal
-    const kinds = h.rec.updatesOf(req.clientOrderId).map((u) => u.kind);
+    const kinds = h.rec.updatesFor(req.clientOrderId).map((u) => u.kind);
     expect(kinds).toEqual(['accepted', 'cancel_rejected']);
     expect(h.rec.update(req.clientOrderId, 'cancel_rejected')!.reason).toMatch(/already filled/);
   });
@@ -145,7 +145,7 @@ describe('CcxtVenue orders', () => {
     await waitFor(() => h!.rec.update(req.clientOrderId, 'accepted'), 'accepted');
     // same session: refused without sending
     await h.venue.submitOrder({ ...req, qty: 0.2 });
-    expect(h.rec.updatesOf(req.clientOrderId).filter((u) => u.kind === 'rejected')).toHaveLength(1);
+    expect(h.rec.updatesFor(req.clientOrderId).filter((u) => u.kind === 'rejected')).toHaveLength(1);
     expect(h.rec.update(req.clientOrderId, 'rejected')!.code).toBe('DUPLICATE_CLIENT_ORDER_ID');
     expect(h.server.count('POST', '/orders')).toBe(1);
     // another session (e.g. after a restart) reusing the id: the exchange refuses it
@@ -199,8 +199,8 @@ describe('CcxtVenue orders', () => {
     expect(rep).toMatchObject({ qty: 0.8, limitPrice: 29_200 });
     // the larger order now fills completely
     h.server.externalTrade('BTC-USD', 'sell', 0.8, 29_200);
-    await waitFor(() => h!.rec.fillsOf(b.clientOrderId).find((f) => f.leavesQty === 0), 'b filled');
-    expect(h.rec.fillsOf(b.clientOrderId).reduce((s, f) => s + f.qty, 0)).toBeCloseTo(0.8, 12);
+    await waitFor(() => h!.rec.fillsFor(b.clientOrderId).find((f) => f.leavesQty === 0), 'b filled');
+    expect(h.rec.fillsFor(b.clientOrderId).reduce((s, f) => s + f.qty, 0)).toBeCloseTo(0.8, 12);
     const outside = h.server.placeOutside('BTC-USD', 'buy', 0.1, 28_000);
     const open = await h.venue.getOpenOrders();
     expect(open.find((o) => o.venueOrderId === outside.id)?.clientOrderId).toBe(`external:${outside.id}`);
@@ -227,7 +227,7 @@ describe('CcxtVenue orders', () => {
     await h.venue.cancelOrder(req.clientOrderId);
     await sending;
     await waitFor(() => h!.rec.update(req.clientOrderId, 'canceled'), 'canceled after ack');
-    expect(h.rec.updatesOf(req.clientOrderId).map((u) => u.kind)).toEqual(['accepted', 'canceled']);
+    expect(h.rec.updatesFor(req.clientOrderId).map((u) => u.kind)).toEqual(['accepted', 'canceled']);
     expect(h.server.apiOrders(h.venue.exchangeClientOrderId(req.clientOrderId))[0]!.status).toBe('done');
   });
 });
