@@ -3,6 +3,7 @@
 // control on the right. Only the active tab is mounted, so the decision log,
 // the account metrics and the health reports are queried only while shown
 // (the reconciliation is kept by its store: its badge shows on every tab).
+import { TabBar } from './TabBar.js';
 import type { ReactNode } from 'react';
 import { setDockTab, useDecisionUi, type DockTab } from '../store/decision-store.js';
 import { DecisionLog, DecisionSummaryLine, useDecisionRows } from './DecisionLog.js';
@@ -55,22 +56,13 @@ function DockFrame({ tab, summary, body }: { tab: DockTab; summary: ReactNode; b
   return (
     <section className="panel area-blotter dock" data-testid="dock" data-tab={tab}>
       <header className="panel-head dock-head">
-        <div className="tabs" role="tablist" aria-label="Orders, decisions, performance, reconciliation and health">
-          {TABS.map((t) => (
-            <button
-              key={t.id}
-              type="button"
-              role="tab"
-              className={`tab ${t.id === tab ? 'tab-active' : ''}`}
-              aria-selected={t.id === tab}
-              data-testid={t.testId}
-              onClick={() => setDockTab(t.id)}
-            >
-              {t.label}
-              {t.id === 'reconciliation' && <ReconTabBadge />}
-            </button>
-          ))}
-        </div>
+        <TabBar
+          tabs={TABS}
+          active={tab}
+          onSelect={setDockTab}
+          label="Orders, decisions, performance, reconciliation and health"
+          badge={(id) => (id === 'reconciliation' ? <ReconTabBadge /> : null)}
+        />
         <div className="dock-summary">{summary}</div>
         <ExportControl />
       </header>

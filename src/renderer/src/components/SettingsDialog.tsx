@@ -3,6 +3,7 @@
 // put while the pane's height changes. Only the active tab is mounted (each
 // loads fresh from the engine when shown). Escape, the × and a click outside
 // close it unless the tab is busy (saving, or its own confirmation is open).
+import { TabBar } from './TabBar.js';
 import { useCallback, useEffect, useState } from 'react';
 import { useDesk } from '../store/desk-store.js';
 import { closeSettings, setSettingsTab, useRiskUi, type SettingsTab } from '../store/risk-store.js';
@@ -49,22 +50,7 @@ function Dialog() {
             Settings
           </h3>
           {mode && <span className={`mode-badge mode-${mode}`}>{mode.toUpperCase()}</span>}
-          <div className="tabs settings-tabs" role="tablist" aria-label="Settings">
-            {TABS.map((t) => (
-              <button
-                key={t.id}
-                type="button"
-                role="tab"
-                className={`tab ${t.id === tab ? 'tab-active' : ''}`}
-                aria-selected={t.id === tab}
-                data-testid={t.testId}
-                disabled={busy && t.id !== tab}
-                onClick={() => select(t.id)}
-              >
-                {t.label}
-              </button>
-            ))}
-          </div>
+          <TabBar tabs={TABS} active={tab} onSelect={select} label="Settings" className="settings-tabs" disabled={(id) => busy && id !== tab} />
           <button type="button" className="drawer-close settings-close" aria-label="Close settings" data-testid="settings-close" disabled={busy} onClick={closeSettings}>
             ×
           </button>

@@ -1,6 +1,7 @@
 // The right column: tabs "Account | Risk | Ticket" over one panel. Only the
 // active tab is mounted; the risk gauges, analytics and the ticket's fields
 // live in stores, so switching tabs loses nothing.
+import { TabBar } from './TabBar.js';
 import type { ReactNode } from 'react';
 import { useDesk } from '../store/desk-store.js';
 import { setSideTab, useRiskUi, type SideTab } from '../store/risk-store.js';
@@ -27,22 +28,7 @@ export function SidePanel() {
   return (
     <section className="panel area-positions side" data-testid="side-panel" data-tab={tab}>
       <header className="panel-head dock-head">
-        <div className="tabs" role="tablist" aria-label="Account, risk and order entry">
-          {TABS.map((t) => (
-            <button
-              key={t.id}
-              type="button"
-              role="tab"
-              className={`tab ${t.id === tab ? 'tab-active' : ''}`}
-              aria-selected={t.id === tab}
-              data-testid={t.testId}
-              onClick={() => setSideTab(t.id)}
-            >
-              {t.label}
-              {t.id === 'risk' && <RiskTabBadge />}
-            </button>
-          ))}
-        </div>
+        <TabBar tabs={TABS} active={tab} onSelect={setSideTab} label="Account, risk and order entry" badge={(id) => (id === 'risk' ? <RiskTabBadge /> : null)} />
         <div className="panel-extra">
           <Extra tab={tab} />
         </div>
