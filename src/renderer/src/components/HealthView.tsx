@@ -2,12 +2,10 @@
 // per-symbol data-quality report (dataQuality: bars, ticks, dropped, flagged,
 // by issue, stale). Both are asked on open, then every 5 s while the tab is
 // shown; one round in flight at most.
-import { useEffect, useState } from 'react';
 import type { CommandResult } from '../../../shared/api/contract.js';
 import { fmtCompact, fmtStamp } from '../lib/format.js';
-import { useDesk } from '../store/desk-store.js';
-import { errorMessage } from '../transport/errors.js';
-import { useClient } from './client-context.js';
+import { usePolled } from '../lib/use-polled.js';
+import type { RendererClient } from '../transport/renderer-client.js';
 
 export const HEALTH_REFRESH_MS = 5000;
 
@@ -18,34 +16,14 @@ export interface HealthQuery {
   at: number;
 }
 
+const fetchHealth = async (client: RendererClient) => {
+  const [venue, quality] = await Promise.all([client.call('venueHealth', {}), client.call('dataQuality', {})]);
+  return { venue, quality };
+};
+
 export function useHealth(): HealthQuery {
-  const client = useClient();
-  const connected = useDesk((s) => s.connection === 'open');
-  const [state, setState] = useState<HealthQuery>({ venue: null, quality: null, error: null, at: 0 });
-  useEffect(() => {
-    if (!client || !connected) return;
-    let live = true;
-    let busy = false;
-    const load = () => {
-      if (busy) return;
-      busy = true;
-      Promise.all([client.call('venueHealth', {}), client.call('dataQuality', {})])
-        .then(
-          ([venue, quality]) => live && setState({ venue, quality, error: null, at: Date.now() }),
-          (e: unknown) => live && setState((s) => ({ ...s, error: errorMessage(e) })),
-        )
-        .finally(() => {
-          busy = false;
-        });
-    };
-    load();
-    const t = setInterval(load, HEALTH_REFRESH_MS);
-    return () => {
-      live = false;
-      clearInterval(t);
-    };
-  }, [client, connected]);
-  return state;
+  const q = usePolled(fetchHealth, HEALTH_REFRESH_MS);
+  return { venue: q.data?.venue ?? null, quality: q.data?.quality ?? null, error: q.error, at: q.at };
 }
 
 export function HealthSummary({ q }: { q: HealthQuery }) {

@@ -2,13 +2,13 @@
 // sample per simulated minute) and its performance metrics once the engine
 // has enough days, else the engine's note. accountMetrics is asked on open,
 // then every few seconds while the tab is shown (never per tick).
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { AccountMetrics } from '../../../shared/api/contract.js';
 import { echarts, type EChartsType } from '../chart/echarts.js';
 import { fmtAxisTime, fmtDateTime, fmtMoney, fmtNum, fmtPct, pnlClass } from '../lib/format.js';
 import { useDesk } from '../store/desk-store.js';
-import { errorMessage } from '../transport/errors.js';
-import { useClient } from './client-context.js';
+import { usePolled } from '../lib/use-polled.js';
+import type { RendererClient } from '../transport/renderer-client.js';
 
 export const PERFORMANCE_REFRESH_MS = 5000;
 
@@ -17,33 +17,12 @@ export interface PerformanceQuery {
   error: string | null;
 }
 
+const fetchMetrics = (client: RendererClient) => client.call('accountMetrics', {});
+
 /** accountMetrics now and every PERFORMANCE_REFRESH_MS while mounted and connected; one call in flight at most. */
 export function usePerformance(): PerformanceQuery {
-  const client = useClient();
-  const connected = useDesk((s) => s.connection === 'open');
-  const [state, setState] = useState<PerformanceQuery>({ data: null, error: null });
-  useEffect(() => {
-    if (!client || !connected) return;
-    let live = true;
-    let busy = false;
-    const load = () => {
-      if (busy) return;
-      busy = true;
-      client.call('accountMetrics', {}).then(
-        (data) => live && setState({ data, error: null }),
-        (e: unknown) => live && setState((s) => ({ ...s, error: errorMessage(e) })),
-      ).finally(() => {
-        busy = false;
-      });
-    };
-    load();
-    const t = setInterval(load, PERFORMANCE_REFRESH_MS);
-    return () => {
-      live = false;
-      clearInterval(t);
-    };
-  }, [client, connected]);
-  return state;
+  const q = usePolled(fetchMetrics, PERFORMANCE_REFRESH_MS);
+  return { data: q.data, error: q.error };
 }
 
 export function PerformanceSummary({ q }: { q: PerformanceQuery }) {
