@@ -30,7 +30,7 @@ describe('engine on the simulator', () => {
     expect(e.stats.ordersSubmitted).toBeGreaterThan(0);
     e.runUntil(start + 120 * MIN);
     expect(e.stats.fills).toBeGreaterThan(0);
-    expect(e.portfolio.positions().length + e.portfolio.account().realizedPnl).not.toBe(0);
+    expect(e.portfolio.positions().length > 0 || e.portfolio.account().realizedPnl !== 0).toBe(true);
     await e.stop();
   });
 

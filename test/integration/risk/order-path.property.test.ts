@@ -54,7 +54,7 @@ async function makeEngine(seed: number) {
 
 describe('order path properties (engine + simulator)', () => {
   it('holds the trading-state, denial and kill invariants for random command sequences', async () => {
-    const seen = { submitted: 0, denied: 0, fills: 0, haltDenials: 0, flattenSent: 0 };
+    const seen = { submitted: 0, fills: 0, haltDenials: 0, flattenSent: 0 };
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 1000 }), fc.array(cmd, { minLength: 5, maxLength: 40 }), async (seed, cmds) => {
         const { e, journal } = await makeEngine(seed);
@@ -130,7 +130,6 @@ describe('order path properties (engine + simulator)', () => {
           expect(f!.message.length).toBeGreaterThan(5);
         }
         seen.submitted += e.stats.ordersSubmitted;
-        seen.denied += e.stats.ordersDenied;
         seen.fills += e.stats.fills;
         seen.haltDenials += denied.filter((d) => (d.data.checks as Array<{ check: string; passed: boolean }>).some((x) => x.check === 'trading_state' && !x.passed)).length;
         seen.flattenSent += e.oms.recent(10_000).filter((o) => o.source === 'flatten' && o.status !== 'denied').length;
@@ -143,6 +142,5 @@ describe('order path properties (engine + simulator)', () => {
     expect(seen.fills).toBeGreaterThan(5);
     expect(seen.haltDenials).toBeGreaterThan(0);
     expect(seen.flattenSent).toBeGreaterThan(0);
-    expect(seen.denied).toBeGreaterThanOrEqual(seen.haltDenials);
   }, 300_000);
 });
