@@ -42,9 +42,14 @@ export async function runLive(argv: string[]): Promise<number> {
     throw new CliError((e as Error).message, 1);
   }
   // the change is journaled like any other config change
-  const j = Journal.open(dataDir);
-  j.append(Date.now(), 'config', { actor: 'operator', changed: [`liveTrading.enabled -> ${action === 'enable'}`], reason: 'tradedesk live' });
-  j.close();
+  try {
+    const j = Journal.open(dataDir);
+    j.append(Date.now(), 'config', { actor: 'operator', changed: [`liveTrading.enabled -> ${action === 'enable'}`], reason: 'tradedesk live' });
+    j.close();
+  } catch (e) {
+    // the setting is saved; say plainly that the journal could not record it (e.g. a damaged journal file)
+    throw new CliError(`live trading ${action === 'enable' ? 'ENABLED' : 'disabled'}, but the change could not be journaled: ${(e as Error).message}`, 1);
+  }
   process.stdout.write(`live trading ${action === 'enable' ? 'ENABLED' : 'disabled'} for ${dataDir}\n`);
   return 0;
 }
