@@ -2,6 +2,13 @@
 // implement it; the engine never knows which one it talks to. Requests are
 // async; their outcomes (acks, rejects, fills, cancels) arrive as events on the
 // listener, as they do from a real broker's trading stream.
+//
+// Venues report facts; they never reconcile on the engine's behalf. After an
+// outage the engine's Reconciler asks (getOrder, getFills, getOpenOrders,
+// getPositions) and applies what was missed; the OMS applies every execution
+// exactly once. submitOrder rejects (throws) only when the order provably did
+// not reach the venue; an outcome the venue cannot establish stays pending
+// (isResolving) until a lookup by client order id answers.
 import type { Bar, Instrument, OrderSide, OrderType, Quote, TimeInForce, Trade } from '../../shared/domain.js';
 
 export interface VenueOrderRequest {
@@ -44,6 +51,13 @@ export interface VenueFill {
   cumQty: number;
   /** Quantity still open after this fill. */
   leavesQty: number;
+  /**
+   * Set by reconciliation when the venue gave only a cumulative filled
+   * quantity: one fill standing for the missed part at the implied average
+   * price. A later real execution covering the same quantity is recognized
+   * and not applied again.
+   */
+  inferred?: boolean;
 }
 
 export interface VenueAccount {
@@ -65,7 +79,8 @@ export interface VenueOpenOrder extends VenueOrderRequest {
 
 /** The venue's view of one order, for reconciliation after a restart or reconnect. */
 export interface VenueOrderState extends VenueOpenOrder {
-  status: 'accepted' | 'partially_filled' | 'filled' | 'canceled' | 'expired' | 'rejected';
+  /** 'pending_new': the venue has the order but has not acknowledged it yet. */
+  status: 'pending_new' | 'accepted' | 'partially_filled' | 'filled' | 'canceled' | 'expired' | 'rejected';
   avgFillPrice: number;
 }
 
@@ -94,8 +109,15 @@ export interface Venue {
   getAccount(): Promise<VenueAccount>;
   getPositions(): Promise<VenuePosition[]>;
   getOpenOrders(): Promise<VenueOpenOrder[]>;
-  /** One order by client order id (any state), for reconciliation; undefined if the venue never saw it. */
+  /**
+   * One order by client order id (any state), for reconciliation; undefined
+   * only when the venue proves it never had it. Throws when it cannot tell.
+   */
   getOrder?(clientOrderId: string): Promise<VenueOrderState | undefined>;
-  /** Every fill of one order, for inferring fills missed while disconnected. */
+  /** Every execution of one order, with the same fillIds the live stream uses. */
   getFills?(clientOrderId: string): Promise<VenueFill[]>;
+  /** Cancels every open order in one request where the venue offers it (KILL's first step). */
+  cancelAll?(): Promise<void>;
+  /** True while the venue is still establishing a submission's outcome (in flight, or unknown and being looked up). */
+  isResolving?(clientOrderId: string): boolean;
 }
