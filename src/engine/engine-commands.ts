@@ -18,7 +18,8 @@ const KILL_RETRY_MS = 1_000;
 
 export type TradingCommand =
   | { name: 'halt'; args: { reason?: string; scope?: StateScope } }
-  | { name: 'resume'; args: { reason: string; scope?: StateScope } }
+  /** `gate`: why reconciliation held the account at REDUCING (recorded, so replay does the same). */
+  | { name: 'resume'; args: { reason: string; scope?: StateScope; gate?: string } }
   | { name: 'kill'; args: { reason?: string; scope?: StateScope } }
   | { name: 'closePositions'; args: { reason?: string; scope?: StateScope } }
   | { name: 'setRiskLimits'; args: { risk: RiskLimits; monitor: MonitorConfig; changed: string[]; reason: string } }
@@ -49,12 +50,20 @@ export function applyCommand(e: Engine, c: TradingCommand): unknown {
       e.risk.setState('HALTED', 'operator', c.args.reason ?? 'manual halt', scopeOf(c.args.scope));
       return undefined;
     case 'resume':
+      if (c.args.gate && !c.args.scope) {
+        // the reconciliation gate: REDUCING until every difference is acknowledged
+        e.risk.setState('REDUCING', 'operator', `${c.args.reason}; REDUCING because ${c.args.gate}`, 'account');
+        e.holdForReconciliation();
+        e.monitor.rearm(); // the operator has resumed: the automatic triggers start afresh
+        return undefined;
+      }
       e.risk.setState('ACTIVE', 'operator', c.args.reason, scopeOf(c.args.scope));
       return undefined;
     case 'kill': {
       e.risk.setState('HALTED', 'operator', `KILL: ${c.args.reason ?? 'manual kill'}`, scopeOf(c.args.scope));
       const targets = ordersIn(e, c.args.scope);
-      for (const id of targets) e.oms.cancel(id);
+      // the venue's cancel-all first (account scope), per-order cancels for what remains
+      e.oms.cancelMany(targets, !c.args.scope);
       return { targets };
     }
     case 'closePositions': {
@@ -135,7 +144,8 @@ export function buildHandlers(e: Engine): CommandHandlers {
       return e.status();
     },
     resume: ({ reason, scope }) => {
-      trading({ name: 'resume', args: { reason, scope } });
+      const gate = scope ? undefined : e.reconciliationGate();
+      trading({ name: 'resume', args: { reason, scope, ...(gate ? { gate } : {}) } });
       return e.status();
     },
     kill: async ({ reason, scope }) => {

@@ -111,6 +111,8 @@ export class Engine implements EngineHandle {
   private lastProgress: FetchProgress = { done: 0, total: 0, failed: 0, canceled: 0, inFlight: 0, queued: 0, symbol: '', key: '', retries: 0 };
   private wasDisconnected = false;
   private readonly reconciler: Reconciler;
+  /** Venue order events held while a reconciliation pass runs. */
+  private readonly held: Array<{ kind: JournalKind; topic: 'quote' | 'bar' | 'venueOrderUpdate' | 'venueFill'; message: unknown }> = [];
 
   constructor(
     readonly config: EngineConfig,
@@ -186,6 +188,10 @@ export class Engine implements EngineHandle {
         denied: (o, d) =>
           this.alerts.raise('warning', 'RISK_DENIED', `${o.side} ${o.qty} ${o.symbol} denied: ${d.reason}`, o.source, `deny:${o.source}:${d.checks.find((c) => !c.passed)?.check}`),
         problem: (code, message) => this.alerts.raise(code === 'CANCEL_REJECTED' ? 'info' : 'warning', code, message, 'oms', `oms:${code}`),
+        covered: (f, qty) => this.record('fill.covered', { fillId: f.fillId, clientOrderId: f.clientOrderId, qty, reason: 'already counted by an inferred fill' }),
+        needsReconcile: (id) => {
+          if (!this.options.replay && !this.readOnly && this.prepared) void this.reconciler.checkOrder(id);
+        },
       },
     });
     if (snapshot) {
@@ -235,7 +241,11 @@ export class Engine implements EngineHandle {
       risk: this.risk,
       alerts: this.alerts,
       now,
-      input: (kind, topic, message) => this.input(kind, topic as never, message as never),
+      apply: (kind, topic, message) => {
+        this.record(kind, message);
+        this.bus.publish(topic, message as never);
+      },
+      flush: () => this.flushHeld(),
       record: (kind, payload) => this.record(kind, payload),
       touch: (topic) => this.publisher.markDirty(topic),
       referencePrice: (s) => this.referencePrice(s),
@@ -474,14 +484,40 @@ export class Engine implements EngineHandle {
     return q ? (q.bid + q.ask) / 2 : undefined;
   }
 
-  /** An input from outside (venue or operator): journaled, then delivered on the bus. */
+  /**
+   * An input from outside (venue or operator): journaled, then delivered on the
+   * bus. Venue order events that arrive while reconciliation runs are held and
+   * applied after it, in arrival order (see reconciler.ts).
+   */
   input<K extends 'quote' | 'bar' | 'venueOrderUpdate' | 'venueFill'>(kind: JournalKind, topic: K, message: EngineMessages[K]): void {
+    if ((topic === 'venueOrderUpdate' || topic === 'venueFill') && this.reconciler.busy) {
+      this.held.push({ kind, topic, message });
+      return;
+    }
     this.record(kind, message);
     this.bus.publish(topic, message);
   }
 
+  private flushHeld(): void {
+    while (this.held.length && !this.reconciler.busy) {
+      const h = this.held.shift()!;
+      this.record(h.kind, h.message);
+      this.bus.publish(h.topic, h.message as never);
+    }
+  }
+
+  /** Why RESUME must stop at REDUCING now (reconciliation's gate), or undefined. */
+  reconciliationGate(): string | undefined {
+    return this.reconciler.gate();
+  }
+
+  /** RESUME stopped at REDUCING by the gate: the last acknowledgement makes trading ACTIVE. */
+  holdForReconciliation(): void {
+    this.reconciler.holdUntilAcknowledged();
+  }
+
   /** Reconciliation with the venue, at start and after every reconnect (see reconciler.ts). */
-  reconcile(trigger: 'start' | 'reconnect'): Promise<void> {
+  reconcile(trigger: 'start' | 'reconnect' | 'order'): Promise<void> {
     return this.reconciler.run(trigger);
   }
 

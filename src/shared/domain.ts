@@ -117,6 +117,8 @@ export const Fill = z.object({
   fee: z.number(),
   ts: z.number(),
   fillId: z.string(),
+  /** Reconciliation's stand-in for executions missed during an outage (the cumulative difference). */
+  inferred: z.boolean().optional(),
 });
 export type Fill = z.infer<typeof Fill>;
 

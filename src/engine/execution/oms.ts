@@ -3,6 +3,13 @@
 // ones to the venue, and applies the venue's acks, rejects, cancels and fills
 // through the order state machine. Late, duplicate or impossible venue
 // messages are refused and reported; they never corrupt an order.
+//
+// Every execution is applied exactly once: by its fillId, and an inferred fill
+// (reconciliation's stand-in for executions missed during an outage) covers the
+// span of the order's cumulative quantity it stood for, so a real execution
+// that arrives later inside that span is recognized and not applied again. A fill for an order
+// held in a final state is parked and reported (FILL_ON_FINAL_ORDER) so the
+// reconciler asks the venue; it is applied only when the venue confirms it.
 import type { Fill, Order, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../shared/domain.js';
 import type { ClientOrderIds } from '../core/ids.js';
 import type { RiskDecision, RiskEngine, RiskView } from '../risk/risk-engine.js';
@@ -35,6 +42,13 @@ export interface Provenance {
   regime: string | null;
 }
 
+/** How one venue fill was taken: applied (possibly in part) or recognized as already counted. */
+export interface FillOutcome {
+  applied: number;
+  /** Quantity recognized as already counted by an earlier inferred fill. */
+  covered: number;
+}
+
 export interface OmsEvents {
   /** After the risk ruling, before the order changes state or leaves: the decision point. */
   checked(order: Order, decision: RiskDecision, provenance: Provenance | undefined): void;
@@ -42,6 +56,10 @@ export interface OmsEvents {
   fill(fill: Fill, order: Order): void;
   denied(order: Order, decision: RiskDecision): void;
   problem(code: string, message: string): void;
+  /** A real execution recognized as already counted by an inferred fill (journaled, not applied again). */
+  covered?(fill: VenueFill, qty: number): void;
+  /** A fill arrived for an order held in a final state: the reconciler should ask the venue. */
+  needsReconcile?(clientOrderId: string): void;
 }
 
 export interface OmsDeps {
@@ -61,6 +79,10 @@ export class OrderManager {
   private readonly open = new Set<string>();
   private readonly closed: string[] = [];
   private readonly seenFills = new Set<string>();
+  /** Per order: spans (from, to] of cumulative quantity applied by inferred fills and not yet matched by real executions. */
+  private readonly inferredSpans = new Map<string, Array<[number, number]>>();
+  /** Per order in a final state: fills waiting for the venue's confirmation. */
+  private readonly parked = new Map<string, VenueFill[]>();
   /** Remaining open quantity per symbol and side, and the notional of all of it: running sums. */
   private readonly openBySymbol = new Map<string, { buy: number; sell: number }>();
   private openNotionalSum = 0;
@@ -126,6 +148,13 @@ export class OrderManager {
         timeInForce: order.timeInForce,
       })
       .catch((e: unknown) => {
+        // venues throw only when the order provably never reached them; one that
+        // says otherwise (ambiguous) stays pending until reconciliation finds it
+        if ((e as { ambiguous?: unknown }).ambiguous === true) {
+          this.deps.events.problem('SUBMIT_UNRESOLVED', `submission of ${order.clientOrderId} has an unknown outcome (${(e as Error).message}); kept pending until the venue answers`);
+          this.deps.events.needsReconcile?.(order.clientOrderId);
+          return;
+        }
         this.onVenueUpdate({
           kind: 'rejected',
           clientOrderId: order.clientOrderId,
@@ -190,6 +219,29 @@ export class OrderManager {
     return { requested: true, reason: 'cancel requested' };
   }
 
+  /**
+   * KILL's cancels: the venue's cancel-all first where it has one, per-order
+   * cancels otherwise or when it fails (the kill loop re-sends per-order cancels
+   * for whatever is still open, then verifies).
+   */
+  cancelMany(clientOrderIds: string[], useCancelAll: boolean): void {
+    const v = this.deps.venue;
+    if (!useCancelAll || !v.cancelAll) {
+      for (const id of clientOrderIds) this.cancel(id);
+      return;
+    }
+    const ids = clientOrderIds.filter((id) => {
+      const o = this.orders.get(id);
+      if (!o || !isOpen(o.status)) return false;
+      if (o.status !== 'pending_cancel') this.transition(o, 'pending_cancel');
+      return true;
+    });
+    v.cancelAll().catch((e: unknown) => {
+      this.deps.events.problem('CANCEL_ALL_FAILED', `cancel-all at ${v.id} failed (${(e as Error).message}); canceling order by order`);
+      for (const id of ids) this.cancel(id);
+    });
+  }
+
   onVenueUpdate(u: VenueOrderUpdate): void {
     const order = this.orders.get(u.clientOrderId);
     if (!order) {
@@ -229,33 +281,108 @@ export class OrderManager {
     }
   }
 
-  onVenueFill(f: VenueFill): void {
+  /**
+   * Applies one venue fill, exactly once. `f.confirmed` is set by
+   * reconciliation after the venue confirmed the fill; only then may it land on
+   * an order held in a final state (correcting it to filled if it completes it).
+   */
+  onVenueFill(f: VenueFill): FillOutcome {
+    const confirmed = f.confirmed === true;
+    const none = { applied: 0, covered: 0 };
     if (this.seenFills.has(f.fillId)) {
       this.deps.events.problem('DUPLICATE_FILL', `duplicate fill ${f.fillId} for ${f.clientOrderId} ignored`);
-      return;
+      return none;
     }
     const order = this.orders.get(f.clientOrderId);
     if (!order) {
       this.deps.events.problem('UNKNOWN_ORDER', `fill ${f.fillId} for unknown order ${f.clientOrderId} ignored`);
-      return;
+      return none;
     }
     if (!(f.qty > 0) || !(f.price > 0) || !Number.isFinite(f.qty) || !Number.isFinite(f.price)) {
-      this.deps.events.problem('BAD_FILL', `fill ${f.fillId} for ${f.clientOrderId} has invalid qty ${f.qty} or price ${f.price}; ignored`);
-      return;
+      this.deps.events.problem('BAD_FILL', `fill ${f.fillId} for order ${f.clientOrderId}: field ${!(f.qty > 0) || !Number.isFinite(f.qty) ? `qty ${f.qty}` : `price ${f.price}`} is invalid; refused`);
+      return none;
     }
+    // a real execution inside a span an inferred fill already stands for
+    if (!f.inferred && this.inferredSpans.has(order.clientOrderId) && Number.isFinite(f.cumQty)) {
+      const covered = this.takeCovered(order.clientOrderId, f.cumQty - f.qty, f.cumQty);
+      if (covered > 1e-12) {
+        this.seenFills.add(f.fillId);
+        this.deps.events.covered?.(f, covered);
+        if (f.qty - covered <= 1e-9) return { applied: 0, covered };
+        const rest = { ...f, qty: Number((f.qty - covered).toFixed(12)) };
+        return { applied: this.applyFill(order, rest, confirmed), covered };
+      }
+    }
+    if (!isOpen(order.status) && !confirmed) {
+      const list = this.parked.get(order.clientOrderId) ?? [];
+      if (!list.some((x) => x.fillId === f.fillId)) list.push({ ...f });
+      this.parked.set(order.clientOrderId, list);
+      this.deps.events.problem(
+        'FILL_ON_FINAL_ORDER',
+        `fill ${f.fillId} (${f.qty} @ ${f.price}) for order ${f.clientOrderId}, which is ${order.status} here: held until the venue confirms it (reconciling)`,
+      );
+      this.deps.events.needsReconcile?.(order.clientOrderId);
+      return none;
+    }
+    return { applied: this.applyFill(order, f, confirmed), covered: 0 };
+  }
+
+  /** Fills held for an order in a final state until the venue confirms them. */
+  parkedFills(clientOrderId: string): VenueFill[] {
+    return (this.parked.get(clientOrderId) ?? []).filter((f) => !this.seenFills.has(f.fillId));
+  }
+
+  /** Removes the overlap of (from, to] with the order's inferred spans; returns its size. */
+  private takeCovered(clientOrderId: string, from: number, to: number): number {
+    const spans = this.inferredSpans.get(clientOrderId)!;
+    let covered = 0;
+    const left: Array<[number, number]> = [];
+    for (const [a, b] of spans) {
+      const lo = Math.max(a, from);
+      const hi = Math.min(b, to);
+      if (hi - lo <= 1e-12) {
+        left.push([a, b]);
+        continue;
+      }
+      covered += hi - lo;
+      if (lo - a > 1e-12) left.push([a, lo]);
+      if (b - hi > 1e-12) left.push([hi, b]);
+    }
+    if (left.length) this.inferredSpans.set(clientOrderId, left);
+    else this.inferredSpans.delete(clientOrderId);
+    return covered;
+  }
+
+  /** Forgets held fills once reconciliation has settled the order. */
+  dropParked(clientOrderId: string): void {
+    this.parked.delete(clientOrderId);
+  }
+
+  /** Orders in a final state with fills waiting for the venue's confirmation. */
+  ordersWithParkedFills(): string[] {
+    return [...this.parked.keys()].filter((id) => this.parkedFills(id).length > 0);
+  }
+
+  private applyFill(order: Order, f: VenueFill, confirmed: boolean): number {
     if (order.filledQty + f.qty > order.qty + 1e-9) {
       this.deps.events.problem(
         'OVERFILL',
-        `fill ${f.fillId} of ${f.qty} would take ${order.clientOrderId} past its quantity ${order.qty}; ignored`,
+        `fill ${f.fillId} for order ${order.clientOrderId}: field qty ${f.qty} would take it past its quantity ${order.qty} (filled ${order.filledQty}); refused`,
       );
-      return;
+      return 0;
     }
     const to: OrderStatus = order.filledQty + f.qty >= order.qty - 1e-9 ? 'filled' : 'partially_filled';
-    if (!canTransition(order.status, to)) {
+    const final = !isOpen(order.status);
+    if (!final && !canTransition(order.status, to)) {
       this.deps.events.problem('ILLEGAL_TRANSITION', `order ${order.clientOrderId}: fill in state ${order.status} refused`);
-      return;
+      return 0;
     }
     this.seenFills.add(f.fillId);
+    if (f.inferred) {
+      const spans = this.inferredSpans.get(order.clientOrderId) ?? [];
+      spans.push([f.cumQty - f.qty, f.cumQty]);
+      this.inferredSpans.set(order.clientOrderId, spans);
+    }
     if (isOpen(order.status)) this.track(order, f.qty, -1);
     const newFilled = order.filledQty + f.qty;
     order.avgFillPrice = (order.avgFillPrice * order.filledQty + f.price * f.qty) / newFilled;
@@ -270,9 +397,24 @@ export class OrderManager {
       fee: f.fee,
       ts: f.ts,
       fillId: f.fillId,
+      ...(f.inferred ? { inferred: true } : {}),
     };
     this.deps.events.fill(fill, order);
-    this.transition(order, to);
+    if (!final) this.transition(order, to);
+    else if (confirmed) {
+      // the venue confirmed a fill on an order held final here: the venue is the truth
+      if (to === 'filled' && order.status !== 'filled') this.correct(order, 'filled', `corrected by reconciliation: filled at the venue (was ${order.status} here)`);
+      else this.emit(order);
+    }
+    return f.qty;
+  }
+
+  /** A final status the venue contradicts, set to the venue's (journaled like any order change). */
+  private correct(order: Order, to: OrderStatus, reason: string): void {
+    order.status = to;
+    order.updatedAt = this.deps.now();
+    order.reason = `${order.reason}; ${reason}`;
+    this.emit(order);
   }
 
   /** Restores orders and seen fill ids rebuilt from the journal (after a restart). */

@@ -22,6 +22,8 @@ export type JournalKind =
   | 'decision'
   | 'order'
   | 'fill'
+  /** A real execution recognized as already counted (by an inferred fill or the venue's cumulative): not applied again. */
+  | 'fill.covered'
   | 'trading_state'
   | 'alert'
   | 'config'

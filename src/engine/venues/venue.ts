@@ -58,6 +58,8 @@ export interface VenueFill {
    * and not applied again.
    */
   inferred?: boolean;
+  /** Set by reconciliation once the venue's own order state confirms this fill. */
+  confirmed?: boolean;
 }
 
 export interface VenueAccount {

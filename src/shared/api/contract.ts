@@ -202,7 +202,7 @@ export type CredentialStatus = z.infer<typeof CredentialStatus>;
 
 export const ReconciliationView = z.object({
   state: z.enum(['none', 'running', 'complete', 'differences', 'failed']),
-  trigger: z.enum(['start', 'reconnect']),
+  trigger: z.enum(['start', 'reconnect', 'order']),
   startedAt: z.number(),
   error: z.string().optional(),
   differences: z.array(z.object({ id: z.string(), kind: z.enum(['order', 'position', 'fill']), symbol: z.string(), detail: z.string(), acknowledged: z.boolean() })),

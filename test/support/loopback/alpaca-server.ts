@@ -7,7 +7,7 @@
 // - REST auth via APCA-API-KEY-ID / APCA-API-SECRET-KEY headers: a bad pair gets
 //   401 {code: 40110000, message: 'request is not authorized'} (or 403 forbidden).
 // - /v2/account, /v2/positions, /v2/assets[/{symbol}], /v2/clock, /v2/calendar.
-// - /v2/orders (POST/GET), /v2/orders/{id} (GET/PATCH/DELETE),
+// - /v2/orders (POST/GET/DELETE = cancel all, 207), /v2/orders/{id} (GET/PATCH/DELETE),
 //   /v2/orders:by_client_order_id. Numbers travel as strings, like Alpaca.
 //   Errors: 403 {code: 40310000} insufficient buying power / qty, 422
 //   {code: 40010001} 'client_order_id must be unique', invalid fields, unknown
@@ -325,6 +325,8 @@ export class AlpacaLoopbackServer {
   private readonly dataClients = new Set<DataClient>();
   private readonly sockets = new Set<Socket>();
   private readonly faults: Fault[] = [];
+  /** DELETE /v2/orders (cancel all) requests served. */
+  cancelAllRequests = 0;
   private readonly bars = new Map<string, LoopbackBar[]>();
   private readonly symbolLimit: Record<'iex' | 'sip' | 'delayed_sip', number>;
   private scriptedFills: Array<{ qty: number; price: number }> | null = null;
@@ -666,6 +668,13 @@ export class AlpacaLoopbackServer {
     if (method === 'GET' && path === '/v2/calendar') return { status: 200, body: this.calendarJson(q.start, q.end) };
     if (method === 'POST' && path === '/v2/orders') return this.createOrder(b);
     if (method === 'GET' && path === '/v2/orders') return { status: 200, body: this.listOrders(q) };
+    if (method === 'DELETE' && path === '/v2/orders') {
+      // cancel all: 207 Multi-Status, one entry per open order; the cancels follow on trade_updates
+      const open = this.orders.filter((o) => this.isOpen(o));
+      this.cancelAllRequests++;
+      setImmediate(() => open.forEach((o) => this.isOpen(o) && this.cancel(o)));
+      return { status: 207, body: open.map((o) => ({ id: o.id, status: 200, body: this.wireOrder(o) })) };
+    }
     if (method === 'GET' && path === '/v2/orders:by_client_order_id') {
       const o = this.orderByClientId(q.client_order_id ?? '');
       return o ? { status: 200, body: this.wireOrder(o) } : { status: 404, body: { code: 40410000, message: 'order not found' } };

@@ -15,8 +15,11 @@
 // might be live.
 //
 // Events. Acks, fills, cancels, expiries, rejects and replaces come from the
-// trade_updates stream (and from REST snapshots after ambiguity or a stream
-// outage, since Alpaca does not replay missed events). Fill quantities are
+// trade_updates stream (and from the REST answer of a submission). Alpaca does
+// not replay missed events; after an outage the engine's Reconciler reads each
+// order (getOrder) and applies what was missed - this venue only reports facts.
+// A getOrder read also moves this venue's per-order cumulative baseline, so a
+// late stream event reports only what lies beyond what the engine was told. Fill quantities are
 // derived from the order's cumulative filled_qty, so a replayed or re-read event
 // never counts twice; the price is the event's own price when its qty matches
 // that delta, else derived from the change in filled_avg_price. fillId =
@@ -40,6 +43,7 @@ import type {
   VenueListener,
   VenueOpenOrder,
   VenueOrderRequest,
+  VenueOrderState,
   VenueOrderUpdate,
   VenuePosition,
   VenueRejectCode,
@@ -275,9 +279,9 @@ export class AlpacaVenue implements Venue {
       this.h.tradeStream = 'up';
       acked();
       if (this.tradeAcks++ > 0) {
+        // Alpaca does not replay what was missed: the engine's reconciler reads
+        // the orders after the reconnect (reported through onConnection)
         this.h.reconnects.tradeUpdates++;
-        // Alpaca does not replay what was missed: re-read the open orders.
-        void this.reconcile();
       }
       this.updateConnection();
     });
@@ -1197,43 +1201,98 @@ export class AlpacaVenue implements Venue {
 
   // ---- reconciliation -----------------------------------------------------------------------
 
+  /** Re-reads parked submissions (outcome unknown) on a timer until Alpaca answers for them. */
   private scheduleReconcile(): void {
     const tick = (): void => {
       this.reconcileTimer = undefined;
       if (this.closing) return;
-      const pending = [...this.orders.values()].some((t) => t.unresolved && !t.inFlight);
-      if (pending || (!this.tradeUp && this.hasOpenOrders())) void this.reconcile();
+      if ([...this.orders.values()].some((t) => t.unresolved && !t.inFlight)) void this.resolvePending();
       this.reconcileTimer = this.o.clock.setTimer(this.o.clock.now() + this.o.reconcileIntervalMs, tick);
     };
     this.reconcileTimer = this.o.clock.setTimer(this.o.clock.now() + this.o.reconcileIntervalMs, tick);
   }
 
-  private hasOpenOrders(): boolean {
-    for (const t of this.orders.values()) if (!t.terminal && !t.external && !t.inFlight) return true;
-    return false;
-  }
-
-  /**
-   * Re-reads every open order of the app over REST and applies what the stream
-   * missed (fills by cumulative qty, cancels, expiries, replaces); resolves
-   * parked submissions by client_order_id.
-   */
-  reconcile(): Promise<void> {
+  /** Looks up every submission whose outcome is still unknown, by client_order_id. */
+  private resolvePending(): Promise<void> {
     if (this.reconciling) return this.reconciling;
     this.reconciling = (async () => {
       this.h.reconciliations++;
       for (const t of [...this.orders.values()]) {
-        if (t.terminal || t.external || t.inFlight) continue;
+        if (!t.unresolved || t.terminal || t.inFlight) continue;
         try {
           await this.refresh(t);
         } catch {
-          // noted in health(); the next pass retries
+          // noted in health(); the next tick retries
         }
       }
     })().finally(() => {
       this.reconciling = null;
     });
     return this.reconciling;
+  }
+
+  isResolving(clientOrderId: string): boolean {
+    const t = this.orders.get(clientOrderId);
+    return !!t && !t.terminal && (t.inFlight || t.unresolved);
+  }
+
+  /**
+   * The order as Alpaca has it now (GET /v2/orders:by_client_order_id, following
+   * replacements), in the app's terms; undefined on a 404 (Alpaca never had it).
+   * Reports only: nothing is emitted. The tracked order's cumulative baseline moves
+   * to what was read, since the engine applies the difference itself.
+   */
+  async getOrder(clientOrderId: string): Promise<VenueOrderState | undefined> {
+    const endpoint = 'GET /v2/orders:by_client_order_id';
+    this.h.clientOrderIdLookups++;
+    let o: OrderPayload;
+    try {
+      o = this.parseRest(OrderPayload, await this.rest(endpoint, () => this.sdk.orders.getOrderByClientOrderId({ clientOrderId }), 'client_order_id'), endpoint);
+    } catch (e) {
+      if (e instanceof VenueError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+    let base = 0;
+    for (let hops = 0; o.status === 'replaced' && o.replacedBy && hops < 20; hops++) {
+      const next = `GET /v2/orders/${o.replacedBy}`;
+      const id = o.replacedBy;
+      base = round9(base + o.filledQty);
+      o = this.parseRest(OrderPayload, await this.rest(next, () => this.sdk.orders.getOrderByOrderID({ orderId: id }), 'order_id'), next);
+    }
+    const t = this.orders.get(clientOrderId);
+    const filledQty = round9(base + o.filledQty);
+    const qty = round9(base + (o.qty ?? o.filledQty));
+    if (t && (!t.venueOrderId || t.venueOrderId === o.id)) {
+      // what the engine is told now: later stream events count from here
+      t.venueOrderId = o.id;
+      t.accepted = t.accepted || o.status !== 'pending_new';
+      t.unresolved = false;
+      if (o.filledQty > t.venueCum + EPS) {
+        t.venueCum = o.filledQty;
+        t.lastAvg = o.filledAvgPrice ?? t.lastAvg;
+      }
+      if (filledQty >= qty - EPS && filledQty > 0) t.terminal = 'filled';
+      else if (o.status === 'canceled' || o.status === 'expired' || o.status === 'rejected') t.terminal = o.status;
+    }
+    return {
+      clientOrderId,
+      venueOrderId: o.id,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type === 'limit' ? 'limit' : 'market',
+      qty,
+      ...(o.limitPrice != null ? { limitPrice: o.limitPrice } : {}),
+      timeInForce: (['day', 'gtc', 'ioc'].includes(o.timeInForce) ? o.timeInForce : 'day') as VenueOrderState['timeInForce'],
+      filledQty,
+      avgFillPrice: o.filledAvgPrice ?? 0,
+      status: orderStatusOf(o.status, filledQty, qty),
+    };
+  }
+
+  /** DELETE /v2/orders: Alpaca cancels every open order (KILL's first step); the cancels arrive on trade_updates. */
+  async cancelAll(): Promise<void> {
+    this.requireConnected('DELETE /v2/orders');
+    await this.rest('DELETE /v2/orders', () => this.sdk.orders.deleteAllOrders());
   }
 
   /** Re-reads one order over REST (by id, or by client order id before Alpaca's id is known). */
@@ -1254,6 +1313,23 @@ export class AlpacaVenue implements Venue {
     const id = t.venueOrderId;
     const o = this.parseRest(OrderPayload, await this.rest(endpoint, () => this.sdk.orders.getOrderByOrderID({ orderId: id }), 'order_id'), endpoint);
     await this.applySnapshot(t, o);
+  }
+}
+
+/** Alpaca's order status in the Venue interface's terms. */
+function orderStatusOf(status: string, filled: number, qty: number): VenueOrderState['status'] {
+  switch (status) {
+    case 'filled':
+      return 'filled';
+    case 'canceled':
+    case 'expired':
+    case 'rejected':
+    case 'pending_new':
+      return status;
+    default:
+      // new, accepted, partially_filled, pending_cancel, pending_replace, done_for_day, stopped...
+      if (filled >= qty - EPS && filled > 0) return 'filled';
+      return filled > EPS ? 'partially_filled' : 'accepted';
   }
 }
 
