@@ -220,6 +220,8 @@ export class Reconciler {
     const o = this.d.oms.get(clientOrderId);
     if (!o) return false;
     const start = this.applied;
+    const wasFinal = isOpen(o.status) ? undefined : o.status;
+    const filledBefore = o.filledQty;
     const parked = this.d.oms.parkedFills(clientOrderId);
     if (!isOpen(o.status) && parked.length === 0) return false;
     if (v.isResolving?.(clientOrderId)) return false; // the venue is still establishing the submission
@@ -259,6 +261,9 @@ export class Reconciler {
       this.contradiction(after, 'status', `${after.status} here but still open at ${v.id}`);
     }
     const final = this.d.oms.get(clientOrderId)!;
+    if (wasFinal && final.filledQty > filledBefore + EPS) {
+      this.diff('fill', o.symbol, `order ${clientOrderId} was ${wasFinal} here but ${vs.status} at ${v.id} with ${vs.filledQty} filled; ${final.filledQty - filledBefore} applied, now ${final.status}`);
+    }
     if (vs.status === 'filled' && final.status !== 'filled') {
       this.diff('fill', o.symbol, `order ${clientOrderId} is filled at ${v.id} but ${final.filledQty} of ${final.qty} is known here`);
     }

@@ -48,6 +48,8 @@ export function omsHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 1
   const denials: Array<{ order: Order; decision: RiskDecision }> = [];
   const checked: Array<{ order: Order; decision: RiskDecision }> = [];
   const updates: Order[] = [];
+  const covered: Array<{ fillId: string; qty: number }> = [];
+  const reconcileAsked: string[] = [];
   const state = { marketOpen: true, vol: undefined as { value: number; threshold: number } | undefined };
   const risk = new RiskEngine(limits, () => now, () => {});
   const oms = new OrderManager({
@@ -73,6 +75,8 @@ export function omsHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 1
       fill: (f) => portfolio.applyFill(f),
       denied: (order, decision) => denials.push({ order, decision }),
       problem: (code, message) => problems.push({ code, message }),
+      covered: (f, qty) => covered.push({ fillId: f.fillId, qty }),
+      needsReconcile: (id) => reconcileAsked.push(id),
     },
   });
   return {
@@ -84,6 +88,8 @@ export function omsHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 1
     denials,
     checked,
     updates,
+    covered,
+    reconcileAsked,
     prices,
     state,
     tick: (ms = 1) => (now += ms),

@@ -17,6 +17,9 @@ export class ScriptedVenue implements Venue {
   readonly cancels: string[] = [];
   listener: VenueListener | undefined;
   failNextSubmit: Error | undefined;
+  /** Cancel-all requests served. */
+  cancelAlls = 0;
+  failCancelAll: Error | undefined;
 
   async connect(listener: VenueListener): Promise<void> {
     this.listener = listener;
@@ -41,6 +44,10 @@ export class ScriptedVenue implements Venue {
   }
   async cancelOrder(clientOrderId: string): Promise<void> {
     this.cancels.push(clientOrderId);
+  }
+  async cancelAll(): Promise<void> {
+    this.cancelAlls++;
+    if (this.failCancelAll) throw this.failCancelAll;
   }
   async replaceOrder(): Promise<void> {}
   async getAccount(): Promise<VenueAccount> {

@@ -240,6 +240,10 @@ interface FailSpec {
   headers?: Record<string, string>;
   /** Runs when the fault fires, before the answer (e.g. to let a 'late' original land). */
   onHit?: (req: RecordedRequest) => void;
+  /** The request takes effect (e.g. the order is created) before the failure is answered. */
+  process?: boolean;
+  /** Answer only after this many ms (a slow read). */
+  delayMs?: number;
 }
 
 interface Fault {
@@ -440,7 +444,7 @@ export class AlpacaLoopbackServer {
 
   // ---- fault injection ----------------------------------------------------
 
-  /** The next `times` matching requests get `spec` instead of being processed. */
+  /** The next `times` matching requests get `spec` instead of being processed (status 200 + delayMs: a slow, correct answer). */
   failNext(match: RouteMatch, spec: FailSpec, times = 1): void {
     this.faults.push({ match, remaining: times, kind: 'fail', fail: spec });
   }
@@ -601,8 +605,14 @@ export class AlpacaLoopbackServer {
     }
 
     const fault = this.takeFault(method, path, ['fail', 'hang']);
-    if (fault?.kind === 'fail') fault.fail!.onHit?.(this.requests[this.requests.length - 1]!);
-    if (fault?.kind === 'fail') return this.write(res, { status: fault.fail!.status, body: fault.fail!.body ?? { message: `injected ${fault.fail!.status}` }, headers: fault.fail!.headers });
+    if (fault?.kind === 'fail') {
+      const f = fault.fail!;
+      f.onHit?.(this.requests[this.requests.length - 1]!);
+      if (f.process) this.route(method, path, query, body);
+      if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
+      if (f.status === 200) return this.write(res, this.route(method, path, query, body));
+      return this.write(res, { status: f.status, body: f.body ?? { message: `injected ${f.status}` }, headers: f.headers });
+    }
     if (fault?.kind === 'hang') {
       if (fault.process) this.route(method, path, query, body);
       return; // never answered; the socket is destroyed on close()

@@ -108,3 +108,90 @@ describe('OrderManager', () => {
     expect(h.oms.get(order.clientOrderId)!.reason).toMatch(/ECONNRESET/);
   });
 });
+
+describe('OrderManager: every execution once', () => {
+  const vfill = (cid: string, fillId: string, qty: number, price: number, cumQty: number, extra: Record<string, unknown> = {}) => ({
+    clientOrderId: cid,
+    fillId,
+    symbol: 'X',
+    side: 'buy' as const,
+    qty,
+    price,
+    fee: 0,
+    ts: 5,
+    cumQty,
+    leavesQty: 0,
+    ...extra,
+  });
+
+  it('a real execution inside the span of an inferred fill is recognized, not applied again; one beyond it is applied', () => {
+    const h = omsHarness();
+    const id = h.oms.submit(buy(10, 100)).order.clientOrderId;
+    h.oms.onVenueUpdate({ kind: 'accepted', clientOrderId: id, venueOrderId: 'v', ts: 2 });
+    // reconciliation: 4 missed during an outage, known only as a cumulative quantity
+    h.oms.onVenueFill(vfill(id, `${id}:inferred:4`, 4, 99.5, 4, { inferred: true, confirmed: true }));
+    expect(h.oms.get(id)).toMatchObject({ status: 'partially_filled', filledQty: 4 });
+    // the real executions arrive late: 3 then 1 (inside the span), then 2 new ones
+    expect(h.oms.onVenueFill(vfill(id, 'e1', 3, 99.4, 3))).toEqual({ applied: 0, covered: 3 });
+    expect(h.oms.onVenueFill(vfill(id, 'e2', 1, 99.8, 4))).toEqual({ applied: 0, covered: 1 });
+    expect(h.oms.onVenueFill(vfill(id, 'e3', 2, 100, 6))).toEqual({ applied: 2, covered: 0 });
+    // an execution straddling nothing left of the span, and a duplicate
+    expect(h.oms.onVenueFill(vfill(id, 'e3', 2, 100, 6))).toEqual({ applied: 0, covered: 0 });
+    expect(h.oms.get(id)!.filledQty).toBe(6);
+    expect(h.portfolio.qty('X')).toBe(6);
+    expect(h.covered).toEqual([
+      { fillId: 'e1', qty: 3 },
+      { fillId: 'e2', qty: 1 },
+    ]);
+  });
+
+  it('an execution overlapping the end of an inferred span applies only the part beyond it', () => {
+    const h = omsHarness();
+    const id = h.oms.submit(buy(10, 100)).order.clientOrderId;
+    h.oms.onVenueFill(vfill(id, `${id}:inferred:4`, 4, 100, 4, { inferred: true, confirmed: true }));
+    // one execution of 5 covering cumulative (2, 7]: 2 of it already counted
+    expect(h.oms.onVenueFill(vfill(id, 'big', 5, 100, 7))).toEqual({ applied: 3, covered: 2 });
+    expect(h.oms.get(id)!.filledQty).toBe(7);
+  });
+
+  it('a fill for an order held final is parked and reported; applied only when reconciliation confirms it, correcting the order to filled', () => {
+    const h = omsHarness();
+    const id = h.oms.submit(buy(2, 100)).order.clientOrderId;
+    h.oms.onVenueUpdate({ kind: 'accepted', clientOrderId: id, venueOrderId: 'v', ts: 2 });
+    h.oms.onVenueUpdate({ kind: 'canceled', clientOrderId: id, reason: 'says the stream', ts: 3 });
+    expect(h.oms.onVenueFill(vfill(id, 'late', 2, 99, 2))).toEqual({ applied: 0, covered: 0 });
+    expect(h.portfolio.qty('X')).toBe(0);
+    expect(h.problems.map((p) => p.code)).toContain('FILL_ON_FINAL_ORDER');
+    expect(h.reconcileAsked).toEqual([id]);
+    expect(h.oms.parkedFills(id).map((f) => f.fillId)).toEqual(['late']);
+    expect(h.oms.onVenueFill({ ...h.oms.parkedFills(id)[0]!, confirmed: true })).toEqual({ applied: 2, covered: 0 });
+    expect(h.oms.get(id)).toMatchObject({ status: 'filled', filledQty: 2 });
+    expect(h.oms.get(id)!.reason).toMatch(/corrected by reconciliation/);
+    expect(h.portfolio.qty('X')).toBe(2);
+  });
+
+  it('keeps an order pending when the venue says its submission outcome is unknown, and asks for reconciliation', async () => {
+    const h = omsHarness();
+    h.venue.failNextSubmit = Object.assign(new Error('HTTP 500 after create'), { ambiguous: true });
+    const { order } = h.oms.submit(buy(1, 100));
+    await flush();
+    expect(h.oms.get(order.clientOrderId)!.status).toBe('pending_new');
+    expect(h.problems.map((p) => p.code)).toContain('SUBMIT_UNRESOLVED');
+    expect(h.reconcileAsked).toEqual([order.clientOrderId]);
+  });
+
+  it("KILL's cancels use the venue's cancel-all first, and cancel order by order when it fails", async () => {
+    const h = omsHarness();
+    const ids = [h.oms.submit(buy(1, 100)).order.clientOrderId, h.oms.submit(buy(1, 99)).order.clientOrderId];
+    h.oms.cancelMany(ids, true);
+    await flush();
+    expect(h.venue.cancelAlls).toBe(1);
+    expect(h.venue.cancels).toEqual([]);
+    expect(ids.map((id) => h.oms.get(id)!.status)).toEqual(['pending_cancel', 'pending_cancel']);
+    h.venue.failCancelAll = new Error('503');
+    h.oms.cancelMany(ids, true);
+    await flush();
+    expect(h.venue.cancels).toEqual(ids);
+    expect(h.problems.map((p) => p.code)).toContain('CANCEL_ALL_FAILED');
+  });
+});
