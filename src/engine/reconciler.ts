@@ -77,6 +77,10 @@ export class Reconciler {
   private queued: ReconcileTrigger | undefined;
   private readonly flagged = new Set<string>();
   private applied = 0;
+  /** Start of the last full pass: orders closed since are read in the next one. */
+  private lastFullPass = -Infinity;
+  /** Orders held final here that this pass reads anyway. */
+  private recheck = new Set<string>();
   /** Symbols with a fill the venue counts but does not list yet: their positions are not adopted. */
   private readonly gaps = new Set<string>();
 
@@ -159,7 +163,11 @@ export class Reconciler {
     const before = this.view.differences.length;
     this.applied = 0;
     this.gaps.clear();
-    const ids = full ? [...new Set([...this.d.oms.openOrders().map((o) => o.clientOrderId), ...this.d.oms.ordersWithParkedFills(), ...this.flagged])] : [...this.flagged];
+    // orders closed since the last full pass are read too: their final message may have overtaken fills lost in an outage
+    const closed = full ? this.d.oms.closedSince(this.lastFullPass) : [];
+    if (full) this.lastFullPass = this.d.now();
+    const ids = full ? [...new Set([...this.d.oms.openOrders().map((o) => o.clientOrderId), ...this.d.oms.ordersWithParkedFills(), ...closed, ...this.flagged])] : [...this.flagged];
+    this.recheck = new Set(closed);
     for (const id of ids) this.flagged.delete(id);
     try {
       for (const id of ids) await this.reconcileOrder(id);
@@ -223,7 +231,7 @@ export class Reconciler {
     const wasFinal = isOpen(o.status) ? undefined : o.status;
     const filledBefore = o.filledQty;
     const parked = this.d.oms.parkedFills(clientOrderId);
-    if (!isOpen(o.status) && parked.length === 0) return false;
+    if (!isOpen(o.status) && parked.length === 0 && !this.recheck.has(clientOrderId)) return false;
     if (v.isResolving?.(clientOrderId)) return false; // the venue is still establishing the submission
     if (!v.getOrder) {
       this.diff('order', o.symbol, `order ${clientOrderId} cannot be verified: ${v.id} cannot look orders up`);

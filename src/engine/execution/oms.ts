@@ -353,6 +353,18 @@ export class OrderManager {
     return covered;
   }
 
+  /** Orders that reached a final state (other than filled or denied) at or after `ts`, newest first. */
+  closedSince(ts: number): string[] {
+    const out: string[] = [];
+    for (let i = this.closed.length - 1; i >= 0; i--) {
+      const o = this.orders.get(this.closed[i]!);
+      if (!o) continue;
+      if (o.updatedAt < ts) break;
+      if (o.status === 'canceled' || o.status === 'expired' || o.status === 'rejected') out.push(o.clientOrderId);
+    }
+    return out;
+  }
+
   /** Forgets held fills once reconciliation has settled the order. */
   dropParked(clientOrderId: string): void {
     this.parked.delete(clientOrderId);
