@@ -11,10 +11,23 @@
 //
 // Order entry: prices and amounts are rounded with priceToPrecision /
 // amountToPrecision; every order carries a client order id (ccxt's unified
-// `clientOrderId` param). When the outcome of a createOrder is unknown (timeout,
-// dropped connection, 5xx, rate limit, unparseable answer) the order is looked
-// up by its client order id before anything is sent again, and it is re-sent
-// only when every lookup shows it absent. Nothing is sent twice.
+// `clientOrderId` param). A submission is reported rejected only when the
+// answer proves the exchange refused it (invalid order, funds, symbol,
+// credentials, market closed, duplicate id: errors.ts refusalProven) or when
+// listings of its open and done orders prove it was never created. Any other
+// failure (5xx, a generic exchange error, timeout, dropped connection,
+// unreadable answer) is looked up by client order id first; it is re-sent only
+// after a retryable error and a lookup proving it absent. When the lookups
+// cannot tell, nothing is reported: the order stays pending (isResolving) and
+// every reconcile pass looks it up until the exchange answers; an order that
+// appears is ours and is adopted ('accepted' + its fills). Nothing is sent twice.
+//
+// Facts for the engine's Reconciler: getOrder / getFills (the same fillIds as
+// the live path), getOpenOrders, getPositions, getAccount; cancelAll uses the
+// exchange's cancelAllOrders. The venue never applies them on the engine's
+// behalf. In polling mode a fill reaches the listener within two poll
+// intervals: the poll keeps its interval through failures (slower only when the
+// exchange asks for a wait) and one failing symbol does not hold up the others.
 //
 // Errors: every ccxt error class maps to a typed VenueError (errors.ts).
 // Malformed payloads are refused (payload.ts), counted in health(), and never
