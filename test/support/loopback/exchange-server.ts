@@ -29,8 +29,9 @@
 // outside participant trades against them (externalTrade). Balances, holds and
 // maker/taker fees are kept per currency.
 //
-// Fault injection: per-request rules (status code + body + headers, hang with
-// or without processing the request, connection reset, response mutation),
+// Fault injection: per-request rules (status code + body + headers, with or
+// without processing the request first; hang with or without processing the
+// request; an answer held back until released; connection reset; response mutation),
 // WebSocket drops and refusals, outside-the-app order changes (cancel, resize,
 // orders placed from another client).
 import { createHmac, randomUUID } from 'node:crypto';
@@ -89,8 +90,14 @@ export const DEFAULT_PRODUCTS: LoopbackProduct[] = [
 ];
 
 export type FaultAction =
-  /** Answer with this status/body/headers instead of processing the request. */
-  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  /**
+   * Answer with this status/body/headers instead of processing the request.
+   * With `process`, the request takes effect first (e.g. the order is created,
+   * then the client is told 500), as a server failing after the commit does.
+   */
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string>; process?: boolean }
+  /** Process at once, but withhold the answer until `releaseHeld()` (e.g. a fill visible before the order's acknowledgement). */
+  | { kind: 'hold' }
   /** Never answer. With `process`, the request takes effect first (the order exists). */
   | { kind: 'hang'; process?: boolean }
   /** Destroy the connection without answering. With `process`, after taking effect. */
@@ -242,6 +249,8 @@ export class CoinbaseExchangeLoopback {
   private readonly balances = new Map<string, { balance: number; hold: number; id: string }>();
   private readonly fills: ServerFill[] = [];
   private readonly faults: (FaultRule & { times: number })[] = [];
+  private readonly held: (() => void)[] = [];
+  private inFlightCount = 0;
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<WsSession>();
   private wsMutate: ((msg: never) => unknown) | undefined;
@@ -337,6 +346,23 @@ export class CoinbaseExchangeLoopback {
 
   clearFaults(): void {
     this.faults.length = 0;
+  }
+
+  /** Sends every answer withheld by a 'hold' fault, oldest first. Returns how many. */
+  releaseHeld(): number {
+    const list = this.held.splice(0);
+    for (const send of list) send();
+    return list.length;
+  }
+
+  /** Answers withheld by 'hold' faults, not released yet. */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  /** Requests received and not answered yet (held and hung ones included). */
+  get inFlight(): number {
+    return this.inFlightCount;
   }
 
   /** Mutate every outgoing WebSocket message (return undefined to drop it); pass undefined to stop. */
@@ -448,6 +474,22 @@ export class CoinbaseExchangeLoopback {
   // ---- HTTP ---------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.inFlightCount++;
+    let counted = true;
+    const done = (): void => {
+      if (counted) this.inFlightCount--;
+      counted = false;
+    };
+    res.on('close', done);
+    try {
+      await this.handleRequest(req, res);
+    } finally {
+      // hung and held requests stay in flight until answered or closed
+      if (res.writableEnded) done();
+    }
+  }
+
+  private async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
@@ -474,7 +516,7 @@ export class CoinbaseExchangeLoopback {
       if (rule.times <= 0) this.faults.splice(ruleIndex, 1);
     }
     const action = rule?.action;
-    if (action?.kind === 'status') {
+    if (action?.kind === 'status' && !action.process) {
       record.status = action.status;
       return this.send(res, action.status, action.body ?? { message: 'error' }, action.headers);
     }
@@ -508,12 +550,22 @@ export class CoinbaseExchangeLoopback {
       req.socket.destroy();
       return;
     }
+    if (action?.kind === 'status') {
+      // the request took effect; the client is told it failed
+      record.status = action.status;
+      return this.send(res, action.status, action.body ?? { message: 'error' }, action.headers);
+    }
     if (action?.kind === 'mutate' && status === 200) out = action.mutate(structuredClone(out) as never);
     record.status = status;
+    if (action?.kind === 'hold') {
+      this.held.push(() => this.send(res, status, out));
+      return;
+    }
     this.send(res, status, out);
   }
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    if (res.destroyed || res.writableEnded) return; // the client gave up on a held answer
     const text = JSON.stringify(body);
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
     res.end(text);

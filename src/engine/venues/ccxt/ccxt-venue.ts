@@ -11,10 +11,23 @@
 //
 // Order entry: prices and amounts are rounded with priceToPrecision /
 // amountToPrecision; every order carries a client order id (ccxt's unified
-// `clientOrderId` param). When the outcome of a createOrder is unknown (timeout,
-// dropped connection, 5xx, rate limit, unparseable answer) the order is looked
-// up by its client order id before anything is sent again, and it is re-sent
-// only when every lookup shows it absent. Nothing is sent twice.
+// `clientOrderId` param). A submission is reported rejected only when the
+// answer proves the exchange refused it (invalid order, funds, symbol,
+// credentials, market closed, duplicate id: errors.ts refusalProven) or when
+// listings of its open and done orders prove it was never created. Any other
+// failure (5xx, a generic exchange error, timeout, dropped connection,
+// unreadable answer) is looked up by client order id first; it is re-sent only
+// after a retryable error and a lookup proving it absent. When the lookups
+// cannot tell, nothing is reported: the order stays pending (isResolving) and
+// every reconcile pass looks it up until the exchange answers; an order that
+// appears is ours and is adopted ('accepted' + its fills). Nothing is sent twice.
+//
+// Facts for the engine's Reconciler: getOrder / getFills (the same fillIds as
+// the live path), getOpenOrders, getPositions, getAccount; cancelAll uses the
+// exchange's cancelAllOrders. The venue never applies them on the engine's
+// behalf. In polling mode a fill reaches the listener within two poll
+// intervals: the poll keeps its interval through failures (slower only when the
+// exchange asks for a wait) and one failing symbol does not hold up the others.
 //
 // Errors: every ccxt error class maps to a typed VenueError (errors.ts).
 // Malformed payloads are refused (payload.ts), counted in health(), and never
@@ -29,6 +42,7 @@ import type {
   VenueListener,
   VenueOpenOrder,
   VenueOrderRequest,
+  VenueOrderState,
   VenueOrderUpdate,
   VenuePosition,
 } from '../venue.js';
@@ -36,6 +50,7 @@ import { defaultClientOrderIdFormat, exchangeClientOrderId, type ClientOrderIdFo
 import {
   DEFAULT_RETRY,
   mapCcxtError,
+  refusalProven,
   rejectCodeFor,
   retryDelayMs,
   venueError,
@@ -121,8 +136,10 @@ export interface CcxtVenueHealth {
   externalChanges: number;
   /** Orders or trades on the account that the app did not place. */
   foreignOrders: number;
-  /** Orders whose outcome stayed unknown, found later and canceled. */
-  orphansCanceled: number;
+  /** Orders whose createOrder outcome stayed unknown after the send; they stay pending and are looked up each reconcile pass. */
+  unresolved: number;
+  /** Such orders the exchange later proved never created (reported rejected). */
+  provenAbsent: number;
   /** Times an order's filled quantity was ahead of the fills its trades explained. */
   fillGaps: number;
   duplicateClientIdsRefused: number;
@@ -152,8 +169,14 @@ interface OrderRec {
   cancelRequested: boolean;
   cancelAfterAck: boolean;
   reconcileAfterAck: boolean;
-  /** Rejected with an unknown outcome: if it ever shows up on the exchange it is canceled. */
-  orphan: boolean;
+  /**
+   * Set while the outcome of the createOrder is unknown (the send and its
+   * lookups could not tell): the order stays pending and each reconcile
+   * pass looks it up until the exchange answers. Holds the last reason.
+   */
+  unresolved: string | undefined;
+  /** The createOrder failure that left the outcome unknown. */
+  sendError: VenueError | undefined;
   reconciling: Promise<void> | undefined;
   reconcileAgain: boolean;
 }
@@ -202,6 +225,7 @@ interface CcxtExchange {
   fetchClosedOrders(symbol?: string, since?: number, limit?: number): Promise<unknown>;
   fetchMyTrades(symbol?: string, since?: number, limit?: number): Promise<unknown>;
   fetchOrderTrades(id: string, symbol?: string): Promise<unknown>;
+  cancelAllOrders(symbol?: string): Promise<unknown>;
   watchTicker(symbol: string): Promise<unknown>;
   watchTrades(symbol: string): Promise<unknown>;
   watchOHLCV(symbol: string, timeframe: string): Promise<unknown>;
@@ -246,7 +270,8 @@ const emptyHealth = (): CcxtVenueHealth => ({
   reconciles: 0,
   externalChanges: 0,
   foreignOrders: 0,
-  orphansCanceled: 0,
+  unresolved: 0,
+  provenAbsent: 0,
   fillGaps: 0,
   duplicateClientIdsRefused: 0,
   listenerErrors: 0,
@@ -575,6 +600,126 @@ export class CcxtVenue implements Venue {
     return out;
   }
 
+  /**
+   * One order by client order id, as the exchange reports it now. undefined
+   * only when listings of open and done orders prove it absent (for an order
+   * this session did not send: within the last day); throws when the
+   * exchange cannot tell or answers something contradictory.
+   */
+  async getOrder(clientOrderId: string): Promise<VenueOrderState | undefined> {
+    await this.ensureMarkets();
+    const rec = this.orders.get(clientOrderId);
+    let o: ParsedOrder;
+    if (rec?.venueOrderId) {
+      const id = rec.venueOrderId;
+      const raw = await this.call('fetchOrder', () => this.ex.fetchOrder(id, rec.symbol));
+      o = this.checkOwn(this.parsed(() => parseOrder(raw, this.ctx('fetchOrder')), 'fetchOrder'), rec, 'fetchOrder');
+    } else {
+      const found = await this.lookupBy({
+        exClientId: rec?.exClientId ?? this.exchangeClientOrderId(clientOrderId),
+        symbols: rec ? [rec.symbol] : this.symbols,
+        since: rec ? rec.createdAt - 10 * MINUTE : this.clock.now() - 24 * 60 * MINUTE,
+        rec,
+      });
+      if (found.kind === 'absent') return undefined;
+      if (found.kind === 'unknown') throw found.error;
+      o = found.order;
+    }
+    const status: VenueOrderState['status'] =
+      o.status === 'open' ? (o.filled > EPS ? 'partially_filled' : 'accepted') : o.status === 'closed' ? (o.filled >= o.amount - EPS * Math.max(1, o.amount) ? 'filled' : 'canceled') : o.status;
+    const type: OrderType = o.type === 'market' ? 'market' : 'limit';
+    return {
+      clientOrderId,
+      venueOrderId: o.id,
+      symbol: o.symbol,
+      side: o.side,
+      type,
+      qty: o.amount,
+      limitPrice: type === 'limit' ? o.price : undefined,
+      timeInForce: rec?.timeInForce ?? 'gtc',
+      status,
+      filledQty: o.filled,
+      avgFillPrice: o.filled > 0 ? (o.average ?? o.price ?? 0) : 0,
+    };
+  }
+
+  /**
+   * Every execution of one order, oldest first, with the fillIds the live
+   * path emits (`${symbol}:${tradeId}`). A trade that contradicts the order
+   * (other side or symbol, more than its quantity, a bad price) is refused
+   * with an error naming the order and the field.
+   */
+  async getFills(clientOrderId: string): Promise<VenueFill[]> {
+    await this.ensureMarkets();
+    const rec = this.orders.get(clientOrderId);
+    let ref: { id: string; symbol: string; side: OrderSide; qty: number; since: number };
+    if (rec?.venueOrderId) {
+      ref = { id: rec.venueOrderId, symbol: rec.symbol, side: rec.side, qty: rec.qty, since: rec.createdAt - 10 * MINUTE };
+    } else {
+      const st = await this.getOrder(clientOrderId);
+      if (!st) return [];
+      ref = { id: st.venueOrderId, symbol: st.symbol, side: st.side, qty: st.qty, since: this.clock.now() - 24 * 60 * MINUTE };
+    }
+    const trades = new Map<string, ParsedTrade>();
+    const take = (raw: unknown, endpoint: string): void => {
+      if (!Array.isArray(raw)) throw this.countMalformed(malformed(this.ctx(endpoint), 'trades', raw, 'an array'));
+      for (const item of raw) {
+        const t = this.parsed(() => parseMyTrade(item, this.ctx(endpoint)), endpoint);
+        if (t.orderId === ref.id) trades.set(t.id, t);
+      }
+    };
+    if (this.ex.has.fetchOrderTrades) take(await this.call('fetchOrderTrades', () => this.ex.fetchOrderTrades(ref.id, ref.symbol)), 'fetchOrderTrades');
+    if (trades.size === 0 && this.ex.has.fetchMyTrades) take(await this.call('fetchMyTrades', () => this.ex.fetchMyTrades(ref.symbol, ref.since)), 'fetchMyTrades');
+    const out: VenueFill[] = [];
+    let cum = 0;
+    for (const t of [...trades.values()].sort((a, b) => a.timestamp - b.timestamp)) {
+      const ctx = { ...this.ctx('getFills'), subject: `trade ${t.id} of order ${clientOrderId}` };
+      if (t.side !== ref.side) throw this.countMalformed(malformed(ctx, 'trade.side', t.side, `'${ref.side}', the side of order ${clientOrderId}`));
+      if (t.symbol !== ref.symbol) throw this.countMalformed(malformed(ctx, 'trade.symbol', t.symbol, `'${ref.symbol}', the symbol of order ${clientOrderId}`));
+      cum = round12(cum + t.amount);
+      if (cum > ref.qty + EPS * Math.max(1, ref.qty)) throw this.countMalformed(malformed(ctx, 'trade.amount', t.amount, `at most the ${round12(ref.qty - cum + t.amount)} left on order ${clientOrderId}`));
+      out.push({
+        clientOrderId,
+        fillId: `${t.symbol}:${t.id}`,
+        symbol: t.symbol,
+        side: t.side,
+        qty: t.amount,
+        price: t.price,
+        fee: this.feeInQuote(t.symbol, t),
+        ts: t.timestamp,
+        cumQty: cum,
+        leavesQty: Math.max(0, round12(ref.qty - cum)),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Cancels every open order of the configured symbols in one request per
+   * symbol (ccxt cancelAllOrders), where the exchange has it; otherwise does
+   * nothing and the engine cancels order by order. The 'canceled' events
+   * follow from the REST reconcile of each order.
+   */
+  async cancelAll(): Promise<void> {
+    if (this.ex.has.cancelAllOrders !== true) return;
+    await this.ensureMarkets();
+    for (const r of this.orders.values()) {
+      if (r.terminal) continue;
+      if (r.venueOrderId) r.cancelRequested = true;
+      else r.cancelAfterAck = true; // still being placed or resolved: canceled once found
+    }
+    let firstError: unknown;
+    for (const symbol of this.symbols) {
+      try {
+        await this.call('cancelAllOrders', () => this.ex.cancelAllOrders(symbol));
+      } catch (e) {
+        firstError ??= e;
+      }
+    }
+    for (const r of [...this.orders.values()]) if (r.venueOrderId && !r.terminal) this.scheduleReconcile(r);
+    if (firstError !== undefined) throw firstError;
+  }
+
   // ---- extras -------------------------------------------------------------
 
   /** Counters of retries, rate limits, malformed payloads, reconnects and the like. */
@@ -740,7 +885,8 @@ export class CcxtVenue implements Venue {
       cancelRequested: false,
       cancelAfterAck: false,
       reconcileAfterAck: false,
-      orphan: false,
+      unresolved: undefined,
+      sendError: undefined,
       reconciling: undefined,
       reconcileAgain: false,
     };
@@ -762,9 +908,12 @@ export class CcxtVenue implements Venue {
   }
 
   /**
-   * Sends the order. After an error that leaves the outcome unknown, waits,
-   * then looks the order up by client order id; re-sends only when it is
-   * provably absent.
+   * Sends the order. Only an answer proving the exchange refused it rejects
+   * it. Any other failure leaves the outcome unknown: the order is looked up
+   * by client order id before anything else. It is re-sent only when the
+   * exchange asked for a retry (rate limit, unavailable, timeout, network)
+   * and the lookup proves it absent; when lookups cannot tell, the order
+   * stays pending (isResolving) and the reconcile poll keeps looking.
    */
   private async send(rec: OrderRec): Promise<void> {
     const params = this.orderParams(rec);
@@ -772,12 +921,15 @@ export class CcxtVenue implements Venue {
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
       if (lastError) {
         await this.sleep(retryDelayMs(lastError, attempt - 1, this.retry, this.ex.rateLimit));
+        if (rec.terminal || rec.venueOrderId) return; // resolved meanwhile (a stream or the poll found it)
         const found = await this.lookup(rec);
+        if (rec.terminal || rec.venueOrderId) return;
         if (found.kind === 'found') {
           this.counters.adoptedAfterLookup++;
           return this.adopt(rec, found.order);
         }
-        if (found.kind === 'unknown') return this.giveUp(rec, lastError, found.error);
+        if (found.kind === 'unknown') return this.unresolved(rec, lastError, found.error);
+        if (!lastError.retryable) return this.neverCreated(rec, lastError);
         this.counters.resends++;
       }
       try {
@@ -788,7 +940,7 @@ export class CcxtVenue implements Venue {
       } catch (e) {
         const ve = this.toVenueError(e, 'createOrder');
         this.noteError(ve);
-        if (!ve.ambiguous) {
+        if (refusalProven(ve)) {
           rec.terminal = true;
           this.emitUpdate({ kind: 'rejected', clientOrderId: rec.clientOrderId, code: rejectCodeFor(ve, rec.side), reason: ve.message, ts: this.clock.now() });
           this.dropUnclaimedTrades();
@@ -797,25 +949,45 @@ export class CcxtVenue implements Venue {
         lastError = ve;
       }
     }
-    // attempts used up; one last look before giving up
+    // attempts used up; one last look
     const found = await this.lookup(rec);
+    if (rec.terminal || rec.venueOrderId) return;
     if (found.kind === 'found') {
       this.counters.adoptedAfterLookup++;
       return this.adopt(rec, found.order);
     }
-    this.giveUp(rec, lastError!, found.kind === 'unknown' ? found.error : undefined);
+    if (found.kind === 'absent') return this.neverCreated(rec, lastError!);
+    this.unresolved(rec, lastError!, found.error);
   }
 
-  private giveUp(rec: OrderRec, last: VenueError, lookupError: VenueError | undefined): void {
+  /** The outcome is unknown: nothing is reported; the order stays pending and is looked up each reconcile pass. */
+  private unresolved(rec: OrderRec, last: VenueError, lookupError: VenueError): void {
+    if (rec.unresolved === undefined) this.counters.unresolved++;
+    rec.sendError = last;
+    rec.unresolved = `${last.message}; outcome unknown (lookup by client order id: ${lookupError.message})`;
+  }
+
+  /** Lookups covering open and done orders prove the order absent: it was never created. */
+  private neverCreated(rec: OrderRec, last: VenueError | undefined): void {
+    const wasUnresolved = rec.unresolved !== undefined;
     rec.terminal = true;
-    let reason = `${last.message}; not sent again after ${this.retry.maxAttempts} attempt(s)`;
-    if (lookupError) {
-      // the order may exist: watch for it and cancel it if it shows up
-      rec.orphan = true;
-      reason = `${last.message}; outcome unknown (lookup by client order id failed: ${lookupError.message}); not sent again, and canceled if it appears`;
-    }
-    this.emitUpdate({ kind: 'rejected', clientOrderId: rec.clientOrderId, code: rejectCodeFor(last, rec.side), reason, ts: this.clock.now() });
+    rec.unresolved = undefined;
+    if (wasUnresolved) this.counters.provenAbsent++;
+    const cause = last ? `${last.message}; ` : '';
+    this.emitUpdate({
+      kind: 'rejected',
+      clientOrderId: rec.clientOrderId,
+      code: last ? rejectCodeFor(last, rec.side) : 'INVALID_ORDER',
+      reason: `${cause}never created at ${this.exchangeId}: its open and recent orders do not include client order id ${rec.exClientId}`,
+      ts: this.clock.now(),
+    });
     this.dropUnclaimedTrades();
+  }
+
+  /** True while a submission's outcome is being established: in flight, or unknown and looked up each reconcile pass. */
+  isResolving(clientOrderId: string): boolean {
+    const rec = this.orders.get(clientOrderId);
+    return !!rec && !rec.venueOrderId && !rec.terminal;
   }
 
   /** An exchange order claimed to be ours must agree with what we sent. */
@@ -827,43 +999,64 @@ export class CcxtVenue implements Venue {
     return o;
   }
 
+  /** Looks one of our orders up by its client order id (see lookupBy). */
+  private lookup(rec: OrderRec): Promise<Lookup> {
+    return this.lookupBy({ exClientId: rec.exClientId, symbols: [rec.symbol], since: rec.createdAt - 10 * MINUTE, rec });
+  }
+
   /**
    * Looks an order up by its client order id through every means the
-   * exchange offers. "Absent" needs proof from listings that cover both open
-   * and done orders; anything less is "unknown", and unknown is never re-sent.
+   * exchange offers: fetchOrder with the client id where ccxt supports it,
+   * then the open and the recent orders (where the lookup by client id is
+   * missing or unreliable). "Absent" needs proof from listings that cover
+   * both open and done orders; anything less is "unknown", and unknown is
+   * never re-sent nor reported rejected.
    */
-  private async lookup(rec: OrderRec): Promise<Lookup> {
+  private async lookupBy(target: { exClientId: string; symbols: string[]; since: number; rec?: OrderRec }): Promise<Lookup> {
     this.counters.lookups++;
     const has = this.ex.has;
+    const { exClientId, rec } = target;
+    const own = (o: ParsedOrder, endpoint: string): ParsedOrder => (rec ? this.checkOwn(o, rec, endpoint) : o);
     let coversOpen = false;
     let coversDone = false;
     try {
       if (has.fetchOrder) {
         try {
-          const raw = await this.call('fetchOrder', () => this.ex.fetchOrder(undefined, rec.symbol, { clientOrderId: rec.exClientId }));
-          const o = this.checkOwn(parseOrder(raw, this.ctx('fetchOrder')), rec, 'fetchOrder');
+          const symbol = target.symbols.length === 1 ? target.symbols[0] : undefined;
+          const raw = await this.call('fetchOrder', () => this.ex.fetchOrder(undefined, symbol, { clientOrderId: exClientId }));
+          const o = own(parseOrder(raw, this.ctx('fetchOrder')), 'fetchOrder');
           // only an answer carrying our client order id is ours (some exchanges ignore the param)
-          if (o.clientOrderId === rec.exClientId) return { kind: 'found', order: o };
+          if (o.clientOrderId === exClientId) return { kind: 'found', order: o };
         } catch (e) {
           const ve = this.toVenueError(e, 'fetchOrder');
           if (!['ORDER_NOT_FOUND', 'NOT_SUPPORTED', 'BAD_REQUEST', 'INVALID_ORDER'].includes(ve.code)) throw ve;
         }
       }
-      const since = rec.createdAt - 10 * MINUTE;
-      const lists: [string, () => Promise<unknown>, boolean, boolean][] = [];
-      if (has.fetchOpenOrders) lists.push(['fetchOpenOrders', () => this.ex.fetchOpenOrders(rec.symbol), true, false]);
-      if (has.fetchOrders) lists.push(['fetchOrders', () => this.ex.fetchOrders(rec.symbol, since), true, true]);
-      else if (has.fetchClosedOrders) lists.push(['fetchClosedOrders', () => this.ex.fetchClosedOrders(rec.symbol, since), false, true]);
-      for (const [endpoint, fn, open, done] of lists) {
-        const raw = await this.call(endpoint, fn);
-        if (!Array.isArray(raw)) throw this.countMalformed(malformed(this.ctx(endpoint), 'orders', raw, 'an array'));
-        for (const item of raw) {
-          const cid = (item as { clientOrderId?: unknown } | null)?.clientOrderId;
-          if (cid !== rec.exClientId) continue;
-          return { kind: 'found', order: this.checkOwn(parseOrder(item, this.ctx(endpoint)), rec, endpoint) };
+      for (const symbol of target.symbols) {
+        const lists: [string, () => Promise<unknown>, boolean, boolean][] = [];
+        if (has.fetchOpenOrders) lists.push(['fetchOpenOrders', () => this.ex.fetchOpenOrders(symbol), true, false]);
+        if (has.fetchOrders) lists.push(['fetchOrders', () => this.ex.fetchOrders(symbol, target.since), true, true]);
+        else if (has.fetchClosedOrders) lists.push(['fetchClosedOrders', () => this.ex.fetchClosedOrders(symbol, target.since), false, true]);
+        let open = false;
+        let done = false;
+        for (const [endpoint, fn, o, d] of lists) {
+          const raw = await this.call(endpoint, fn);
+          if (!Array.isArray(raw)) throw this.countMalformed(malformed(this.ctx(endpoint), 'orders', raw, 'an array'));
+          for (const item of raw) {
+            const cid = (item as { clientOrderId?: unknown } | null)?.clientOrderId;
+            if (cid !== exClientId) continue;
+            return { kind: 'found', order: own(parseOrder(item, this.ctx(endpoint)), endpoint) };
+          }
+          open ||= o;
+          done ||= d;
         }
-        coversOpen ||= open;
-        coversDone ||= done;
+        if (symbol === target.symbols[0]) {
+          coversOpen = open;
+          coversDone = done;
+        } else {
+          coversOpen &&= open;
+          coversDone &&= done;
+        }
       }
     } catch (e) {
       const ve = this.toVenueError(e, 'lookup');
@@ -876,8 +1069,9 @@ export class CcxtVenue implements Venue {
     return { kind: 'absent' };
   }
 
-  /** The exchange acknowledged the order. */
+  /** The exchange acknowledged the order (or a lookup found it): from here on it is an order like any other. */
   private adopt(rec: OrderRec, o: ParsedOrder): void {
+    rec.unresolved = undefined;
     rec.venueOrderId = o.id;
     this.byVenueId.set(o.id, rec);
     if (!rec.accepted) {
@@ -979,12 +1173,9 @@ export class CcxtVenue implements Venue {
       if (id) this.foreign(`order:${id}`);
       return;
     }
-    if (rec.orphan) {
-      if (id) void this.cancelOrphan(rec, id);
-      return;
-    }
     if (!rec.venueOrderId) {
       rec.reconcileAfterAck = true;
+      if (rec.unresolved !== undefined) void this.resolve(rec).catch(() => undefined); // it exists: find it now
       return;
     }
     if (rec.terminal) return;
@@ -1091,6 +1282,12 @@ export class CcxtVenue implements Venue {
     } else if (source) {
       this.noteError(this.countMalformed(malformed(this.ctx(source), 'trades', raw, 'an array')));
     }
+    if (o.filled > rec.cumQty + EPS && source === 'fetchOrderTrades' && this.ex.has.fetchMyTrades) {
+      // some exchanges' order-trades endpoint wants an id ccxt does not hold (HitBTC: ccxt's
+      // order id is the client order id): the account's recent trades tell the same
+      const mine = await this.call('fetchMyTrades', () => this.ex.fetchMyTrades(rec.symbol, rec.createdAt - 10 * MINUTE), { attempts: 2 });
+      if (Array.isArray(mine)) for (const t of mine) this.ingestTrade(t, 'fetchMyTrades');
+    }
     if (o.filled <= rec.cumQty + EPS) return;
     if (source) {
       // the exchange says more was filled than its trades show: wait for valid trades
@@ -1114,7 +1311,13 @@ export class CcxtVenue implements Venue {
     }, 'fetchOrder (order totals)');
   }
 
-  /** REST pass over every live order: trades, open-orders comparison, orphans. */
+  /**
+   * REST pass over every order not settled yet: orders whose outcome is
+   * unknown are looked up first (adopted when found, rejected when proven
+   * never created), then the account's trades and open orders are compared
+   * with every live order. A failing request skips only its own symbol; the
+   * first error is rethrown once every symbol has been tried.
+   */
   private reconcileAll(): Promise<void> {
     if (this.reconcileAllRunning) return this.reconcileAllRunning;
     this.reconcileAllRunning = this.reconcileAllOnce().finally(() => {
@@ -1124,50 +1327,85 @@ export class CcxtVenue implements Venue {
   }
 
   private async reconcileAllOnce(): Promise<void> {
+    let firstError: unknown;
+    for (const r of [...this.orders.values()].filter((x) => x.unresolved !== undefined)) {
+      try {
+        await this.resolve(r);
+      } catch (e) {
+        firstError ??= e;
+      }
+    }
     const live = [...this.orders.values()].filter((r) => r.venueOrderId && (!r.terminal || r.cancelRequested));
-    const orphans = [...this.orders.values()].filter((r) => r.orphan);
-    const symbols = [...new Set([...live, ...orphans].map((r) => r.symbol))];
+    // trades of orders still in flight are buffered until their order is known
+    const pending = [...this.orders.values()].filter((r) => !r.venueOrderId && !r.terminal);
+    const symbols = [...new Set([...live, ...pending].map((r) => r.symbol))];
     for (const symbol of symbols) {
-      const mine = live.filter((r) => r.symbol === symbol);
-      if (mine.length && this.ex.has.fetchMyTrades) {
-        const since = Math.min(...mine.map((r) => r.createdAt)) - 10 * MINUTE;
-        const raw = await this.call('fetchMyTrades', () => this.ex.fetchMyTrades(symbol, since), { attempts: 2 });
-        if (Array.isArray(raw)) for (const t of raw) this.ingestTrade(t, 'fetchMyTrades');
-        else this.noteError(this.countMalformed(malformed(this.ctx('fetchMyTrades'), 'trades', raw, 'an array')));
+      try {
+        await this.reconcileSymbol(
+          symbol,
+          live.filter((r) => r.symbol === symbol),
+          pending.filter((r) => r.symbol === symbol),
+        );
+      } catch (e) {
+        firstError ??= e;
       }
-      if (!this.ex.has.fetchOpenOrders) {
-        for (const r of mine) await this.reconcileOrder(r);
-        continue;
+    }
+    if (firstError !== undefined) throw firstError;
+  }
+
+  private async reconcileSymbol(symbol: string, mine: OrderRec[], pending: OrderRec[]): Promise<void> {
+    const all = [...mine, ...pending];
+    if (all.length && this.ex.has.fetchMyTrades) {
+      const since = Math.min(...all.map((r) => r.createdAt)) - 10 * MINUTE;
+      const raw = await this.call('fetchMyTrades', () => this.ex.fetchMyTrades(symbol, since), { attempts: 2 });
+      if (Array.isArray(raw)) for (const t of raw) this.ingestTrade(t, 'fetchMyTrades');
+      else this.noteError(this.countMalformed(malformed(this.ctx('fetchMyTrades'), 'trades', raw, 'an array')));
+    }
+    if (!mine.length) return;
+    if (!this.ex.has.fetchOpenOrders) {
+      for (const r of mine) await this.reconcileOrder(r);
+      return;
+    }
+    const open = this.orderList(await this.call('fetchOpenOrders', () => this.ex.fetchOpenOrders(symbol), { attempts: 2 }), 'fetchOpenOrders');
+    const byId = new Map(open.map((o) => [o.id, o]));
+    for (const r of mine) {
+      const o = byId.get(r.venueOrderId!);
+      if (o && !r.cancelRequested) {
+        this.noteExternalChange(r, o);
+        if (o.filled > r.cumQty + EPS) await this.reconcileOrder(r);
+      } else {
+        await this.reconcileOrder(r);
       }
-      const open = this.orderList(await this.call('fetchOpenOrders', () => this.ex.fetchOpenOrders(symbol), { attempts: 2 }), 'fetchOpenOrders');
-      const byId = new Map(open.map((o) => [o.id, o]));
-      for (const r of mine) {
-        const o = byId.get(r.venueOrderId!);
-        if (o && !r.cancelRequested) {
-          this.noteExternalChange(r, o);
-          if (o.filled > r.cumQty + EPS) await this.reconcileOrder(r);
-        } else {
-          await this.reconcileOrder(r);
-        }
-      }
-      for (const o of open) {
-        const r = this.byVenueId.get(o.id) ?? (o.clientOrderId ? this.byExClientId.get(o.clientOrderId) : undefined);
-        if (r?.orphan) await this.cancelOrphan(r, o.id);
-        else if (!r) this.foreign(`order:${o.id}`);
-      }
+    }
+    for (const o of open) {
+      const r = this.byVenueId.get(o.id) ?? (o.clientOrderId ? this.byExClientId.get(o.clientOrderId) : undefined);
+      if (!r) this.foreign(`order:${o.id}`);
     }
   }
 
-  private async cancelOrphan(rec: OrderRec, venueOrderId: string): Promise<void> {
-    if (!rec.orphan) return;
-    rec.orphan = false;
+  /** One lookup of an order whose outcome is unknown: adopted when found, rejected when proven never created, else left pending. */
+  private async resolve(rec: OrderRec): Promise<void> {
+    if (rec.unresolved === undefined || rec.terminal || rec.venueOrderId) return;
+    const found = await this.lookup(rec);
+    if (rec.unresolved === undefined || rec.terminal || rec.venueOrderId) return;
+    if (found.kind === 'found') {
+      this.counters.adoptedAfterLookup++;
+      this.adopt(rec, found.order);
+    } else if (found.kind === 'absent') {
+      this.neverCreated(rec, rec.sendError);
+    } else {
+      throw found.error;
+    }
+  }
+
+  /** Runs a payload parser; a refusal is counted and rethrown. */
+  private parsed<T>(fn: () => T, endpoint: string): T {
     try {
-      await this.call('cancelOrder', () => this.ex.cancelOrder(venueOrderId, rec.symbol));
-      this.counters.orphansCanceled++;
+      return fn();
     } catch (e) {
-      const ve = this.toVenueError(e, 'cancelOrder');
-      if (ve.code !== 'ORDER_NOT_FOUND') rec.orphan = true;
+      const ve = this.toVenueError(e, endpoint);
       this.noteError(ve);
+      throw ve;
     }
   }
 
@@ -1388,7 +1626,12 @@ export class CcxtVenue implements Venue {
           this.noteError(ve);
           failures++;
           if (LINK_CODES.has(ve.code)) this.markDown(name, ve.message);
-          wait = Math.max(wait, retryDelayMs(ve, failures, this.retry, this.ex.rateLimit));
+          // a poll keeps its interval through failures (so what happened meanwhile is seen
+          // within one interval of the exchange answering again); only an exchange that
+          // asked for a wait (rate limit, Retry-After, maintenance) is polled more slowly
+          if (ve.code === 'RATE_LIMITED' || ve.code === 'MAINTENANCE' || ve.retryAfterMs !== undefined) {
+            wait = Math.max(wait, retryDelayMs(ve, failures, this.retry, this.ex.rateLimit));
+          }
         }
         await this.sleep(wait);
       }

@@ -37,6 +37,8 @@ export interface VenueErrorDetails {
   retryAfterMs?: number;
   /** The name of the ccxt error class (or JS error) this came from. */
   source?: string;
+  /** The code was guessed from the text of a generic error, not given by ccxt's class. */
+  fromText?: boolean;
 }
 
 export class VenueError extends TradedeskError {
@@ -45,6 +47,7 @@ export class VenueError extends TradedeskError {
   readonly field: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly source: string | undefined;
+  readonly fromText: boolean;
 
   constructor(
     override readonly code: VenueErrorCode,
@@ -59,6 +62,7 @@ export class VenueError extends TradedeskError {
     this.field = details.field;
     this.retryAfterMs = details.retryAfterMs;
     this.source = details.source;
+    this.fromText = details.fromText ?? false;
   }
 
   /**
@@ -79,7 +83,37 @@ const AMBIGUOUS: ReadonlySet<VenueErrorCode> = new Set([
   'NETWORK',
   'INVALID_NONCE',
   'MALFORMED_PAYLOAD',
+  // a generic exchange error says nothing about whether the request took effect
+  // (HitBTC's documented 500 body reaches ccxt as a plain ExchangeError)
+  'EXCHANGE_ERROR',
+  'CLOSED',
 ]);
+
+/** Answers to a createOrder that prove the exchange refused the order (it was not created). */
+const REFUSALS: ReadonlySet<VenueErrorCode> = new Set([
+  'INVALID_ORDER',
+  'INSUFFICIENT_FUNDS',
+  'BAD_SYMBOL',
+  'AUTH_FAILED',
+  'PERMISSION_DENIED',
+  'ACCOUNT_SUSPENDED',
+  'BAD_REQUEST',
+  'DUPLICATE_CLIENT_ORDER_ID',
+  'MARKET_CLOSED',
+]);
+
+/**
+ * True only when a failed createOrder proves the order was not created: the
+ * exchange refused it (invalid order, funds, symbol, credentials, market
+ * closed, a client id already used). An "invalid order" guessed from the
+ * text of a generic exchange error is no proof. Everything else (5xx,
+ * generic exchange errors, timeouts, dropped connections, unreadable
+ * answers, rate limits) leaves the outcome unknown.
+ */
+export function refusalProven(e: VenueError): boolean {
+  if (!REFUSALS.has(e.code)) return false;
+  return !(e.fromText && e.code === 'INVALID_ORDER');
+}
 
 const DESCRIPTIONS: Record<VenueErrorCode, string> = {
   AUTH_FAILED: 'authentication failed: check apiKey, secret and password',
@@ -114,6 +148,8 @@ export interface ErrorContext {
   headers?: Record<string, unknown>;
   /** ccxt's `last_json_response` (used to name the field a parse failure came from). */
   json?: unknown;
+  /** What the payload is about (e.g. "order 123"), named in malformed-payload messages. */
+  subject?: string;
 }
 
 export function venueError(code: VenueErrorCode, ctx: ErrorContext, detail?: string, extra: Partial<VenueErrorDetails> = {}): VenueError {
@@ -125,6 +161,7 @@ export function venueError(code: VenueErrorCode, ctx: ErrorContext, detail?: str
     field,
     retryAfterMs: extra.retryAfterMs,
     source: extra.source,
+    fromText: extra.fromText,
   });
 }
 
@@ -189,7 +226,7 @@ export function mapCcxtError(e: unknown, ctx: ErrorContext): VenueError {
  */
 function refine(e: Error, base: VenueError, ctx: ErrorContext, source: string): VenueError {
   const m = e.message;
-  const as = (code: VenueErrorCode, field?: string): VenueError => venueError(code, ctx, m, { field: field ?? base.field, source });
+  const as = (code: VenueErrorCode, field?: string): VenueError => venueError(code, ctx, m, { field: field ?? base.field, source, fromText: true });
   if (/duplicate|already (exists|used)/i.test(m) && /client|clord|oid|order[ _-]?id/i.test(m)) return as('DUPLICATE_CLIENT_ORDER_ID', 'clientOrderId');
   if (/insufficient (funds|balance)/i.test(m)) return as('INSUFFICIENT_FUNDS', 'amount');
   if (/rate limit/i.test(m)) return as('RATE_LIMITED');

@@ -76,7 +76,8 @@ function describe(v: unknown): string {
 }
 
 export function malformed(ctx: ErrorContext, field: string, value: unknown, expected: string): VenueError {
-  return venueError('MALFORMED_PAYLOAD', ctx, `${field} is ${describe(value)}, expected ${expected}`, { field });
+  const subject = ctx.subject ? ` (${ctx.subject})` : '';
+  return venueError('MALFORMED_PAYLOAD', ctx, `${field} is ${describe(value)}, expected ${expected}${subject}`, { field });
 }
 
 function obj(v: unknown, ctx: ErrorContext, what: string): Record<string, unknown> {
@@ -133,8 +134,16 @@ function timestamp(o: Record<string, unknown>, ctx: ErrorContext, prefix = ''): 
   return v;
 }
 
-export function parseOrder(raw: unknown, ctx: ErrorContext): ParsedOrder {
-  const o = obj(raw, ctx, 'order');
+/** The same context, with every message naming the order (or trade) it is about. */
+function about(ctx: ErrorContext, what: string | undefined): ErrorContext {
+  return what ? { ...ctx, subject: what } : ctx;
+}
+
+export function parseOrder(raw: unknown, outer: ErrorContext): ParsedOrder {
+  const o = obj(raw, outer, 'order');
+  const id = optStr(o, 'id');
+  const cid = optStr(o, 'clientOrderId');
+  const ctx = about(outer, id || cid ? `order ${id ?? '?'}${cid && cid !== id ? ` (client order id ${cid})` : ''}` : undefined);
   const status = o.status;
   if (typeof status !== 'string' || !STATUSES.has(status)) throw malformed(ctx, 'status', status, 'open/closed/canceled/expired/rejected');
   const amount = positive(o, 'amount', ctx);
@@ -155,8 +164,11 @@ export function parseOrder(raw: unknown, ctx: ErrorContext): ParsedOrder {
   };
 }
 
-export function parseMyTrade(raw: unknown, ctx: ErrorContext): ParsedTrade {
-  const t = obj(raw, ctx, 'trade');
+export function parseMyTrade(raw: unknown, outer: ErrorContext): ParsedTrade {
+  const t = obj(raw, outer, 'trade');
+  const tid = optStr(t, 'id');
+  const oid = optStr(t, 'order');
+  const ctx = about(outer, tid || oid ? `trade ${tid ?? '?'} of order ${oid ?? '?'}` : undefined);
   const id = str(t, 'id', ctx, 'trade.');
   const fee = t.fee;
   let feeCost = 0;
