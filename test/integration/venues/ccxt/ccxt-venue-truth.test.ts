@@ -1,0 +1,80 @@
+// Venue truth after faults, end to end on crypto: the real engine (reconciler,
+// OMS, portfolio, risk) on the real ccxt (coinbaseexchange) against the loopback
+// exchange. A resting order fills while the streams are down; a create is
+// answered 500 after the exchange made the order; a fill is reported twice.
+// The engine's positions end equal to the exchange's balances, each execution
+// counted once, nothing journaled rejected or canceled that the exchange has live or filled.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../../src/engine/core/config.js';
+import { Engine, type JournalSink } from '../../../../src/engine/engine.js';
+import type { JournalKind } from '../../../../src/engine/journal/records.js';
+import { startHarness, waitFor, type Harness } from './helpers.js';
+
+class Records implements JournalSink {
+  readonly list: Array<{ kind: JournalKind; data: Record<string, unknown> }> = [];
+  append(_ts: number, kind: JournalKind, payload: unknown): void {
+    this.list.push({ kind, data: JSON.parse(JSON.stringify(payload)) as Record<string, unknown> });
+  }
+  of(kind: JournalKind, cid: string): Array<Record<string, unknown>> {
+    return this.list.filter((r) => r.kind === kind && r.data.clientOrderId === cid).map((r) => r.data);
+  }
+}
+
+let h: Harness;
+let engine: Engine;
+let journal: Records;
+
+beforeEach(async () => {
+  h = await startHarness({}, {}, false);
+  journal = new Records();
+  const config = loadConfig({ venue: 'ccxt:coinbaseexchange', symbols: ['BTC/USD', 'ETH/USD'], strategy: { enabled: false }, risk: { priceCollarPct: 0.5, maxOrderNotional: 1e9, maxPositionNotional: 1e9, maxPositionPctEquity: 1, maxConcentrationPct: 1, maxGrossExposurePct: 20, maxNetExposurePct: 20, maxLeverage: 20 } });
+  engine = new Engine(config, { journal, venue: () => h.venue });
+  await engine.start();
+  await waitFor(() => !['none', 'running'].includes(engine.reconciliation.state), 'start-up reconciliation');
+  for (const d of engine.reconciliation.differences) engine.handlers.acknowledgeDifference({ id: d.id });
+  await waitFor(() => engine.referencePrice('BTC/USD'), 'a BTC quote');
+});
+
+afterEach(async () => {
+  await engine?.stop();
+  await h?.close();
+});
+
+const btcHeld = () => h.server.balanceOf('BTC').balance;
+
+describe('venue truth after faults (ccxt, engine end to end)', () => {
+  it('a resting order filled while the streams were down counts once, is never journaled canceled, and positions match the exchange', async () => {
+    const before = engine.portfolio.qty('BTC/USD');
+    const heldBefore = btcHeld();
+    const px = Math.round(engine.referencePrice('BTC/USD')! * 0.99);
+    const r = await engine.handlers.submitOrder({ symbol: 'BTC/USD', side: 'buy', type: 'limit', qty: 0.3, limitPrice: px, timeInForce: 'gtc' });
+    expect(r.accepted).toBe(true);
+    await waitFor(() => engine.oms.get(r.clientOrderId)?.status === 'accepted', 'accepted');
+    h.server.setStreamsEnabled(false);
+    h.server.dropStreams();
+    await waitFor(() => journal.list.some((x) => x.kind === 'input.connection' && x.data.state === 'disconnected'), 'the engine hears the outage');
+    // an outside seller trades through our bid while we cannot hear it
+    h.server.externalTrade('BTC-USD', 'sell', 0.1, px);
+    h.server.externalTrade('BTC-USD', 'sell', 0.2, px);
+    h.server.setStreamsEnabled(true);
+    await waitFor(() => engine.oms.get(r.clientOrderId)?.status === 'filled', 'filled after the outage', 30_000);
+    await waitFor(() => engine.reconciliation.trigger === 'reconnect' && engine.reconciliation.state !== 'running', 'reconnect reconciliation settled', 30_000);
+    const fills = journal.of('fill', r.clientOrderId);
+    expect(fills.reduce((s, f) => s + (f.qty as number), 0)).toBeCloseTo(0.3, 9);
+    expect(new Set(fills.map((f) => f.fillId)).size).toBe(fills.length);
+    expect(journal.of('order', r.clientOrderId).map((o) => o.status)).not.toContain('canceled');
+    expect(engine.portfolio.qty('BTC/USD') - before).toBeCloseTo(0.3, 9);
+    expect(btcHeld() - heldBefore).toBeCloseTo(0.3, 9);
+  });
+
+  it('a create answered 500 after the exchange made the order is looked up, never rejected, and its fill counted once', async () => {
+    h.server.inject({ method: 'POST', path: '/orders', action: { kind: 'status', status: 500, body: { message: 'Internal server error' }, process: true } });
+    const before = engine.portfolio.qty('ETH/USD');
+    const r = await engine.handlers.submitOrder({ symbol: 'ETH/USD', side: 'buy', type: 'market', qty: 0.5, timeInForce: 'day' });
+    await waitFor(() => engine.oms.get(r.clientOrderId)?.status === 'filled', 'filled', 30_000);
+    expect(h.server.apiOrders().filter((o) => o.side === 'buy' && o.product_id === 'ETH-USD')).toHaveLength(1);
+    expect(journal.of('order', r.clientOrderId).map((o) => o.status)).not.toContain('rejected');
+    expect(engine.portfolio.qty('ETH/USD') - before).toBeCloseTo(0.5, 9);
+    expect(journal.of('fill', r.clientOrderId).reduce((s, f) => s + (f.qty as number), 0)).toBeCloseTo(0.5, 9);
+  });
+});
