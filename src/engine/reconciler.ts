@@ -125,6 +125,7 @@ export class Reconciler {
   /** Why RESUME must stop at REDUCING now, or undefined when it may go ACTIVE. */
   gate(): string | undefined {
     if (this.busy) return 'reconciliation with the venue is running';
+    if (this.view.state === 'failed') return `the last reconciliation failed (${this.view.error ?? 'unknown error'})`;
     const open = this.view.differences.filter((x) => !x.acknowledged).length;
     return open ? `${open} reconciliation difference(s) not yet acknowledged` : undefined;
   }
@@ -170,7 +171,13 @@ export class Reconciler {
     this.recheck = new Set(closed);
     for (const id of ids) this.flagged.delete(id);
     try {
-      for (const id of ids) await this.reconcileOrder(id);
+      for (const id of ids) {
+        try {
+          await this.reconcileOrder(id);
+        } catch (e) {
+          this.unreadable(id, e as Error);
+        }
+      }
       if (full) {
         await this.adoptExternalOrders();
         await this.reconcilePositions();
@@ -204,6 +211,17 @@ export class Reconciler {
   private diff(kind: ReconciliationDifference['kind'], symbol: string, detail: string): void {
     const diffs = this.view.differences;
     diffs.push({ id: `${kind}:${symbol}:${this.d.now()}:${diffs.length + 1}`, kind, symbol, detail, acknowledged: false });
+  }
+
+  /** An order the venue could not (or would not validly) tell us about: a difference; its position is not adopted meanwhile. */
+  private unreadable(clientOrderId: string, e: Error): void {
+    const o = this.d.oms.get(clientOrderId);
+    const symbol = o?.symbol ?? '?';
+    this.gaps.add(symbol);
+    this.flagged.add(clientOrderId);
+    const msg = `order ${clientOrderId} (${symbol}) could not be verified at ${this.d.venue.id}: ${e.message}; nothing applied for it, position ${symbol} not adopted`;
+    this.d.alerts.raise('critical', 'RECONCILE_ORDER_UNREADABLE', msg, 'reconcile', `unreadable:${clientOrderId}`);
+    this.diff('order', symbol, msg);
   }
 
   private contradiction(o: Order, field: string, detail: string): void {

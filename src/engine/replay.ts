@@ -33,7 +33,8 @@ class ReplayVenue implements Venue {
     private readonly list: Instrument[],
     private readonly warm: Record<string, Bar[]>,
   ) {
-    this.id = `replay:${venueId}`;
+    // the recorded venue's id: messages that name the venue (alerts, state reasons) must match the record
+    this.id = venueId;
   }
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {}

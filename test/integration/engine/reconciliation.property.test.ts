@@ -183,3 +183,36 @@ describe('reconciliation properties (engine + model venue)', () => {
     expect(seen.covered).toBeGreaterThan(50);
   });
 });
+
+describe('reconciliation: a venue answer that contradicts itself', () => {
+  for (const [field, patch, pattern] of [
+    ['filledQty', { filledQty: 50, status: 'partially_filled' }, /field filledQty: 50 is above the order's quantity 5/],
+    ['avgFillPrice', { filledQty: 2, avgFillPrice: Number.NaN, status: 'partially_filled' }, /field avgFillPrice: NaN with 2 filled/],
+  ] as const) {
+    it(`refuses ${field}, names the order and the field, applies nothing, and holds RESUME at REDUCING`, async () => {
+      let venue!: ModelVenue;
+      const e = new Engine(loadConfig({ sim: { speed: 1 }, strategy: { enabled: false } }), { journal: new Records(), venue: (clock) => (venue = new ModelVenue(true, () => clock.now())) });
+      await e.start();
+      try {
+        const r = await e.handlers.submitOrder({ symbol: 'X', side: 'buy', type: 'market', qty: 5, timeInForce: 'day' });
+        venue.deliver(1);
+        const real = venue.getOrder.bind(venue);
+        venue.getOrder = async (id) => {
+          const s = await real(id);
+          return s && { ...s, ...patch };
+        };
+        venue.outage();
+        venue.reconnect();
+        await settle(e);
+        const alert = e.alerts.recent().find((a) => a.code === 'VENUE_CONTRADICTION');
+        expect(alert?.message).toContain(`order ${r.clientOrderId} (X)`);
+        expect(alert?.message).toMatch(pattern);
+        expect(e.oms.get(r.clientOrderId)?.filledQty).toBe(0);
+        expect(e.portfolio.qty('X')).toBe(0);
+        expect((await e.handlers.resume({ reason: 'checked' })).tradingState).toBe('REDUCING');
+      } finally {
+        await e.stop();
+      }
+    });
+  }
+});

@@ -190,6 +190,20 @@ describe('venue truth after faults (Alpaca, engine end to end)', () => {
     expect(engine.status().tradingState).toBe('ACTIVE');
   });
 
+  it('a venue answer that contradicts itself (more filled than ordered) is refused naming the order and field; nothing applied; RESUME stops at REDUCING', async () => {
+    const cid = await limitBuy('AAPL', 3, 185);
+    server.corruptNext({ method: 'GET', path: '/v2/orders:by_client_order_id' }, (b) => ({ ...(b as Record<string, unknown>), filled_qty: '9', filled_avg_price: '185' }));
+    await outage(() => undefined);
+    // refused by the adapter's payload check, naming the field; the reconciler names the order
+    const alert = engine.alerts.recent().find((a) => a.code === 'RECONCILE_ORDER_UNREADABLE');
+    expect(alert?.message).toMatch(new RegExp(`order ${cid} \\(AAPL\\).*filled_qty 9 exceeds qty 3 \\(field 'filled_qty'\\)`));
+    expect(engine.reconciliation.state).toBe('differences');
+    expect(engine.oms.get(cid)).toMatchObject({ status: 'accepted', filledQty: 0 });
+    expect(engine.portfolio.qty('AAPL')).toBe(0);
+    expect(journal.of('fill', cid)).toEqual([]);
+    expect((await h().resume({ reason: 'looked at it' })).tradingState).toBe('REDUCING');
+  });
+
   it('KILL uses DELETE /v2/orders first, then verifies nothing rests', async () => {
     const a = await limitBuy('AAPL', 1, 180);
     const b = await limitBuy('MSFT', 1, 400);

@@ -4,16 +4,30 @@
 // answered 500 after the exchange made the order; a fill is reported twice.
 // The engine's positions end equal to the exchange's balances, each execution
 // counted once, nothing journaled rejected or canceled that the exchange has live or filled.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../src/engine/core/config.js';
 import { Engine, type JournalSink } from '../../../../src/engine/engine.js';
+import { Journal } from '../../../../src/engine/journal/journal.js';
 import type { JournalKind } from '../../../../src/engine/journal/records.js';
+import { replayJournal } from '../../../../src/engine/replay.js';
 import { startHarness, waitFor, type Harness } from './helpers.js';
 
+/** The real SQLite journal (for `replay`), with every record also kept in memory for the assertions. */
 class Records implements JournalSink {
   readonly list: Array<{ kind: JournalKind; data: Record<string, unknown> }> = [];
-  append(_ts: number, kind: JournalKind, payload: unknown): void {
+  constructor(private readonly file: Journal) {}
+  append(ts: number, kind: JournalKind, payload: unknown): void {
+    this.file.append(ts, kind, payload);
     this.list.push({ kind, data: JSON.parse(JSON.stringify(payload)) as Record<string, unknown> });
+  }
+  flush(): void {
+    this.file.flush();
+  }
+  close(): void {
+    this.file.close();
   }
   of(kind: JournalKind, cid: string): Array<Record<string, unknown>> {
     return this.list.filter((r) => r.kind === kind && r.data.clientOrderId === cid).map((r) => r.data);
@@ -23,12 +37,14 @@ class Records implements JournalSink {
 let h: Harness;
 let engine: Engine;
 let journal: Records;
+let dir: string;
 
 beforeEach(async () => {
   h = await startHarness({}, {}, false);
-  journal = new Records();
+  dir = mkdtempSync(join(tmpdir(), 'td-ccxt-truth-'));
+  journal = new Records(Journal.open(dir));
   const config = loadConfig({ venue: 'ccxt:coinbaseexchange', symbols: ['BTC/USD', 'ETH/USD'], strategy: { enabled: false }, risk: { priceCollarPct: 0.5, maxOrderNotional: 1e9, maxPositionNotional: 1e9, maxPositionPctEquity: 1, maxConcentrationPct: 1, maxGrossExposurePct: 20, maxNetExposurePct: 20, maxLeverage: 20 } });
-  engine = new Engine(config, { journal, venue: () => h.venue });
+  engine = new Engine(config, { journal, dataDir: dir, venue: () => h.venue });
   await engine.start();
   await waitFor(() => !['none', 'running'].includes(engine.reconciliation.state), 'start-up reconciliation');
   for (const d of engine.reconciliation.differences) engine.handlers.acknowledgeDifference({ id: d.id });
@@ -38,6 +54,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await engine?.stop();
   await h?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const btcHeld = () => h.server.balanceOf('BTC').balance;
@@ -65,6 +82,13 @@ describe('venue truth after faults (ccxt, engine end to end)', () => {
     expect(journal.of('order', r.clientOrderId).map((o) => o.status)).not.toContain('canceled');
     expect(engine.portfolio.qty('BTC/USD') - before).toBeCloseTo(0.3, 9);
     expect(btcHeld() - heldBefore).toBeCloseTo(0.3, 9);
+    // the session, outage and reconciliation included, replays to the same decisions, orders and fills
+    await engine.stop();
+    engine = undefined as unknown as Engine;
+    const replay = await replayJournal(dir);
+    expect(replay.divergence).toBeUndefined();
+    expect(replay.ok).toBe(true);
+    expect(replay.compared).toBeGreaterThan(5);
   });
 
   it('a create answered 500 after the exchange made the order is looked up, never rejected, and its fill counted once', async () => {
