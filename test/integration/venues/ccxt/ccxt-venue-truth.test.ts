@@ -91,6 +91,51 @@ describe('venue truth after faults (ccxt, engine end to end)', () => {
     expect(replay.compared).toBeGreaterThan(5);
   });
 
+  it('a partial fill during an outage with a slow REST read of that order counts once; the rest fills live', async () => {
+    const before = engine.portfolio.qty('BTC/USD');
+    const px = Math.round(engine.referencePrice('BTC/USD')! * 0.99);
+    const r = await engine.handlers.submitOrder({ symbol: 'BTC/USD', side: 'buy', type: 'limit', qty: 0.3, limitPrice: px, timeInForce: 'gtc' });
+    await waitFor(() => engine.oms.get(r.clientOrderId)?.status === 'accepted', 'accepted');
+    h.server.setStreamsEnabled(false);
+    h.server.dropStreams();
+    await waitFor(() => journal.list.some((x) => x.kind === 'input.connection' && x.data.state === 'disconnected'), 'the engine hears the outage');
+    h.server.externalTrade('BTC-USD', 'sell', 0.1, px);
+    // the next reads of the order are held back until released (a slow REST answer)
+    h.server.inject({ method: 'GET', path: /^\/orders\//, times: 2, action: { kind: 'hold' } });
+    h.server.setStreamsEnabled(true);
+    await waitFor(() => h.server.heldCount > 0 || undefined, 'a held order read');
+    await new Promise((res) => setTimeout(res, 300));
+    h.server.releaseHeld();
+    await waitFor(() => Math.abs((engine.oms.get(r.clientOrderId)?.filledQty ?? 0) - 0.1) < 1e-9 || undefined, 'the missed 0.1', 30_000);
+    h.server.releaseHeld();
+    h.server.externalTrade('BTC-USD', 'sell', 0.2, px);
+    await waitFor(() => engine.oms.get(r.clientOrderId)?.status === 'filled', 'filled live', 30_000);
+    await new Promise((res) => setTimeout(res, 500)); // late duplicates, if any, would land here
+    const fills = journal.of('fill', r.clientOrderId);
+    expect(fills.reduce((s, f) => s + (f.qty as number), 0)).toBeCloseTo(0.3, 9);
+    expect(new Set(fills.map((f) => f.fillId)).size).toBe(fills.length);
+    expect(journal.of('order', r.clientOrderId).map((o) => o.status)).not.toContain('canceled');
+    expect(engine.portfolio.qty('BTC/USD') - before).toBeCloseTo(0.3, 9);
+  });
+
+  it('an order the exchange wrongly reported canceled that then fills: the fill is held, the exchange asked, the order corrected to filled, a difference shown', async () => {
+    const before = engine.portfolio.qty('BTC/USD');
+    const px = Math.round(engine.referencePrice('BTC/USD')! * 0.99);
+    const r = await engine.handlers.submitOrder({ symbol: 'BTC/USD', side: 'buy', type: 'limit', qty: 0.2, limitPrice: px, timeInForce: 'gtc' });
+    await waitFor(() => engine.oms.get(r.clientOrderId)?.status === 'accepted', 'accepted');
+    const id = h.server.apiOrders(r.clientOrderId.replace(/[^0-9a-f-]/g, '')).at(0)?.id ?? engine.oms.get(r.clientOrderId)!.venueOrderId!;
+    // one wrong answer: the open-order list misses it and its own read says canceled
+    h.server.inject({ method: 'GET', path: '/orders', action: { kind: 'mutate', mutate: (b: Array<{ id: string }>) => b.filter((o) => o.id !== id) } });
+    h.server.inject({ method: 'GET', path: `/orders/${id}`, action: { kind: 'mutate', mutate: (b: Record<string, unknown>) => ({ ...b, status: 'done', done_reason: 'canceled' }) } });
+    await waitFor(() => engine.oms.get(r.clientOrderId)?.status === 'canceled', 'canceled here', 30_000);
+    h.server.externalTrade('BTC-USD', 'sell', 0.2, px);
+    await waitFor(() => engine.oms.get(r.clientOrderId)?.status === 'filled', 'corrected to filled', 30_000);
+    expect(engine.portfolio.qty('BTC/USD') - before).toBeCloseTo(0.2, 9);
+    expect(journal.of('fill', r.clientOrderId).reduce((s, f) => s + (f.qty as number), 0)).toBeCloseTo(0.2, 9);
+    expect(engine.alerts.recent().some((a) => a.code === 'FILL_ON_FINAL_ORDER')).toBe(true);
+    expect(engine.reconciliation.differences.map((d) => d.detail).join('\n')).toContain(`order ${r.clientOrderId} was canceled here but filled`);
+  });
+
   it('a create answered 500 after the exchange made the order is looked up, never rejected, and its fill counted once', async () => {
     h.server.inject({ method: 'POST', path: '/orders', action: { kind: 'status', status: 500, body: { message: 'Internal server error' }, process: true } });
     const before = engine.portfolio.qty('ETH/USD');
