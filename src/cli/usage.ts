@@ -29,6 +29,13 @@ Commands:
             tradedesk replay --data-dir DIR [--json]
   metrics Performance metrics of an equity curve
             tradedesk metrics --equity FILE.csv [--json]
+  features Streaming features of a bars CSV, one output row per input bar
+            tradedesk features --bars FILE.csv --out OUT.csv [--symbol SYM] [--benchmark SYM]
+            FILE.csv: timestamp,open,high,low,close,volume[,symbol]; timestamps ISO dates or
+            datetimes (no zone = UTC) or epoch ms; OUT.csv: timestamp,symbol and every feature
+            (sma_20 ... vol_21 ...), empty during warm-up. --symbol: the symbol when the file has
+            no symbol column (default: the file name); --benchmark: corr_63 against that symbol.
+            Bad input: exit 1 naming FILE:LINE and the field; nothing is written.
   credentials  Venue API keys in the OS keychain (secrets are read from stdin, never argv)
             tradedesk credentials set|status|delete --venue alpaca|alpaca-live|ccxt:<exchange> [--json]
   live    The live-trading opt-in: tradedesk live enable|disable|status --data-dir DIR
