@@ -22,3 +22,4 @@ export { OpeningRange } from './opening-range.js';
 export { IntradayReturns, LagReturns } from './returns.js';
 export { VolumeRatio } from './volume-ratio.js';
 export { FEATURE_COLUMNS, FeatureSet, type FeatureBar, type FeatureColumn } from './feature-set.js';
+export { classifyRegime, RegimeDetector, type Regime, type RegimeInputs, type TradingMode } from './regime.js';
