@@ -42,6 +42,7 @@ Commands:
             (enable asks you to type the confirmation phrase on stdin)
   bench   Run the benchmarks and print a table
             --json            print {"results":[{name,value,unit,peer,peer_value,ratio}]}
+            --only NAME       run only the benchmark NAME (or those under NAME., e.g. journal)
             (TRADEDESK_BENCH_QUICK=1 shrinks the sample sizes)
 
 Options:

@@ -16,6 +16,7 @@ export class Adx implements BarIndicator {
   private prevLow = NaN;
   plusDi = NaN;
   minusDi = NaN;
+  value = NaN;
 
   constructor(readonly period = 14) {
     this.trAvg = new WilderAverage(period);
@@ -43,10 +44,7 @@ export class Adx implements BarIndicator {
     this.minusDi = atr > 0 ? (100 * m) / atr : 0;
     const sum = this.plusDi + this.minusDi;
     this.dxAvg.update(sum > 0 ? (100 * Math.abs(this.plusDi - this.minusDi)) / sum : 0);
-  }
-
-  get value(): number {
-    return this.dxAvg.value;
+    this.value = this.dxAvg.value;
   }
 
   get ready(): boolean {

@@ -26,6 +26,7 @@ export class TrueRange implements BarIndicator {
 export class Atr implements BarIndicator {
   private readonly tr = new TrueRange();
   private readonly avg: WilderAverage;
+  value = NaN;
 
   constructor(readonly period = 14) {
     this.avg = new WilderAverage(period);
@@ -33,11 +34,9 @@ export class Atr implements BarIndicator {
 
   update(bar: Ohlc): void {
     this.tr.update(bar);
-    if (this.tr.ready) this.avg.update(this.tr.value);
-  }
-
-  get value(): number {
-    return this.avg.value;
+    if (!this.tr.ready) return;
+    this.avg.update(this.tr.value);
+    this.value = this.avg.value;
   }
 
   get ready(): boolean {

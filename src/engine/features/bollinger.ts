@@ -20,7 +20,7 @@ export class Bollinger {
   update(close: number): void {
     this.stats.update(close);
     if (!this.stats.ready) return;
-    const sd = this.stats.popSd;
+    const sd = Math.sqrt(this.stats.m2 / this.period);
     this.middle = this.stats.mean;
     this.upper = this.middle + this.k * sd;
     this.lower = this.middle - this.k * sd;

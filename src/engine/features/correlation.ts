@@ -20,9 +20,10 @@ export class RollingCorrelation {
   }
 
   update(x: number, y: number): void {
-    const xo = this.xs.push(x);
-    const yo = this.ys.push(y);
-    if (xo !== xo) {
+    const wasFull = this.xs.full;
+    this.xs.push(x);
+    this.ys.push(y);
+    if (!wasFull) {
       const n = this.xs.size;
       const dx = x - this.mx;
       const dy = y - this.my;
@@ -32,6 +33,8 @@ export class RollingCorrelation {
       this.cyy += dy * (y - this.my);
       this.cxy += dx * (y - this.my);
     } else {
+      const xo = this.xs.evicted;
+      const yo = this.ys.evicted;
       // C' - C = ((x - xo)(y + yo - my - my') + (y - yo)(x + xo - mx - mx')) / 2, and likewise for the variances
       const mx = this.mx + (x - xo) / this.period;
       const my = this.my + (y - yo) / this.period;

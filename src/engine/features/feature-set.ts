@@ -88,6 +88,7 @@ export class FeatureSet {
   private readonly openingRange = new OpeningRange();
   private readonly volumeZ = new ZScore(20);
   private readonly corr = new RollingCorrelation(63);
+  private prevClose = NaN;
   /** Closes of the last bar that came with a benchmark close. */
   private pairClose = NaN;
   private pairBenchmark = NaN;
@@ -114,8 +115,13 @@ export class FeatureSet {
     this.stoch.update(bar);
     this.lagReturns.update(c);
     this.intraday.update(bar.ts, c);
-    this.vol21.update(c);
-    this.vol63.update(c);
+    const pc = this.prevClose;
+    if (pc === pc) {
+      const lr = Math.log(c / pc); // one log return feeds both volatility windows
+      this.vol21.addLogReturn(lr);
+      this.vol63.addLogReturn(lr);
+    }
+    this.prevClose = c;
     this.vwap.update(bar);
     this.volumeRatio.update(bar.volume);
     this.openingRange.update(bar);
@@ -153,9 +159,9 @@ export class FeatureSet {
     v[COL.or_low] = this.openingRange.low;
     v[COL.volume_z_20] = this.volumeZ.value;
     if (benchmarkClose === benchmarkClose) {
-      const pc = this.pairClose;
-      if (pc === pc) {
-        this.corr.update(Math.log(c / pc), Math.log(benchmarkClose / this.pairBenchmark));
+      const pp = this.pairClose;
+      if (pp === pp) {
+        this.corr.update(Math.log(c / pp), Math.log(benchmarkClose / this.pairBenchmark));
         v[COL.corr_63] = this.corr.value;
       }
       this.pairClose = c;

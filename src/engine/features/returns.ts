@@ -1,23 +1,34 @@
 // Simple returns close_t / close_{t-k} - 1 over several bar lags from one ring
 // of closes, and intraday returns over clock windows (close now over the close
 // of the latest bar of the same session opening at least w earlier).
-import { RingBuffer } from './ring-buffer.js';
 import { sessionOf } from './session.js';
 
 export class LagReturns {
-  private readonly closes: RingBuffer;
+  private readonly closes: Float64Array;
+  private head = 0; // where the next close goes
+  private count = 0;
   /** values[i] is the return over lags[i] bars (NaN until enough closes). */
   readonly values: Float64Array;
 
   constructor(readonly lags: readonly number[]) {
     for (const k of lags) if (!Number.isInteger(k) || k < 1) throw new RangeError(`return lag must be a positive integer, got ${k}`);
-    this.closes = new RingBuffer(Math.max(...lags) + 1);
+    this.closes = new Float64Array(Math.max(...lags) + 1);
     this.values = new Float64Array(lags.length).fill(NaN);
   }
 
   update(close: number): void {
-    this.closes.push(close);
-    for (let i = 0; i < this.lags.length; i++) this.values[i] = close / this.closes.ago(this.lags[i]!) - 1;
+    const buf = this.closes;
+    const cap = buf.length;
+    buf[this.head] = close;
+    const now = this.head;
+    this.head = now + 1 === cap ? 0 : now + 1;
+    if (this.count < cap) this.count++;
+    for (let i = 0; i < this.lags.length; i++) {
+      const k = this.lags[i]!;
+      if (k >= this.count) continue;
+      const j = now - k;
+      this.values[i] = close / buf[j < 0 ? j + cap : j]! - 1;
+    }
   }
 }
 

@@ -24,24 +24,31 @@ export class RollingExtreme implements Indicator {
 
   update(x: number): void {
     const n = this.period;
+    const vals = this.vals;
+    const at = this.at;
     const v = this.sign * x;
-    while (this.len > 0) {
-      let back = this.head + this.len - 1;
-      if (back >= n) back -= n;
-      if (this.vals[back]! > v) break;
-      this.len--;
+    const t = this.t;
+    let head = this.head;
+    let len = this.len;
+    // drop kept values that can no longer be the extreme, then the one leaving the window
+    let back = head + len - 1;
+    if (back >= n) back -= n;
+    while (len > 0 && vals[back]! <= v) {
+      len--;
+      back = back === 0 ? n - 1 : back - 1;
     }
-    if (this.len > 0 && this.at[this.head]! <= this.t - n) {
-      this.head = this.head + 1 === n ? 0 : this.head + 1;
-      this.len--;
+    if (len > 0 && at[head]! <= t - n) {
+      head = head + 1 === n ? 0 : head + 1;
+      len--;
     }
-    let tail = this.head + this.len;
+    let tail = head + len;
     if (tail >= n) tail -= n;
-    this.vals[tail] = v;
-    this.at[tail] = this.t;
-    this.len++;
-    this.t++;
-    if (this.t >= n) this.value = this.sign * this.vals[this.head]!;
+    vals[tail] = v;
+    at[tail] = t;
+    this.head = head;
+    this.len = len + 1;
+    this.t = t + 1;
+    if (t + 1 >= n) this.value = this.sign * vals[head]!;
   }
 
   get ready(): boolean {

@@ -7,8 +7,8 @@ import { RingBuffer } from './ring-buffer.js';
 export class RollingStats {
   private readonly ring: RingBuffer;
   mean = 0;
-  /** Sum of squared deviations from the mean over the window. */
-  private m2 = 0;
+  /** Sum of squared deviations from the mean over the window (sd = sqrt(m2 / n) or sqrt(m2 / (n - 1))). */
+  m2 = 0;
 
   constructor(readonly period: number) {
     checkPeriod('rolling window', period, 2);
@@ -16,12 +16,14 @@ export class RollingStats {
   }
 
   update(x: number): void {
-    const old = this.ring.push(x);
-    if (old !== old) {
+    const wasFull = this.ring.full;
+    this.ring.push(x);
+    if (!wasFull) {
       const d = x - this.mean;
       this.mean += d / this.ring.size;
       this.m2 += d * (x - this.mean);
     } else {
+      const old = this.ring.evicted;
       const mean = this.mean + (x - old) / this.period;
       this.m2 += (x - old) * (x - mean + old - this.mean);
       this.mean = mean;

@@ -13,12 +13,11 @@ export class Sma implements Indicator {
   }
 
   update(x: number): void {
-    const old = this.ring.push(x);
+    const wasFull = this.ring.full;
+    this.ring.push(x);
     this.sum += x;
-    if (this.ring.full) {
-      if (old === old) this.sum -= old; // old is NaN on the push that fills the window
-      this.value = this.sum / this.period;
-    }
+    if (wasFull) this.sum -= this.ring.evicted;
+    if (this.ring.full) this.value = this.sum / this.period;
   }
 
   /** Same as update (the name the strategies use). */

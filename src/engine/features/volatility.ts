@@ -18,9 +18,13 @@ export class RealizedVol implements Indicator {
   update(close: number): void {
     const prev = this.prev;
     this.prev = close;
-    if (prev !== prev) return;
-    this.stats.update(Math.log(close / prev));
-    if (this.stats.ready) this.value = this.stats.sampleSd * ANNUALIZE;
+    if (prev === prev) this.addLogReturn(Math.log(close / prev));
+  }
+
+  /** Feeds a log return directly (lets several windows share one Math.log per bar). */
+  addLogReturn(r: number): void {
+    this.stats.update(r);
+    if (this.stats.ready) this.value = Math.sqrt(this.stats.m2 / (this.period - 1)) * ANNUALIZE;
   }
 
   get ready(): boolean {

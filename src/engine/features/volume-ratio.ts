@@ -14,9 +14,10 @@ export class VolumeRatio implements Indicator {
 
   update(volume: number): void {
     if (this.ring.full) this.value = this.sum > 0 ? (volume * this.period) / this.sum : NaN;
-    const old = this.ring.push(volume);
+    const wasFull = this.ring.full;
+    this.ring.push(volume);
     this.sum += volume;
-    if (old === old) this.sum -= old;
+    if (wasFull) this.sum -= this.ring.evicted;
   }
 
   get ready(): boolean {

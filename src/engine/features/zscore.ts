@@ -14,7 +14,7 @@ export class ZScore implements Indicator {
   update(x: number): void {
     this.stats.update(x);
     if (!this.stats.ready) return;
-    const sd = this.stats.popSd;
+    const sd = Math.sqrt(this.stats.m2 / this.period);
     this.value = sd > 0 ? (x - this.stats.mean) / sd : 0;
   }
 
