@@ -4,6 +4,7 @@
 import { ctlHaltLatency } from './ctl-halt-latency.js';
 import { dataDownload } from './data-download.js';
 import { engineEventsPerSecond } from './engine-events.js';
+import { featuresUpdate } from './features.js';
 import { riskPretradeCheck } from './risk-pretrade.js';
 import { journalBenchmarks } from './journal.js';
 
@@ -14,7 +15,7 @@ export interface BenchResult {
   /** What the value is compared with (measured in the same run). */
   peer?: string;
   peer_value?: number;
-  /** value / peer_value (each benchmark's header says how to read it). */
+  /** value / peer_value, unless the benchmark's header says otherwise (features: peer / ours). */
   ratio?: number;
 }
 
@@ -35,4 +36,5 @@ export const benchmarks: Benchmark[] = [
   { name: 'data.download_300x300', run: dataDownload },
   { name: 'risk.pretrade_check_us_p99', run: riskPretradeCheck },
   { name: 'journal', run: journalBenchmarks },
+  { name: 'features.update_ns_per_bar', run: featuresUpdate },
 ];

@@ -1,8 +1,10 @@
-// `tradedesk bench [--json]`: runs bench/index.ts's benchmarks and prints a
-// table, or {"results":[...]} with --json. TRADEDESK_BENCH_QUICK=1 shrinks the
+// `tradedesk bench [--json] [--only NAME]`: runs bench/index.ts's benchmarks (or
+// only those whose name is or starts with NAME) and prints a table, or
+// {"results":[...]} with --json. TRADEDESK_BENCH_QUICK=1 shrinks the
 // sample sizes (tests); the numbers worth quoting come from the full sizes.
 import { parseArgs } from 'node:util';
 import type { BenchResult } from '../../bench/index.js';
+import { UsageError } from './usage.js';
 
 function fmt(n: number | undefined): string {
   if (n === undefined) return '-';
@@ -22,13 +24,16 @@ export function formatTable(results: BenchResult[]): string {
 }
 
 export async function runBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { json: { type: 'boolean', default: false }, only: { type: 'string' } } });
   const quick = process.env.TRADEDESK_BENCH_QUICK === '1';
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   if (quick) log('TRADEDESK_BENCH_QUICK=1: reduced sample sizes, numbers are indicative only');
   const { benchmarks } = await import('../../bench/index.js');
+  const only = values.only;
+  const chosen = only === undefined ? benchmarks : benchmarks.filter((b) => b.name === only || b.name.startsWith(`${only}.`));
+  if (chosen.length === 0) throw new UsageError(`--only ${JSON.stringify(only)} matches no benchmark; names: ${benchmarks.map((b) => b.name).join(', ')}`);
   const results: BenchResult[] = [];
-  for (const b of benchmarks) results.push(...(await b.run({ quick, log })));
+  for (const b of chosen) results.push(...(await b.run({ quick, log })));
   process.stdout.write(values.json ? `${JSON.stringify({ results })}\n` : `${formatTable(results)}\n`);
   return 0;
 }

@@ -1,4 +1,4 @@
-// tradedesk CLI entry: dispatches to serve | ctl | bench | journal | replay | metrics | credentials | live. Subcommands are
+// tradedesk CLI entry: dispatches to serve | ctl | bench | journal | replay | metrics | features | credentials | live. Subcommands are
 // imported lazily so `--help` stays fast. Exit codes: 0 ok, 1 runtime failure,
 // 2 usage error (unknown flag or subcommand, bad value), with usage on stderr.
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ const SUBCOMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<numb
   replay: async () => (await import('./replay-command.js')).runReplay,
   live: async () => (await import('./live-command.js')).runLive,
   credentials: async () => (await import('./credentials-command.js')).runCredentials,
+  features: async () => (await import('./features-command.js')).runFeatures,
   metrics: async () => {
     const { runMetrics } = await import('./metrics-command.js');
     return (argv: string[]) => runMetrics(argv);

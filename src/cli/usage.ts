@@ -29,12 +29,20 @@ Commands:
             tradedesk replay --data-dir DIR [--json]
   metrics Performance metrics of an equity curve
             tradedesk metrics --equity FILE.csv [--json]
+  features Streaming features of a bars CSV, one output row per input bar
+            tradedesk features --bars FILE.csv --out OUT.csv [--symbol SYM] [--benchmark SYM]
+            FILE.csv: timestamp,open,high,low,close,volume[,symbol]; timestamps ISO dates or
+            datetimes (no zone = UTC) or epoch ms; OUT.csv: timestamp,symbol and every feature
+            (sma_20 ... vol_21 ...), empty during warm-up. --symbol: the symbol when the file has
+            no symbol column (default: the file name); --benchmark: corr_63 against that symbol.
+            Bad input: exit 1 naming FILE:LINE and the field; nothing is written.
   credentials  Venue API keys in the OS keychain (secrets are read from stdin, never argv)
             tradedesk credentials set|status|delete --venue alpaca|alpaca-live|ccxt:<exchange> [--json]
   live    The live-trading opt-in: tradedesk live enable|disable|status --data-dir DIR
             (enable asks you to type the confirmation phrase on stdin)
   bench   Run the benchmarks and print a table
             --json            print {"results":[{name,value,unit,peer,peer_value,ratio}]}
+            --only NAME       run only the benchmark NAME (or those under NAME., e.g. journal)
             (TRADEDESK_BENCH_QUICK=1 shrinks the sample sizes)
 
 Options:

@@ -1,28 +1,31 @@
 // Streaming simple moving average over a fixed window, O(1) per update.
-export class Sma {
-  private readonly buf: number[];
-  private i = 0;
-  private n = 0;
+import { checkPeriod, type Indicator } from './indicator.js';
+import { RingBuffer } from './ring-buffer.js';
+
+export class Sma implements Indicator {
+  private readonly ring: RingBuffer;
   private sum = 0;
+  value = NaN;
 
   constructor(readonly period: number) {
-    if (!Number.isInteger(period) || period < 1) throw new RangeError(`SMA period must be a positive integer, got ${period}`);
-    this.buf = new Array<number>(period).fill(0);
+    checkPeriod('SMA', period);
+    this.ring = new RingBuffer(period);
   }
 
-  push(x: number): void {
-    if (this.n === this.period) this.sum -= this.buf[this.i]!;
-    else this.n++;
-    this.buf[this.i] = x;
+  update(x: number): void {
+    const wasFull = this.ring.full;
+    this.ring.push(x);
     this.sum += x;
-    this.i = (this.i + 1) % this.period;
+    if (wasFull) this.sum -= this.ring.evicted;
+    if (this.ring.full) this.value = this.sum / this.period;
+  }
+
+  /** Same as update (the name the strategies use). */
+  push(x: number): void {
+    this.update(x);
   }
 
   get ready(): boolean {
-    return this.n === this.period;
-  }
-
-  get value(): number {
-    return this.n ? this.sum / this.n : NaN;
+    return this.ring.full;
   }
 }

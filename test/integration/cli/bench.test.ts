@@ -10,7 +10,7 @@ describe('tradedesk bench --json', () => {
     const out = JSON.parse(r.stdout) as { results: Array<Record<string, unknown>> };
     expect(Object.keys(out)).toEqual(['results']);
     const names = out.results.map((x) => x.name);
-    expect(names).toEqual(['engine.events_per_s', 'ctl.halt_latency_ms_p99', 'data.download_300x300', 'risk.pretrade_check_us_p99', 'journal.append_events_per_s', 'journal.durable_commit_ms_p99', 'journal.bytes_per_million_records']);
+    expect(names).toEqual(['engine.events_per_s', 'ctl.halt_latency_ms_p99', 'data.download_300x300', 'risk.pretrade_check_us_p99', 'journal.append_events_per_s', 'journal.durable_commit_ms_p99', 'journal.bytes_per_million_records', 'features.update_ns_per_bar']);
     for (const res of out.results) {
       expect(typeof res.unit).toBe('string');
       expect(typeof res.peer).toBe('string');
@@ -18,9 +18,24 @@ describe('tradedesk bench --json', () => {
         expect(typeof res[k], `${String(res.name)}.${k}`).toBe('number');
         expect(Number.isFinite(res[k]) && (res[k] as number) > 0, `${String(res.name)}.${k}`).toBe(true);
       }
-      expect(res.ratio).toBeCloseTo((res.value as number) / (res.peer_value as number), 9);
+      // features reports peer time / our time (above 1 = ours faster); the others value / peer_value
+      const ratio = res.name === 'features.update_ns_per_bar' ? (res.peer_value as number) / (res.value as number) : (res.value as number) / (res.peer_value as number);
+      expect(res.ratio).toBeCloseTo(ratio, 9);
     }
     expect(out.results[0]!.unit).toBe('msg/s');
     expect(out.results[1]!.unit).toBe('ms');
   }, 180_000);
+});
+
+describe('tradedesk bench --only', () => {
+  it('runs just the named benchmark; an unknown name is a usage error naming the choices', async () => {
+    const r = await runCli(['bench', '--json', '--only', 'features.update_ns_per_bar'], { TRADEDESK_BENCH_QUICK: '1' }, 120_000);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { results: Array<{ name: string; unit: string; peer: string }> };
+    expect(out.results.map((x) => [x.name, x.unit])).toEqual([['features.update_ns_per_bar', 'ns/bar']]);
+    expect(out.results[0]!.peer).toMatch(/^(technicalindicators|trading-signals) /);
+    const bad = await runCli(['bench', '--only', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--only "nope" matches no benchmark; names: .*features\.update_ns_per_bar/);
+  }, 130_000);
 });
