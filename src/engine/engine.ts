@@ -34,7 +34,7 @@ import { roundToLot } from './strategy/strategy.js';
 import { MaCrossover } from './strategy/ma-crossover.js';
 import type { Strategy, StrategyContext, StrategyOrder } from './strategy/strategy.js';
 import { TradeCosts } from './execution/costs/trade-costs.js';
-import { NYSE_SESSION_MS } from './execution/costs/market-stats.js';
+import { sessionMsOf } from './execution/costs/market-stats.js';
 import { UiPublisher } from './ui-publisher.js';
 import { Reconciler, type Reconciliation } from './reconciler.js';
 import { createVenue, isBrokerVenue, simResumeTime } from './venues/create-venue.js';
@@ -225,7 +225,7 @@ export class Engine implements EngineHandle {
     });
     if (options.strategies) this.strategies.push(...options.strategies);
     else if (config.strategy.enabled) this.strategies.push(new MaCrossover(config.strategy));
-    this.costs = new TradeCosts(config.costs, this.venue.id, (s) => (this.instrumentsBySymbol.get(s)?.calendar === 'nyse' ? NYSE_SESSION_MS : 86_400_000));
+    this.costs = new TradeCosts(config.costs, this.venue.id, (s) => sessionMsOf(this.instrumentsBySymbol.get(s)?.assetClass));
     this.publisher = new UiPublisher(config.uiCoalesceMs, {
       status: () => this.status(),
       account: () => this.portfolio.account(),

@@ -8,6 +8,11 @@ const DAY_MS = 86_400_000;
 /** A US equity session (6.5 hours); 24/7 instruments trade a full day. */
 export const NYSE_SESSION_MS = 23_400_000;
 
+/** Length of a trading day: a US equity session, or 24 hours for what trades around the clock. */
+export function sessionMsOf(assetClass: string | undefined): number {
+  return assetClass === 'us_equity' ? NYSE_SESSION_MS : DAY_MS;
+}
+
 export interface SymbolStats {
   /** Average daily volume in shares (units). */
   adv: number;
