@@ -5,7 +5,8 @@ export { mean, sampleSd, sampleVariance, quantileSorted, sortedCopy, tailMeanAtO
 export { normalQuantile } from './normal.js';
 export { SeededRng } from './prng.js';
 export { maxDrawdown, simpleReturns, toDailyCurve, validateEquityPoints, type DailyCurve, type EquityPoint } from './equity-curve.js';
-export { EPOCH_MS_THRESHOLD, parseEquityCsv, parseTimestamp, readEquityCsv } from './equity-csv.js';
+export { parseEquityCsv, readEquityCsv } from './equity-csv.js';
+export { EPOCH_MS_THRESHOLD, parseTimestamp } from '../../core/timestamps.js';
 export {
   computePerformanceMetrics,
   computePerformanceReport,
