@@ -29,6 +29,10 @@ Commands:
             tradedesk replay --data-dir DIR [--json]
   metrics Performance metrics of an equity curve
             tradedesk metrics --equity FILE.csv [--json]
+  backtest Run strategies over CSV bars on the same engine (risk, OMS, simulated fills, costs)
+            tradedesk backtest --bars FILE.csv [--strategy NAME[:k=v,...]]... [--from DATE] [--to DATE]
+                          [--cash N] [--costs none|model] [--equity-out FILE] [--json]
+            (tradedesk backtest --help lists every option)
   credentials  Venue API keys in the OS keychain (secrets are read from stdin, never argv)
             tradedesk credentials set|status|delete --venue alpaca|alpaca-live|ccxt:<exchange> [--json]
   live    The live-trading opt-in: tradedesk live enable|disable|status --data-dir DIR

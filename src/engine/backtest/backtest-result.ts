@@ -7,7 +7,7 @@ import type { OrderSide, OrderType, TradingStateChange } from '../../shared/doma
 import type { CostSummary, FillCostRecord } from '../execution/costs/cost-feedback.js';
 import { maxDrawdown } from '../risk/analytics/equity-curve.js';
 import { AnalyticsInputError } from '../risk/analytics/errors.js';
-import { computePerformanceReport, type PerformanceMetrics } from '../risk/analytics/performance.js';
+import { computePerformanceReport, type PerformanceReport } from '../risk/analytics/performance.js';
 import { winRate, type RoundTrip, type TradeFill } from './trades.js';
 
 export interface BacktestDecision {
@@ -56,7 +56,7 @@ export interface BacktestResult {
   strategies: string[];
   summary: BacktestSummary;
   /** `tradedesk metrics` of the equity curve; null (with the reason) when it cannot be computed (e.g. under 3 days). */
-  metrics: (PerformanceMetrics & { start: number; end: number; points: number }) | null;
+  metrics: PerformanceReport | null;
   metricsNote: string | null;
   trades: RoundTrip[];
   fills: TradeFill[];
@@ -69,8 +69,7 @@ export interface BacktestResult {
 
 export function performanceOf(equity: ReadonlyArray<[number, number]>): { metrics: BacktestResult['metrics']; note: string | null } {
   try {
-    const r = computePerformanceReport(equity.map(([timestamp, e]) => ({ timestamp, equity: e })));
-    return { metrics: { ...r.metrics, start: r.start, end: r.end, points: r.points }, note: null };
+    return { metrics: computePerformanceReport(equity.map(([timestamp, e]) => ({ timestamp, equity: e }))), note: null };
   } catch (e) {
     if (e instanceof AnalyticsInputError) return { metrics: null, note: e.message };
     throw e;
