@@ -1,6 +1,7 @@
 // `tradedesk backtest --bars FILE.csv [...]`: runs the engine over CSV bars in
 // simulated time (see src/engine/backtest) and prints the result as a report or
-// JSON. Exit codes: 0 ok; 1 unreadable or bad file, or a strategy that raised;
+// JSON. The run goes to a worker thread (progress on a terminal, Ctrl-C
+// cancels). Exit codes: 0 ok; 1 unreadable or bad file, or a strategy that raised;
 // 2 usage error; 130 canceled (Ctrl-C).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -155,13 +156,16 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const bars = loadBars(args.files);
-  // the engine (and the venue SDKs it links) loads only once the arguments are known to be good
-  const { runBacktest } = await import('../engine/backtest/run-backtest.js');
+  const { runBacktestInWorker } = await import('../engine/backtest/run-in-worker.js');
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
+  // progress on a terminal only: one line, rewritten
+  const tty = process.stderr.isTTY === true;
+  const onProgress = tty ? (p: { done: number; total: number }) => void process.stderr.write(`\rbacktest: ${p.done} / ${p.total} bars (${((100 * p.done) / Math.max(1, p.total)).toFixed(0)}%)`) : undefined;
   try {
-    const result = await runBacktest(bars, args.config, args.seed, { signal: abort.signal });
+    const result = await runBacktestInWorker(bars, args.config, args.seed, { signal: abort.signal, onProgress });
+    if (tty) process.stderr.write('\n');
     if (args.equityOut) writeFileSync(args.equityOut, `timestamp,equity\n${result.equity.map(([t, e]) => `${new Date(t).toISOString()},${e}`).join('\n')}\n`);
     process.stdout.write(args.json ? `${JSON.stringify(backtestJson(result))}\n` : backtestText(result, args.files.join(', ')));
     return 0;
