@@ -100,7 +100,7 @@ export type MonitorConfig = z.infer<typeof MonitorConfig>;
 /** The transaction cost model and the benefit/cost filter (execution/costs). */
 export const CostsConfig = z.object({
   /** Skip an order adding exposure when its expected benefit is below this multiple of its estimated cost; 0 = off. */
-  benefitCostRatio: z.number().finite().min(0).max(100),
+  benefitCostRatio: z.number().finite().min(0).max(1000),
   /** Fee schedule: 'venue' (the connected venue's), 'sim', 'alpaca', 'ccxt' or 'none'. */
   fees: z.enum(['venue', 'sim', 'alpaca', 'ccxt', 'none']),
   /** Y in the square-root impact Y · σ_daily · √(qty / ADV). */
