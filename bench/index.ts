@@ -6,6 +6,7 @@ import { dataDownload } from './data-download.js';
 import { engineEventsPerSecond } from './engine-events.js';
 import { riskPretradeCheck } from './risk-pretrade.js';
 import { journalBenchmarks } from './journal.js';
+import { backtestBenchmark } from './backtest.js';
 
 export interface BenchResult {
   name: string;
@@ -35,4 +36,5 @@ export const benchmarks: Benchmark[] = [
   { name: 'data.download_300x300', run: dataDownload },
   { name: 'risk.pretrade_check_us_p99', run: riskPretradeCheck },
   { name: 'journal', run: journalBenchmarks },
+  { name: 'backtest', run: backtestBenchmark },
 ];
