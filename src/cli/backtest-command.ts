@@ -13,7 +13,8 @@ import { parseTimestamp } from '../engine/core/timestamps.js';
 import { BarsCsvError, readBarsCsv } from '../engine/data/csv-bars.js';
 import { parseStrategySpec, StrategySpecError } from '../engine/strategy/registry.js';
 import type { Bar } from '../shared/domain.js';
-import { backtestJson, backtestText } from './backtest-output.js';
+import { parseWalkForward, type WalkForwardSpec } from '../engine/backtest/walk-forward.js';
+import { backtestJson, backtestText, walkForwardText } from './backtest-output.js';
 import { CliError, UsageError } from './usage.js';
 
 export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [options]
@@ -34,6 +35,9 @@ export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [option
   --profile P            conservative | balanced | aggressive risk limits (default balanced)
   --risk k=v,...         override risk limits, e.g. maxConcentrationPct=1,maxPositionPctEquity=0.5
   --seed N               seed of the fill model's random draws (default 1)
+  --walk-forward train=N,test=M  refit ma_cross's periods (grid search, best Sharpe)
+                         on each window of N bar times, then report the next M
+                         out of sample; windows step by M
   --equity-out FILE      also write the equity curve as timestamp,equity CSV
                          (what tradedesk metrics --equity reads)
   --json                 print one JSON object: metrics (those of tradedesk metrics
@@ -48,6 +52,7 @@ export interface BacktestArgs {
   seed: number;
   json: boolean;
   equityOut?: string;
+  walkForward?: WalkForwardSpec;
 }
 
 function number(flag: string, v: string | undefined, ok: (x: number) => boolean = Number.isFinite): number | undefined {
@@ -93,6 +98,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
       risk: { type: 'string' },
       seed: { type: 'string' },
       'equity-out': { type: 'string' },
+      'walk-forward': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -128,7 +134,16 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
     throw e;
   }
   const seed = number('seed', values.seed, (x) => Number.isInteger(x) && x >= 0) ?? 1;
-  return { files: values.bars, config, seed, json: values.json, equityOut: values['equity-out'] };
+  let walkForward: WalkForwardSpec | undefined;
+  if (values['walk-forward'] !== undefined) {
+    try {
+      walkForward = parseWalkForward(values['walk-forward']);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (!strategies.some((x) => x.name === 'ma_cross')) throw new UsageError('--walk-forward refits ma_cross: add --strategy ma_cross');
+  }
+  return { files: values.bars, config, seed, json: values.json, equityOut: values['equity-out'], walkForward };
 }
 
 /** Reads every file; a problem is a CliError naming the file (and line and field). */
@@ -156,6 +171,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const bars = loadBars(args.files);
+  if (args.walkForward) return walkForwardCommand(bars, args, args.walkForward);
   const { runBacktestInWorker } = await import('../engine/backtest/run-in-worker.js');
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
@@ -172,6 +188,29 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof BacktestError) throw new CliError(e.message, e.code === 'CANCELED' ? 130 : 1);
     if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** --walk-forward: every window's refit and test, in this thread (Ctrl-C cancels between bar groups). */
+async function walkForwardCommand(bars: Bar[], args: BacktestArgs, spec: WalkForwardSpec): Promise<number> {
+  const { runWalkForward } = await import('../engine/backtest/walk-forward.js');
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  const tty = process.stderr.isTTY === true;
+  try {
+    const r = await runWalkForward(bars, args.config, args.seed, spec, {
+      signal: abort.signal,
+      onWindow: tty ? (done, total) => void process.stderr.write(`\rwalk-forward: window ${done} / ${total}`) : undefined,
+    });
+    if (tty) process.stderr.write('\n');
+    process.stdout.write(args.json ? `${JSON.stringify({ walk_forward: r })}\n` : walkForwardText(r));
+    return 0;
+  } catch (e) {
+    if (e instanceof BacktestError) throw new CliError(e.message, e.code === 'CANCELED' ? 130 : 1);
     throw e;
   } finally {
     process.off('SIGINT', onSigint);

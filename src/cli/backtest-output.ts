@@ -2,6 +2,7 @@
 // metrics of `tradedesk metrics` plus trades, win rate, turnover and total
 // costs, then the trades) or a short human-readable report.
 import type { BacktestResult } from '../engine/backtest/backtest-result.js';
+import type { WalkForwardResult } from '../engine/backtest/walk-forward.js';
 import type { PerformanceMetrics } from '../engine/risk/analytics/performance.js';
 import { formatMetricsTable, metricsJson } from './metrics-command.js';
 
@@ -59,4 +60,15 @@ export function backtestText(r: BacktestResult, file: string): string {
   const w = Math.max(...rows.map((x) => x[0].length));
   const head = `${file}: backtest, seed ${r.seed}\n${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n')}\n`;
   return head + (r.metrics ? formatMetricsTable(r.metrics, 'equity curve') : `  Metrics: n/a: ${r.metricsNote}\n`);
+}
+
+/** One line per walk-forward window: the refitted periods and the out-of-sample figures. */
+export function walkForwardText(r: WalkForwardResult): string {
+  const head = `walk-forward: train ${r.train} bars, test ${r.test} bars, ${r.windows.length} windows; out-of-sample return ${pct(r.oosReturn)}`;
+  const rows = r.windows.map(
+    (w) =>
+      `  ${String(w.index + 1).padStart(3)}  test ${iso(w.testFrom)} .. ${iso(w.testTo)}  SMA ${w.params.fast}/${w.params.slow}  train Sharpe ${w.trainSharpe.toFixed(3)}  ` +
+      `OOS return ${pct(w.test.totalReturn)}  Sharpe ${w.testSharpe.toFixed(3)}  trades ${w.test.trades}  win ${pct(w.test.winRate)}  max DD ${pct(w.test.maxDrawdown)}`,
+  );
+  return `${head}\n${rows.join('\n')}\n`;
 }

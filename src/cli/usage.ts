@@ -31,7 +31,7 @@ Commands:
             tradedesk metrics --equity FILE.csv [--json]
   backtest Run strategies over CSV bars on the same engine (risk, OMS, simulated fills, costs)
             tradedesk backtest --bars FILE.csv [--strategy NAME[:k=v,...]]... [--from DATE] [--to DATE]
-                          [--cash N] [--costs none|model] [--equity-out FILE] [--json]
+                          [--cash N] [--costs none|model] [--walk-forward train=N,test=M] [--json]
             (tradedesk backtest --help lists every option)
   credentials  Venue API keys in the OS keychain (secrets are read from stdin, never argv)
             tradedesk credentials set|status|delete --venue alpaca|alpaca-live|ccxt:<exchange> [--json]

@@ -93,7 +93,8 @@ export async function runBacktest(input: readonly Bar[], config: BacktestConfig,
   const instruments: Instrument[] = symbols.map((s) => defaultInstrument(s, config.instruments?.[s]));
   const warmup: Record<string, Bar[]> = {};
   for (const b of config.warmup ?? []) (warmup[b.symbol] ??= []).push(b);
-  const start = Math.min(bars[0]!.ts, ...(config.warmup ?? []).map((b) => b.ts + barMs));
+  let start = bars[0]!.ts;
+  for (const b of config.warmup ?? []) start = Math.min(start, b.ts + barMs);
   const engineConfig = engineConfigFor(config, seed, start, barMs);
   const strategies = [...config.strategies.map((s) => createStrategy(s, engineConfig.strategy)), ...(hooks.strategies ?? [])];
   const rng = new SeededRng(seed);

@@ -42,6 +42,23 @@ describe('tradedesk backtest', () => {
     for (const [k, v] of Object.entries(expected)) expect(metrics[k], k).toEqual(v);
   });
 
+  it('--walk-forward reports each window out of sample', async () => {
+    const bars = randomBars({ symbols: ['AAA'], n: 160, seed: 8, start: Date.parse('2024-01-02T00:00:00Z'), vol: 0.004 });
+    const csv = join(dir, 'wf.csv');
+    writeFileSync(csv, `symbol,timestamp,open,high,low,close,volume\n${bars.map((b) => `${b.symbol},${b.ts},${b.open},${b.high},${b.low},${b.close},${b.volume}`).join('\n')}\n`);
+    const r = await runCli(['backtest', '--bars', csv, '--strategy', 'ma_cross', '--walk-forward', 'train=100,test=30', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const wf = (JSON.parse(r.stdout) as { walk_forward: { windows: Array<{ params: { fast: number; slow: number }; test: { finalEquity: number } }> } }).walk_forward;
+    expect(wf.windows).toHaveLength(2); // (160 - 100) / 30
+    for (const w of wf.windows) {
+      expect(w.params.fast).toBeLessThan(w.params.slow);
+      expect(w.test.finalEquity).toBeGreaterThan(0);
+    }
+    const bad = await runCli(['backtest', '--bars', csv, '--walk-forward', 'train=100,test=30']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--walk-forward refits ma_cross: add --strategy ma_cross');
+  });
+
   it('prints a readable report by default', async () => {
     const r = await runCli(['backtest', '--bars', FIXTURE, '--strategy', 'ma_cross:fast=2,slow=4,target=0.1', '--fees', 'ccxt']);
     expect(r.code, r.stderr).toBe(0);
