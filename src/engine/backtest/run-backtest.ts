@@ -83,7 +83,18 @@ class DecisionSink implements JournalSink {
   }
 }
 
-export async function runBacktest(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: BacktestHooks = {}): Promise<BacktestResult> {
+/** An engine wired to a BarVenue over the bars, not yet started, and how to read its result. */
+export interface BacktestSession {
+  engine: Engine;
+  venue: BarVenue;
+  bars: Bar[];
+  /** The first strategy failure, if any (the venue stops delivering after it). */
+  failure(): BacktestError | undefined;
+  result(): BacktestResult;
+}
+
+/** Builds the engine for a backtest: runBacktest drives it synchronously; a host may drive it with its SimDriver (engine.start()). */
+export function createBacktestSession(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: Pick<BacktestHooks, 'strategies'> = {}): BacktestSession {
   if (config.strategies.length + (hooks.strategies?.length ?? 0) === 0) throw new BacktestError('BAD_INPUT', 'no strategy to run');
   if (new Set(config.strategies.map((s) => s.name)).size !== config.strategies.length) throw new BacktestError('BAD_INPUT', 'each strategy may run once per backtest');
   const bars = prepareBars(input, config.from, config.to);
@@ -145,56 +156,66 @@ export async function runBacktest(input: readonly Bar[], config: BacktestConfig,
     failure = new BacktestError('STRATEGY_FAILED', `${a.message.replace(/^strategy (\S+) failed: /, 'strategy $1 raised ')} at ${where}`);
   });
 
+  const result = (): BacktestResult => {
+    const trades = book.all((s) => lastClose.get(s));
+    const perf = performanceOf(equity);
+    const v = venue!;
+    return {
+      symbols,
+      bars: bars.length,
+      from: bars[0]!.ts,
+      to: bars[bars.length - 1]!.ts,
+      barMs,
+      seed,
+      strategies: strategies.map((s) => s.id),
+      summary: summarize({
+        startingCash: engineConfig.sim.startingCash,
+        equity,
+        trades,
+        fills,
+        fees: v.fees,
+        slippage: v.slippage,
+        ordersSubmitted: e.stats.ordersSubmitted,
+        ordersDenied: e.stats.ordersDenied,
+        ordersSkipped: e.costs.skipped,
+        finalTradingState: e.risk.tradingState,
+      }),
+      metrics: perf.metrics,
+      metricsNote: perf.note,
+      trades,
+      fills,
+      decisions: sink.decisions,
+      costAnalysis: { ...e.costs.feedback.summary(), records: e.costs.feedback.records.slice() },
+      tradingStates: states,
+      equity,
+    };
+  };
+  return { engine: e, venue: venue!, bars, failure: () => failure, result };
+}
+
+export async function runBacktest(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: BacktestHooks = {}): Promise<BacktestResult> {
+  const session = createBacktestSession(input, config, seed, hooks);
+  const { engine: e, venue, bars } = session;
   try {
     await e.prepare();
     const every = hooks.every ?? 2048;
     let groups = 0;
-    for (let at = e.clock.nextTimerAt(); at !== undefined && !failure; at = e.clock.nextTimerAt()) {
+    for (let at = e.clock.nextTimerAt(); at !== undefined && !session.failure(); at = e.clock.nextTimerAt()) {
       e.clock.advanceTo(at);
       if (++groups % every === 0) {
-        hooks.onProgress?.({ done: venue!.delivered, total: bars.length });
+        hooks.onProgress?.({ done: venue.delivered, total: bars.length });
         if (hooks.signal) {
           await yieldToLoop();
-          if (hooks.signal.aborted) throw new BacktestError('CANCELED', `backtest canceled after ${venue!.delivered} of ${bars.length} bars`);
+          if (hooks.signal.aborted) throw new BacktestError('CANCELED', `backtest canceled after ${venue.delivered} of ${bars.length} bars`);
         }
       }
     }
-    if (failure) throw failure;
-    hooks.onProgress?.({ done: venue!.delivered, total: bars.length });
+    const failed = session.failure();
+    if (failed) throw failed;
+    hooks.onProgress?.({ done: venue.delivered, total: bars.length });
   } finally {
     await e.stop();
   }
 
-  const trades = book.all((s) => lastClose.get(s));
-  const perf = performanceOf(equity);
-  const v = venue!;
-  return {
-    symbols,
-    bars: bars.length,
-    from: bars[0]!.ts,
-    to: bars[bars.length - 1]!.ts,
-    barMs,
-    seed,
-    strategies: strategies.map((s) => s.id),
-    summary: summarize({
-      startingCash: engineConfig.sim.startingCash,
-      equity,
-      trades,
-      fills,
-      fees: v.fees,
-      slippage: v.slippage,
-      ordersSubmitted: e.stats.ordersSubmitted,
-      ordersDenied: e.stats.ordersDenied,
-      ordersSkipped: e.costs.skipped,
-      finalTradingState: e.risk.tradingState,
-    }),
-    metrics: perf.metrics,
-    metricsNote: perf.note,
-    trades,
-    fills,
-    decisions: sink.decisions,
-    costAnalysis: { ...e.costs.feedback.summary(), records: e.costs.feedback.records.slice() },
-    tradingStates: states,
-    equity,
-  };
+  return session.result();
 }
