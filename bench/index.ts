@@ -7,6 +7,7 @@ import { engineEventsPerSecond } from './engine-events.js';
 import { featuresUpdate } from './features.js';
 import { riskPretradeCheck } from './risk-pretrade.js';
 import { journalBenchmarks } from './journal.js';
+import { backtestBenchmark } from './backtest.js';
 
 export interface BenchResult {
   name: string;
@@ -37,4 +38,5 @@ export const benchmarks: Benchmark[] = [
   { name: 'risk.pretrade_check_us_p99', run: riskPretradeCheck },
   { name: 'journal', run: journalBenchmarks },
   { name: 'features.update_ns_per_bar', run: featuresUpdate },
+  { name: 'backtest', run: backtestBenchmark },
 ];

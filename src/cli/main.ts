@@ -1,4 +1,4 @@
-// tradedesk CLI entry: dispatches to serve | ctl | bench | journal | replay | metrics | features | credentials | live. Subcommands are
+// tradedesk CLI entry: dispatches to serve | ctl | bench | journal | replay | metrics | features | backtest | credentials | live. Subcommands are
 // imported lazily so `--help` stays fast. Exit codes: 0 ok, 1 runtime failure,
 // 2 usage error (unknown flag or subcommand, bad value), with usage on stderr.
 import { parseArgs } from 'node:util';
@@ -13,6 +13,7 @@ const SUBCOMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<numb
   live: async () => (await import('./live-command.js')).runLive,
   credentials: async () => (await import('./credentials-command.js')).runCredentials,
   features: async () => (await import('./features-command.js')).runFeatures,
+  backtest: async () => (await import('./backtest-command.js')).runBacktestCommand,
   metrics: async () => {
     const { runMetrics } = await import('./metrics-command.js');
     return (argv: string[]) => runMetrics(argv);
@@ -47,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // these print their own, more detailed help
-  const ownHelp = sub === 'metrics' || sub === 'credentials';
+  const ownHelp = sub === 'metrics' || sub === 'credentials' || sub === 'backtest';
   if (!ownHelp && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(USAGE);
     return 0;

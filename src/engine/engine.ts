@@ -28,11 +28,13 @@ import { Journal } from './journal/journal.js';
 import type { JournalKind } from './journal/records.js';
 import { lastSessionConfig, recoverFromJournal, type SessionSnapshot } from './journal/recovery.js';
 import { Portfolio } from './portfolio/portfolio.js';
-import { RiskEngine, type RiskDecision } from './risk/risk-engine.js';
+import { reducesExposure, RiskEngine, type RiskDecision } from './risk/risk-engine.js';
 import { RiskMonitor } from './risk/risk-monitor.js';
 import { roundToLot } from './strategy/strategy.js';
 import { MaCrossover } from './strategy/ma-crossover.js';
-import type { Strategy, StrategyContext } from './strategy/strategy.js';
+import type { Strategy, StrategyContext, StrategyOrder } from './strategy/strategy.js';
+import { TradeCosts } from './execution/costs/trade-costs.js';
+import { sessionMsOf } from './execution/costs/market-stats.js';
 import { UiPublisher } from './ui-publisher.js';
 import { Reconciler, type Reconciliation } from './reconciler.js';
 import { createVenue, isBrokerVenue, simResumeTime } from './venues/create-venue.js';
@@ -69,6 +71,8 @@ export interface EngineOptions {
   journal?: JournalSink;
   /** Replay: start time and state of the recorded session. */
   replay?: { start: number; snapshot: SessionSnapshot; sessionId: string };
+  /** Strategies to run instead of the config's (backtests); each gets its own context. */
+  strategies?: Strategy[];
 }
 
 const STRATEGY_ERROR_LIMIT = 5;
@@ -97,6 +101,12 @@ export class Engine implements EngineHandle {
   private readonly publisher: UiPublisher;
   private readonly driver: SimDriver;
   private readonly strategies: Strategy[] = [];
+  private readonly contexts = new Map<string, StrategyContext>();
+  /** With several strategies, each one's own position per symbol (from its fills). */
+  private readonly ownPositions = new Map<string, Map<string, number>>();
+  /** Transaction cost model: estimates, the benefit/cost filter, post-trade analysis. */
+  readonly costs: TradeCosts;
+  private skipSeq = 0;
   private readonly strategyErrors = new Map<string, number>();
   private readonly lastBarTs = new Map<string, number>();
   private readonly changedBars = new Map<string, Bar>();
@@ -219,7 +229,9 @@ export class Engine implements EngineHandle {
       calendarOf: (s) => (this.instrumentsBySymbol.get(s)?.calendar === 'nyse' ? 'nyse' : '24x7'),
       onAlert: (a) => this.alerts.raise(a.action === 'drop' ? 'warning' : 'info', 'DATA_QUALITY', `${a.symbol}: ${a.message} (${a.action === 'drop' ? 'dropped' : 'flagged'})`, 'data', `dq:${a.symbol}:${a.issue}`),
     });
-    if (config.strategy.enabled) this.strategies.push(new MaCrossover(config.strategy));
+    if (options.strategies) this.strategies.push(...options.strategies);
+    else if (config.strategy.enabled) this.strategies.push(new MaCrossover(config.strategy));
+    this.costs = new TradeCosts(config.costs, this.venue.id, (s) => sessionMsOf(this.instrumentsBySymbol.get(s)?.assetClass));
     this.publisher = new UiPublisher(config.uiCoalesceMs, {
       status: () => this.status(),
       account: () => this.portfolio.account(),
@@ -583,7 +595,7 @@ export class Engine implements EngineHandle {
         pub.markDirty('risk');
       }
       this.monitor.onQuote(q);
-      for (const s of this.strategies) if (s.onQuote) this.guard(s, () => s.onQuote!(q, this.ctx));
+      for (const s of this.strategies) if (s.onQuote) this.guard(s, () => s.onQuote!(q, this.contextFor(s)));
     });
     bus.subscribe('bar', (b) => {
       // the quality monitor first: it drops impossible bars and counts them in the symbol's report
@@ -603,7 +615,8 @@ export class Engine implements EngineHandle {
       this.monitor.onBar(b);
       pub.markDirty('risk');
       this.sampleEquity(b.ts);
-      for (const s of this.strategies) if (s.onBar) this.guard(s, () => s.onBar!(b, this.ctx));
+      this.costs.stats.onBar(b);
+      for (const s of this.strategies) if (s.onBar) this.guard(s, () => s.onBar!(b, this.contextFor(s)));
     });
     bus.subscribe('venueOrderUpdate', (u) => {
       this.oms.onVenueUpdate(u);
@@ -616,13 +629,18 @@ export class Engine implements EngineHandle {
     bus.subscribe('fill', (f) => {
       const realized = this.portfolio.applyFill(f);
       this.decisions.onFill(f, realized);
-      this.monitor.onFill(f, realized, this.oms.get(f.clientOrderId)?.source ?? 'unknown');
+      const source = this.oms.get(f.clientOrderId)?.source ?? 'unknown';
+      this.monitor.onFill(f, realized, source);
+      this.costs.onFill(f);
+      const own = this.ownPositions.get(source);
+      if (own) own.set(f.symbol, (own.get(f.symbol) ?? 0) + (f.side === 'buy' ? f.qty : -f.qty));
       pub.markDirty('positions');
       pub.markDirty('account');
       pub.markDirty('risk');
-      for (const s of this.strategies) if (s.onFill) this.guard(s, () => s.onFill!(f, this.ctx));
+      for (const s of this.strategies) if (s.onFill) this.guard(s, () => s.onFill!(f, this.contextFor(s)));
     });
-    bus.subscribe('order', () => {
+    bus.subscribe('order', (o) => {
+      this.costs.onOrder(o);
       pub.markDirty('orders');
       pub.markDirty('status');
     });
@@ -648,33 +666,71 @@ export class Engine implements EngineHandle {
     }
   }
 
-  private readonly ctx: StrategyContext = {
-    now: () => this.clock.now(),
-    instrument: (s) => this.instrumentsBySymbol.get(s),
-    quote: (s) => this.quotes.get(s),
-    position: (s) => this.portfolio.qty(s),
-    openOrders: (s) => this.oms.openOrders(s),
-    equity: () => this.portfolio.equity(),
-    isMarketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()),
-    submit: (o) => {
-      const strategy = this.strategies[0]?.id ?? 'strategy';
-      const provenance: Provenance | undefined = o.signal
-        ? { strategy, signals: [{ strategy, score: o.signal.score, weight: 1 }], features: o.signal.features, regime: null }
-        : undefined;
-      return this.oms.submit({
-        symbol: o.symbol,
-        side: o.side,
-        type: o.type,
-        qty: o.qty,
-        limitPrice: o.limitPrice,
-        timeInForce: o.timeInForce ?? 'day',
-        source: strategy,
-        reason: o.reason,
-        provenance,
-      }).order;
-    },
-    cancel: (id) => void this.oms.cancel(id),
-  };
+  /**
+   * The context one strategy sees. Its orders carry its id as their source. With
+   * several strategies, each sees its own position and open orders; with one, the
+   * account's (which a restart restores).
+   */
+  private contextFor(s: Strategy): StrategyContext {
+    const known = this.contexts.get(s.id);
+    if (known) return known;
+    const shared = this.strategies.length <= 1;
+    const own = new Map<string, number>();
+    if (!shared) this.ownPositions.set(s.id, own);
+    const ctx: StrategyContext = {
+      now: () => this.clock.now(),
+      instrument: (sym) => this.instrumentsBySymbol.get(sym),
+      quote: (sym) => this.quotes.get(sym),
+      position: shared ? (sym) => this.portfolio.qty(sym) : (sym) => own.get(sym) ?? 0,
+      openOrders: shared ? (sym) => this.oms.openOrders(sym) : (sym) => this.oms.openOrders(sym).filter((o) => o.source === s.id),
+      equity: () => this.portfolio.equity(),
+      isMarketOpen: (sym) => this.venue.isMarketOpen(sym, this.clock.now()),
+      submit: (o) => this.submitStrategyOrder(s.id, o),
+      cancel: (id) => void this.oms.cancel(id),
+    };
+    this.contexts.set(s.id, ctx);
+    return ctx;
+  }
+
+  /** A strategy's order: the benefit/cost filter, then the OMS (risk checks, venue). */
+  private submitStrategyOrder(strategy: string, o: StrategyOrder): Order {
+    const provenance: Provenance | undefined = o.signal
+      ? { strategy, signals: [{ strategy, score: o.signal.score, weight: 1 }], features: o.signal.features, regime: null }
+      : undefined;
+    const quote = this.quotes.get(o.symbol);
+    const inst = this.instrumentsBySymbol.get(o.symbol);
+    const estimate = inst ? this.costs.estimate(o, quote, inst.assetClass) : undefined;
+    const reducing = reducesExposure(o, this.portfolio.qty(o.symbol), this.oms.openQty(o.symbol));
+    const verdict = this.costs.verdict({ ...o, expectedEdge: o.signal?.expectedEdge }, estimate, reducing);
+    const fields = { symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, timeInForce: o.timeInForce ?? 'day', source: strategy };
+    if (!verdict.pass) return this.skipOrder(fields, verdict, provenance);
+    const { order, decision } = this.oms.submit({ ...fields, reason: o.reason, provenance });
+    if (decision.approved) this.costs.onSent(order, quote, estimate);
+    return order;
+  }
+
+  /** An order the benefit/cost filter skipped: journaled as a refused decision, never sent. */
+  private skipOrder(
+    fields: Pick<Order, 'symbol' | 'side' | 'type' | 'qty' | 'limitPrice' | 'timeInForce' | 'source'>,
+    v: { benefit: number | undefined; cost: number; ratio: number; message: string },
+    provenance: Provenance | undefined,
+  ): Order {
+    const now = this.clock.now();
+    this.costs.skipped++;
+    const order: Order = {
+      ...fields,
+      clientOrderId: `skip-${this.sessionId}-${fields.source.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}-${(++this.skipSeq).toString().padStart(6, '0')}`,
+      status: 'denied',
+      filledQty: 0,
+      avgFillPrice: 0,
+      reason: `skipped: ${v.message}`,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const check = { check: 'benefit_cost', passed: false, value: Math.round((v.benefit ?? 0) * 100) / 100, limit: Math.round(v.ratio * v.cost * 100) / 100, message: v.message };
+    this.onDecision(order, { approved: false, reason: v.message, checks: [check] }, provenance);
+    return order;
+  }
 }
 
 function drain<T>(m: Map<string, T>): T[] {

@@ -158,6 +158,20 @@ export const DEFAULT_REGIME: RegimeConfig = {
     low_volatility: 1,
   },
 };
+/** The transaction cost model and the benefit/cost filter (execution/costs). */
+export const CostsConfig = z.object({
+  /** Skip an order adding exposure when its expected benefit is below this multiple of its estimated cost; 0 = off. */
+  benefitCostRatio: z.number().finite().min(0).max(1000),
+  /** Fee schedule: 'venue' (the connected venue's), 'sim', 'alpaca', 'ccxt' or 'none'. */
+  fees: z.enum(['venue', 'sim', 'alpaca', 'ccxt', 'none']),
+  /** Y in the square-root impact Y · σ_daily · √(qty / ADV). */
+  impactCoefficient: z.number().finite().min(0).max(10),
+  /** Weight of each fill's estimate error in the running correction (EMA). */
+  feedbackAlpha: z.number().gt(0).max(1),
+  /** Bars behind the average daily volume and volatility. */
+  statsWindow: z.number().int().min(2).max(100_000),
+});
+export type CostsConfig = z.infer<typeof CostsConfig>;
 
 export const SimConfig = z.object({
   seed: z.number().int().nonnegative(),
@@ -196,6 +210,7 @@ export const EngineConfig = z
     monitor: MonitorConfig,
     strategy: StrategyConfig,
     regime: RegimeConfig,
+    costs: CostsConfig,
     /** Minimum ms between two event snapshots of the same topic sent to a UI. */
     uiCoalesceMs: z.number().int().min(1).max(5_000),
   })
@@ -274,6 +289,7 @@ export function defaultConfig(profile: Profile = 'balanced'): EngineConfig {
       orderTtlBars: 3,
     },
     regime: { ...DEFAULT_REGIME, modes: { ...DEFAULT_REGIME.modes }, sizeMultiplier: { ...DEFAULT_REGIME.sizeMultiplier } },
+    costs: { benefitCostRatio: 1.5, fees: 'venue', impactCoefficient: 1, feedbackAlpha: 0.1, statsWindow: 100 },
     uiCoalesceMs: 50,
   };
 }

@@ -49,7 +49,8 @@ export class MaCrossover implements Strategy {
       equity: ctx.equity(),
     };
     const score = Math.max(-1, Math.min(1, ((s.fast.value - s.slow.value) / s.slow.value) * 100));
-    const signal = { score, features };
+    // expected move: how far the close already stands from the slow average (the trend the cross confirms)
+    const signal = { score, features, expectedEdge: Math.abs(bar.close - s.slow.value) / s.slow.value };
     const why = `SMA${this.cfg.fastPeriod} ${s.fast.value.toFixed(4)} crossed ${sign > 0 ? 'above' : 'below'} SMA${this.cfg.slowPeriod} ${s.slow.value.toFixed(4)}`;
     if (sign > 0 && pos <= 0) {
       const price = roundToTick(quote.bid * (1 - this.cfg.passiveBps / 10_000), inst.tickSize, 'buy');

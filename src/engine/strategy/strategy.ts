@@ -12,8 +12,12 @@ export interface StrategyOrder {
   timeInForce?: TimeInForce;
   /** Human-readable reason, shown in the blotter and the decision log. */
   reason: string;
-  /** The signal behind the order: a score in [-1, 1] and the feature values used. */
-  signal?: { score: number; features: Record<string, number> };
+  /**
+   * The signal behind the order: a score in [-1, 1], the feature values used and,
+   * optionally, the expected favourable price move as a fraction of price (what
+   * the benefit/cost filter weighs against the estimated cost).
+   */
+  signal?: { score: number; features: Record<string, number>; expectedEdge?: number };
 }
 
 export interface StrategyContext {

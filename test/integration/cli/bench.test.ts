@@ -10,7 +10,7 @@ describe('tradedesk bench --json', () => {
     const out = JSON.parse(r.stdout) as { results: Array<Record<string, unknown>> };
     expect(Object.keys(out)).toEqual(['results']);
     const names = out.results.map((x) => x.name);
-    expect(names).toEqual(['engine.events_per_s', 'ctl.halt_latency_ms_p99', 'data.download_300x300', 'risk.pretrade_check_us_p99', 'journal.append_events_per_s', 'journal.durable_commit_ms_p99', 'journal.bytes_per_million_records', 'features.update_ns_per_bar']);
+    expect(names).toEqual(['engine.events_per_s', 'ctl.halt_latency_ms_p99', 'data.download_300x300', 'risk.pretrade_check_us_p99', 'journal.append_events_per_s', 'journal.durable_commit_ms_p99', 'journal.bytes_per_million_records', 'features.update_ns_per_bar', 'backtest.bars_per_s', 'backtest.bars_per_s_journal']);
     for (const res of out.results) {
       expect(typeof res.unit).toBe('string');
       expect(typeof res.peer).toBe('string');

@@ -1,7 +1,7 @@
 // Runs computeAnalytics off the main thread on a node:worker_threads worker
 // (one short-lived worker per call). The worker loads the TypeScript sources
 // through tsx (worker-shim.js), so no build step is needed.
-import { Worker } from 'node:worker_threads';
+import { runWorkerJob } from '../../core/worker-job.js';
 import type { WorkerReply } from './analytics-worker.js';
 import { AnalyticsInputError } from './errors.js';
 import type { AnalyticsInput, AnalyticsResult } from './portfolio-analytics.js';
@@ -22,29 +22,17 @@ export interface RunInWorkerOptions {
  */
 export function runAnalyticsInWorker(input: AnalyticsInput, options: RunInWorkerOptions = {}): Promise<AnalyticsResult> {
   const { signal } = options;
-  if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
-  return new Promise<AnalyticsResult>((resolve, reject) => {
-    let settled = false;
-    const worker = new Worker(ANALYTICS_WORKER_URL, { workerData: input });
-    const finish = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      fn();
-      void worker.terminate();
-    };
-    const onAbort = (): void => finish(() => reject(signal?.reason ?? new Error('aborted')));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (reply: WorkerReply) =>
-      finish(() => {
-        if (reply.ok) return resolve(reply.result);
-        const { name, message, field, row, stack } = reply.error;
-        const err = name === 'AnalyticsInputError' ? new AnalyticsInputError(message, field, row) : new Error(`analytics worker: ${name}: ${message}`);
-        if (stack !== undefined && name !== 'AnalyticsInputError') err.stack = stack;
-        reject(err);
-      }),
-    );
-    worker.once('error', (e: Error) => finish(() => reject(e)));
-    worker.once('exit', (code) => finish(() => reject(new Error(`analytics worker exited with code ${code} before replying`))));
+  return runWorkerJob<AnalyticsResult, WorkerReply>(ANALYTICS_WORKER_URL, {
+    name: 'analytics worker',
+    workerData: input,
+    signal,
+    abortError: () => signal?.reason ?? new Error('aborted'),
+    onMessage: (reply, done) => {
+      if (reply.ok) return done.resolve(reply.result);
+      const { name, message, field, row, stack } = reply.error;
+      const err = name === 'AnalyticsInputError' ? new AnalyticsInputError(message, field, row) : new Error(`analytics worker: ${name}: ${message}`);
+      if (stack !== undefined && name !== 'AnalyticsInputError') err.stack = stack;
+      done.reject(err);
+    },
   });
 }

@@ -1,0 +1,108 @@
+// backtest.bars_per_s: bars per wall-clock second through the full backtest
+// pipeline — runBacktest with buy_and_hold plus ma_cross, the risk engine, OMS,
+// portfolio, risk monitor and cost model on, journal off — over 1,000,000
+// one-minute bars of 10 symbols (a seeded random walk, generated before timing).
+// Also reported: the same run with the SQLite journal on
+// (backtest.bars_per_s_journal, on the first 50,000 bars: every order and fill
+// is committed durably, as live). Peer: grademark (npm) running the same two
+// strategies on the same bars — an SMA crossover long-only entry/exit and a
+// buy-and-hold entry — one symbol at a time, its indicators precomputed in
+// prepIndicators. ratio = ours / grademark (above 1 = faster than the peer).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DataFrame } from 'data-forge';
+import { backtest as grademarkBacktest, type IBar, type IStrategy } from 'grademark';
+import { runBacktest } from '../src/engine/backtest/run-backtest.js';
+import type { BacktestConfig } from '../src/engine/backtest/backtest-config.js';
+import { Sma } from '../src/engine/features/sma.js';
+import type { Bar } from '../src/shared/domain.js';
+import { randomBars } from '../test/support/bars.js';
+import type { BenchOptions, BenchResult } from './index.js';
+
+const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'FFF', 'GGG', 'HHH', 'III', 'JJJ'];
+const FAST = 5;
+const SLOW = 20;
+
+/** Loose account-level limits so the strategies keep trading through a long random walk (the checks still run on every order). */
+export const BENCH_CONFIG: BacktestConfig = {
+  strategies: [{ name: 'buy_and_hold', params: { weight: 0.05 } }, { name: 'ma_cross', params: { fast: FAST, slow: SLOW, target: 0.03 } }],
+  risk: { maxConcentrationPct: 1, maxOrdersPerSecond: 100, maxOrdersPerMinute: 1000 },
+  monitor: { dailyLossLimitPct: 1, drawdownAlertPct: 0.9, drawdownReducePct: 0.95, maxConsecutiveLosses: 1000 },
+};
+
+interface GmBar extends IBar {
+  cross: number;
+}
+
+/** grademark on one symbol: SMA crossover (enter on a cross above, exit on a cross below) and buy-and-hold. */
+function grademarkSymbol(bars: Bar[]): number {
+  const df = new DataFrame<number, IBar>(bars.map((b) => ({ time: new Date(b.ts), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume })));
+  const ma: IStrategy<IBar, GmBar> = {
+    prepIndicators: ({ inputSeries }) => {
+      const fast = new Sma(FAST);
+      const slow = new Sma(SLOW);
+      let prev = 0;
+      return inputSeries.select((b) => {
+        fast.push(b.close);
+        slow.push(b.close);
+        const sign = slow.ready ? Math.sign(fast.value - slow.value) : 0;
+        const cross = prev !== 0 && sign !== 0 && sign !== prev ? sign : 0;
+        if (sign) prev = sign;
+        return { ...b, cross };
+      });
+    },
+    entryRule: (enter, { bar }) => {
+      if (bar.cross > 0) enter();
+    },
+    exitRule: (exit, { bar }) => {
+      if (bar.cross < 0) exit();
+    },
+  };
+  const hold: IStrategy = { entryRule: (enter) => enter() };
+  return grademarkBacktest(ma, df).length + grademarkBacktest(hold, df).length;
+}
+
+function grademarkRate(bars: Bar[]): number {
+  const bySymbol = new Map<string, Bar[]>();
+  for (const b of bars) (bySymbol.get(b.symbol) ?? bySymbol.set(b.symbol, []).get(b.symbol)!).push(b);
+  const t0 = performance.now();
+  let trades = 0;
+  for (const list of bySymbol.values()) trades += grademarkSymbol(list);
+  const secs = (performance.now() - t0) / 1000;
+  if (trades <= 0) throw new Error('backtest.bars_per_s: grademark made no trades');
+  return bars.length / secs;
+}
+
+async function ourRate(bars: Bar[], journalDir?: string): Promise<{ rate: number; fills: number }> {
+  const t0 = performance.now();
+  const r = await runBacktest(bars, { ...BENCH_CONFIG, journalDir }, 1);
+  const secs = (performance.now() - t0) / 1000;
+  if (r.fills.length === 0) throw new Error('backtest.bars_per_s: the backtest made no fills');
+  return { rate: bars.length / secs, fills: r.fills.length };
+}
+
+export async function backtestBenchmark(opts: BenchOptions): Promise<BenchResult[]> {
+  const perSymbol = opts.quick ? 2_000 : 100_000;
+  const bars = randomBars({ symbols: SYMBOLS, n: perSymbol, seed: 7, start: Date.parse('2024-01-02T00:00:00Z') });
+  opts.log(`backtest.bars_per_s: ${bars.length} one-minute bars of ${SYMBOLS.length} symbols; buy_and_hold + ma_cross ${FAST}/${SLOW}`);
+  await ourRate(bars.slice(0, 20_000)); // warm the JIT as a long run would
+  const off = await ourRate(bars);
+  opts.log(`backtest.bars_per_s: journal off ${Math.round(off.rate)} bars/s, ${off.fills} fills`);
+  const dir = mkdtempSync(join(tmpdir(), 'tradedesk-bench-backtest-'));
+  let on;
+  try {
+    on = await ourRate(bars.slice(0, opts.quick ? 2_000 : 50_000), dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  opts.log(`backtest.bars_per_s: journal on ${Math.round(on.rate)} bars/s (first ${opts.quick ? '2,000' : '50,000'} bars)`);
+  const peer = grademarkRate(bars);
+  opts.log(`backtest.bars_per_s: grademark ${Math.round(peer)} bars/s`);
+  const name = 'grademark 0.3 (npm): same bars, SMA crossover + buy-and-hold, one symbol at a time';
+  return [
+    { name: 'backtest.bars_per_s', value: off.rate, unit: 'bars/s', peer: name, peer_value: peer, ratio: off.rate / peer },
+    { name: 'backtest.bars_per_s_journal', value: on.rate, unit: 'bars/s', peer: name, peer_value: peer, ratio: on.rate / peer },
+  ];
+}

@@ -1,0 +1,218 @@
+// `tradedesk backtest --bars FILE.csv [...]`: runs the engine over CSV bars in
+// simulated time (see src/engine/backtest) and prints the result as a report or
+// JSON. The run goes to a worker thread (progress on a terminal, Ctrl-C
+// cancels). Exit codes: 0 ok; 1 unreadable or bad file, or a strategy that raised;
+// 2 usage error; 130 canceled (Ctrl-C).
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { BacktestConfig } from '../engine/backtest/backtest-config.js';
+import { BacktestError } from '../engine/backtest/errors.js';
+import { ConfigError } from '../engine/core/errors.js';
+import { loadConfig, Profile, type RiskLimits } from '../engine/core/config.js';
+import { parseTimestamp } from '../engine/core/timestamps.js';
+import { BarsCsvError, readBarsCsv } from '../engine/data/csv-bars.js';
+import { parseStrategySpec, StrategySpecError } from '../engine/strategy/registry.js';
+import type { Bar } from '../shared/domain.js';
+import { parseWalkForward, type WalkForwardSpec } from '../engine/backtest/walk-forward.js';
+import { backtestJson, backtestText, walkForwardText } from './backtest-output.js';
+import { CliError, UsageError } from './usage.js';
+
+export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [options]
+
+  Runs the engine (strategies, risk checks, OMS, simulated fills, cost model)
+  in simulated time over CSV bars: header timestamp,open,high,low,close,volume
+  plus an optional symbol column. Market orders fill at the next bar's open,
+  limit orders when a later bar trades through them.
+
+  --bars FILE            the bars CSV (repeat for several files)
+  --strategy NAME[:k=v,...]  buy_and_hold (weight, attempts) or ma_cross (fast,
+                         slow, target, passive_bps, ttl); repeatable; default buy_and_hold
+  --from DATE --to DATE  only bars in [from, to] (a date-only --to includes that day)
+  --cash N               starting cash (default 100000)
+  --costs none|model     frictionless fills, or the cost model (default model)
+  --fees sim|alpaca|ccxt|none  fee schedule (default sim)
+  --benefit-cost X       skip entries whose expected benefit is below X x cost (default 1.5; 0 = off)
+  --profile P            conservative | balanced | aggressive risk limits (default balanced)
+  --risk k=v,...         override risk limits, e.g. maxConcentrationPct=1,maxPositionPctEquity=0.5
+  --seed N               seed of the fill model's random draws (default 1)
+  --walk-forward train=N,test=M  refit ma_cross's periods (grid search, best Sharpe)
+                         on each window of N bar times, then report the next M
+                         out of sample; windows step by M
+  --equity-out FILE      also write the equity curve as timestamp,equity CSV
+                         (what tradedesk metrics --equity reads)
+  --json                 print one JSON object: metrics (those of tradedesk metrics
+                         plus trades, win_rate, turnover, total_costs), summary,
+                         cost_analysis, run, trades
+  -h, --help             show this help
+`;
+
+export interface BacktestArgs {
+  files: string[];
+  config: BacktestConfig;
+  seed: number;
+  json: boolean;
+  equityOut?: string;
+  walkForward?: WalkForwardSpec;
+}
+
+function number(flag: string, v: string | undefined, ok: (x: number) => boolean = Number.isFinite): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === '' || !ok(x)) throw new UsageError(`--${flag} must be a valid number, got ${JSON.stringify(v)}`);
+  return x;
+}
+
+function time(flag: string, v: string | undefined, endOfDay: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  const t = parseTimestamp(v);
+  if (typeof t === 'string') throw new UsageError(`--${flag} ${t} (use YYYY-MM-DD, an ISO datetime or epoch)`);
+  return endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? t + 86_400_000 - 1 : t;
+}
+
+function riskOverrides(v: string | undefined): Partial<RiskLimits> | undefined {
+  if (v === undefined) return undefined;
+  const out: Record<string, number> = {};
+  for (const kv of v.split(',')) {
+    const [k, x] = kv.split('=', 2);
+    if (!k || x === undefined) throw new UsageError(`--risk: '${kv}' must be key=number`);
+    out[k] = number(`risk ${k}`, x)!;
+  }
+  return out as Partial<RiskLimits>;
+}
+
+export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      bars: { type: 'string', multiple: true },
+      strategy: { type: 'string', multiple: true },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      cash: { type: 'string' },
+      costs: { type: 'string' },
+      fees: { type: 'string' },
+      'benefit-cost': { type: 'string' },
+      profile: { type: 'string' },
+      risk: { type: 'string' },
+      seed: { type: 'string' },
+      'equity-out': { type: 'string' },
+      'walk-forward': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  if (!values.bars?.length) throw new UsageError('--bars FILE.csv is required');
+  if (values.costs !== undefined && values.costs !== 'none' && values.costs !== 'model') throw new UsageError(`--costs must be none or model, got ${JSON.stringify(values.costs)}`);
+  if (values.fees !== undefined && !['sim', 'alpaca', 'ccxt', 'none'].includes(values.fees)) throw new UsageError(`--fees must be sim, alpaca, ccxt or none, got ${JSON.stringify(values.fees)}`);
+  const profile = values.profile === undefined ? undefined : Profile.safeParse(values.profile);
+  if (profile && !profile.success) throw new UsageError(`--profile must be conservative, balanced or aggressive, got ${JSON.stringify(values.profile)}`);
+  let strategies;
+  try {
+    strategies = (values.strategy ?? ['buy_and_hold']).map(parseStrategySpec);
+  } catch (e) {
+    if (e instanceof StrategySpecError) throw new UsageError(`--strategy: ${e.message}`);
+    throw e;
+  }
+  const config: BacktestConfig = {
+    strategies,
+    cash: number('cash', values.cash, (x) => Number.isFinite(x) && x > 0),
+    costs: values.costs as BacktestConfig['costs'],
+    fees: values.fees as BacktestConfig['fees'],
+    benefitCostRatio: number('benefit-cost', values['benefit-cost'], (x) => Number.isFinite(x) && x >= 0),
+    from: time('from', values.from, false),
+    to: time('to', values.to, true),
+    profile: profile?.data,
+    risk: riskOverrides(values.risk),
+  };
+  try {
+    loadConfig({ profile: config.profile, risk: config.risk }); // names a bad --risk field before any work
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`--risk: ${e.message}`);
+    throw e;
+  }
+  const seed = number('seed', values.seed, (x) => Number.isInteger(x) && x >= 0) ?? 1;
+  let walkForward: WalkForwardSpec | undefined;
+  if (values['walk-forward'] !== undefined) {
+    try {
+      walkForward = parseWalkForward(values['walk-forward']);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (!strategies.some((x) => x.name === 'ma_cross')) throw new UsageError('--walk-forward refits ma_cross: add --strategy ma_cross');
+  }
+  return { files: values.bars, config, seed, json: values.json, equityOut: values['equity-out'], walkForward };
+}
+
+/** Reads every file; a problem is a CliError naming the file (and line and field). */
+export function loadBars(files: readonly string[]): Bar[] {
+  const out: Bar[] = [];
+  for (const file of files) {
+    try {
+      out.push(...readBarsCsv(file));
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (code === 'ENOENT') throw new CliError(`bars file not found: ${file}`, 1);
+      if (code === 'EISDIR') throw new CliError(`${file} is a directory, expected a CSV file`, 1);
+      if (code === 'EACCES' || code === 'EPERM') throw new CliError(`cannot read ${file}: permission denied`, 1);
+      if (e instanceof BarsCsvError) throw new CliError(e.message, 1);
+      throw e;
+    }
+  }
+  return out;
+}
+
+export async function runBacktestCommand(argv: string[]): Promise<number> {
+  const args = parseBacktestArgs(argv);
+  if (args === 'help') {
+    process.stdout.write(BACKTEST_USAGE);
+    return 0;
+  }
+  const bars = loadBars(args.files);
+  if (args.walkForward) return walkForwardCommand(bars, args, args.walkForward);
+  const { runBacktestInWorker } = await import('../engine/backtest/run-in-worker.js');
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  // progress on a terminal only: one line, rewritten
+  const tty = process.stderr.isTTY === true;
+  const onProgress = tty ? (p: { done: number; total: number }) => void process.stderr.write(`\rbacktest: ${p.done} / ${p.total} bars (${((100 * p.done) / Math.max(1, p.total)).toFixed(0)}%)`) : undefined;
+  try {
+    const result = await runBacktestInWorker(bars, args.config, args.seed, { signal: abort.signal, onProgress });
+    if (tty) process.stderr.write('\n');
+    if (args.equityOut) writeFileSync(args.equityOut, `timestamp,equity\n${result.equity.map(([t, e]) => `${new Date(t).toISOString()},${e}`).join('\n')}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(backtestJson(result))}\n` : backtestText(result, args.files.join(', ')));
+    return 0;
+  } catch (e) {
+    if (e instanceof BacktestError) throw new CliError(e.message, e.code === 'CANCELED' ? 130 : 1);
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** --walk-forward: every window's refit and test, in this thread (Ctrl-C cancels between bar groups). */
+async function walkForwardCommand(bars: Bar[], args: BacktestArgs, spec: WalkForwardSpec): Promise<number> {
+  const { runWalkForward } = await import('../engine/backtest/walk-forward.js');
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  const tty = process.stderr.isTTY === true;
+  try {
+    const r = await runWalkForward(bars, args.config, args.seed, spec, {
+      signal: abort.signal,
+      onWindow: tty ? (done, total) => void process.stderr.write(`\rwalk-forward: window ${done} / ${total}`) : undefined,
+    });
+    if (tty) process.stderr.write('\n');
+    process.stdout.write(args.json ? `${JSON.stringify({ walk_forward: r })}\n` : walkForwardText(r));
+    return 0;
+  } catch (e) {
+    if (e instanceof BacktestError) throw new CliError(e.message, e.code === 'CANCELED' ? 130 : 1);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,77 @@
+// What a backtest is asked to do, and how it becomes the one engine config: the
+// profile's risk limits and monitor (with overrides), the strategies' parameters,
+// the cost settings, the starting cash and a clock starting at the first bar.
+// Instruments are made from the symbols in the data unless described.
+import type { Bar, Instrument } from '../../shared/domain.js';
+import { loadConfig, type EngineConfig, type MonitorConfig, type Profile, type RiskLimits, type StrategyConfig } from '../core/config.js';
+import { specFields, type StrategySpec } from '../strategy/registry.js';
+
+export interface BacktestConfig {
+  strategies: StrategySpec[];
+  /** Starting cash (default 100,000). */
+  cash?: number;
+  /** 'model' (default): the transaction cost model; 'none': frictionless fills, no fees. */
+  costs?: 'model' | 'none';
+  /** Only bars with from <= ts <= to (epoch ms). */
+  from?: number;
+  to?: number;
+  profile?: Profile;
+  risk?: Partial<RiskLimits>;
+  monitor?: Partial<MonitorConfig>;
+  /** Fee schedule (default 'sim'). */
+  fees?: 'sim' | 'alpaca' | 'ccxt' | 'none';
+  /** The benefit/cost filter's multiple (default 1.5; 0 = off). */
+  benefitCostRatio?: number;
+  impactCoefficient?: number;
+  /** Probability that a limit only touched by a bar fills (default 0: only trade-throughs fill). */
+  touchFillProb?: number;
+  /** Per-symbol instrument details (tick, lot, asset class...). */
+  instruments?: Record<string, Partial<Instrument>>;
+  /** Bars before the replayed ones, for strategy warm-up (walk-forward). */
+  warmup?: readonly Bar[];
+  /** Journal the run to this folder (off by default). */
+  journalDir?: string;
+}
+
+/** A symbol with a slash is a crypto pair; anything else a US stock. Tradable around the clock in a replay. */
+export function defaultInstrument(symbol: string, over: Partial<Instrument> = {}): Instrument {
+  const crypto = symbol.includes('/');
+  return {
+    symbol,
+    name: symbol,
+    assetClass: crypto ? 'crypto' : 'us_equity',
+    sector: symbol,
+    tickSize: 0.01,
+    lotSize: crypto ? 0.0001 : 1,
+    minNotional: 0,
+    shortable: !crypto,
+    calendar: '24x7',
+    ...over,
+  };
+}
+
+/** The MA crossover's section: the profile's defaults with the spec's parameters. */
+function strategySection(base: StrategyConfig, specs: readonly StrategySpec[]): StrategyConfig {
+  const ma = specs.find((s) => s.name === 'ma_cross');
+  return { ...base, enabled: !!ma, ...(ma ? specFields(ma) : {}) };
+}
+
+export function engineConfigFor(cfg: BacktestConfig, seed: number, startTs: number, barMs: number): EngineConfig {
+  const base = loadConfig({ profile: cfg.profile ?? 'balanced' });
+  const costsOn = (cfg.costs ?? 'model') === 'model';
+  const stale = Math.min(86_400, Math.max(base.monitor.staleDataSeconds, barMs / 1000));
+  return loadConfig({
+    mode: 'backtest',
+    profile: base.profile,
+    venue: 'sim',
+    sim: { seed, speed: 'max', start: new Date(startTs).toISOString(), startingCash: cfg.cash ?? 100_000, historyMinutes: 0 },
+    risk: { ...cfg.risk },
+    monitor: { staleDataSeconds: stale, ...cfg.monitor },
+    strategy: strategySection(base.strategy, cfg.strategies),
+    costs: {
+      fees: costsOn ? (cfg.fees ?? 'sim') : 'none',
+      benefitCostRatio: costsOn ? (cfg.benefitCostRatio ?? base.costs.benefitCostRatio) : 0,
+      impactCoefficient: cfg.impactCoefficient ?? base.costs.impactCoefficient,
+    },
+  });
+}

@@ -1,0 +1,113 @@
+// What a backtest returns: the summary figures (equity, return, drawdown,
+// trades, win rate, turnover, costs, order counts), the performance metrics of
+// `tradedesk metrics` on the equity curve (performance.ts, the same code), the
+// round-trip trades, fills, decisions, the post-trade cost analysis and every
+// trading-state change.
+import type { OrderSide, OrderType, TradingStateChange } from '../../shared/domain.js';
+import type { CostSummary, FillCostRecord } from '../execution/costs/cost-feedback.js';
+import { maxDrawdown } from '../risk/analytics/equity-curve.js';
+import { AnalyticsInputError } from '../risk/analytics/errors.js';
+import { computePerformanceReport, type PerformanceReport } from '../risk/analytics/performance.js';
+import { winRate, type RoundTrip, type TradeFill } from './trades.js';
+
+export interface BacktestDecision {
+  ts: number;
+  id: string;
+  source: string;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  qty: number;
+  limitPrice: number | null;
+  approved: boolean;
+  reason: string;
+}
+
+export interface BacktestSummary {
+  startingCash: number;
+  finalEquity: number;
+  totalReturn: number;
+  /** On the equity sampled after every group of bars. */
+  maxDrawdown: number;
+  /** Closed round trips. */
+  trades: number;
+  openTrades: number;
+  winRate: number | null;
+  /** Traded notional / average equity. */
+  turnover: number;
+  /** Fees plus the spread, slippage and impact paid on taker fills. */
+  totalCosts: number;
+  fees: number;
+  slippage: number;
+  ordersSubmitted: number;
+  ordersDenied: number;
+  ordersSkipped: number;
+  fills: number;
+  finalTradingState: string;
+}
+
+export interface BacktestResult {
+  symbols: string[];
+  bars: number;
+  from: number;
+  to: number;
+  barMs: number;
+  seed: number;
+  strategies: string[];
+  summary: BacktestSummary;
+  /** `tradedesk metrics` of the equity curve; null (with the reason) when it cannot be computed (e.g. under 3 days). */
+  metrics: PerformanceReport | null;
+  metricsNote: string | null;
+  trades: RoundTrip[];
+  fills: TradeFill[];
+  decisions: BacktestDecision[];
+  costAnalysis: CostSummary & { records: FillCostRecord[] };
+  tradingStates: TradingStateChange[];
+  /** [ts, equity] after every group of bars. */
+  equity: Array<[number, number]>;
+}
+
+export function performanceOf(equity: ReadonlyArray<[number, number]>): { metrics: BacktestResult['metrics']; note: string | null } {
+  try {
+    return { metrics: computePerformanceReport(equity.map(([timestamp, e]) => ({ timestamp, equity: e }))), note: null };
+  } catch (e) {
+    if (e instanceof AnalyticsInputError) return { metrics: null, note: e.message };
+    throw e;
+  }
+}
+
+export function summarize(input: {
+  startingCash: number;
+  equity: ReadonlyArray<[number, number]>;
+  trades: readonly RoundTrip[];
+  fills: readonly TradeFill[];
+  fees: number;
+  slippage: number;
+  ordersSubmitted: number;
+  ordersDenied: number;
+  ordersSkipped: number;
+  finalTradingState: string;
+}): BacktestSummary {
+  const eq = input.equity.map((p) => p[1]);
+  const finalEquity = eq.length ? eq[eq.length - 1]! : input.startingCash;
+  const avgEquity = eq.length ? eq.reduce((a, b) => a + b, 0) / eq.length : input.startingCash;
+  const traded = input.fills.reduce((a, f) => a + f.qty * f.price, 0);
+  return {
+    startingCash: input.startingCash,
+    finalEquity,
+    totalReturn: finalEquity / input.startingCash - 1,
+    maxDrawdown: maxDrawdown([input.startingCash, ...eq]),
+    trades: input.trades.filter((t) => !t.open).length,
+    openTrades: input.trades.filter((t) => t.open).length,
+    winRate: winRate(input.trades),
+    turnover: avgEquity > 0 ? traded / avgEquity : 0,
+    totalCosts: input.fees + input.slippage,
+    fees: input.fees,
+    slippage: input.slippage,
+    ordersSubmitted: input.ordersSubmitted,
+    ordersDenied: input.ordersDenied,
+    ordersSkipped: input.ordersSkipped,
+    fills: input.fills.length,
+    finalTradingState: input.finalTradingState,
+  };
+}

@@ -1,0 +1,226 @@
+// A venue that replays bars in simulated time, behind the same Venue interface
+// the simulator and brokers implement, so the engine under it is the live one.
+// Each group of bars sharing a timestamp is delivered on a clock timer at the
+// bars' close (ts + bar interval), in three phases: (1) orders sent before this
+// moment are matched against the new bars by the fill model (market at the open,
+// limits when traded through) with the cost model's spread, slippage, impact and
+// fees; (2) a quote around each close (the tier's spread) marks the book; (3)
+// the bars go to the engine, whose strategies may send orders that can only
+// fill on a later bar. Nothing ever looks past the group being delivered.
+import type { Bar, Instrument, Quote } from '../../shared/domain.js';
+import type { Clock } from '../core/clock.js';
+import { estimateCost, type CostParams } from '../execution/costs/cost-model.js';
+import type { FeeModel } from '../execution/costs/fees.js';
+import { LIQUIDITY_TIERS, liquidityTier } from '../execution/costs/liquidity.js';
+import { MarketStats, sessionMsOf } from '../execution/costs/market-stats.js';
+import type { Venue, VenueAccount, VenueListener, VenueOpenOrder, VenueOrderRequest, VenuePosition } from '../venues/venue.js';
+import { withSlippage, type FillModel } from './fill-model.js';
+
+export interface BarVenueOptions {
+  /** Bars sorted by time, then symbol. */
+  bars: readonly Bar[];
+  instruments: readonly Instrument[];
+  /** The bar interval in ms: a bar opening at ts is delivered at ts + barMs. */
+  barMs: number;
+  fillModel: FillModel;
+  /** 'model': taker fills pay spread, slippage and impact, every fill its fee; 'none': frictionless. */
+  costs: 'model' | 'none';
+  fees: FeeModel;
+  costParams: CostParams;
+  /** Bars of each symbol before the first one replayed (strategy warm-up). */
+  warmup?: Record<string, Bar[]>;
+  /** Bars behind the volume and volatility the costs use (as the engine's costs.statsWindow). */
+  statsWindow: number;
+  /** Called after every group of bars; returning true stops the replay (a failed strategy). */
+  afterGroup?: (ts: number) => boolean;
+}
+
+interface Resting extends VenueOpenOrder {
+  assetClass: Instrument['assetClass'];
+}
+
+export class BarVenue implements Venue {
+  readonly id = 'backtest';
+  private listener: VenueListener | null = null;
+  private readonly byId = new Map<string, Resting>();
+  private readonly resting = new Map<string, Resting[]>();
+  private readonly lastQuoteTs = new Map<string, number>();
+  private readonly positions = new Map<string, { qty: number; avgPrice: number }>();
+  private readonly instrumentMap: Map<string, Instrument>;
+  private readonly stats: MarketStats;
+  private next = 0;
+  private fillSeq = 0;
+  private orderSeq = 0;
+  /** Index of the bar being delivered (for error reports). */
+  current = -1;
+  /** Bars delivered so far. */
+  delivered = 0;
+  /** Fees charged, and price concessions of taker fills (spread, slippage, impact) against the bar's open. */
+  fees = 0;
+  slippage = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly o: BarVenueOptions,
+  ) {
+    this.instrumentMap = new Map(o.instruments.map((i) => [i.symbol, i]));
+    this.stats = new MarketStats(o.statsWindow, (s) => sessionMsOf(this.instrumentMap.get(s)?.assetClass));
+  }
+
+  async connect(listener: VenueListener): Promise<void> {
+    this.listener = listener;
+    listener.onConnection('connected');
+    this.schedule();
+  }
+
+  async disconnect(): Promise<void> {
+    this.listener = null;
+  }
+
+  async instruments(): Promise<Instrument[]> {
+    return [...this.o.instruments];
+  }
+
+  async getBars(symbol: string, limit: number): Promise<Bar[]> {
+    return (this.o.warmup?.[symbol] ?? []).slice(-limit);
+  }
+
+  /** Open while the symbol's data is contiguous: its last bar closed at most one interval ago. */
+  isMarketOpen(symbol: string, ts: number): boolean {
+    const last = this.lastQuoteTs.get(symbol);
+    return last !== undefined && ts - last <= this.o.barMs;
+  }
+
+  async submitOrder(r: VenueOrderRequest): Promise<void> {
+    const l = this.listener;
+    if (!l) throw new Error('backtest venue is not connected');
+    const inst = this.instrumentMap.get(r.symbol);
+    const ts = this.clock.now();
+    if (!inst) return l.onOrderUpdate({ kind: 'rejected', clientOrderId: r.clientOrderId, code: 'UNKNOWN_SYMBOL', reason: `unknown symbol '${r.symbol}'`, ts });
+    if (this.byId.has(r.clientOrderId)) {
+      return l.onOrderUpdate({ kind: 'rejected', clientOrderId: r.clientOrderId, code: 'DUPLICATE_CLIENT_ORDER_ID', reason: `clientOrderId '${r.clientOrderId}' was already used`, ts });
+    }
+    const order: Resting = { ...r, venueOrderId: `bt-${++this.orderSeq}`, filledQty: 0, assetClass: inst.assetClass };
+    this.byId.set(r.clientOrderId, order);
+    let list = this.resting.get(r.symbol);
+    if (!list) this.resting.set(r.symbol, (list = []));
+    list.push(order);
+    l.onOrderUpdate({ kind: 'accepted', clientOrderId: r.clientOrderId, venueOrderId: order.venueOrderId, ts });
+  }
+
+  async cancelOrder(clientOrderId: string): Promise<void> {
+    const ts = this.clock.now();
+    const o = this.byId.get(clientOrderId);
+    if (!o || !this.remove(o)) return this.listener?.onOrderUpdate({ kind: 'cancel_rejected', clientOrderId, reason: 'order is not open', ts });
+    this.listener?.onOrderUpdate({ kind: 'canceled', clientOrderId, reason: 'canceled by request', ts });
+  }
+
+  async replaceOrder(clientOrderId: string, changes: { qty?: number; limitPrice?: number }): Promise<void> {
+    const ts = this.clock.now();
+    const o = this.byId.get(clientOrderId);
+    if (!o || !this.resting.get(o.symbol)?.includes(o)) return this.listener?.onOrderUpdate({ kind: 'cancel_rejected', clientOrderId, reason: 'order is not open', ts });
+    if (changes.qty !== undefined) o.qty = changes.qty;
+    if (changes.limitPrice !== undefined && o.type === 'limit') o.limitPrice = changes.limitPrice;
+    this.listener?.onOrderUpdate({ kind: 'replaced', clientOrderId, qty: o.qty, ...(o.type === 'limit' ? { limitPrice: o.limitPrice } : {}), ts });
+  }
+
+  async getAccount(): Promise<VenueAccount> {
+    return { cash: 0, equity: 0, buyingPower: 0 };
+  }
+
+  async getPositions(): Promise<VenuePosition[]> {
+    return [...this.positions].filter(([, p]) => p.qty !== 0).map(([symbol, p]) => ({ symbol, ...p }));
+  }
+
+  async getOpenOrders(): Promise<VenueOpenOrder[]> {
+    return [...this.resting.values()].flat().map(({ assetClass: _a, ...o }) => o);
+  }
+
+  private schedule(): void {
+    const bar = this.o.bars[this.next];
+    if (bar) this.clock.setTimer(bar.ts + this.o.barMs, () => this.deliverGroup());
+  }
+
+  private deliverGroup(): void {
+    const l = this.listener;
+    if (!l) return;
+    const bars = this.o.bars;
+    const from = this.next;
+    const ts = bars[from]!.ts;
+    let to = from;
+    while (to < bars.length && bars[to]!.ts === ts) to++;
+    this.next = to;
+    for (let i = from; i < to; i++) {
+      this.current = i;
+      this.fillResting(bars[i]!, l);
+    }
+    for (let i = from; i < to; i++) {
+      this.current = i;
+      const b = bars[i]!;
+      this.stats.onBar(b);
+      this.lastQuoteTs.set(b.symbol, this.clock.now());
+      l.onQuote(this.quoteAt(b));
+    }
+    for (let i = from; i < to; i++) {
+      this.current = i;
+      l.onBar(bars[i]!);
+      this.delivered++;
+    }
+    if (!this.o.afterGroup?.(this.clock.now())) this.schedule();
+  }
+
+  /** A quote around the bar's close, as wide as the symbol's liquidity tier. */
+  private quoteAt(b: Bar): Quote {
+    const half = (b.close * LIQUIDITY_TIERS[liquidityTier(this.stats.get(b.symbol)?.dollarAdv)].spreadBps) / 20_000;
+    return { symbol: b.symbol, ts: this.clock.now(), bid: b.close - half, ask: b.close + half, bidSize: b.volume, askSize: b.volume };
+  }
+
+  private fillResting(bar: Bar, l: VenueListener): void {
+    const list = this.resting.get(bar.symbol);
+    if (!list || list.length === 0) return;
+    const ts = this.clock.now();
+    for (const o of list.slice()) {
+      const m = this.o.fillModel.match(o, bar);
+      if (!m) {
+        if (o.timeInForce === 'ioc') {
+          this.remove(o);
+          l.onOrderUpdate({ kind: 'canceled', clientOrderId: o.clientOrderId, reason: 'IOC not filled on the next bar', ts });
+        }
+        continue;
+      }
+      const qty = o.qty - o.filledQty;
+      let price = m.price;
+      let fee = 0;
+      if (this.o.costs === 'model') {
+        if (m.liquidity === 'taker') {
+          // the spread of the symbol's tier (as quoted), its slippage and the impact of this size
+          const e = estimateCost({ side: o.side, type: 'market', qty, price: bar.open, assetClass: o.assetClass }, undefined, this.stats.get(bar.symbol), this.o.fees, this.o.costParams);
+          price = withSlippage(m.price, o.side, e.halfSpreadBps + e.slippageBps + e.impactBps);
+          this.slippage += Math.abs(price - m.price) * qty;
+        }
+        fee = this.o.fees.fee({ side: o.side, qty, price, liquidity: m.liquidity, assetClass: o.assetClass });
+        this.fees += fee;
+      }
+      o.filledQty = o.qty;
+      this.remove(o);
+      this.book(o.symbol, o.side === 'buy' ? qty : -qty, price);
+      l.onFill({ clientOrderId: o.clientOrderId, fillId: `btf-${++this.fillSeq}`, symbol: o.symbol, side: o.side, qty, price, fee, ts, cumQty: o.qty, leavesQty: 0 });
+    }
+  }
+
+  private book(symbol: string, signed: number, price: number): void {
+    const p = this.positions.get(symbol) ?? { qty: 0, avgPrice: 0 };
+    const qty = p.qty + signed;
+    p.avgPrice = qty === 0 ? 0 : Math.sign(p.qty) === Math.sign(signed) || p.qty === 0 ? (p.avgPrice * p.qty + price * signed) / qty : Math.sign(qty) === Math.sign(p.qty) ? p.avgPrice : price;
+    p.qty = qty;
+    this.positions.set(symbol, p);
+  }
+
+  private remove(o: Resting): boolean {
+    const list = this.resting.get(o.symbol);
+    const i = list ? list.indexOf(o) : -1;
+    if (i < 0) return false;
+    list!.splice(i, 1);
+    return true;
+  }
+}

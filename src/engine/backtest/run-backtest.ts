@@ -1,0 +1,221 @@
+// runBacktest: a pure function of (bars, config, seed) — the same inputs give
+// the same result — that runs the real engine (strategies, risk engine, OMS,
+// portfolio, risk monitor, cost model) in simulated time over the bars through
+// the BarVenue. It runs on any thread (see run-in-worker.ts); progress is
+// reported and an AbortSignal cancels it between groups of bars. A strategy that
+// raises ends the run with an error naming the bar; no metrics are returned.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Bar, Instrument, TradingStateChange } from '../../shared/domain.js';
+import { Engine, type JournalSink } from '../engine.js';
+import { feeModelFor } from '../execution/costs/fees.js';
+import { Journal } from '../journal/journal.js';
+import type { JournalKind } from '../journal/records.js';
+import type { DecisionRecord } from '../journal/decision-log.js';
+import { SeededRng } from '../risk/analytics/prng.js';
+import { createStrategy } from '../strategy/registry.js';
+import type { Strategy } from '../strategy/strategy.js';
+import { defaultInstrument, engineConfigFor, type BacktestConfig } from './backtest-config.js';
+import { performanceOf, summarize, type BacktestDecision, type BacktestResult } from './backtest-result.js';
+import { BarVenue } from './bar-venue.js';
+import { BacktestError } from './errors.js';
+import { BarFillModel } from './fill-model.js';
+import { TradeBook, type TradeFill } from './trades.js';
+
+export interface BacktestProgress {
+  done: number;
+  total: number;
+}
+
+export interface BacktestHooks {
+  onProgress?: (p: BacktestProgress) => void;
+  /** Checked between groups of bars; an aborted signal ends the run with BacktestError CANCELED. */
+  signal?: AbortSignal;
+  /** Groups of bars between progress reports (and cancel checks); default 2048. */
+  every?: number;
+  /** Strategy objects to run besides the named ones (research code and tests in the same thread). */
+  strategies?: Strategy[];
+}
+
+/** Sorts by time, then symbol (a copy; the input is not changed) and keeps from..to. */
+export function prepareBars(bars: readonly Bar[], from = -Infinity, to = Infinity): Bar[] {
+  for (let i = 0; i < bars.length; i++) {
+    const b = bars[i]!;
+    if (typeof b.symbol !== 'string' || b.symbol === '') throw new BacktestError('BAD_INPUT', `bar ${i}: field 'symbol' must be a non-empty string`);
+    if (!Number.isFinite(b.ts)) throw new BacktestError('BAD_INPUT', `bar ${i} (${b.symbol}): field 'ts' must be a finite epoch-ms number, got ${b.ts}`);
+  }
+  const kept = bars.filter((b) => b.ts >= from && b.ts <= to);
+  let sorted = true;
+  for (let i = 1; i < kept.length && sorted; i++) {
+    const a = kept[i - 1]!;
+    const b = kept[i]!;
+    sorted = a.ts < b.ts || (a.ts === b.ts && a.symbol <= b.symbol);
+  }
+  return sorted ? kept : kept.sort((a, b) => a.ts - b.ts || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+}
+
+/** The bar interval: the smallest spacing between two bars of one symbol (60 s if none). */
+export function barInterval(bars: readonly Bar[]): number {
+  const last = new Map<string, number>();
+  let dt = Infinity;
+  for (const b of bars) {
+    const p = last.get(b.symbol);
+    if (p !== undefined && b.ts > p && b.ts - p < dt) dt = b.ts - p;
+    last.set(b.symbol, b.ts);
+  }
+  return Number.isFinite(dt) ? dt : 60_000;
+}
+
+/** Keeps the decisions (and forwards everything to the journal when there is one). */
+class DecisionSink implements JournalSink {
+  readonly decisions: BacktestDecision[] = [];
+  constructor(private readonly journal?: Journal) {}
+  append(ts: number, kind: JournalKind, payload: unknown): void {
+    this.journal?.append(ts, kind, payload);
+    if (kind !== 'decision') return;
+    const d = payload as DecisionRecord;
+    this.decisions.push({ ts: d.ts, id: d.id, source: d.source, symbol: d.symbol, side: d.side, type: d.type, qty: d.qty, limitPrice: d.limitPrice, approved: d.approved, reason: d.approved ? d.reason : (d.checks.find((c) => !c.passed)?.message ?? d.reason) });
+  }
+  flush(): void {
+    this.journal?.flush();
+  }
+  close(): void {
+    this.journal?.close();
+  }
+}
+
+/** An engine wired to a BarVenue over the bars, not yet started, and how to read its result. */
+export interface BacktestSession {
+  engine: Engine;
+  venue: BarVenue;
+  bars: Bar[];
+  /** The first strategy failure, if any (the venue stops delivering after it). */
+  failure(): BacktestError | undefined;
+  result(): BacktestResult;
+}
+
+/** Builds the engine for a backtest: runBacktest drives it synchronously; a host may drive it with its SimDriver (engine.start()). */
+export function createBacktestSession(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: Pick<BacktestHooks, 'strategies'> = {}): BacktestSession {
+  if (config.strategies.length + (hooks.strategies?.length ?? 0) === 0) throw new BacktestError('BAD_INPUT', 'no strategy to run');
+  if (new Set(config.strategies.map((s) => s.name)).size !== config.strategies.length) throw new BacktestError('BAD_INPUT', 'each strategy may run once per backtest');
+  const bars = prepareBars(input, config.from, config.to);
+  if (bars.length === 0) throw new BacktestError('NO_BARS', 'no bars to replay (empty input, or none between --from and --to)');
+  const barMs = barInterval([...(config.warmup ?? []), ...bars]);
+  const symbols = [...new Set(bars.map((b) => b.symbol))].sort();
+  const instruments: Instrument[] = symbols.map((s) => defaultInstrument(s, config.instruments?.[s]));
+  const warmup: Record<string, Bar[]> = {};
+  for (const b of config.warmup ?? []) (warmup[b.symbol] ??= []).push(b);
+  let start = bars[0]!.ts;
+  for (const b of config.warmup ?? []) start = Math.min(start, b.ts + barMs);
+  const engineConfig = engineConfigFor(config, seed, start, barMs);
+  const strategies = [...config.strategies.map((s) => createStrategy(s, engineConfig.strategy)), ...(hooks.strategies ?? [])];
+  const rng = new SeededRng(seed);
+  const costsOn = (config.costs ?? 'model') === 'model';
+
+  const equity: Array<[number, number]> = [];
+  let failure: BacktestError | undefined;
+
+  let venue: BarVenue | undefined;
+  const sink = new DecisionSink(config.journalDir ? Journal.open(config.journalDir) : undefined);
+  const engine: Engine = new Engine(engineConfig, {
+    journal: sink,
+    strategies,
+    venue: (clock) =>
+      (venue = new BarVenue(clock, {
+        bars,
+        instruments,
+        barMs,
+        fillModel: new BarFillModel(config.touchFillProb ?? 0, () => rng.next()),
+        costs: costsOn ? 'model' : 'none',
+        fees: feeModelFor(engineConfig.costs.fees),
+        costParams: engineConfig.costs,
+        statsWindow: engineConfig.costs.statsWindow,
+        warmup,
+        afterGroup: (ts) => {
+          equity.push([ts, engine.portfolio.equity()]);
+          return failure !== undefined;
+        },
+      })),
+  });
+  const book = new TradeBook();
+  const fills: TradeFill[] = [];
+  const states: TradingStateChange[] = [];
+  const lastClose = new Map<string, number>();
+  const e = engine;
+  e.bus.subscribe('fill', (f) => {
+    const tf: TradeFill = { source: e.oms.get(f.clientOrderId)?.source ?? 'unknown', symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, fee: f.fee, ts: f.ts };
+    fills.push(tf);
+    book.onFill(tf);
+  });
+  e.bus.subscribe('bar', (b) => lastClose.set(b.symbol, b.close));
+  e.bus.subscribe('tradingState', (c) => states.push(c));
+  e.bus.subscribe('alert', (a) => {
+    if (a.code !== 'STRATEGY_ERROR' || failure) return;
+    const i = venue!.current;
+    const b = bars[i];
+    const where = b ? `bar ${i + 1} of ${bars.length} (${b.symbol} ${new Date(b.ts).toISOString()})` : 'warm-up';
+    failure = new BacktestError('STRATEGY_FAILED', `${a.message.replace(/^strategy (\S+) failed: /, 'strategy $1 raised ')} at ${where}`);
+  });
+
+  const result = (): BacktestResult => {
+    const trades = book.all((s) => lastClose.get(s));
+    const perf = performanceOf(equity);
+    const v = venue!;
+    return {
+      symbols,
+      bars: bars.length,
+      from: bars[0]!.ts,
+      to: bars[bars.length - 1]!.ts,
+      barMs,
+      seed,
+      strategies: strategies.map((s) => s.id),
+      summary: summarize({
+        startingCash: engineConfig.sim.startingCash,
+        equity,
+        trades,
+        fills,
+        fees: v.fees,
+        slippage: v.slippage,
+        ordersSubmitted: e.stats.ordersSubmitted,
+        ordersDenied: e.stats.ordersDenied,
+        ordersSkipped: e.costs.skipped,
+        finalTradingState: e.risk.tradingState,
+      }),
+      metrics: perf.metrics,
+      metricsNote: perf.note,
+      trades,
+      fills,
+      decisions: sink.decisions,
+      costAnalysis: { ...e.costs.feedback.summary(), records: e.costs.feedback.records.slice() },
+      tradingStates: states,
+      equity,
+    };
+  };
+  return { engine: e, venue: venue!, bars, failure: () => failure, result };
+}
+
+export async function runBacktest(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: BacktestHooks = {}): Promise<BacktestResult> {
+  const session = createBacktestSession(input, config, seed, hooks);
+  const { engine: e, venue, bars } = session;
+  try {
+    await e.prepare();
+    const every = hooks.every ?? 2048;
+    let groups = 0;
+    for (let at = e.clock.nextTimerAt(); at !== undefined && !session.failure(); at = e.clock.nextTimerAt()) {
+      e.clock.advanceTo(at);
+      if (++groups % every === 0) {
+        hooks.onProgress?.({ done: venue.delivered, total: bars.length });
+        if (hooks.signal) {
+          await yieldToLoop();
+          if (hooks.signal.aborted) throw new BacktestError('CANCELED', `backtest canceled after ${venue.delivered} of ${bars.length} bars`);
+        }
+      }
+    }
+    const failed = session.failure();
+    if (failed) throw failed;
+    hooks.onProgress?.({ done: venue.delivered, total: bars.length });
+  } finally {
+    await e.stop();
+  }
+
+  return session.result();
+}

@@ -1,0 +1,24 @@
+// The benefit/cost filter: an order that adds exposure is skipped when its
+// expected benefit (the signal's expected favourable move × notional) is below
+// `ratio` × its estimated cost. Orders without an expected move, and orders
+// that only reduce a position, are never skipped.
+
+export interface BenefitCostVerdict {
+  pass: boolean;
+  /** Expected benefit in account currency (undefined: the signal gave none). */
+  benefit: number | undefined;
+  cost: number;
+  /** Required multiple of the cost. */
+  ratio: number;
+  message: string;
+}
+
+export function benefitCostVerdict(expectedEdge: number | undefined, notional: number, cost: number, ratio: number): BenefitCostVerdict {
+  if (expectedEdge === undefined || !Number.isFinite(expectedEdge) || ratio <= 0) {
+    return { pass: true, benefit: undefined, cost, ratio, message: 'no expected benefit to compare' };
+  }
+  const benefit = Math.abs(expectedEdge) * notional;
+  const pass = cost <= 0 || benefit >= ratio * cost;
+  const msg = `expected benefit ${benefit.toFixed(2)} ${pass ? 'covers' : 'is below'} ${ratio} x estimated cost ${cost.toFixed(2)}`;
+  return { pass, benefit, cost, ratio, message: msg };
+}

@@ -1,0 +1,111 @@
+// Post-trade cost analysis: for every fill, the estimate made when its order
+// was sent is compared with the realized cost (signed distance of the fill
+// price from the arrival mid, plus the fee), in bps of notional. The error feeds
+// back: an exponential moving average of (realized - model) per order type is
+// added to later estimates, so a model that keeps under- or over-estimating
+// corrects itself.
+import type { Fill, OrderType } from '../../../shared/domain.js';
+
+export interface FillCostRecord {
+  fillId: string;
+  clientOrderId: string;
+  symbol: string;
+  ts: number;
+  type: OrderType;
+  notional: number;
+  /** Estimate used when the order was sent (model + correction at that time). */
+  estimatedBps: number;
+  realizedBps: number;
+  /** realized - estimated. */
+  errorBps: number;
+  estimated: number;
+  realized: number;
+}
+
+export interface CostSummary {
+  fills: number;
+  estimated: number;
+  realized: number;
+  meanErrorBps: number;
+  meanAbsErrorBps: number;
+  /** Current correction per order type, in bps. */
+  correctionBps: Record<OrderType, number>;
+}
+
+interface Arrival {
+  mid: number;
+  modelBps: number;
+  usedBps: number;
+  type: OrderType;
+}
+
+const KEEP = 10_000;
+
+export class CostFeedback {
+  private readonly arrivals = new Map<string, Arrival>();
+  private readonly correction: Record<OrderType, number> = { market: 0, limit: 0 };
+  readonly records: FillCostRecord[] = [];
+  private n = 0;
+  private estSum = 0;
+  private realSum = 0;
+  private errSum = 0;
+  private absErrSum = 0;
+
+  constructor(private readonly alpha = 0.1) {}
+
+  /** The estimate to use now for an order of `type` whose model says `modelBps`. */
+  corrected(type: OrderType, modelBps: number): number {
+    return modelBps + this.correction[type];
+  }
+
+  /** An order left with this arrival mid and estimate. */
+  onSent(clientOrderId: string, type: OrderType, mid: number, modelBps: number): void {
+    if (mid > 0) this.arrivals.set(clientOrderId, { mid, modelBps, usedBps: this.corrected(type, modelBps), type });
+  }
+
+  /** The order is done (filled, canceled...): its arrival can go once its fills are in. */
+  forget(clientOrderId: string): void {
+    this.arrivals.delete(clientOrderId);
+  }
+
+  onFill(f: Fill): FillCostRecord | undefined {
+    const a = this.arrivals.get(f.clientOrderId);
+    if (!a) return undefined;
+    const notional = f.qty * f.price;
+    const sign = f.side === 'buy' ? 1 : -1;
+    const realizedBps = ((sign * (f.price - a.mid)) / a.mid) * 10_000 + (notional > 0 ? (f.fee / notional) * 10_000 : 0);
+    const rec: FillCostRecord = {
+      fillId: f.fillId,
+      clientOrderId: f.clientOrderId,
+      symbol: f.symbol,
+      ts: f.ts,
+      type: a.type,
+      notional,
+      estimatedBps: a.usedBps,
+      realizedBps,
+      errorBps: realizedBps - a.usedBps,
+      estimated: (a.usedBps / 10_000) * notional,
+      realized: (realizedBps / 10_000) * notional,
+    };
+    this.correction[a.type] += this.alpha * (realizedBps - a.modelBps - this.correction[a.type]);
+    this.n++;
+    this.estSum += rec.estimated;
+    this.realSum += rec.realized;
+    this.errSum += rec.errorBps;
+    this.absErrSum += Math.abs(rec.errorBps);
+    this.records.push(rec);
+    if (this.records.length > 2 * KEEP) this.records.splice(0, this.records.length - KEEP);
+    return rec;
+  }
+
+  summary(): CostSummary {
+    return {
+      fills: this.n,
+      estimated: this.estSum,
+      realized: this.realSum,
+      meanErrorBps: this.n ? this.errSum / this.n : 0,
+      meanAbsErrorBps: this.n ? this.absErrSum / this.n : 0,
+      correctionBps: { ...this.correction },
+    };
+  }
+}

@@ -1,0 +1,71 @@
+// The cost model as the engine runs it: market statistics fed from every bar,
+// a pre-trade estimate and benefit/cost verdict for each strategy order, and
+// the post-trade comparison of estimate and realized cost on every fill (which
+// corrects later estimates). One instance per engine, live and in backtests.
+import type { AssetClass, Fill, Order, OrderSide, OrderType, Quote } from '../../../shared/domain.js';
+import { TERMINAL_STATUSES } from '../../../shared/domain.js';
+import type { CostsConfig } from '../../core/config.js';
+import { benefitCostVerdict, type BenefitCostVerdict } from './benefit-filter.js';
+import { CostFeedback } from './cost-feedback.js';
+import { estimateCost, type CostEstimate } from './cost-model.js';
+import { feeModelFor, type FeeModel } from './fees.js';
+import { MarketStats } from './market-stats.js';
+
+export interface CostedOrder {
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  qty: number;
+  limitPrice?: number;
+  /** The signal's expected favourable move, as a fraction of price. */
+  expectedEdge?: number;
+}
+
+export class TradeCosts {
+  readonly stats: MarketStats;
+  readonly fees: FeeModel;
+  readonly feedback: CostFeedback;
+  /** Orders the benefit/cost filter skipped. */
+  skipped = 0;
+
+  constructor(
+    private readonly cfg: CostsConfig,
+    venueId: string,
+    sessionMs: (symbol: string) => number,
+  ) {
+    this.fees = feeModelFor(cfg.fees === 'venue' ? venueId : cfg.fees);
+    this.stats = new MarketStats(cfg.statsWindow, sessionMs);
+    this.feedback = new CostFeedback(cfg.feedbackAlpha);
+  }
+
+  /** The estimate for an order now, with the post-trade correction applied. */
+  estimate(o: CostedOrder, quote: Quote | undefined, assetClass: AssetClass): CostEstimate | undefined {
+    const mid = quote ? (quote.bid + quote.ask) / 2 : undefined;
+    const price = o.type === 'limit' ? o.limitPrice : mid;
+    if (!(price !== undefined && price > 0)) return undefined;
+    const marketable = o.type === 'limit' && quote !== undefined && (o.side === 'buy' ? price >= quote.ask : price <= quote.bid);
+    const e = estimateCost({ side: o.side, type: o.type, qty: o.qty, price, assetClass, marketable }, quote, this.stats.get(o.symbol), this.fees, this.cfg);
+    const totalBps = this.feedback.corrected(o.type, e.totalBps);
+    return { ...e, totalBps, total: (totalBps / 10_000) * e.notional };
+  }
+
+  /** The benefit/cost verdict for an order that adds exposure (reducing orders always pass). */
+  verdict(o: CostedOrder, estimate: CostEstimate | undefined, reducing: boolean): BenefitCostVerdict {
+    if (reducing || !estimate) return benefitCostVerdict(undefined, 0, estimate?.total ?? 0, this.cfg.benefitCostRatio);
+    return benefitCostVerdict(o.expectedEdge, estimate.notional, estimate.total, this.cfg.benefitCostRatio);
+  }
+
+  /** An order left for the venue: remember its arrival mid and the model's estimate. */
+  onSent(order: Order, quote: Quote | undefined, estimate: CostEstimate | undefined): void {
+    if (!quote || !estimate) return;
+    this.feedback.onSent(order.clientOrderId, order.type, (quote.bid + quote.ask) / 2, estimate.totalBps - this.feedback.corrected(order.type, 0));
+  }
+
+  onOrder(order: Order): void {
+    if (TERMINAL_STATUSES.has(order.status)) this.feedback.forget(order.clientOrderId);
+  }
+
+  onFill(f: Fill): void {
+    this.feedback.onFill(f);
+  }
+}

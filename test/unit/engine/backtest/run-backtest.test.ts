@@ -1,0 +1,166 @@
+// runBacktest on the real engine: a 10-bar run checked by hand, buy-and-hold
+// with the cost model, no look-ahead, determinism, and a strategy that raises.
+import { describe, expect, it } from 'vitest';
+import { runBacktest } from '../../../../src/engine/backtest/run-backtest.js';
+import { BacktestError } from '../../../../src/engine/backtest/errors.js';
+import type { Strategy } from '../../../../src/engine/strategy/strategy.js';
+import type { Bar } from '../../../../src/shared/domain.js';
+import { randomBars } from '../../../support/bars.js';
+
+const T0 = Date.parse('2024-01-02T15:00:00Z');
+const MIN = 60_000;
+
+function barsOf(symbol: string, rows: Array<[number, number, number, number]>): Bar[] {
+  return rows.map(([open, high, low, close], i) => ({ symbol, ts: T0 + i * MIN, open, high, low, close, volume: 1000 }));
+}
+
+// closes 13 12 11 10 10 12 12.4 11 9 9.3; SMA2 crosses above SMA4 on bar 6 and below on bar 9
+const TEN = barsOf('AAA', [
+  [13, 13.1, 12.9, 13],
+  [12, 12.1, 11.9, 12],
+  [11, 11.1, 10.9, 11],
+  [10, 10.1, 9.9, 10],
+  [10, 10.1, 9.9, 10],
+  [12, 12.1, 11.9, 12],
+  [11.99, 12.5, 11.9, 12.4],
+  [12.4, 12.5, 10.9, 11],
+  [11, 11.1, 8.9, 9],
+  [9.2, 9.5, 8.9, 9.3],
+]);
+
+describe('runBacktest, checked by hand', () => {
+  it('ma_cross fast=2 slow=4 on 10 bars: fills, fees, cash and equity', async () => {
+    const r = await runBacktest(TEN, { strategies: [{ name: 'ma_cross', params: { fast: 2, slow: 4, target: 0.1 } }], fees: 'ccxt' }, 1);
+    // Bar 6 (close 12): SMA2 = 11 crosses above SMA4 = (11+10+10+12)/4 = 10.75. Fewer than 20 bars of volume:
+    // liquidity tier 4, 16 bps spread, so the quote is 12 ± 0.0096: bid 11.9904. Limit 2 bps inside:
+    // 11.9904 · 0.9998 = 11.98800 -> 11.98 (tick 0.01, rounded down). Qty: 10% of 100,000 / 11.98 = 834.7 -> 834.
+    // Bar 9 (close 9): SMA2 = 10 crosses below SMA4 = 11.1: sell 834 at ask 9.0072 · 1.0002 = 9.00900 -> 9.01 (up).
+    expect(r.decisions.map((d) => [d.side, d.qty, d.limitPrice, d.approved])).toEqual([
+      ['buy', 834, 11.98, true],
+      ['sell', 834, 9.01, true],
+    ]);
+    expect(r.decisions[0]!.ts).toBe(T0 + 6 * MIN); // decided when bar 6 closed, never earlier
+    // Bar 7 opens at 11.99 (above the limit) and trades down to 11.90: filled at the limit 11.98.
+    // Bar 10 opens at 9.20, above the 9.01 sell limit: filled at the open, 9.20.
+    // Fees (ccxt schedule, 10 bps): 834 · 11.98 · 0.001 = 9.99132 and 834 · 9.20 · 0.001 = 7.6728.
+    expect(r.fills.map((f) => [f.side, f.qty, f.price])).toEqual([
+      ['buy', 834, 11.98],
+      ['sell', 834, 9.2],
+    ]);
+    expect(r.fills[0]!.fee).toBeCloseTo(9.99132, 9);
+    expect(r.fills[1]!.fee).toBeCloseTo(7.6728, 9);
+    expect(r.summary.fees).toBeCloseTo(17.66412, 9);
+    // Cash after the buy: 100,000 - 9,991.32 - 9.99132 = 89,998.68868; equity at bar 7's close 12.4:
+    // 89,998.68868 + 834 · 12.4 = 100,340.28868
+    expect(r.equity[6]![1]).toBeCloseTo(100_340.28868, 6);
+    // After the sell: 89,998.68868 + 7,672.80 - 7.6728 = 97,663.81588 in cash, flat
+    expect(r.summary.finalEquity).toBeCloseTo(97_663.81588, 6);
+    // One losing round trip: 834 · (9.20 - 11.98) - 17.66412 = -2,336.18412
+    expect(r.trades).toHaveLength(1);
+    expect(r.trades[0]).toMatchObject({ side: 'long', qty: 834, entryPrice: 11.98, exitPrice: 9.2, open: false });
+    expect(r.trades[0]!.pnl).toBeCloseTo(-2_336.18412, 6);
+    expect(r.summary).toMatchObject({ trades: 1, winRate: 0, ordersSubmitted: 2, ordersDenied: 0, fills: 2 });
+    // turnover: (9,991.32 + 7,672.80) / mean of the 10 equity samples
+    const meanEq = r.equity.reduce((a, p) => a + p[1], 0) / r.equity.length;
+    expect(r.summary.turnover).toBeCloseTo(17_664.12 / meanEq, 9);
+    // one UTC day: the daily metrics of `tradedesk metrics` cannot be computed, and the result says why
+    expect(r.metrics).toBeNull();
+    expect(r.metricsNote).toMatch(/3 daily equity points/);
+  });
+
+  it('buy_and_hold pays half the tier spread plus slippage on its market order', async () => {
+    const bars = barsOf('AAA', [
+      [100, 100.5, 99.5, 100],
+      [101, 102.5, 100.5, 102],
+      [102, 103.5, 101.5, 103],
+    ]);
+    const r = await runBacktest(bars, { strategies: [{ name: 'buy_and_hold' }] }, 7);
+    // Bar 1: ask = 100 + 0.08 (tier 4: 16 bps spread); 10% of 100,000 / 100.08 = 99.92 -> 99 shares at market.
+    // Bar 2 opens at 101: + 8 bps half spread + 8 bps tier-4 slippage (no impact before 20 bars of volume):
+    // 101 · 1.0016 = 101.1616; stock fee on the simulator's schedule 0.
+    expect(r.fills).toHaveLength(1);
+    expect(r.fills[0]!.qty).toBe(99);
+    expect(r.fills[0]!.price).toBeCloseTo(101.1616, 9);
+    expect(r.summary.slippage).toBeCloseTo(99 * 0.1616, 9);
+    // cash 100,000 - 99 · 101.1616 = 89,985.0016; equity at the last close 103: + 99 · 103
+    expect(r.summary.finalEquity).toBeCloseTo(89_985.0016 + 99 * 103, 6);
+    expect(r.trades[0]).toMatchObject({ open: true, qty: 99 });
+    expect(r.trades[0]!.pnl).toBeCloseTo(99 * (103 - 101.1616), 6);
+    // with --costs none the same order fills at the open exactly
+    const free = await runBacktest(bars, { strategies: [{ name: 'buy_and_hold' }], costs: 'none' }, 7);
+    expect(free.fills[0]!.price).toBe(101);
+  });
+});
+
+describe('runBacktest properties', () => {
+  const bars = randomBars({ symbols: ['AAA', 'BBB'], n: 400, seed: 3, start: T0 });
+  const config = { strategies: [{ name: 'ma_cross' as const, params: { fast: 3, slow: 8 } }], risk: { maxConcentrationPct: 1 } };
+
+  it('makes decisions', async () => {
+    const r = await runBacktest(bars, config, 1);
+    expect(r.decisions.length).toBeGreaterThan(10);
+    expect(r.fills.length).toBeGreaterThan(5);
+  });
+
+  it('has no look-ahead: changing bars after t changes no decision made up to t', async () => {
+    const base = await runBacktest(bars, config, 1);
+    const cut = bars[Math.floor(bars.length / 2)]!.ts;
+    const changed = bars.map((b) => (b.ts > cut ? { ...b, open: b.open * 1.3, high: b.high * 1.3, low: b.low * 1.3, close: b.close * 1.3 } : b));
+    const other = await runBacktest(changed, config, 1);
+    // bars up to `cut` are known at cut + 1 minute: every decision until then must be the same
+    const upTo = (r: typeof base) => r.decisions.filter((d) => d.ts <= cut + MIN);
+    expect(upTo(base).length).toBeGreaterThan(3);
+    expect(upTo(other)).toEqual(upTo(base));
+    expect(other.decisions).not.toEqual(base.decisions); // the change did matter later
+  });
+
+  it('is deterministic: same bars, config and seed give the identical result', async () => {
+    const cfg = { ...config, touchFillProb: 0.5 };
+    const a = await runBacktest(bars, cfg, 11);
+    const b = await runBacktest(bars, cfg, 11);
+    expect(b).toEqual(a);
+  });
+
+  it('the seed decides the limits a bar only touches (touchFillProb)', async () => {
+    // bar 7 now only touches the 11.98 buy limit (low = 11.98): filled with probability 1/2
+    const touch = TEN.map((b, i) => (i === 6 ? { ...b, low: 11.98 } : b));
+    const cfg = { strategies: [{ name: 'ma_cross' as const, params: { fast: 2, slow: 4, target: 0.1 } }], touchFillProb: 0.5 };
+    const filled: boolean[] = [];
+    // a fill on bar 7 is stamped at its close (T0 + 7 min); otherwise bar 8 trades through the limit
+    const onBar7 = (r: { fills: Array<{ ts: number }> }) => r.fills.some((f) => f.ts === T0 + 7 * MIN);
+    for (let seed = 1; seed <= 12; seed++) filled.push(onBar7(await runBacktest(touch, cfg, seed)));
+    expect(filled).toContain(true);
+    expect(filled).toContain(false);
+    const never = await runBacktest(touch, { ...cfg, touchFillProb: 0 }, 1);
+    expect(onBar7(never)).toBe(false);
+  });
+
+  it('does not depend on the order bars arrive in', async () => {
+    const a = await runBacktest(bars, config, 1);
+    const b = await runBacktest([...bars].reverse(), config, 1);
+    expect(b).toEqual(a);
+  });
+});
+
+describe('runBacktest errors', () => {
+  it('a strategy that raises ends the run naming the strategy and the bar', async () => {
+    let seen = 0;
+    const boom: Strategy = {
+      id: 'boom',
+      onBar: () => {
+        if (++seen === 5) throw new Error('division by zero');
+      },
+    };
+    const err = await runBacktest(TEN, { strategies: [] }, 1, { strategies: [boom] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BacktestError);
+    expect((err as BacktestError).code).toBe('STRATEGY_FAILED');
+    expect((err as BacktestError).message).toBe('strategy boom raised division by zero at bar 5 of 10 (AAA 2024-01-02T15:04:00.000Z)');
+  });
+
+  it('refuses no strategy, no bars, and a bar without a time', async () => {
+    await expect(runBacktest(TEN, { strategies: [] }, 1)).rejects.toThrow('no strategy to run');
+    await expect(runBacktest(TEN, { strategies: [{ name: 'buy_and_hold' }], from: T0 + 86_400_000 }, 1)).rejects.toMatchObject({ code: 'NO_BARS' });
+    const bad = [...TEN.slice(0, 2), { ...TEN[2]!, ts: NaN }];
+    await expect(runBacktest(bad, { strategies: [{ name: 'buy_and_hold' }] }, 1)).rejects.toThrow("bar 2 (AAA): field 'ts' must be a finite epoch-ms number, got NaN");
+  });
+});
