@@ -176,7 +176,7 @@ describe('risk commands', () => {
   it('`tradedesk ctl flatten` flattens a running serve and exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'td-flat-'));
     dirs.push(dir);
-    const proc = spawn(process.execPath, [join(REPO, 'bin/tradedesk.js'), 'serve', '--port', '0', '--speed', '3000', '--data-dir', dir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [join(REPO, 'bin/tradedesk.js'), 'serve', '--port', '0', '--speed', '120', '--data-dir', dir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((res, rej) => {
         let out = '';
@@ -190,6 +190,8 @@ describe('risk commands', () => {
           }
         });
       });
+      // at --speed 120 a few seconds are minutes of the simulated session: positions form and the
+      // market stays open (a much higher speed raced past the close under load, leaving stocks unflattenable)
       await new Promise((r) => setTimeout(r, 2_000));
       const run = (args: string[]) =>
         new Promise<{ code: number | null; out: string }>((res) => {
@@ -198,6 +200,13 @@ describe('risk commands', () => {
           c.stdout.on('data', (d: Buffer) => (out += d.toString()));
           c.on('close', (code) => res({ code, out }));
         });
+      // something to flatten: wait until the strategy holds a position
+      for (let i = 0; i < 60; i++) {
+        const st = JSON.parse((await run(['status', '--json'])).out) as { positions: number };
+        if (st.positions > 0) break;
+        await new Promise((res) => setTimeout(res, 500));
+      }
+      expect((JSON.parse((await run(['status', '--json'])).out) as { positions: number }).positions).toBeGreaterThan(0);
       const r = await run(['flatten', '--reason', 'end of day', '--json']);
       expect(r.code).toBe(0);
       const j = JSON.parse(r.out) as { positionsLeft: number; stillOpen: number; status: { tradingState: string } };
