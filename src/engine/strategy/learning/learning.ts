@@ -31,10 +31,6 @@ export interface StrategyLearning extends Omit<RegimeLearning, 'regime'> {
   byRegime: RegimeLearning[];
 }
 
-/** What the strategy commands need from learning. */
-export interface LearningStats {
-  stats(): StrategyLearning[];
-}
 
 export interface LearningOptions {
   /** Persist to `<dataDir>/learning.sqlite`; in memory only without one (backtests may choose this). */
@@ -44,7 +40,7 @@ export interface LearningOptions {
   onError?: (err: Error) => void;
 }
 
-export class Learning implements SignalSink, WeightProvider, LearningStats {
+export class Learning implements SignalSink, WeightProvider {
   readonly tracker = new PredictionTracker();
   readonly weights: AdaptiveWeights;
   private settings: LearningSettings;
@@ -114,8 +110,9 @@ export class Learning implements SignalSink, WeightProvider, LearningStats {
     return this.weights.influence(strategy, regime);
   }
 
-  /** Accuracy, learned weight and influence of every strategy learning has seen. */
-  stats(): StrategyLearning[] {
+  /** Accuracy, learned weight and influence of these strategies (default: every one learning has seen). */
+  stats(strategies?: readonly string[]): StrategyLearning[] {
+    if (strategies) return strategies.map((s) => this.strategyStats(s));
     const names = new Set<string>([...this.latestRegime.keys(), ...this.tracker.stats().map((c) => c.strategy)]);
     return [...names].sort().map((s) => this.strategyStats(s));
   }
