@@ -1,7 +1,7 @@
 // The dock's Strategies tab: one row per strategy with its enabled toggle,
 // base weight (editable), what learning has learned of it (weight, influence,
 // accuracy overall and per regime), its last signal with the reasons, and its
-// error if any. listStrategies is asked on open, then every 2 s while shown,
+// error if any (under its name). listStrategies is asked on open, then every 2 s while shown,
 // and at once after a change. Every change asks for a reason (journaled with
 // it) before setStrategyEnabled / setStrategyWeight is sent.
 import { useState } from 'react';
@@ -52,7 +52,7 @@ export function StrategiesSummary({ q }: { q: StrategiesQuery }) {
   const failing = q.rows.filter((r) => r.error).length;
   return (
     <span className="muted">
-      {q.rows.length} strategies · {enabled} enabled · {resolved} predictions resolved
+      {q.rows.length} strategies · {enabled} enabled · {resolved} resolved
       {failing > 0 && (
         <>
           {' · '}
@@ -128,13 +128,12 @@ export function StrategiesView({ q }: { q: StrategiesQuery }) {
             <th className="l">By regime</th>
             <th className="l">Last signal</th>
             <th className="l">Reasons</th>
-            <th className="l">Error</th>
           </tr>
         </thead>
         <tbody>
           {(q.rows ?? []).length === 0 && (
             <tr>
-              <td colSpan={10} className="empty">
+              <td colSpan={9} className="empty">
                 {q.rows ? 'No strategies.' : 'Loading…'}
               </td>
             </tr>
@@ -151,6 +150,11 @@ export function StrategiesView({ q }: { q: StrategiesQuery }) {
                 <td className="l">
                   <span className="strategy-name">{r.name}</span> <span className="chip">{r.kind}</span>
                   {r.name !== r.id && <span className="muted mono strategy-id">{r.id}</span>}
+                  {r.error && (
+                    <div className="strategy-error" role="status" data-testid="strategy-error">
+                      <span className="chip chip-bad">{r.error}</span>
+                    </div>
+                  )}
                 </td>
                 <td className="c">
                   <input
@@ -214,9 +218,6 @@ export function StrategiesView({ q }: { q: StrategiesQuery }) {
                 </td>
                 <td className="l strategy-reasons" data-testid="signal-reasons">
                   {s?.reasons.join('; ') ?? ''}
-                </td>
-                <td className="l" data-testid="strategy-error">
-                  {r.error && <span className="chip chip-bad">{r.error}</span>}
                 </td>
               </tr>
             );
