@@ -7,7 +7,7 @@
 // reported once through `onError` and learning carries on in memory.
 import type { Signal, SignalSink, WeightProvider } from '../signal.js';
 import { AdaptiveWeights } from './adaptive-weights.js';
-import { LearningStore, type StoredCell } from './learning-store.js';
+import { LearningStore, type LearningState, type StoredCell } from './learning-store.js';
 import { PredictionTracker, UNKNOWN_REGIME, type Prediction, type ResolvedPrediction, type TrackResult } from './prediction-tracker.js';
 import { learningSettings, type LearningSettings } from './settings.js';
 
@@ -32,9 +32,14 @@ export interface StrategyLearning extends Omit<RegimeLearning, 'regime'> {
 }
 
 
+/** Everything learning knows, JSON-safe: what a session start records so a replay starts from the same weights. */
+export type LearningSnapshot = LearningState;
+
 export interface LearningOptions {
   /** Persist to `<dataDir>/learning.sqlite`; in memory only without one (backtests may choose this). */
   dataDir?: string;
+  /** Start from this state instead (in memory; not with dataDir): replay restores the recorded snapshot. */
+  snapshot?: LearningSnapshot;
   settings?: Partial<LearningSettings>;
   /** A write to the learning file failed (reported once; learning continues in memory). */
   onError?: (err: Error) => void;
@@ -46,6 +51,8 @@ export class Learning implements SignalSink, WeightProvider {
   private settings: LearningSettings;
   private readonly store: LearningStore | null;
   private readonly latestRegime = new Map<string, { ts: number; regime: string }>();
+  /** Per strategy|symbol: the latest signal's time and regime. */
+  private readonly latest = new Map<string, LearningState['latest'][number]>();
   private queued = new Map<string, Prediction>();
   private writeFailed = false;
 
@@ -53,14 +60,22 @@ export class Learning implements SignalSink, WeightProvider {
   constructor(private readonly options: LearningOptions = {}) {
     this.settings = learningSettings(options.settings);
     this.weights = new AdaptiveWeights(this.settings);
+    if (options.dataDir && options.snapshot) throw new Error('learning: give a data dir or a snapshot, not both');
     this.store = options.dataDir ? LearningStore.open(options.dataDir) : null;
-    if (this.store) {
-      const st = this.store.load();
+    const st = this.store?.load() ?? options.snapshot;
+    if (st) {
       this.tracker.restore(st.pending, st.cells, st.latest);
       this.tracker.reserveSeq(st.nextSeq);
       this.weights.restore(st.cells.map((c) => ({ strategy: c.strategy, regime: c.regime, n: c.resolved, ema: c.ema })));
-      for (const l of st.latest) this.noteRegime(l.strategy, l.ts, l.regime);
+      for (const l of st.latest) this.noteLatest(l.strategy, l.symbol, l.ts, l.regime);
     }
+  }
+
+  /** The whole state (pending predictions, cells, latest signals), JSON-safe; `new Learning({ snapshot })` continues from it identically. */
+  snapshot(): LearningSnapshot {
+    const cells = this.tracker.stats().map((c) => ({ ...c, ema: this.weights.cell(c.strategy, c.regime)?.ema ?? this.settings.prior }));
+    const latest = [...this.latest.values()].map((l) => ({ ...l })).sort((a, b) => a.strategy.localeCompare(b.strategy) || a.symbol.localeCompare(b.symbol));
+    return { pending: this.tracker.pending().map((p) => ({ ...p })), cells, latest, nextSeq: this.tracker.nextSequence };
   }
 
   get file(): string | null {
@@ -82,7 +97,7 @@ export class Learning implements SignalSink, WeightProvider {
     const r = this.tracker.onSignal(s, price, regime);
     if (r.ok) {
       this.queued.set(r.prediction.id, r.prediction);
-      this.noteRegime(s.strategy, s.ts, r.prediction.regime);
+      this.noteLatest(s.strategy, s.symbol, s.ts, r.prediction.regime);
     }
     return r;
   }
@@ -157,7 +172,8 @@ export class Learning implements SignalSink, WeightProvider {
     this.store?.close();
   }
 
-  private noteRegime(strategy: string, ts: number, regime: string): void {
+  private noteLatest(strategy: string, symbol: string, ts: number, regime: string): void {
+    this.latest.set(`${strategy}|${symbol}`, { strategy, symbol, ts, regime });
     const cur = this.latestRegime.get(strategy);
     if (!cur || ts >= cur.ts) this.latestRegime.set(strategy, { ts, regime });
   }

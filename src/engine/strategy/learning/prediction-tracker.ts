@@ -169,6 +169,11 @@ export class PredictionTracker {
     for (const l of latest) this.lastTs.set(key(l.strategy, l.symbol), Math.max(l.ts, this.lastTs.get(key(l.strategy, l.symbol)) ?? -Infinity));
   }
 
+  /** The sequence number the next new prediction gets. */
+  get nextSequence(): number {
+    return this.nextSeq;
+  }
+
   /** Continues sequence numbers after persisted predictions that are no longer pending. */
   reserveSeq(next: number): void {
     this.nextSeq = Math.max(this.nextSeq, next);
