@@ -12,6 +12,7 @@ import { LiveClock } from './core/clock.js';
 import { LIVE_CONFIRMATION, readSettings, setLiveTrading } from './core/settings.js';
 import { credentialStatus, deleteCredentials, listCredentialVenues, setCredentials } from './secrets/credentials.js';
 import { createVenue } from './venues/create-venue.js';
+import { strategyHandlersNotWired } from './strategy/strategy-commands.js';
 
 const KILL_WAIT_MS = 5_000;
 const KILL_RETRY_MS = 1_000;
@@ -126,6 +127,8 @@ export function buildHandlers(e: Engine): CommandHandlers {
     return applyCommand(e, c);
   };
   return {
+    // the lead wires: ...buildStrategyHandlers(e.strategies, e.learning, { beforeChange })
+    ...strategyHandlersNotWired(),
     status: () => e.status(),
     snapshot: () => ({
       status: e.status(),

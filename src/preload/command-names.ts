@@ -34,6 +34,9 @@ export const PRELOAD_COMMAND_NAMES = [
   'dataQuality',
   'getSettings',
   'setLiveTrading',
+  'listStrategies',
+  'setStrategyEnabled',
+  'setStrategyWeight',
 ] as const satisfies readonly CommandName[];
 
 type Missing = Exclude<CommandName, (typeof PRELOAD_COMMAND_NAMES)[number]>;

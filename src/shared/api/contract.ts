@@ -209,6 +209,54 @@ export const ReconciliationView = z.object({
 });
 export type ReconciliationView = z.infer<typeof ReconciliationView>;
 
+/** A strategy's signal as the UI sees it (src/engine/strategy/signal.ts). */
+export const SignalView = z.object({
+  strategy: z.string(),
+  symbol: z.string(),
+  ts: z.number(),
+  score: z.number(),
+  confidence: z.number(),
+  horizonBars: z.number(),
+  reasons: z.array(z.string()),
+  features: z.record(z.string(), z.number()),
+});
+export type SignalView = z.infer<typeof SignalView>;
+
+/** What learning knows of a strategy in one regime: accuracy of its resolved predictions, learned weight and its influence. */
+export const RegimeLearningView = z.object({
+  regime: z.string(),
+  resolved: z.number().int(),
+  hits: z.number().int(),
+  /** hits / resolved; null before any prediction resolved. */
+  accuracy: z.number().nullable(),
+  /** Mean of score × realized return. */
+  meanPayoff: z.number().nullable(),
+  weight: z.number(),
+  influence: z.number(),
+});
+
+/** One row of the strategies panel. */
+export const StrategyRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  /** The configured weight in [0, 1] that learning blends with the learned one. */
+  baseWeight: z.number(),
+  kind: z.enum(['intraday', 'position', 'benchmark']),
+  lastSignal: SignalView.nullable(),
+  error: z.string().nullable(),
+  learning: RegimeLearningView.omit({ regime: true }).extend({
+    pending: z.number().int(),
+    /** The regime of the latest signal; weight and influence are for it (null before any signal). */
+    regime: z.string().nullable(),
+    byRegime: z.array(RegimeLearningView),
+  }),
+});
+export type StrategyRow = z.infer<typeof StrategyRow>;
+
+const StrategyId = z.string().min(1).max(200);
+const Weight = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+
 const VenueCredentialId = z.string().regex(/^(alpaca|alpaca-live|ccxt:[a-z][a-z0-9_]{0,63})$/, "must be 'alpaca', 'alpaca-live' or 'ccxt:<exchange id>'");
 
 /** Every command: its argument schema and its result schema. */
@@ -286,6 +334,10 @@ export const commands = {
   },
   listDecisions: { args: DecisionQuery, result: z.array(DecisionSummary) },
   getDecision: { args: z.object({ id: z.string().min(1) }).strict(), result: DecisionDetail },
+  /** Every strategy with its state, last signal and what learning has learned of it. */
+  listStrategies: { args: z.object({}).strict(), result: z.array(StrategyRow) },
+  setStrategyEnabled: { args: z.object({ id: StrategyId, enabled: z.boolean(), reason: Reason }).strict(), result: StrategyRow },
+  setStrategyWeight: { args: z.object({ id: StrategyId, weight: Weight, reason: Reason }).strict(), result: StrategyRow },
   exportJournal: {
     args: z
       .object({

@@ -1,5 +1,5 @@
 // The bottom dock: tabs "Blotter | Decisions | Performance | Reconciliation |
-// Health" over one panel, the active tab's counts, and the journal export
+// Health | Strategies" over one panel, the active tab's counts, and the journal export
 // control on the right. Only the active tab is mounted, so the decision log,
 // the account metrics and the health reports are queried only while shown
 // (the reconciliation is kept by its store: its badge shows on every tab).
@@ -12,6 +12,7 @@ import { BlotterSummary, OrderBlotter } from './OrderBlotter.js';
 import { HealthSummary, HealthView, useHealth } from './HealthView.js';
 import { PerformanceSummary, PerformanceView, usePerformance } from './PerformanceView.js';
 import { ReconciliationPanel, ReconSummary, ReconTabBadge } from './ReconciliationPanel.js';
+import { StrategiesSummary, StrategiesView, useStrategies } from './StrategiesPanel.js';
 
 const TABS: { id: DockTab; label: string; testId: string }[] = [
   { id: 'blotter', label: 'Blotter', testId: 'blotter-tab' },
@@ -19,6 +20,7 @@ const TABS: { id: DockTab; label: string; testId: string }[] = [
   { id: 'performance', label: 'Performance', testId: 'performance-tab' },
   { id: 'reconciliation', label: 'Reconciliation', testId: 'reconciliation-tab' },
   { id: 'health', label: 'Health', testId: 'health-tab' },
+  { id: 'strategies', label: 'Strategies', testId: 'strategies-tab' },
 ];
 
 export function BottomDock() {
@@ -27,6 +29,7 @@ export function BottomDock() {
   if (tab === 'performance') return <PerformanceDock />;
   if (tab === 'reconciliation') return <DockFrame tab="reconciliation" summary={<ReconSummary />} body={<ReconciliationPanel />} />;
   if (tab === 'health') return <HealthDock />;
+  if (tab === 'strategies') return <StrategiesDock />;
   return <DockFrame tab="blotter" summary={<BlotterSummary />} body={<OrderBlotter />} />;
 }
 
@@ -38,6 +41,11 @@ function PerformanceDock() {
 function HealthDock() {
   const q = useHealth();
   return <DockFrame tab="health" summary={<HealthSummary q={q} />} body={<HealthView q={q} />} />;
+}
+
+function StrategiesDock() {
+  const q = useStrategies();
+  return <DockFrame tab="strategies" summary={<StrategiesSummary q={q} />} body={<StrategiesView q={q} />} />;
 }
 
 /** The Decisions tab holds the query, so the header count and the table share one answer. */
@@ -60,7 +68,7 @@ function DockFrame({ tab, summary, body }: { tab: DockTab; summary: ReactNode; b
           tabs={TABS}
           active={tab}
           onSelect={setDockTab}
-          label="Orders, decisions, performance, reconciliation and health"
+          label="Orders, decisions, performance, reconciliation, health and strategies"
           badge={(id) => (id === 'reconciliation' ? <ReconTabBadge /> : null)}
         />
         <div className="dock-summary">{summary}</div>

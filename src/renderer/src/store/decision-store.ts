@@ -1,12 +1,12 @@
 // UI state of the decision log: which bottom tab shows (blotter, decisions,
-// performance, reconciliation, health), which decision's detail is open, and a refresh tick that
+// performance, reconciliation, health, strategies), which decision's detail is open, and a refresh tick that
 // advances when orders change, at most once per second (listDecisions /
 // getDecision queries key on it: never one query per event).
 import { create } from 'zustand';
 import { throttle } from '../lib/throttle.js';
 import { useDesk } from './desk-store.js';
 
-export type DockTab = 'blotter' | 'decisions' | 'performance' | 'reconciliation' | 'health';
+export type DockTab = 'blotter' | 'decisions' | 'performance' | 'reconciliation' | 'health' | 'strategies';
 
 /** Decision log filters; an empty string means "any". */
 export interface DecisionFilters {
