@@ -1,10 +1,12 @@
 // The contract's command handlers. Commands that change trading (halt,
 // resume, kill, cancel, manual orders) are journaled as inputs before they act,
 // and their synchronous effect lives in applyCommand so a replay reproduces it.
+// The engine is seen through EngineContext (engine-context.ts), not the Engine
+// class, so engine.ts -> engine-commands.ts stays one-way.
 import type { EngineStatus, StateScope } from '../shared/api/contract.js';
 import { ApiFailure, describeZodError, type CommandHandlers } from '../shared/api/protocol.js';
 import { MonitorConfig, RiskLimits } from './core/config.js';
-import type { Engine } from './engine.js';
+import type { EngineContext } from './engine-context.js';
 import { exportJournal } from './journal/export.js';
 import { accountMetrics, portfolioAnalytics } from './risk/account-analytics.js';
 import type { Scope } from './risk/risk-engine.js';
@@ -37,7 +39,7 @@ export function scopeOf(scope: StateScope | undefined): Scope {
 }
 
 /** Open orders a scoped command applies to. */
-function ordersIn(e: Engine, scope: StateScope | undefined): string[] {
+function ordersIn(e: EngineContext, scope: StateScope | undefined): string[] {
   return e.oms
     .openOrders()
     .filter((o) => !scope || ('strategy' in scope ? o.source === scope.strategy : o.symbol === scope.symbol))
@@ -45,7 +47,7 @@ function ordersIn(e: Engine, scope: StateScope | undefined): string[] {
 }
 
 /** The synchronous effect of a trading command (live and replay). */
-export function applyCommand(e: Engine, c: TradingCommand): unknown {
+export function applyCommand(e: EngineContext, c: TradingCommand): unknown {
   switch (c.name) {
     case 'halt':
       e.risk.setState('HALTED', 'operator', c.args.reason ?? 'manual halt', scopeOf(c.args.scope));
@@ -120,7 +122,7 @@ function classify(kind: 'risk' | 'monitor', key: string, before: number, after: 
   return after > before ? 'looser' : 'tighter';
 }
 
-export function buildHandlers(e: Engine): CommandHandlers {
+export function buildHandlers(e: EngineContext): CommandHandlers {
   const trading = (c: TradingCommand): unknown => {
     if (e.readOnly) throw new ApiFailure('READ_ONLY', `'${c.name}' refused: this engine shows a journal read-only and does not trade`);
     e.record('input.command', c);
@@ -348,7 +350,7 @@ function keychain<T>(fn: () => T): T {
  * in scope. With `flattening`, the flatten orders themselves may stay working.
  */
 async function waitForKill(
-  e: Engine,
+  e: EngineContext,
   targets: string[],
   scope?: StateScope,
   flattening = false,

@@ -1,12 +1,22 @@
 // Portfolio analytics of the live account (VaR, expected shortfall, stress,
 // Monte Carlo drawdowns, correlation), computed off the main thread from the
 // holdings and their recent 1-minute returns; and performance metrics of the
-// account's own equity curve.
+// account's own equity curve. Reads the engine through the narrow
+// AnalyticsSource below, never the Engine class (no import cycle).
 import type { AccountMetrics, RiskAnalytics } from '../../shared/api/contract.js';
 import type { Instrument } from '../../shared/domain.js';
-import type { Engine } from '../engine.js';
+import type { Portfolio } from '../portfolio/portfolio.js';
+import type { Venue } from '../venues/venue.js';
 import { metricsFromDailyEquity } from './analytics/performance.js';
 import { runAnalyticsInWorker } from './analytics/run-in-worker.js';
+
+/** What portfolio analytics read: the holdings, their recent bars, their instruments, the time. */
+export interface AnalyticsSource {
+  readonly portfolio: Pick<Portfolio, 'positions'>;
+  readonly venue: Pick<Venue, 'getBars'>;
+  readonly instrumentsBySymbol: ReadonlyMap<string, Instrument>;
+  now(): number;
+}
 
 const BARS = 391;
 /** 1-minute returns scaled to one trading day (390 minutes), square-root-of-time. */
@@ -21,7 +31,7 @@ export function stressClass(i: Instrument | undefined): string {
   return 'us_equity';
 }
 
-export async function portfolioAnalytics(e: Engine): Promise<RiskAnalytics> {
+export async function portfolioAnalytics(e: AnalyticsSource): Promise<RiskAnalytics> {
   const positions = e.portfolio.positions();
   const empty: RiskAnalytics = {
     computedAt: e.now(),
