@@ -2,11 +2,12 @@
 // (one short-lived worker per call). The worker loads the TypeScript sources
 // through tsx (worker-shim.js), so no build step is needed.
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../core/worker-entries.js';
 import type { WorkerReply } from './analytics-worker.js';
 import { AnalyticsInputError } from './errors.js';
 import type { AnalyticsInput, AnalyticsResult } from './portfolio-analytics.js';
 
-/** Where the worker entry lives: the JS shim next to this file. */
+/** Where the worker entry lives: the JS shim next to this file (a bundled host sets its own, see core/worker-entries.ts). */
 export const ANALYTICS_WORKER_URL = new URL('./worker-shim.js', import.meta.url);
 
 export interface RunInWorkerOptions {
@@ -25,7 +26,7 @@ export function runAnalyticsInWorker(input: AnalyticsInput, options: RunInWorker
   if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
   return new Promise<AnalyticsResult>((resolve, reject) => {
     let settled = false;
-    const worker = new Worker(ANALYTICS_WORKER_URL, { workerData: input });
+    const worker = new Worker(workerEntry('analytics', ANALYTICS_WORKER_URL), { workerData: input });
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;
