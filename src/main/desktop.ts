@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { EngineHandle } from '../engine/engine-api.js';
 import { setWorkerEntry } from '../engine/core/worker-entries.js';
 import { APP_INDEX_URL, APP_SCHEME, appProtocolHandler, registerAppScheme } from './app-protocol.js';
-import type { ElectronMain, ProcessLike } from './electron-api.js';
+import type { ElectronMain, MainWebContents, ProcessLike } from './electron-api.js';
 import { loadHotkeys, registerHotkeys, type RegisteredHotkeys } from './hotkeys.js';
 import { registerIpcBridge, rendererUrlCheck } from './ipc-bridge.js';
 import { createKillSwitch } from './kill-switch.js';
@@ -38,6 +38,13 @@ export interface Desktop {
   engine(): EngineHandle | null;
   window(): MainWindow | null;
   hotkeys(): RegisteredHotkeys | null;
+}
+
+/** Electron hands IPC handlers the sender's WebContents; compare by its unique id where both have one. */
+function sameWebContents(sender: unknown, ours: MainWebContents): boolean {
+  if (sender === ours) return true;
+  const id = (sender as { id?: unknown } | null)?.id;
+  return typeof id === 'number' && typeof ours.id === 'number' && id === ours.id;
 }
 
 /** Returns null when another instance holds the lock (this one quits). */
@@ -140,7 +147,7 @@ export function startDesktop(o: DesktopOptions): Desktop | null {
       ipcMain: electron.ipcMain,
       engine: e,
       isAllowedSenderUrl: isOurRenderer,
-      isExpectedSender: (sender) => main !== null && !main.window.isDestroyed() && sender === main.window.webContents,
+      isExpectedSender: (sender) => main !== null && !main.window.isDestroyed() && sameWebContents(sender, main.window.webContents),
       target: () => (main && !main.window.isDestroyed() ? main.window.webContents : null),
       log,
     });

@@ -26,6 +26,8 @@ export interface PreventableEvent {
 }
 
 export interface MainWebContents extends WebContentsLike {
+  /** Unique among all web contents of the app. */
+  readonly id: number;
   on(event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate', listener: (event: PreventableEvent, url: string) => void): this;
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): this;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;

@@ -126,8 +126,13 @@ describe('the running desktop app', () => {
     const w = b.fake.windows[0]!;
     const ok = await b.fake.ipcMain.invoke(IPC_COMMAND_CHANNEL, { cmd: 'status', args: {} }, 'app://tradedesk/index.html', null, w.webContents);
     expect(ok).toMatchObject({ ok: true, result: { running: true } });
-    const foreign = await b.fake.ipcMain.invoke(IPC_COMMAND_CHANNEL, { cmd: 'halt', args: {} }, 'app://tradedesk/index.html', null, {});
-    expect(foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    // the same web contents as another wrapper object (Electron may hand one out) is ours
+    const sameId = await b.fake.ipcMain.invoke(IPC_COMMAND_CHANNEL, { cmd: 'status', args: {} }, 'app://tradedesk/index.html', null, { id: w.webContents.id });
+    expect(sameId).toMatchObject({ ok: true });
+    for (const sender of [{}, { id: w.webContents.id + 1000 }, null]) {
+      const foreign = await b.fake.ipcMain.invoke(IPC_COMMAND_CHANNEL, { cmd: 'halt', args: {} }, 'app://tradedesk/index.html', null, sender);
+      expect(foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    }
     expect(b.engine().status().tradingState).toBe('ACTIVE');
     // the health command carries the main process's event-loop lag
     const health = await b.fake.ipcMain.invoke(IPC_COMMAND_CHANNEL, { cmd: 'venueHealth', args: {} }, 'app://tradedesk/index.html', null, w.webContents);
