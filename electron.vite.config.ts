@@ -1,5 +1,6 @@
-// electron-vite build of the three Electron parts: main (hosts the engine),
-// preload (the contract bridge) and renderer (the React UI). `tradedesk serve`
+// electron-vite build of the three Electron parts: main (hosts the engine, plus
+// the worker-thread entries it starts), preload (the contract bridge) and
+// renderer (the React UI). `tradedesk serve`
 // serves the same renderer build to a browser.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,7 +24,15 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // worker-thread entries the main process starts (src/engine/core/worker-entries.ts):
+          // CPU-heavy engine work stays off the thread that drives the window
+          'analytics-worker': resolve(__dirname, 'src/engine/risk/analytics/analytics-worker.ts'),
+          'backtest-worker': resolve(__dirname, 'src/engine/backtest/backtest-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the only set-up step the tests need. Finds or installs what they
 // use (a Chromium for the browser tests), then runs the typecheck, lint, the
-// unit and integration tests (vitest), the Electron build, and the end-to-end
+// unit and integration tests (vitest), the Electron build and a check of its
+// output (scripts/check-electron-bundle.js), and the end-to-end
 // tests (Playwright against `tradedesk serve`). Stops at the first failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -127,5 +128,6 @@ run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 run('lint', bin('eslint'), ['.']);
 run('unit+integration', bin('vitest'), ['run']);
 run('electron build', bin('electron-vite'), ['build']);
+run('electron bundle check', process.execPath, ['scripts/check-electron-bundle.js']);
 run('e2e', bin('playwright'), ['test'], { CHROMIUM_PATH: chromium });
 log(`all passed in ${((Date.now() - t0) / 1000).toFixed(0)}s`);

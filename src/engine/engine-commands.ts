@@ -280,7 +280,12 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
         else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
       };
       walk('', h);
-      return { venue: e.venue.id, counters, detail: h === undefined ? 'the simulator has no health counters' : `${Object.keys(counters).length} counters` };
+      return {
+        venue: e.venue.id,
+        counters,
+        detail: h === undefined ? 'the simulator has no health counters' : `${Object.keys(counters).length} counters`,
+        eventLoop: e.loopLag.report(),
+      };
     },
     dataQuality: () => e.quality.reports().map((r) => ({ ...r, lastTs: r.lastTs ?? null })),
     getSettings: () => {

@@ -5,6 +5,7 @@
 import type { EngineStatus } from '../shared/api/contract.js';
 import type { Bar, Instrument } from '../shared/domain.js';
 import type { AlertLog } from './core/alerts.js';
+import type { LoopLagMonitor } from './core/loop-lag.js';
 import type { EngineConfig } from './core/config.js';
 import type { QualityMonitor } from './data/quality-monitor.js';
 import type { OrderManager } from './execution/oms.js';
@@ -22,6 +23,8 @@ export interface EngineContext {
   readonly readOnly: boolean;
   readonly running: boolean;
   readonly venue: Venue;
+  /** Event-loop lag of the hosting process (health view). */
+  readonly loopLag: LoopLagMonitor;
   readonly portfolio: Portfolio;
   readonly risk: RiskEngine;
   readonly oms: OrderManager;

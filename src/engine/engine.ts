@@ -14,6 +14,7 @@ import { MessageBus } from './core/bus.js';
 import { SimulatedClock } from './core/clock.js';
 import { EngineConfig as EngineConfigSchema, loadConfig, speedFactor, type ConfigInput, type EngineConfig } from './core/config.js';
 import { ClientOrderIds, sessionIdFor } from './core/ids.js';
+import { LoopLagMonitor } from './core/loop-lag.js';
 import { SimDriver } from './core/sim-driver.js';
 import { isBarValid, isQuoteValid } from './data/quality.js';
 import { HistoryService } from './data/history.js';
@@ -98,6 +99,8 @@ export class Engine implements EngineHandle {
   readonly instrumentsBySymbol = new Map<string, Instrument>();
   readonly quotes = new Map<string, Quote>();
   running = false;
+  /** Event-loop lag of the hosting process while the engine runs (the Health view). */
+  readonly loopLag = new LoopLagMonitor();
   private readonly publisher: UiPublisher;
   private readonly driver: SimDriver;
   private readonly strategies: Strategy[] = [];
@@ -371,6 +374,7 @@ export class Engine implements EngineHandle {
     await this.prepare();
     if (this.readOnly) return;
     this.running = true;
+    this.loopLag.start();
     this.driver.start();
     const cc = this.config.crossCheck;
     if (cc.venue) {
@@ -394,6 +398,7 @@ export class Engine implements EngineHandle {
   async stop(): Promise<void> {
     const wasRunning = this.running;
     this.running = false;
+    this.loopLag.stop();
     this.driver.stop();
     this.crossCheck?.stop();
     this.publisher.close();

@@ -1,15 +1,20 @@
 // The Electron transport of the contract, written against a minimal injected
 // surface (IpcMainLike, WebContentsLike) so it has no electron import and can be
 // tested without the Electron binary. ONE ipcMain.handle on IPC_COMMAND_CHANNEL:
-// the sender frame must be our own renderer (like VS Code's validated ipcMain),
-// then the command is validated and run by dispatchCommand. Engine events are
-// forwarded to the window as {event, data} on IPC_EVENT_CHANNEL.
+// the sender must be our window's web contents and its top frame must be our
+// own renderer (like VS Code's validated ipcMain), then the command is
+// validated and run by dispatchCommand. Every refusal is logged and nothing of
+// a refused message is acted on. Engine events are forwarded to the window as
+// {event, data} on IPC_EVENT_CHANNEL.
+import { APP_HOST, APP_SCHEME } from './app-protocol.js';
 import { IPC_COMMAND_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/api/client.js';
 import type { EngineEvent } from '../shared/api/contract.js';
 import { dispatchCommand, type CommandHandlers } from '../shared/api/protocol.js';
 
 /** The part of Electron's IpcMainInvokeEvent the bridge reads. */
 export interface IpcInvokeEventLike {
+  /** The web contents that sent the message. */
+  sender?: unknown;
   senderFrame: { url: string; parent?: unknown } | null;
 }
 
@@ -36,13 +41,12 @@ export type BridgeReply = { ok: true; result: unknown } | { ok: false; error: { 
 
 /**
  * Decides whether a frame URL is our renderer: in development the dev server's
- * origin (electron-vite's ELECTRON_RENDERER_URL), otherwise file URLs inside the
- * built renderer folder. Everything else (other origins, data:, about:blank,
- * other local files) is refused.
+ * origin (electron-vite's ELECTRON_RENDERER_URL), otherwise app://tradedesk/
+ * (see app-protocol.ts). Everything else (other origins, file:, data:,
+ * about:blank) is refused.
  */
-export function rendererUrlCheck(opts: { devServerUrl?: string; rendererDirFileUrl: string }): (url: string) => boolean {
+export function rendererUrlCheck(opts: { devServerUrl?: string }): (url: string) => boolean {
   const devOrigin = opts.devServerUrl ? new URL(opts.devServerUrl).origin : null;
-  const dir = new URL(opts.rendererDirFileUrl.endsWith('/') ? opts.rendererDirFileUrl : `${opts.rendererDirFileUrl}/`);
   return (url: string) => {
     let u: URL;
     try {
@@ -51,10 +55,8 @@ export function rendererUrlCheck(opts: { devServerUrl?: string; rendererDirFileU
       return false;
     }
     if (devOrigin !== null) return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === devOrigin;
-    if (u.protocol !== 'file:' || u.host !== dir.host) return false;
-    // URL parsing already resolved any ../ segments; compare the decoded paths.
-    const path = decodeURIComponent(u.pathname);
-    return path.startsWith(decodeURIComponent(dir.pathname)) && !path.includes('\0');
+    // app: is not a WHATWG special scheme, so u.origin is "null": compare the parts
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '';
   };
 }
 
@@ -63,10 +65,15 @@ export interface IpcBridgeOptions {
   engine: EngineLike;
   /** True for URLs of our own renderer; see rendererUrlCheck. */
   isAllowedSenderUrl: (url: string) => boolean;
+  /** True when `sender` is our window's web contents (omit to skip this check). */
+  isExpectedSender?: (sender: unknown) => boolean;
   /** The window to forward events to (null while there is none). */
   target: () => WebContentsLike | null;
   log?: (line: string) => void;
 }
+
+/** Codes for a message refused before any handler ran (schema, name, shape). */
+const REFUSALS = new Set(['UNKNOWN_COMMAND', 'BAD_ARGS', 'BAD_MESSAGE', 'BAD_JSON']);
 
 /** Registers the bridge; returns a function that removes it. */
 export function registerIpcBridge(opts: IpcBridgeOptions): () => void {
@@ -74,19 +81,23 @@ export function registerIpcBridge(opts: IpcBridgeOptions): () => void {
 
   opts.ipcMain.handle(IPC_COMMAND_CHANNEL, async (event, payload): Promise<BridgeReply> => {
     const frame = event.senderFrame;
-    // Only the top-level frame of our own renderer may command the engine.
-    if (!frame || (frame.parent !== null && frame.parent !== undefined) || !opts.isAllowedSenderUrl(frame.url)) {
-      const who = frame ? `${frame.url}${frame.parent ? ' (subframe)' : ''}` : '(destroyed frame)';
+    // Only the top-level frame of our own renderer, in our own window, may command the engine.
+    const wrongSender = opts.isExpectedSender !== undefined && !opts.isExpectedSender(event.sender);
+    if (!frame || wrongSender || (frame.parent !== null && frame.parent !== undefined) || !opts.isAllowedSenderUrl(frame.url)) {
+      const who = frame ? `${frame.url}${frame.parent ? ' (subframe)' : ''}${wrongSender ? ' (not our window)' : ''}` : '(destroyed frame)';
       log(`ipc: refused a command from ${who}`);
       return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: `commands are accepted only from the Tradedesk renderer, not ${who}` } };
     }
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-      log('ipc: refused a malformed payload');
+      log(`ipc: refused a malformed payload (${payload === null ? 'null' : Array.isArray(payload) ? 'array' : typeof payload})`);
       return { ok: false, error: { code: 'BAD_MESSAGE', message: 'IPC payload must be {cmd, args}' } };
     }
     const { cmd, args } = payload as { cmd?: unknown; args?: unknown };
     const out = await dispatchCommand(opts.engine.handlers, cmd, args);
-    if (!out.ok) log(`ipc: command ${JSON.stringify(cmd)} failed: ${out.error.code}: ${out.error.message}`);
+    if (!out.ok) {
+      const refused = REFUSALS.has(out.error.code);
+      log(`ipc: ${refused ? 'refused' : 'failed'} command ${JSON.stringify(cmd)?.slice(0, 80)}: ${out.error.code}: ${out.error.message}`);
+    }
     return out;
   });
 

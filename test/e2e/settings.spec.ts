@@ -207,6 +207,10 @@ test('brokers, live trading, PAPER badge, health and reconciliation', async ({ p
   const eth = page.locator('[data-testid="quality-row"][data-symbol="ETH/USD"]');
   await expect.poll(async () => Number(await eth.getAttribute('data-bars')), { message: 'ETH/USD bars counted' }).toBeGreaterThan(0);
   await expect(page.getByTestId('venue-health')).toContainText('sim');
+  // the event-loop lag of the process hosting the engine is measured and shown
+  const lag = page.getByTestId('event-loop-lag');
+  await expect(lag).toContainText('p99');
+  await expect.poll(async () => (await lag.getAttribute('data-p99')) ?? '', { message: 'event-loop p99 shown' }).toMatch(/^\d+(\.\d+)?$/);
   const firstUpdate = Number(await page.getByTestId('health-view').getAttribute('data-updated'));
   await expect.poll(async () => Number(await page.getByTestId('health-view').getAttribute('data-updated')), { timeout: 15_000, message: 'refreshed every 5 s' }).toBeGreaterThan(firstUpdate);
   await shot(page, '66-health');

@@ -1,6 +1,7 @@
 // Runs a backtest on a node:worker_threads worker (one per run), so a long run
 // never blocks the host: progress arrives as messages, and aborting the signal
 // terminates the worker at once. Bars travel as transferred typed arrays.
+import { workerEntry } from '../core/worker-entries.js';
 import type { Bar } from '../../shared/domain.js';
 import { runWorkerJob } from '../core/worker-job.js';
 import type { BacktestConfig } from './backtest-config.js';
@@ -26,7 +27,7 @@ export function runBacktestInWorker(bars: readonly Bar[], config: BacktestConfig
   let done = 0;
   const columns = hooks.signal?.aborted ? toColumns([]) : toColumns(bars);
   const job: BacktestJob = { columns, config, seed, every: hooks.every };
-  return runWorkerJob<BacktestResult, BacktestWorkerMessage>(BACKTEST_WORKER_URL, {
+  return runWorkerJob<BacktestResult, BacktestWorkerMessage>(workerEntry('backtest', BACKTEST_WORKER_URL), {
     name: 'backtest worker',
     workerData: job,
     transferList: transferList(columns),

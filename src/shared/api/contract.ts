@@ -46,6 +46,17 @@ export const EngineStatus = z.object({
 });
 export type EngineStatus = z.infer<typeof EngineStatus>;
 
+/** Event-loop lag over the last completed window, in milliseconds (see src/engine/core/loop-lag.ts). */
+export const EventLoopLag = z.object({
+  windowMs: z.number().nonnegative(),
+  meanMs: z.number().nonnegative(),
+  p50Ms: z.number().nonnegative(),
+  p99Ms: z.number().nonnegative(),
+  maxMs: z.number().nonnegative(),
+  worstMs: z.number().nonnegative(),
+});
+export type EventLoopLag = z.infer<typeof EventLoopLag>;
+
 export const Snapshot = z.object({
   status: EngineStatus,
   account: Account,
@@ -310,7 +321,13 @@ export const commands = {
   acknowledgeDifference: { args: z.object({ id: z.string().min(1) }).strict(), result: ReconciliationView },
   venueHealth: {
     args: z.object({}).strict(),
-    result: z.object({ venue: z.string(), counters: z.record(z.string(), z.number()), detail: z.string() }),
+    result: z.object({
+      venue: z.string(),
+      counters: z.record(z.string(), z.number()),
+      detail: z.string(),
+      /** Event-loop lag of the process hosting the engine (Electron's main process in the desktop app); null while the engine is not running. */
+      eventLoop: EventLoopLag.nullable(),
+    }),
   },
   /** Per-symbol data-quality report: bars and ticks seen, dropped, flagged, by issue, stale. */
   dataQuality: {

@@ -1,58 +1,37 @@
 // The Electron IPC bridge (src/main/ipc-bridge.ts) driving the REAL engine.
-// The Electron binary cannot run here; FakeElectronIpc stands in for ipcMain
-// only (and FakeWebContents for the window's webContents): it records the one
-// registered handler and invokes it the way Electron would, with a senderFrame.
+// The Electron binary cannot run here; FakeElectronIpc (test/support/fake-electron.ts)
+// stands in for ipcMain only (and FakeWebContents for the window's webContents):
+// it records the one registered handler and invokes it the way Electron would,
+// with a sender and a senderFrame.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../src/engine/engine.js';
 import type { EngineHandle } from '../../../src/engine/engine-api.js';
-import { registerIpcBridge, rendererUrlCheck, type BridgeReply, type InvokeHandler, type IpcMainLike, type WebContentsLike } from '../../../src/main/ipc-bridge.js';
+import { registerIpcBridge, rendererUrlCheck, type BridgeReply } from '../../../src/main/ipc-bridge.js';
+import { FakeElectronIpc, FakeWebContents } from '../../support/fake-electron.js';
 import { IPC_COMMAND_CHANNEL, IPC_EVENT_CHANNEL } from '../../../src/shared/api/client.js';
 import { parseEvent, parseResult } from '../../../src/shared/api/protocol.js';
 
-const RENDERER_DIR = 'file:///opt/Tradedesk/resources/app/out/renderer';
-const OUR_PAGE = `${RENDERER_DIR}/index.html`;
-
-/** Stands in for Electron's ipcMain: the Electron binary cannot run in this environment. */
-class FakeElectronIpc implements IpcMainLike {
-  readonly handlers = new Map<string, InvokeHandler>();
-  handle(channel: string, listener: InvokeHandler): void {
-    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
-    this.handlers.set(channel, listener);
-  }
-  removeHandler(channel: string): void {
-    this.handlers.delete(channel);
-  }
-  /** What ipcRenderer.invoke(channel, payload) from a frame at `url` would do. */
-  async invoke(channel: string, payload: unknown, url = OUR_PAGE, parent: unknown = null): Promise<BridgeReply> {
-    const h = this.handlers.get(channel);
-    if (!h) throw new Error(`No handler registered for '${channel}'`);
-    return (await h({ senderFrame: { url, parent } }, payload)) as BridgeReply;
-  }
-}
-
-class FakeWebContents implements WebContentsLike {
-  readonly sent: Array<{ channel: string; message: unknown }> = [];
-  destroyed = false;
-  send(channel: string, message: unknown): void {
-    this.sent.push({ channel, message });
-  }
-  isDestroyed(): boolean {
-    return this.destroyed;
-  }
-}
+const OUR_PAGE = 'app://tradedesk/index.html';
 
 let engine: EngineHandle;
-const ipc = new FakeElectronIpc();
+const fakeIpc = new FakeElectronIpc();
 const wc = new FakeWebContents();
+/** The renderer of our window, at our page, unless told otherwise. */
+const ipc = {
+  handlers: fakeIpc.handlers,
+  invoke: (channel: string, payload: unknown, url = OUR_PAGE, parent: unknown = null, sender: unknown = wc): Promise<BridgeReply> =>
+    fakeIpc.invoke(channel, payload, url, parent, sender),
+};
 const logs: string[] = [];
 let remove: () => void;
 
 beforeAll(async () => {
   engine = await createEngine({ sim: { speed: 600 } });
   remove = registerIpcBridge({
-    ipcMain: ipc,
+    ipcMain: fakeIpc,
     engine,
-    isAllowedSenderUrl: rendererUrlCheck({ rendererDirFileUrl: RENDERER_DIR }),
+    isAllowedSenderUrl: rendererUrlCheck({}),
+    isExpectedSender: (sender) => sender === wc,
     target: () => wc,
     log: (l) => logs.push(l),
   });
@@ -107,7 +86,10 @@ describe('IPC bridge', () => {
     for (const url of [
       'https://evil.example/index.html',
       'file:///home/user/Downloads/evil.html',
-      'file:///opt/Tradedesk/resources/app/out/renderer-evil/index.html',
+      'file:///opt/Tradedesk/resources/app/out/renderer/index.html',
+      'app://evil/index.html',
+      'app://tradedesk.evil.example/index.html',
+      'app://user:pw@tradedesk/index.html',
       'about:blank',
       'data:text/html,<script>1</script>',
     ]) {
@@ -122,6 +104,31 @@ describe('IPC bridge', () => {
     expect(await h({ senderFrame: null }, { cmd: 'halt', args: {} })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     expect(engine.status().tradingState).toBe(before);
     expect(logs.some((l) => l.includes('refused a command from https://evil.example'))).toBe(true);
+  });
+
+  it('refuses our page loaded in another web contents (not our window)', async () => {
+    const before = engine.status().tradingState;
+    const other = new FakeWebContents();
+    const reply = await ipc.invoke(IPC_COMMAND_CHANNEL, { cmd: 'halt', args: { reason: 'other window' } }, OUR_PAGE, null, other);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(engine.status().tradingState).toBe(before);
+    expect(logs.at(-1)).toContain('(not our window)');
+  });
+
+  it('refuses and logs a payload failing its schema, and does not act on it', async () => {
+    const before = engine.status().tradingState;
+    expect(before).not.toBe('HALTED');
+    const n = logs.length;
+    // halt with a scope that is not in the schema: nothing halts
+    const reply = await ipc.invoke(IPC_COMMAND_CHANNEL, { cmd: 'halt', args: { reason: 'x', scope: { account: 'all' } } });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'BAD_ARGS' } });
+    expect(engine.status().tradingState).toBe(before);
+    const extra = await ipc.invoke(IPC_COMMAND_CHANNEL, { cmd: 'kill', args: { reason: 'x', force: true } });
+    expect(extra).toMatchObject({ ok: false, error: { code: 'BAD_ARGS' } });
+    expect(engine.status().tradingState).toBe(before);
+    const lines = logs.slice(n);
+    expect(lines.some((l) => l.startsWith('ipc: refused command "halt": BAD_ARGS'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('ipc: refused command "kill": BAD_ARGS'))).toBe(true);
   });
 
   it('forwards engine events to the window as {event, data} on the event channel', async () => {
@@ -149,18 +156,20 @@ describe('IPC bridge', () => {
 
 describe('rendererUrlCheck', () => {
   it('in development accepts only the dev server origin', () => {
-    const check = rendererUrlCheck({ devServerUrl: 'http://localhost:5173/', rendererDirFileUrl: RENDERER_DIR });
+    const check = rendererUrlCheck({ devServerUrl: 'http://localhost:5173/' });
     expect(check('http://localhost:5173/#/orders')).toBe(true);
     expect(check('http://localhost:5174/')).toBe(false);
     expect(check(OUR_PAGE)).toBe(false);
   });
 
-  it('in production accepts only files inside the renderer folder', () => {
-    const check = rendererUrlCheck({ rendererDirFileUrl: RENDERER_DIR });
+  it('in production accepts only app://tradedesk/', () => {
+    const check = rendererUrlCheck({});
     expect(check(OUR_PAGE)).toBe(true);
     expect(check(`${OUR_PAGE}#token`)).toBe(true);
-    expect(check(`${RENDERER_DIR}/../secret.html`)).toBe(false);
-    expect(check(`${RENDERER_DIR}/%2e%2e/secret.html`)).toBe(false);
+    expect(check('app://tradedesk/assets/x.js')).toBe(true);
+    expect(check('app://other/index.html')).toBe(false);
+    expect(check('file:///opt/Tradedesk/out/renderer/index.html')).toBe(false);
+    expect(check('http://tradedesk/index.html')).toBe(false);
     expect(check('not a url')).toBe(false);
   });
 });

@@ -2,11 +2,12 @@
 // (one short-lived worker per call). The worker loads the TypeScript sources
 // through tsx (worker-shim.js), so no build step is needed.
 import { runWorkerJob } from '../../core/worker-job.js';
+import { workerEntry } from '../../core/worker-entries.js';
 import type { WorkerReply } from './analytics-worker.js';
 import { AnalyticsInputError } from './errors.js';
 import type { AnalyticsInput, AnalyticsResult } from './portfolio-analytics.js';
 
-/** Where the worker entry lives: the JS shim next to this file. */
+/** Where the worker entry lives: the JS shim next to this file (a bundled host sets its own, see core/worker-entries.ts). */
 export const ANALYTICS_WORKER_URL = new URL('./worker-shim.js', import.meta.url);
 
 export interface RunInWorkerOptions {
@@ -22,7 +23,7 @@ export interface RunInWorkerOptions {
  */
 export function runAnalyticsInWorker(input: AnalyticsInput, options: RunInWorkerOptions = {}): Promise<AnalyticsResult> {
   const { signal } = options;
-  return runWorkerJob<AnalyticsResult, WorkerReply>(ANALYTICS_WORKER_URL, {
+  return runWorkerJob<AnalyticsResult, WorkerReply>(workerEntry('analytics', ANALYTICS_WORKER_URL), {
     name: 'analytics worker',
     workerData: input,
     signal,

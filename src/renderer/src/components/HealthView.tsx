@@ -1,13 +1,16 @@
-// The dock's Health tab: the venue's health counters (venueHealth) and the
-// per-symbol data-quality report (dataQuality: bars, ticks, dropped, flagged,
-// by issue, stale). Both are asked on open, then every 5 s while the tab is
-// shown; one round in flight at most.
+// The dock's Health tab: the venue's health counters and the event-loop lag of
+// the process hosting the engine (venueHealth), and the per-symbol
+// data-quality report (dataQuality: bars, ticks, dropped, flagged, by issue,
+// stale). Both are asked on open, then every 5 s while the tab is shown; one
+// round in flight at most.
 import type { CommandResult } from '../../../shared/api/contract.js';
 import { fmtCompact, fmtStamp } from '../lib/format.js';
 import { usePolled } from '../lib/use-polled.js';
 import type { RendererClient } from '../transport/renderer-client.js';
 
 export const HEALTH_REFRESH_MS = 5000;
+/** p99 lag above this is shown as a warning: the window would stutter. */
+export const LOOP_LAG_WARN_MS = 50;
 
 export interface HealthQuery {
   venue: CommandResult<'venueHealth'> | null;
@@ -72,6 +75,7 @@ export function HealthView({ q }: { q: HealthQuery }) {
           </dl>
         )}
         {q.venue && counters.length > 0 && <div className="perf-foot muted">{q.venue.detail}</div>}
+        <EventLoopLagView lag={q.venue ? q.venue.eventLoop : undefined} />
       </aside>
       <div className="health-quality">
         <table className="grid-table quality-table">
@@ -118,6 +122,34 @@ export function HealthView({ q }: { q: HealthQuery }) {
           </tbody>
         </table>
       </div>
+    </div>
+  );
+}
+
+type Lag = CommandResult<'venueHealth'>['eventLoop'];
+
+/** The engine host's event-loop lag (in the desktop app: Electron's main process). */
+function EventLoopLagView({ lag }: { lag: Lag | undefined }) {
+  const ms = (v: number) => `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
+  const items: Array<[string, number]> = lag ? [['p50', lag.p50Ms], ['p99', lag.p99Ms], ['max', lag.maxMs], ['worst', lag.worstMs]] : [];
+  return (
+    <div className="health-loop" data-testid="event-loop-lag" data-p99={lag ? lag.p99Ms : ''} data-worst={lag ? lag.worstMs : ''}>
+      <div className="perf-side-title">Event loop lag</div>
+      {!lag ? (
+        <div className="perf-note">{lag === undefined ? 'Loading…' : 'not measured (engine not running)'}</div>
+      ) : (
+        <>
+          <dl className="health-counters">
+            {items.map(([name, v]) => (
+              <div key={name} className="health-counter" data-name={`loop.${name}`} data-value={v}>
+                <dt>{name}</dt>
+                <dd className={name === 'p99' && v > LOOP_LAG_WARN_MS ? 'warn-text' : undefined}>{ms(v)}</dd>
+              </div>
+            ))}
+          </dl>
+          <div className="perf-foot muted">{lag.windowMs > 0 ? `over the last ${Math.round(lag.windowMs / 1000)} s` : 'measuring'}</div>
+        </>
+      )}
     </div>
   );
 }
