@@ -24,6 +24,8 @@ export type TradingCommand =
   | { name: 'closePositions'; args: { reason?: string; scope?: StateScope } }
   | { name: 'setRiskLimits'; args: { risk: RiskLimits; monitor: MonitorConfig; changed: string[]; reason: string } }
   | { name: 'cancelOrder'; args: { clientOrderId: string } }
+  | { name: 'setStrategyEnabled'; args: { id: string; enabled: boolean; actor: string; reason: string } }
+  | { name: 'setStrategyWeight'; args: { id: string; weight: number; actor: string; reason: string } }
   | { name: 'replaceOrder'; args: { clientOrderId: string; qty?: number; limitPrice?: number } }
   | {
       name: 'submitOrder';
@@ -81,6 +83,17 @@ export function applyCommand(e: Engine, c: TradingCommand): unknown {
       return undefined;
     case 'cancelOrder':
       return e.oms.cancel(c.args.clientOrderId);
+    case 'setStrategyEnabled':
+    case 'setStrategyWeight': {
+      const rt = e.signals.runtime(c.args.id);
+      if (!rt) return undefined;
+      const field = c.name === 'setStrategyEnabled' ? 'enabled' : 'weight';
+      if (c.name === 'setStrategyEnabled') rt.enabled = c.args.enabled;
+      else rt.baseWeight = c.args.weight;
+      const value = c.name === 'setStrategyEnabled' ? c.args.enabled : c.args.weight;
+      e.record('config', { actor: c.args.actor, reason: c.args.reason, changed: [`strategies.${c.args.id}.${field}`], strategy: c.args.id, [field]: value });
+      return undefined;
+    }
     case 'replaceOrder': {
       const r = e.oms.replace(c.args.clientOrderId, { qty: c.args.qty, limitPrice: c.args.limitPrice });
       return { requested: r.requested, reason: r.reason };
@@ -275,7 +288,10 @@ export function buildHandlers(e: Engine): CommandHandlers {
         else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
       };
       walk('', h);
-      return { venue: e.venue.id, counters, detail: h === undefined ? 'the simulator has no health counters' : `${Object.keys(counters).length} counters` };
+      const venueCount = Object.keys(counters).length;
+      // the strategies' evaluation interval and the quote cache, next to the venue's counters
+      Object.assign(counters, e.signals.counters());
+      return { venue: e.venue.id, counters, detail: `${h === undefined ? 'the simulator has no venue counters' : `${venueCount} venue counters`}; strategies, evaluation interval and quote cache below` };
     },
     dataQuality: () => e.quality.reports().map((r) => ({ ...r, lastTs: r.lastTs ?? null })),
     getSettings: () => {

@@ -16,6 +16,7 @@ import { EngineConfig as EngineConfigSchema, loadConfig, speedFactor, type Confi
 import { ClientOrderIds, sessionIdFor } from './core/ids.js';
 import { SimDriver } from './core/sim-driver.js';
 import { isBarValid, isQuoteValid } from './data/quality.js';
+import { minutesToClose } from './strategy/runner.js';
 import { HistoryService } from './data/history.js';
 import { QualityMonitor } from './data/quality-monitor.js';
 import { CrossExchangeCheck } from './data/cross-check.js';
@@ -31,7 +32,11 @@ import { Portfolio } from './portfolio/portfolio.js';
 import { RiskEngine, type RiskDecision } from './risk/risk-engine.js';
 import { RiskMonitor } from './risk/risk-monitor.js';
 import { roundToLot } from './strategy/strategy.js';
-import { MaCrossover } from './strategy/ma-crossover.js';
+import { StrategyRunner } from './strategy/runner.js';
+import type { SignalSink, WeightProvider } from './strategy/signal.js';
+import type { StrategyControl, StrategyInfo } from './strategy/strategy-control.js';
+import { ApiFailure } from '../shared/api/protocol.js';
+import { applyCommand, type TradingCommand } from './engine-commands.js';
 import type { Strategy, StrategyContext } from './strategy/strategy.js';
 import { UiPublisher } from './ui-publisher.js';
 import { Reconciler, type Reconciliation } from './reconciler.js';
@@ -69,6 +74,10 @@ export interface EngineOptions {
   journal?: JournalSink;
   /** Replay: start time and state of the recorded session. */
   replay?: { start: number; snapshot: SessionSnapshot; sessionId: string };
+  /** Learning: learned weights blended into the ensemble's vote (default: the configured base weights, influence 0). */
+  weights?: WeightProvider;
+  /** Learning: receives every strategy signal and every bar. */
+  signalSink?: SignalSink;
 }
 
 const STRATEGY_ERROR_LIMIT = 5;
@@ -96,7 +105,10 @@ export class Engine implements EngineHandle {
   running = false;
   private readonly publisher: UiPublisher;
   private readonly driver: SimDriver;
+  /** Order-submitting strategies (the older Strategy API); the built-in ones are signal strategies in `signals`. */
   private readonly strategies: Strategy[] = [];
+  /** The signal strategies, their shared features and regimes, and the ensemble. */
+  readonly signals: StrategyRunner;
   private readonly strategyErrors = new Map<string, number>();
   private readonly lastBarTs = new Map<string, number>();
   private readonly changedBars = new Map<string, Bar>();
@@ -219,7 +231,27 @@ export class Engine implements EngineHandle {
       calendarOf: (s) => (this.instrumentsBySymbol.get(s)?.calendar === 'nyse' ? 'nyse' : '24x7'),
       onAlert: (a) => this.alerts.raise(a.action === 'drop' ? 'warning' : 'info', 'DATA_QUALITY', `${a.symbol}: ${a.message} (${a.action === 'drop' ? 'dropped' : 'flagged'})`, 'data', `dq:${a.symbol}:${a.issue}`),
     });
-    if (config.strategy.enabled) this.strategies.push(new MaCrossover(config.strategy));
+    this.signals = new StrategyRunner(config, {
+      now,
+      instrument: (s) => this.instrumentsBySymbol.get(s),
+      quote: (s) => this.quotes.get(s),
+      position: (s) => this.portfolio.qty(s),
+      openOrders: (s) => this.oms.openOrders(s),
+      equity: () => this.portfolio.equity(),
+      sectorGross: (sector) => this.portfolio.groupGross('sector', sector),
+      marketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()),
+      minutesToClose: (s) => minutesToClose(this.instrumentsBySymbol.get(s)?.calendar, this.clock.now()),
+      halted: (id) => this.risk.stateOf(`strategy:${id}`) === 'HALTED',
+      lossStreak: (id) => this.monitor.lossStreak(id),
+      maxConsecutiveLosses: () => this.config.monitor.maxConsecutiveLosses,
+      assetClassGross: (c) => this.portfolio.groupGross('assetClass', c),
+      maxConcentrationPct: () => this.risk.currentLimits.maxConcentrationPct,
+      maxOrdersPerSecond: () => this.risk.currentLimits.maxOrdersPerSecond,
+      submit: (o) => this.oms.submit({ ...o, type: 'limit', timeInForce: 'day' }).order,
+      cancel: (id) => void this.oms.cancel(id),
+      alert: (level, code, message, source, key) => this.alerts.raise(level, code, message, source, key),
+    });
+    this.signals.attach(options.weights, options.signalSink);
     this.publisher = new UiPublisher(config.uiCoalesceMs, {
       status: () => this.status(),
       account: () => this.portfolio.account(),
@@ -316,7 +348,8 @@ export class Engine implements EngineHandle {
         this.onConnection(state, reason, active);
       },
     });
-    const warm = this.config.strategy.slowPeriod + 2;
+    this.signals.register([...this.instrumentsBySymbol.keys()]);
+    const warm = Math.max(this.config.strategy.slowPeriod + 2, this.signals.warmupBars);
     const warmup: Record<string, Bar[]> = {};
     for (const [symbol, bars] of await this.bars([...this.instrumentsBySymbol.keys()], warm)) warmup[symbol] = bars;
     if (!this.options.replay) this.record('input.warmup', { bars: warmup });
@@ -352,6 +385,7 @@ export class Engine implements EngineHandle {
       const valid = list.filter((b) => isBarValid(b));
       if (valid.length) this.lastBarTs.set(symbol, valid[valid.length - 1]!.ts);
       for (const s of this.strategies) this.guard(s, () => s.warmup?.(valid));
+      this.signals.warmup(valid);
     }
   }
 
@@ -604,6 +638,7 @@ export class Engine implements EngineHandle {
       pub.markDirty('risk');
       this.sampleEquity(b.ts);
       for (const s of this.strategies) if (s.onBar) this.guard(s, () => s.onBar!(b, this.ctx));
+      this.signals.onBar(b);
     });
     bus.subscribe('venueOrderUpdate', (u) => {
       this.oms.onVenueUpdate(u);
@@ -633,6 +668,22 @@ export class Engine implements EngineHandle {
       pub.markDirty('status');
     });
     bus.subscribe('alert', () => pub.markDirty('alerts'));
+  }
+
+  /** What the UI and learning may see and change of the strategies; each change is journaled and replayed. */
+  readonly strategyControl: StrategyControl = {
+    list: () => this.signals.info(),
+    setEnabled: (id, on, actor, reason) => this.strategyCommand({ name: 'setStrategyEnabled', args: { id, enabled: on, actor, reason } }),
+    setWeight: (id, w, actor, reason) => this.strategyCommand({ name: 'setStrategyWeight', args: { id, weight: w, actor, reason } }),
+  };
+
+  private strategyCommand(c: Extract<TradingCommand, { name: 'setStrategyEnabled' | 'setStrategyWeight' }>): StrategyInfo {
+    if (this.readOnly) throw new ApiFailure('READ_ONLY', `'${c.name}' refused: this engine shows a journal read-only`);
+    if (!this.signals.runtime(c.args.id)) throw new ApiFailure('UNKNOWN_STRATEGY', `unknown strategy '${c.args.id}'`);
+    if (c.name === 'setStrategyWeight' && !(c.args.weight >= 0 && c.args.weight <= 1)) throw new ApiFailure('BAD_WEIGHT', `weight must be within [0, 1], got ${c.args.weight}`);
+    this.record('input.command', c);
+    applyCommand(this, c);
+    return this.signals.info().find((s) => s.id === c.args.id)!;
   }
 
   /** Runs strategy code in isolation: an exception becomes an alert; repeated failures disable it. */
