@@ -14,7 +14,7 @@ import { LiveClock } from './core/clock.js';
 import { LIVE_CONFIRMATION, readSettings, setLiveTrading } from './core/settings.js';
 import { credentialStatus, deleteCredentials, listCredentialVenues, setCredentials } from './secrets/credentials.js';
 import { createVenue } from './venues/create-venue.js';
-import { strategyHandlersNotWired } from './strategy/strategy-commands.js';
+import { buildStrategyHandlers } from './strategy/strategy-commands.js';
 
 const KILL_WAIT_MS = 5_000;
 const KILL_RETRY_MS = 1_000;
@@ -27,6 +27,8 @@ export type TradingCommand =
   | { name: 'closePositions'; args: { reason?: string; scope?: StateScope } }
   | { name: 'setRiskLimits'; args: { risk: RiskLimits; monitor: MonitorConfig; changed: string[]; reason: string } }
   | { name: 'cancelOrder'; args: { clientOrderId: string } }
+  | { name: 'setStrategyEnabled'; args: { id: string; enabled: boolean; actor: string; reason: string } }
+  | { name: 'setStrategyWeight'; args: { id: string; weight: number; actor: string; reason: string } }
   | { name: 'replaceOrder'; args: { clientOrderId: string; qty?: number; limitPrice?: number } }
   | {
       name: 'submitOrder';
@@ -84,6 +86,17 @@ export function applyCommand(e: EngineContext, c: TradingCommand): unknown {
       return undefined;
     case 'cancelOrder':
       return e.oms.cancel(c.args.clientOrderId);
+    case 'setStrategyEnabled':
+    case 'setStrategyWeight': {
+      const rt = e.signals.runtime(c.args.id);
+      if (!rt) return undefined;
+      const field = c.name === 'setStrategyEnabled' ? 'enabled' : 'weight';
+      if (c.name === 'setStrategyEnabled') rt.enabled = c.args.enabled;
+      else rt.baseWeight = c.args.weight;
+      const value = c.name === 'setStrategyEnabled' ? c.args.enabled : c.args.weight;
+      e.record('config', { actor: c.args.actor, reason: c.args.reason, changed: [`strategies.${c.args.id}.${field}`], strategy: c.args.id, [field]: value });
+      return undefined;
+    }
     case 'replaceOrder': {
       const r = e.oms.replace(c.args.clientOrderId, { qty: c.args.qty, limitPrice: c.args.limitPrice });
       return { requested: r.requested, reason: r.reason };
@@ -129,8 +142,7 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
     return applyCommand(e, c);
   };
   return {
-    // the lead wires: ...buildStrategyHandlers(e.strategies, e.learning, { beforeChange })
-    ...strategyHandlersNotWired(),
+    ...buildStrategyHandlers(e.strategyControl, e.learning),
     status: () => e.status(),
     snapshot: () => ({
       status: e.status(),
@@ -280,10 +292,13 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
         else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
       };
       walk('', h);
+      const venueCount = Object.keys(counters).length;
+      // the strategies' evaluation interval and the quote cache, next to the venue's counters
+      Object.assign(counters, e.signals.counters());
       return {
         venue: e.venue.id,
         counters,
-        detail: h === undefined ? 'the simulator has no health counters' : `${Object.keys(counters).length} counters`,
+        detail: `${h === undefined ? 'the simulator has no venue counters' : `${venueCount} venue counters`}; strategies, evaluation interval and quote cache below`,
         eventLoop: e.loopLag.report(),
       };
     },

@@ -6,6 +6,9 @@ import type { EngineStatus } from '../shared/api/contract.js';
 import type { Bar, Instrument } from '../shared/domain.js';
 import type { AlertLog } from './core/alerts.js';
 import type { LoopLagMonitor } from './core/loop-lag.js';
+import type { Learning } from './strategy/learning/learning.js';
+import type { StrategyRunner } from './strategy/runner.js';
+import type { StrategyControl } from './strategy/strategy-control.js';
 import type { EngineConfig } from './core/config.js';
 import type { QualityMonitor } from './data/quality-monitor.js';
 import type { OrderManager } from './execution/oms.js';
@@ -23,6 +26,10 @@ export interface EngineContext {
   readonly readOnly: boolean;
   readonly running: boolean;
   readonly venue: Venue;
+  /** The signal strategies and the ensemble; their live control; learning. */
+  readonly signals: StrategyRunner;
+  readonly strategyControl: StrategyControl;
+  readonly learning: Learning;
   /** Event-loop lag of the hosting process (health view). */
   readonly loopLag: LoopLagMonitor;
   readonly portfolio: Portfolio;

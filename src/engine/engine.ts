@@ -17,6 +17,7 @@ import { ClientOrderIds, sessionIdFor } from './core/ids.js';
 import { LoopLagMonitor } from './core/loop-lag.js';
 import { SimDriver } from './core/sim-driver.js';
 import { isBarValid, isQuoteValid } from './data/quality.js';
+import { minutesToClose } from './strategy/runner.js';
 import { HistoryService } from './data/history.js';
 import { QualityMonitor } from './data/quality-monitor.js';
 import { CrossExchangeCheck } from './data/cross-check.js';
@@ -32,10 +33,15 @@ import { Portfolio } from './portfolio/portfolio.js';
 import { reducesExposure, RiskEngine, type RiskDecision } from './risk/risk-engine.js';
 import { RiskMonitor } from './risk/risk-monitor.js';
 import { roundToLot } from './strategy/strategy.js';
-import { MaCrossover } from './strategy/ma-crossover.js';
-import type { Strategy, StrategyContext, StrategyOrder } from './strategy/strategy.js';
 import { TradeCosts } from './execution/costs/trade-costs.js';
 import { sessionMsOf } from './execution/costs/market-stats.js';
+import { Learning } from './strategy/learning/learning.js';
+import { StrategyRunner } from './strategy/runner.js';
+import type { SignalSink, WeightProvider } from './strategy/signal.js';
+import type { StrategyControl, StrategyInfo } from './strategy/strategy-control.js';
+import { ApiFailure } from '../shared/api/protocol.js';
+import { applyCommand, type TradingCommand } from './engine-commands.js';
+import type { Strategy, StrategyContext, StrategyOrder } from './strategy/strategy.js';
 import { UiPublisher } from './ui-publisher.js';
 import { Reconciler, type Reconciliation } from './reconciler.js';
 import { createVenue, isBrokerVenue, simResumeTime } from './venues/create-venue.js';
@@ -74,6 +80,10 @@ export interface EngineOptions {
   replay?: { start: number; snapshot: SessionSnapshot; sessionId: string };
   /** Strategies to run instead of the config's (backtests); each gets its own context. */
   strategies?: Strategy[];
+  /** Learning: learned weights blended into the ensemble's vote (default: the configured base weights, influence 0). */
+  weights?: WeightProvider;
+  /** Learning: receives every strategy signal and every bar. */
+  signalSink?: SignalSink;
 }
 
 const STRATEGY_ERROR_LIMIT = 5;
@@ -103,6 +113,7 @@ export class Engine implements EngineHandle {
   readonly loopLag = new LoopLagMonitor();
   private readonly publisher: UiPublisher;
   private readonly driver: SimDriver;
+  /** Order-submitting strategies (the older Strategy API); the built-in ones are signal strategies in `signals`. */
   private readonly strategies: Strategy[] = [];
   private readonly contexts = new Map<string, StrategyContext>();
   /** With several strategies, each one's own position per symbol (from its fills). */
@@ -110,6 +121,10 @@ export class Engine implements EngineHandle {
   /** Transaction cost model: estimates, the benefit/cost filter, post-trade analysis. */
   readonly costs: TradeCosts;
   private skipSeq = 0;
+  /** The signal strategies, their shared features and regimes, and the ensemble. */
+  readonly signals: StrategyRunner;
+  /** Predictions tracked against outcomes; learned weights per strategy and regime (persisted in the data dir). */
+  readonly learning: Learning;
   private readonly strategyErrors = new Map<string, number>();
   private readonly lastBarTs = new Map<string, number>();
   private readonly changedBars = new Map<string, Bar>();
@@ -232,9 +247,45 @@ export class Engine implements EngineHandle {
       calendarOf: (s) => (this.instrumentsBySymbol.get(s)?.calendar === 'nyse' ? 'nyse' : '24x7'),
       onAlert: (a) => this.alerts.raise(a.action === 'drop' ? 'warning' : 'info', 'DATA_QUALITY', `${a.symbol}: ${a.message} (${a.action === 'drop' ? 'dropped' : 'flagged'})`, 'data', `dq:${a.symbol}:${a.issue}`),
     });
+    // injected strategies (backtests) run alone on the Strategy API; otherwise the signal strategies and the ensemble trade
     if (options.strategies) this.strategies.push(...options.strategies);
-    else if (config.strategy.enabled) this.strategies.push(new MaCrossover(config.strategy));
     this.costs = new TradeCosts(config.costs, this.venue.id, (s) => sessionMsOf(this.instrumentsBySymbol.get(s)?.assetClass));
+    this.signals = new StrategyRunner(config, {
+      now,
+      instrument: (s) => this.instrumentsBySymbol.get(s),
+      quote: (s) => this.quotes.get(s),
+      position: (s) => this.portfolio.qty(s),
+      openOrders: (s) => this.oms.openOrders(s),
+      equity: () => this.portfolio.equity(),
+      sectorGross: (sector) => this.portfolio.groupGross('sector', sector),
+      marketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()),
+      minutesToClose: (s) => minutesToClose(this.instrumentsBySymbol.get(s)?.calendar, this.clock.now()),
+      halted: (id) => this.risk.stateOf(`strategy:${id}`) === 'HALTED',
+      lossStreak: (id) => this.monitor.lossStreak(id),
+      maxConsecutiveLosses: () => this.config.monitor.maxConsecutiveLosses,
+      assetClassGross: (c) => this.portfolio.groupGross('assetClass', c),
+      maxConcentrationPct: () => this.risk.currentLimits.maxConcentrationPct,
+      maxOrdersPerSecond: () => this.risk.currentLimits.maxOrdersPerSecond,
+      submit: (o) => this.oms.submit({ ...o, type: 'limit', timeInForce: 'day' }).order,
+      cancel: (id) => void this.oms.cancel(id),
+      alert: (level, code, message, source, key) => this.alerts.raise(level, code, message, source, key),
+    });
+    // learning: every signal a prediction judged at its horizon; learned weights blended into the vote
+    this.learning = new Learning({
+      dataDir: options.replay || this.readOnly ? undefined : options.dataDir,
+      snapshot: options.replay?.snapshot.learning,
+      settings: config.learning,
+      onError: (err) => this.alerts.raise('warning', 'LEARNING_WRITE_FAILED', err.message, 'learning'),
+    });
+    this.snapshotAtStart.learning = this.learning.snapshot();
+    const regimeOf = (sym: string) => this.signals.regimes.get(sym)?.regime;
+    this.signals.attach(
+      options.weights ?? this.learning,
+      options.signalSink ?? {
+        onSignal: (sig, price) => this.learning.onSignal(sig, price, regimeOf(sig.symbol)),
+        onBar: (sym, ts, close) => this.learning.onBar(sym, ts, close),
+      },
+    );
     this.publisher = new UiPublisher(config.uiCoalesceMs, {
       status: () => this.status(),
       account: () => this.portfolio.account(),
@@ -331,7 +382,8 @@ export class Engine implements EngineHandle {
         this.onConnection(state, reason, active);
       },
     });
-    const warm = this.config.strategy.slowPeriod + 2;
+    this.signals.register([...this.instrumentsBySymbol.keys()]);
+    const warm = Math.max(this.config.strategy.slowPeriod + 2, this.signals.warmupBars);
     const warmup: Record<string, Bar[]> = {};
     for (const [symbol, bars] of await this.bars([...this.instrumentsBySymbol.keys()], warm)) warmup[symbol] = bars;
     if (!this.options.replay) this.record('input.warmup', { bars: warmup });
@@ -367,6 +419,7 @@ export class Engine implements EngineHandle {
       const valid = list.filter((b) => isBarValid(b));
       if (valid.length) this.lastBarTs.set(symbol, valid[valid.length - 1]!.ts);
       for (const s of this.strategies) this.guard(s, () => s.warmup?.(valid));
+      this.signals.warmup(valid);
     }
   }
 
@@ -405,6 +458,7 @@ export class Engine implements EngineHandle {
     if (!this.readOnly) await this.venue.disconnect();
     this.history?.close();
     if (this.journal && (wasRunning || this.prepared) && !this.options.replay) this.record('session.stop', { sessionId: this.sessionId });
+    this.learning.close();
     this.journal?.close?.();
   }
 
@@ -622,6 +676,7 @@ export class Engine implements EngineHandle {
       this.sampleEquity(b.ts);
       this.costs.stats.onBar(b);
       for (const s of this.strategies) if (s.onBar) this.guard(s, () => s.onBar!(b, this.contextFor(s)));
+      if (!this.options.strategies) this.signals.onBar(b);
     });
     bus.subscribe('venueOrderUpdate', (u) => {
       this.oms.onVenueUpdate(u);
@@ -656,6 +711,22 @@ export class Engine implements EngineHandle {
       pub.markDirty('status');
     });
     bus.subscribe('alert', () => pub.markDirty('alerts'));
+  }
+
+  /** What the UI and learning may see and change of the strategies; each change is journaled and replayed. */
+  readonly strategyControl: StrategyControl = {
+    list: () => this.signals.info(),
+    setEnabled: (id, on, actor, reason) => this.strategyCommand({ name: 'setStrategyEnabled', args: { id, enabled: on, actor, reason } }),
+    setWeight: (id, w, actor, reason) => this.strategyCommand({ name: 'setStrategyWeight', args: { id, weight: w, actor, reason } }),
+  };
+
+  private strategyCommand(c: Extract<TradingCommand, { name: 'setStrategyEnabled' | 'setStrategyWeight' }>): StrategyInfo {
+    if (this.readOnly) throw new ApiFailure('READ_ONLY', `'${c.name}' refused: this engine shows a journal read-only`);
+    if (!this.signals.runtime(c.args.id)) throw new ApiFailure('UNKNOWN_STRATEGY', `unknown strategy '${c.args.id}'`);
+    if (c.name === 'setStrategyWeight' && !(c.args.weight >= 0 && c.args.weight <= 1)) throw new ApiFailure('BAD_WEIGHT', `weight must be within [0, 1], got ${c.args.weight}`);
+    this.record('input.command', c);
+    applyCommand(this, c);
+    return this.signals.info().find((s) => s.id === c.args.id)!;
   }
 
   /** Runs strategy code in isolation: an exception becomes an alert; repeated failures disable it. */

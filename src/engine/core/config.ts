@@ -2,8 +2,10 @@
 // balanced, aggressive) supplies the risk and sizing defaults; explicit values
 // override it. A mode (backtest, paper, live) says what the engine may touch;
 // live needs an explicit gate. Errors name the field and the allowed values.
+import { DEFAULT_LEARNING, LearningSettings } from '../strategy/learning/settings.js';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { defaultStrategies, StrategiesConfig } from '../strategy/builtin/index.js';
 
 export const Profile = z.enum(['conservative', 'balanced', 'aggressive']);
 export type Profile = z.infer<typeof Profile>;
@@ -173,6 +175,62 @@ export const CostsConfig = z.object({
 });
 export type CostsConfig = z.infer<typeof CostsConfig>;
 
+/** The ensemble: how strategy signals become target positions (see src/engine/strategy/ensemble/). */
+export const EnsembleConfig = z.object({
+  /** Target position at full conviction (net vote 1), as a fraction of equity, before regime and volatility scaling. */
+  positionPct: fraction,
+  /** Portfolio constraints: largest position and sector (gross) as fractions of equity. */
+  maxPositionPct: fraction,
+  maxSectorPct: fraction,
+  /** Largest traded notional in one rebalance (one bar time), as a fraction of equity. */
+  maxTurnoverPct: z.number().gt(0).max(10),
+  /** Volatility targeting: a position is scaled by targetVol / the symbol's annualized volatility, at most maxVolScale. */
+  targetVol: z.number().gt(0).max(5),
+  maxVolScale: z.number().gt(0).max(10),
+  /** A target change smaller than this fraction of equity is not traded. */
+  minTradePct: z.number().min(0).max(1),
+  /** A net vote with a smaller magnitude means flat. */
+  minNet: z.number().min(0).max(1),
+  /** How a strategy's score is made from its parts (alpha, regime fit, diversification, drawdown). */
+  scoreWeights: z.object({ alpha: z.number().min(0), regimeFit: z.number().min(0), diversification: z.number().min(0), drawdown: z.number().min(0) }),
+  /** Judged predictions (per strategy) the alpha score and diversification look back over. */
+  scoreWindow: z.number().int().min(5).max(10_000),
+  /** A strategy's virtual drawdown (sum of score x return) at which its drawdown score reaches 0. */
+  drawdownLimit: z.number().gt(0).max(1),
+  /** Debate: each argument moves a signal's weight by its strength; cost attack when the expected move is below costMultiple x the round-trip cost. */
+  debate: z.object({ strength: z.number().min(0).max(1), costMultiple: z.number().min(0).max(100) }),
+  /** Evaluation every bar while the symbol's short/long volatility ratio is at least highVolRatio, else every lowVolEveryBars bars. */
+  evalInterval: z.object({ highVolRatio: z.number().gt(0).max(10), lowVolEveryBars: z.number().int().min(1).max(1000) }),
+  /** Quotes used in evaluation are cached this long (ms of engine time); older than staleQuoteMs is not traded on. */
+  quoteCacheTtlMs: z.number().int().min(0).max(600_000),
+  staleQuoteMs: z.number().int().min(1).max(86_400_000),
+  /** Positions held only by intraday strategies are closed this many minutes before the session ends. */
+  flattenBeforeCloseMin: z.number().int().min(0).max(390),
+  /** Loss budget: a strategy one losing round trip from the risk monitor's halt opens no new position for this many hours. */
+  pauseHours: z.number().min(0).max(24 * 30),
+});
+export type EnsembleConfig = z.infer<typeof EnsembleConfig>;
+
+export const DEFAULT_ENSEMBLE: EnsembleConfig = {
+  positionPct: 0.1,
+  maxPositionPct: 0.15,
+  maxSectorPct: 0.3,
+  maxTurnoverPct: 0.5,
+  targetVol: 0.2,
+  maxVolScale: 1.5,
+  minTradePct: 0.02,
+  minNet: 0.3,
+  scoreWeights: { alpha: 0.4, regimeFit: 0.2, diversification: 0.2, drawdown: 0.2 },
+  scoreWindow: 50,
+  drawdownLimit: 0.05,
+  debate: { strength: 0.15, costMultiple: 1.5 },
+  evalInterval: { highVolRatio: 1, lowVolEveryBars: 5 },
+  quoteCacheTtlMs: 2_000,
+  staleQuoteMs: 120_000,
+  flattenBeforeCloseMin: 10,
+  pauseHours: 24,
+};
+
 export const SimConfig = z.object({
   seed: z.number().int().nonnegative(),
   /** Simulated seconds per real second (1 = real time); 'max' = as fast as possible. */
@@ -211,6 +269,11 @@ export const EngineConfig = z
     strategy: StrategyConfig,
     regime: RegimeConfig,
     costs: CostsConfig,
+    /** The built-in strategies' settings (src/engine/strategy/builtin/). */
+    strategies: StrategiesConfig,
+    ensemble: EnsembleConfig,
+    /** Learning from outcomes (src/engine/strategy/learning). */
+    learning: LearningSettings,
     /** Minimum ms between two event snapshots of the same topic sent to a UI. */
     uiCoalesceMs: z.number().int().min(1).max(5_000),
   })
@@ -276,7 +339,7 @@ export function defaultConfig(profile: Profile = 'balanced'): EngineConfig {
       startingCash: 100_000,
       latencyMs: 50,
       quoteIntervalS: 5,
-      historyMinutes: 120,
+      historyMinutes: 400,
     },
     risk: { ...PROFILE_RISK[profile] },
     monitor: { ...DEFAULT_MONITOR },
@@ -290,6 +353,9 @@ export function defaultConfig(profile: Profile = 'balanced'): EngineConfig {
     },
     regime: { ...DEFAULT_REGIME, modes: { ...DEFAULT_REGIME.modes }, sizeMultiplier: { ...DEFAULT_REGIME.sizeMultiplier } },
     costs: { benefitCostRatio: 1.5, fees: 'venue', impactCoefficient: 1, feedbackAlpha: 0.1, statsWindow: 100 },
+    strategies: defaultStrategies(),
+    ensemble: structuredClone(DEFAULT_ENSEMBLE),
+    learning: structuredClone(DEFAULT_LEARNING),
     uiCoalesceMs: 50,
   };
 }
@@ -340,7 +406,7 @@ function findUnknownKeys(obj: Record<string, unknown>, ref: Record<string, unkno
   const out: string[] = [];
   for (const [k, v] of Object.entries(obj)) {
     if (!(k in ref)) out.push(prefix + k);
-    else if (isPlainObject(v) && isPlainObject(ref[k]) && k !== 'endpoints') out.push(...findUnknownKeys(v, ref[k] as Record<string, unknown>, `${prefix}${k}.`));
+    else if (isPlainObject(v) && isPlainObject(ref[k]) && k !== 'endpoints' && k !== 'carry') out.push(...findUnknownKeys(v, ref[k] as Record<string, unknown>, `${prefix}${k}.`));
   }
   return out;
 }

@@ -33,13 +33,46 @@ export interface NewOrder {
   flatten?: boolean;
 }
 
+/** One strategy's part in a decision. The optional fields come from the ensemble. */
+export interface ProvenanceSignal {
+  strategy: string;
+  /** Its signal's score in [-1, 1]. */
+  score: number;
+  /** Its normalized weight in the vote. */
+  weight: number;
+  confidence?: number;
+  horizonBars?: number;
+  /** Bars since the signal was computed. */
+  ageBars?: number;
+  reasons?: string[];
+  /** Configured base weight, learned weight (null without learning) and the learning influence in force. */
+  baseWeight?: number;
+  learnedWeight?: number | null;
+  influence?: number;
+  /** The debate's multiplier on its weight. */
+  debateMultiplier?: number;
+  scores?: { alpha: number; regimeFit: number; diversification: number; drawdown: number; total: number; judged: number };
+}
+
 export interface Provenance {
   strategy: string;
   /** Each contributing strategy's signal: score in [-1, 1] and weight. */
-  signals: Array<{ strategy: string; score: number; weight: number }>;
+  signals: ProvenanceSignal[];
   /** Feature values the decision used. */
   features: Record<string, number>;
   regime: string | null;
+  regimeReady?: boolean;
+  /** The trading mode the regime switched to, and its size multiplier. */
+  mode?: string;
+  sizeMultiplier?: number;
+  /** The debate's arguments. */
+  debate?: Array<{ strategy: string; stance: 'support' | 'attack'; rule: string; text: string }>;
+  /** Normalized vote weights and the learning influence per strategy. */
+  weights?: Record<string, number>;
+  influence?: Record<string, number>;
+  /** The net vote and the target it became. */
+  net?: number;
+  target?: { fraction: number; qty: number; current: number; volScale: number; notes: string[] };
 }
 
 /** How one venue fill was taken: applied (possibly in part) or recognized as already counted. */

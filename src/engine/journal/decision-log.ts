@@ -95,6 +95,7 @@ export class DecisionLog {
       signals: p?.signals ?? [],
       features: p?.features ?? {},
       regime: p?.regime ?? null,
+      ...(p?.mode !== undefined ? { regimeReady: p.regimeReady, mode: p.mode, sizeMultiplier: p.sizeMultiplier, debate: p.debate, weights: p.weights, influence: p.influence, net: p.net, target: p.target } : {}),
       checks: e.rec.checks,
       orderStates: e.states.map((o) => ({ ...o })),
       fills: [...e.fills],

@@ -1,6 +1,7 @@
 // Restart recovery, part one: rebuilds the engine's state (orders, portfolio,
 // trading state, decision log) from the journal. Part two, reconciliation with
 // the venue, happens in the engine once the venue is connected.
+import type { LearningSnapshot } from '../strategy/learning/learning.js';
 import type { Order, TradingState, TradingStateChange, Fill } from '../../shared/domain.js';
 import { isOpen } from '../execution/order-state.js';
 import type { Scope } from '../risk/risk-engine.js';
@@ -21,6 +22,8 @@ export interface SessionSnapshot {
   orders: Order[];
   /** Fill ids already applied to the open orders (duplicate detection). */
   fillIds: string[];
+  /** Learning's state when the session began (replay starts from it; absent in older journals). */
+  learning?: LearningSnapshot;
 }
 
 export interface Recovered {

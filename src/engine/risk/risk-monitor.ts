@@ -165,6 +165,11 @@ export class RiskMonitor {
     }
   }
 
+  /** Losing round trips in a row of one order source (what the consecutive-loss trigger counts). */
+  lossStreak(source: string): number {
+    return this.losses.get(source) ?? 0;
+  }
+
   /** A fill with the realized P&L it produced (after fees). */
   onFill(f: Fill, realized: number, source: string): void {
     // a round trip closed: count losses in a row per strategy

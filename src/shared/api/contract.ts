@@ -115,9 +115,33 @@ export type DecisionSummary = z.infer<typeof DecisionSummary>;
 
 export const DecisionDetail = z.object({
   summary: DecisionSummary,
-  signals: z.array(z.object({ strategy: z.string(), score: z.number(), weight: z.number() })),
+  signals: z.array(
+    z.object({
+      strategy: z.string(),
+      score: z.number(),
+      weight: z.number(),
+      confidence: z.number().optional(),
+      horizonBars: z.number().optional(),
+      ageBars: z.number().optional(),
+      reasons: z.array(z.string()).optional(),
+      baseWeight: z.number().optional(),
+      learnedWeight: z.number().nullable().optional(),
+      influence: z.number().optional(),
+      debateMultiplier: z.number().optional(),
+      scores: z.object({ alpha: z.number(), regimeFit: z.number(), diversification: z.number(), drawdown: z.number(), total: z.number(), judged: z.number() }).optional(),
+    }),
+  ),
   features: z.record(z.string(), z.number()),
   regime: z.string().nullable(),
+  /** The ensemble's part (absent for manual and older decisions). */
+  regimeReady: z.boolean().optional(),
+  mode: z.string().optional(),
+  sizeMultiplier: z.number().optional(),
+  debate: z.array(z.object({ strategy: z.string(), stance: z.enum(['support', 'attack']), rule: z.string(), text: z.string() })).optional(),
+  weights: z.record(z.string(), z.number()).optional(),
+  influence: z.record(z.string(), z.number()).optional(),
+  net: z.number().optional(),
+  target: z.object({ fraction: z.number(), qty: z.number(), current: z.number(), volScale: z.number(), notes: z.array(z.string()) }).optional(),
   checks: z.array(RiskCheck),
   /** Every state the order went through, oldest first. */
   orderStates: z.array(Order),

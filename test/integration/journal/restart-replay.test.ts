@@ -50,9 +50,23 @@ describe('journal, restart and replay', () => {
     for (const k of ['session.start', 'input.warmup', 'input.quote', 'input.bar', 'decision', 'order', 'input.venue_update', 'session.stop']) {
       expect(kinds.get(k), k).toBeGreaterThan(0);
     }
-    expect(decision).toMatchObject({ approved: true, provenance: { strategy: 'ma_cross', regime: null } });
-    const d = decision as { provenance: { features: Record<string, number> }; checks: Array<{ check: string; value: unknown; limit: unknown }> };
-    expect(Object.keys(d.provenance.features)).toEqual(expect.arrayContaining(['smaFast', 'smaSlow', 'close']));
+    // an ensemble decision: regime and mode, each strategy's signal with reasons and scores, the debate, weights and influence
+    expect(decision).toMatchObject({ approved: true, provenance: { mode: expect.any(String), net: expect.any(Number) } });
+    const d = decision as {
+      source: string;
+      provenance: { strategy: string; regime: string; features: Record<string, number>; signals: Array<{ strategy: string; reasons: string[]; scores: { total: number } }>; debate: unknown[]; weights: Record<string, number>; influence: Record<string, number> };
+      checks: Array<{ check: string; value: unknown; limit: unknown }>;
+    };
+    expect(d.provenance.strategy).toBe(d.source);
+    expect(d.provenance.regime).toMatch(/trend|neutral|volatility/);
+    expect(d.provenance.signals.length).toBeGreaterThan(0);
+    for (const s of d.provenance.signals) {
+      expect(s.reasons.length).toBeGreaterThan(0);
+      expect(d.provenance.weights[s.strategy]).toBeGreaterThanOrEqual(0);
+      expect(d.provenance.influence[s.strategy]).toBe(0);
+    }
+    expect(Array.isArray(d.provenance.debate)).toBe(true);
+    expect(Object.keys(d.provenance.features)).toEqual(expect.arrayContaining(['rsi_14', 'vwap', 'bid', 'ask']));
     expect(d.checks.find((c) => c.check === 'max_order_notional')).toMatchObject({ limit: 20_000 });
   });
 

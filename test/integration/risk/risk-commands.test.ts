@@ -146,6 +146,14 @@ describe('risk commands', () => {
   it('computes VaR, expected shortfall, stress and a 10,000-path Monte Carlo off the main thread', async () => {
     const { e } = await tradedEngine(200);
     expect(e.portfolio.positions().length).toBeGreaterThan(0);
+    // the ensemble may hold a net-short book; Monte Carlo needs a positive net value (see portfolio-analytics.ts), so buy some SPY by hand
+    for (const symbol of ['SPY', 'BTC/USD', 'ETH/USD']) {
+      if (e.portfolio.net() > 0) break;
+      const q = e.quotes.get(symbol)!;
+      await e.handlers.submitOrder({ symbol, side: 'buy', type: 'market', qty: Math.floor((14_000 / q.ask) * 1000) / 1000, timeInForce: 'day' });
+      e.runUntil(e.now() + MIN);
+    }
+    expect(e.portfolio.net()).toBeGreaterThan(0);
     const a = await e.handlers.riskAnalytics({});
     expect(a.var.map((v) => v.confidence)).toEqual([0.95, 0.99]);
     const [v95, v99] = a.var;

@@ -1,5 +1,7 @@
 // Decision detail drawer: the whole chain of one decision — inputs (feature
-// values, regime), the strategies' signals with scores and weights, every risk
+// values, regime and the trading mode it switched to), the strategies' signals
+// with their reasons, scores, weights and learning influence, the ensemble's
+// debate (support and attack arguments) and target, every risk
 // check with value, limit and pass/fail, each state of the order it produced,
 // its fills and the realized outcome. Opened from a decision row, a blotter
 // row or a chart marker; Esc, × or a click outside closes it.
@@ -91,6 +93,7 @@ function DrawerBody({ id }: { id: string }) {
         <div className="drawer-body">
           <Inputs detail={data} />
           <Signals detail={data} />
+          <Debate detail={data} />
           <Checks checks={data.checks} />
           <OrderStates detail={data} decimals={d} />
           <Fills detail={data} decimals={d} />
@@ -108,6 +111,7 @@ function Chain({ detail }: { detail: DecisionDetail }) {
   const steps: { label: string; value: string; tone: string; href: string }[] = [
     { label: 'Inputs', value: `${Object.keys(detail.features).length} features`, tone: '', href: 'inputs' },
     { label: 'Signals', value: `${detail.signals.length}`, tone: '', href: 'signals' },
+    ...(detail.debate ? [{ label: 'Debate', value: `${detail.debate.length} args`, tone: '', href: 'debate' }] : []),
     {
       label: 'Risk',
       value: failed ? `${failed} failed` : `${detail.checks.length} passed`,
@@ -158,6 +162,14 @@ function Inputs({ detail }: { detail: DecisionDetail }) {
       extra={
         <span data-testid="decision-regime">
           regime <b>{detail.regime ?? DASH}</b>
+          {detail.regimeReady === false && <span className="muted"> (warming up)</span>}
+          {detail.mode && (
+            <span data-testid="decision-mode">
+              {' · mode '}
+              <b>{detail.mode}</b>
+              {detail.sizeMultiplier !== undefined && ` · size ×${fmtNum(detail.sizeMultiplier)}`}
+            </span>
+          )}
         </span>
       }
     >
@@ -178,33 +190,107 @@ function Inputs({ detail }: { detail: DecisionDetail }) {
 }
 
 function Signals({ detail }: { detail: DecisionDetail }) {
+  const t = detail.target;
   return (
-    <Section id="signals" title="Signals">
+    <Section
+      id="signals"
+      title="Signals"
+      extra={
+        detail.net !== undefined ? (
+          <span data-testid="decision-net">
+            net vote <b className={pnlClass(detail.net)}>{fmtNum(detail.net)}</b>
+            {t && ` → target ${fmtQty(t.qty)} from ${fmtQty(t.current)} (${fmtNum(t.fraction * 100)}% of equity, vol ×${fmtNum(t.volScale)})`}
+          </span>
+        ) : undefined
+      }
+    >
       {detail.signals.length ? (
         <table className="grid-table dtable">
           <thead>
             <tr>
               <th className="l">Strategy</th>
               <th className="l">Score</th>
+              <th>Conf.</th>
+              <th title="Strategy score: alpha · regime fit · diversification · drawdown">Strategy score</th>
+              <th title="Configured base weight / learned weight">Base / learned</th>
+              <th title="Learning influence in force">Influence</th>
+              <th title="Debate multiplier">Debate</th>
               <th>Weight</th>
               <th>Score × weight</th>
             </tr>
           </thead>
           <tbody>
             {detail.signals.map((sg, i) => (
-              <tr key={`${sg.strategy}-${i}`} data-testid="decision-signal" data-strategy={sg.strategy}>
-                <td className="l">{sg.strategy}</td>
-                <td className="l">
-                  <ScoreBar score={sg.score} />
-                </td>
-                <td className="num">{fmtNum(sg.weight)}</td>
-                <td className={`num ${pnlClass(sg.score * sg.weight)}`}>{fmtNum(sg.score * sg.weight)}</td>
-              </tr>
+              <SignalRow key={`${sg.strategy}-${i}`} sg={sg} />
             ))}
           </tbody>
         </table>
       ) : (
-        <p className="empty">No strategy signals (manual or system order)</p>
+        <p className="empty">No strategy signals (manual or system order, or every signal had expired)</p>
+      )}
+      {t && t.notes.length > 0 && (
+        <ul className="decision-notes" data-testid="decision-constraints">
+          {t.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  );
+}
+
+type SignalEntry = DecisionDetail['signals'][number];
+
+function SignalRow({ sg }: { sg: SignalEntry }) {
+  const sc = sg.scores;
+  return (
+    <>
+      <tr data-testid="decision-signal" data-strategy={sg.strategy}>
+        <td className="l">{sg.strategy}</td>
+        <td className="l">
+          <ScoreBar score={sg.score} />
+        </td>
+        <td className="num">{sg.confidence !== undefined ? fmtNum(sg.confidence) : DASH}</td>
+        <td className="num" title={sc ? `alpha ${fmtNum(sc.alpha)} (${sc.judged} judged) · regime fit ${fmtNum(sc.regimeFit)} · diversification ${fmtNum(sc.diversification)} · drawdown ${fmtNum(sc.drawdown)}` : undefined}>
+          {sc ? fmtNum(sc.total) : DASH}
+        </td>
+        <td className="num">
+          {sg.baseWeight !== undefined ? fmtNum(sg.baseWeight) : DASH} / {sg.learnedWeight !== undefined && sg.learnedWeight !== null ? fmtNum(sg.learnedWeight) : DASH}
+        </td>
+        <td className="num" data-testid="decision-influence">
+          {sg.influence !== undefined ? fmtNum(sg.influence) : DASH}
+        </td>
+        <td className="num">{sg.debateMultiplier !== undefined ? `×${fmtNum(sg.debateMultiplier)}` : DASH}</td>
+        <td className="num">{fmtNum(sg.weight)}</td>
+        <td className={`num ${pnlClass(sg.score * sg.weight)}`}>{fmtNum(sg.score * sg.weight)}</td>
+      </tr>
+      {sg.reasons && sg.reasons.length > 0 && (
+        <tr className="signal-reasons" data-testid="decision-reasons">
+          <td className="l muted" colSpan={9}>
+            {sg.reasons.join(' · ')}
+            {sg.ageBars !== undefined && sg.horizonBars !== undefined && ` (signal ${sg.ageBars} of ${sg.horizonBars} bars old)`}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function Debate({ detail }: { detail: DecisionDetail }) {
+  if (!detail.debate) return null;
+  const support = detail.debate.filter((a) => a.stance === 'support').length;
+  return (
+    <Section id="debate" title="Debate" extra={`${support} for · ${detail.debate.length - support} against`}>
+      {detail.debate.length ? (
+        <ul className="debate">
+          {detail.debate.map((a, i) => (
+            <li key={i} className={`debate-arg ${a.stance === 'support' ? 'up' : 'down'}`} data-testid="decision-argument" data-stance={a.stance} data-rule={a.rule}>
+              <b>{a.stance === 'support' ? '+' : '−'}</b> <span className="mono">{a.strategy}</span>: {a.text}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="empty">No arguments: nothing spoke for or against these signals</p>
       )}
     </Section>
   );

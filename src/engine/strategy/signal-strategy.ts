@@ -1,0 +1,99 @@
+// The signal-producing strategy API. A strategy reads the shared per-symbol
+// FeatureSet and RegimeDetector (updated once per bar by the engine, never by a
+// strategy) and returns signals with a reason for each; it never submits an
+// order. The ensemble turns signals into target positions and orders.
+import type { Bar, Instrument } from '../../shared/domain.js';
+import type { FeatureColumn, FeatureSet } from '../features/feature-set.js';
+import type { RegimeDetector } from '../features/regime.js';
+import type { Signal } from './signal.js';
+
+export type StrategyKind = 'intraday' | 'position' | 'benchmark';
+/** What a strategy bets on; the ensemble's regime fit reads it. */
+export type StrategyStyle = 'trend' | 'reversion' | 'carry' | 'macro' | 'benchmark';
+
+export interface SignalContext {
+  features(symbol: string): FeatureSet | undefined;
+  regime(symbol: string): RegimeDetector | undefined;
+  instrument(symbol: string): Instrument | undefined;
+  /** Every symbol the engine has features for, in a fixed order. */
+  symbols(): readonly string[];
+  /** The symbol's bar interval in ms, inferred from its bar stream (NaN until known). */
+  barIntervalMs(symbol: string): number;
+  /** Minutes since the symbol's session opened at `ts` (UTC day for 24x7 markets); NaN outside a session. */
+  sessionMinute(symbol: string, ts: number): number;
+  /** Minutes until the symbol's session closes (Infinity for 24x7 markets; NaN outside a session). */
+  minutesToClose(symbol: string, ts: number): number;
+  /** Reports data a strategy needs but cannot get (an alert, raised once per strategy and item). */
+  missing(strategy: string, what: string): void;
+}
+
+export interface SignalStrategy {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: StrategyKind;
+  readonly style: StrategyStyle;
+  /** Bars of history a symbol needs before this strategy can speak on it. */
+  readonly warmupBars: number;
+  /** Signals on the bar's symbol (the features already include the bar). */
+  onBar(bar: Bar, ctx: SignalContext): Signal[];
+  /** Cross-sectional strategies rank the universe here, once per new bar time, before its bars are applied. */
+  rebalance?(ts: number, ctx: SignalContext): void;
+}
+
+/** An intraday bar: the stream's interval is known and shorter than an hour (never a daily bar). */
+export const INTRADAY_MAX_MS = 60 * 60_000;
+export function isIntraday(ctx: SignalContext, symbol: string): boolean {
+  const ms = ctx.barIntervalMs(symbol);
+  return ms > 0 && ms <= INTRADAY_MAX_MS;
+}
+
+export function clamp(x: number, lo = -1, hi = 1): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+/** Reads feature columns; undefined if any is NaN (still warming up). */
+export function read<K extends FeatureColumn>(fs: FeatureSet | undefined, cols: readonly K[]): Record<K, number> | undefined {
+  if (!fs) return undefined;
+  const out = {} as Record<K, number>;
+  for (const c of cols) {
+    const v = fs.get(c);
+    if (v !== v) return undefined;
+    out[c] = v;
+  }
+  return out;
+}
+
+export const pct = (x: number, digits = 2): string => `${(x * 100).toFixed(digits)}%`;
+
+/** Builds one signal; the ensemble refuses a non-finite score (the strategy is then reported). */
+export function makeSignal(
+  strategy: string,
+  bar: Pick<Bar, 'symbol' | 'ts'>,
+  score: number,
+  confidence: number,
+  horizonBars: number,
+  reasons: string[],
+  features: Record<string, number>,
+): Signal {
+  return { strategy, symbol: bar.symbol, ts: bar.ts, score: clamp(score), confidence: clamp(confidence, 0, 1), horizonBars, reasons, features };
+}
+
+/** Standard deviation of one bar's log return, from the feature set's vol column (annualized by sqrt(252) there). */
+export function barSd(fs: FeatureSet): number {
+  const v = fs.get('vol_63');
+  const w = v === v ? v : fs.get('vol_21');
+  return w / Math.sqrt(252);
+}
+
+/** A move in units of its expected size over `bars` bars (NaN if the vol is unknown or zero). */
+export function zMove(ret: number, sd: number, bars: number): number {
+  const s = sd * Math.sqrt(bars);
+  return s > 0 ? ret / s : NaN;
+}
+
+/** Every strategy's settings carry these two. */
+export interface BaseParams {
+  enabled: boolean;
+  /** Base weight in the ensemble's vote, in [0, 1]. */
+  weight: number;
+}
