@@ -5,6 +5,7 @@ import type { EngineStatus, StateScope } from '../shared/api/contract.js';
 import { ApiFailure, describeZodError, type CommandHandlers } from '../shared/api/protocol.js';
 import { MonitorConfig, RiskLimits } from './core/config.js';
 import type { Engine } from './engine.js';
+import { buildBacktestHandlers } from './backtest/backtest-commands.js';
 import { exportJournal } from './journal/export.js';
 import { accountMetrics, portfolioAnalytics } from './risk/account-analytics.js';
 import type { Scope } from './risk/risk-engine.js';
@@ -326,6 +327,7 @@ export function buildHandlers(e: Engine): CommandHandlers {
         records,
       };
     },
+    ...buildBacktestHandlers({ bars: (symbols, limit) => e.bars(symbols, limit), knownSymbol: (s) => e.instrumentsBySymbol.has(s) }),
   };
 }
 

@@ -34,6 +34,12 @@ export const PRELOAD_COMMAND_NAMES = [
   'dataQuality',
   'getSettings',
   'setLiveTrading',
+  'backtestRun',
+  'backtestStatus',
+  'backtestResult',
+  'backtestCancel',
+  'backtestList',
+  'backtestHtml',
 ] as const satisfies readonly CommandName[];
 
 type Missing = Exclude<CommandName, (typeof PRELOAD_COMMAND_NAMES)[number]>;
