@@ -4,8 +4,8 @@
 // drawdown, monthly returns, trades, costs by kind; engine/backtest/report.ts).
 import { z } from 'zod';
 
-/** Largest CSV text the UI may upload (characters). */
-export const BACKTEST_CSV_MAX = 8_000_000;
+/** Largest CSV text the UI may upload (characters): under the WebSocket bridge's 1 MiB message limit. */
+export const BACKTEST_CSV_MAX = 900_000;
 /** Runs kept in memory (the oldest finished ones go first). */
 export const BACKTEST_RUNS_KEPT = 10;
 
