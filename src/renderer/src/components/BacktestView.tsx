@@ -196,7 +196,7 @@ function BacktestForm({ client }: { client: RendererClient | null }) {
       </label>
       <label className="bt-field">
         Costs
-        <select className="ctl-select" value={costs} onChange={(e) => setCosts(e.target.value as 'model' | 'none')}>
+        <select className="ctl-select" aria-label="Costs" value={costs} onChange={(e) => setCosts(e.target.value as 'model' | 'none')}>
           <option value="model">Cost model</option>
           <option value="none">None (frictionless)</option>
         </select>
