@@ -3,10 +3,11 @@
 // JSON. The run goes to a worker thread (progress on a terminal, Ctrl-C
 // cancels). Exit codes: 0 ok; 1 unreadable or bad file, or a strategy that raised;
 // 2 usage error; 130 canceled (Ctrl-C).
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { BacktestConfig } from '../engine/backtest/backtest-config.js';
 import { BacktestError } from '../engine/backtest/errors.js';
+import { renderHtmlReport } from '../engine/backtest/report-html.js';
 import { ConfigError } from '../engine/core/errors.js';
 import { loadConfig, Profile, type RiskLimits } from '../engine/core/config.js';
 import { parseTimestamp } from '../engine/core/timestamps.js';
@@ -40,6 +41,8 @@ export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [option
                          out of sample; windows step by M
   --equity-out FILE      also write the equity curve as timestamp,equity CSV
                          (what tradedesk metrics --equity reads)
+  --html FILE            also write the report (equity, drawdown, monthly returns,
+                         costs by kind, trades) as one self-contained HTML file
   --json                 print one JSON object: metrics (those of tradedesk metrics
                          plus trades, win_rate, turnover, total_costs), summary,
                          cost_analysis, run, trades
@@ -52,6 +55,7 @@ export interface BacktestArgs {
   seed: number;
   json: boolean;
   equityOut?: string;
+  html?: string;
   walkForward?: WalkForwardSpec;
 }
 
@@ -98,6 +102,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
       risk: { type: 'string' },
       seed: { type: 'string' },
       'equity-out': { type: 'string' },
+      html: { type: 'string' },
       'walk-forward': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -143,7 +148,9 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
     }
     if (!strategies.some((x) => x.name === 'ma_cross')) throw new UsageError('--walk-forward refits ma_cross: add --strategy ma_cross');
   }
-  return { files: values.bars, config, seed, json: values.json, equityOut: values['equity-out'], walkForward };
+  if (values.html !== undefined && values.html.trim() === '') throw new UsageError('--html needs a file name');
+  if (values.html !== undefined && walkForward) throw new UsageError('--html reports one run: leave out --walk-forward');
+  return { files: values.bars, config, seed, json: values.json, equityOut: values['equity-out'], html: values.html, walkForward };
 }
 
 /** Reads every file; a problem is a CliError naming the file (and line and field). */
@@ -162,6 +169,20 @@ export function loadBars(files: readonly string[]): Bar[] {
     }
   }
   return out;
+}
+
+/** Writes FILE.tmp-PID then renames it over FILE, so a reader never sees half a report. */
+function writeFileAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') throw new CliError(`cannot write --html ${file}: ${(e as Error).message}`, 1);
+    throw e;
+  }
 }
 
 export async function runBacktestCommand(argv: string[]): Promise<number> {
@@ -183,6 +204,7 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
     const result = await runBacktestInWorker(bars, args.config, args.seed, { signal: abort.signal, onProgress });
     if (tty) process.stderr.write('\n');
     if (args.equityOut) writeFileSync(args.equityOut, `timestamp,equity\n${result.equity.map(([t, e]) => `${new Date(t).toISOString()},${e}`).join('\n')}\n`);
+    if (args.html) writeFileAtomic(args.html, renderHtmlReport(result, { source: args.files.join(', '), generatedAt: Date.now() }));
     process.stdout.write(args.json ? `${JSON.stringify(backtestJson(result))}\n` : backtestText(result, args.files.join(', ')));
     return 0;
   } catch (e) {

@@ -7,6 +7,7 @@ import type { EngineStatus, StateScope } from '../shared/api/contract.js';
 import { ApiFailure, describeZodError, type CommandHandlers } from '../shared/api/protocol.js';
 import { MonitorConfig, RiskLimits } from './core/config.js';
 import type { EngineContext } from './engine-context.js';
+import { buildBacktestHandlers } from './backtest/backtest-commands.js';
 import { exportJournal } from './journal/export.js';
 import { accountMetrics, portfolioAnalytics } from './risk/account-analytics.js';
 import type { Scope } from './risk/risk-engine.js';
@@ -351,6 +352,7 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
         records,
       };
     },
+    ...buildBacktestHandlers({ bars: (symbols, limit) => e.bars(symbols, limit), knownSymbol: (s) => e.instrumentsBySymbol.has(s) }),
   };
 }
 

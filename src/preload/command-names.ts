@@ -37,6 +37,12 @@ export const PRELOAD_COMMAND_NAMES = [
   'listStrategies',
   'setStrategyEnabled',
   'setStrategyWeight',
+  'backtestRun',
+  'backtestStatus',
+  'backtestResult',
+  'backtestCancel',
+  'backtestList',
+  'backtestHtml',
 ] as const satisfies readonly CommandName[];
 
 type Missing = Exclude<CommandName, (typeof PRELOAD_COMMAND_NAMES)[number]>;

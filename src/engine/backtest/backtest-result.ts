@@ -5,6 +5,7 @@
 // trading-state change.
 import type { OrderSide, OrderType, TradingStateChange } from '../../shared/domain.js';
 import type { CostSummary, FillCostRecord } from '../execution/costs/cost-feedback.js';
+import type { CostParts } from '../execution/costs/trade-costs.js';
 import { maxDrawdown } from '../risk/analytics/equity-curve.js';
 import { AnalyticsInputError } from '../risk/analytics/errors.js';
 import { computePerformanceReport, type PerformanceReport } from '../risk/analytics/performance.js';
@@ -62,6 +63,8 @@ export interface BacktestResult {
   fills: TradeFill[];
   decisions: BacktestDecision[];
   costAnalysis: CostSummary & { records: FillCostRecord[] };
+  /** Costs by kind: the pre-trade estimates of the filled orders, and what the fill model charged. */
+  costBreakdown: { estimated: CostParts; charged: CostParts };
   tradingStates: TradingStateChange[];
   /** [ts, equity] after every group of bars. */
   equity: Array<[number, number]>;

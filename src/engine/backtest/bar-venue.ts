@@ -14,6 +14,7 @@ import type { FeeModel } from '../execution/costs/fees.js';
 import { LIQUIDITY_TIERS, liquidityTier } from '../execution/costs/liquidity.js';
 import { MarketStats, sessionMsOf } from '../execution/costs/market-stats.js';
 import type { Venue, VenueAccount, VenueListener, VenueOpenOrder, VenueOrderRequest, VenuePosition } from '../venues/venue.js';
+import { zeroCostParts, type CostParts } from '../execution/costs/trade-costs.js';
 import { withSlippage, type FillModel } from './fill-model.js';
 
 export interface BarVenueOptions {
@@ -58,6 +59,8 @@ export class BarVenue implements Venue {
   /** Fees charged, and price concessions of taker fills (spread, slippage, impact) against the bar's open. */
   fees = 0;
   slippage = 0;
+  /** The same costs by kind (spread + slippage + impact = slippage above). */
+  readonly charged: CostParts = zeroCostParts();
 
   constructor(
     private readonly clock: Clock,
@@ -196,10 +199,18 @@ export class BarVenue implements Venue {
           // the spread of the symbol's tier (as quoted), its slippage and the impact of this size
           const e = estimateCost({ side: o.side, type: 'market', qty, price: bar.open, assetClass: o.assetClass }, undefined, this.stats.get(bar.symbol), this.o.fees, this.o.costParams);
           price = withSlippage(m.price, o.side, e.halfSpreadBps + e.slippageBps + e.impactBps);
-          this.slippage += Math.abs(price - m.price) * qty;
+          const paid = Math.abs(price - m.price) * qty;
+          const bps = e.halfSpreadBps + e.slippageBps + e.impactBps;
+          this.slippage += paid;
+          if (bps > 0) {
+            this.charged.spread += (paid * e.halfSpreadBps) / bps;
+            this.charged.slippage += (paid * e.slippageBps) / bps;
+            this.charged.impact += (paid * e.impactBps) / bps;
+          }
         }
         fee = this.o.fees.fee({ side: o.side, qty, price, liquidity: m.liquidity, assetClass: o.assetClass });
         this.fees += fee;
+        this.charged.fees += fee;
       }
       o.filledQty = o.qty;
       this.remove(o);

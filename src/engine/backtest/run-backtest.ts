@@ -186,6 +186,7 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
       fills,
       decisions: sink.decisions,
       costAnalysis: { ...e.costs.feedback.summary(), records: e.costs.feedback.records.slice() },
+      costBreakdown: { estimated: { ...e.costs.estimatedParts }, charged: { ...v.charged } },
       tradingStates: states,
       equity,
     };

@@ -17,6 +17,7 @@ import {
   TradingState,
   TradingStateChange,
 } from '../domain.js';
+import { backtestCommands } from './backtest-contract.js';
 
 const Reason = z.string().trim().min(1, 'a reason is required').max(500);
 
@@ -388,6 +389,7 @@ export const commands = {
       .strict(),
     result: z.object({ filename: z.string(), mime: z.string(), content: z.string(), records: z.number().int() }),
   },
+  ...backtestCommands,
 } as const;
 
 export type CommandName = keyof typeof commands;

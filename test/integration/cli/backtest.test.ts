@@ -1,7 +1,7 @@
 // `tradedesk backtest` as a user runs it: the real CLI on a fixture file checked
 // by hand, its metrics equal to `tradedesk metrics` on the equity curve it
 // writes, and bad input named by file, line and field.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,22 @@ describe('tradedesk backtest', () => {
     expect(out.trades).toEqual([
       expect.objectContaining({ symbol: 'AAA', side: 'long', qty: 834, entryPrice: 11.98, exitPrice: 9.2, entryTs: '2024-01-02T15:07:00.000Z', open: false }),
     ]);
+  });
+
+  it('--html writes one self-contained report with the run\'s trade, and nothing left behind', async () => {
+    const out = join(dir, 'report.html');
+    const r = await runCli(['backtest', '--bars', FIXTURE, '--strategy', 'ma_cross:fast=2,slow=4,target=0.1', '--fees', 'ccxt', '--html', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    const trades = /<table class="trades">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)![1]!;
+    expect(trades.match(/<tr>/g)).toHaveLength(1);
+    expect(trades).toContain('-2,336.18'); // the hand-checked losing round trip
+    expect(html).toContain('bars_hand_checked.csv');
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    const bad = await runCli(['backtest', '--bars', FIXTURE, '--html', join(dir, 'no-such-dir', 'r.html')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/cannot write --html .*no-such-dir/);
   });
 
   it('reports the metrics of `tradedesk metrics` on its own equity curve', async () => {

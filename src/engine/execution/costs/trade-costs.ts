@@ -21,12 +21,27 @@ export interface CostedOrder {
   expectedEdge?: number;
 }
 
+/** A cost in account currency, by kind: half the spread, slippage, market impact, fees. */
+export interface CostParts {
+  spread: number;
+  slippage: number;
+  impact: number;
+  fees: number;
+}
+
+export const COST_KINDS = ['spread', 'slippage', 'impact', 'fees'] as const;
+
+export const zeroCostParts = (): CostParts => ({ spread: 0, slippage: 0, impact: 0, fees: 0 });
+
 export class TradeCosts {
   readonly stats: MarketStats;
   readonly fees: FeeModel;
   readonly feedback: CostFeedback;
   /** Orders the benefit/cost filter skipped. */
   skipped = 0;
+  /** The pre-trade estimate's parts (without the feedback correction) applied to the filled notional. */
+  readonly estimatedParts: CostParts = zeroCostParts();
+  private readonly partsBps = new Map<string, CostParts>();
 
   constructor(
     private readonly cfg: CostsConfig,
@@ -58,14 +73,20 @@ export class TradeCosts {
   /** An order left for the venue: remember its arrival mid and the model's estimate. */
   onSent(order: Order, quote: Quote | undefined, estimate: CostEstimate | undefined): void {
     if (!quote || !estimate) return;
+    this.partsBps.set(order.clientOrderId, { spread: estimate.halfSpreadBps, slippage: estimate.slippageBps, impact: estimate.impactBps, fees: estimate.feeBps });
     this.feedback.onSent(order.clientOrderId, order.type, (quote.bid + quote.ask) / 2, estimate.totalBps - this.feedback.corrected(order.type, 0));
   }
 
   onOrder(order: Order): void {
-    if (TERMINAL_STATUSES.has(order.status)) this.feedback.forget(order.clientOrderId);
+    if (!TERMINAL_STATUSES.has(order.status)) return;
+    this.feedback.forget(order.clientOrderId);
+    this.partsBps.delete(order.clientOrderId);
   }
 
   onFill(f: Fill): void {
-    this.feedback.onFill(f);
+    const rec = this.feedback.onFill(f);
+    const bps = this.partsBps.get(f.clientOrderId);
+    if (!rec || !bps) return;
+    for (const k of COST_KINDS) this.estimatedParts[k] += (bps[k] / 10_000) * rec.notional;
   }
 }

@@ -9,6 +9,7 @@ import { setDockTab, useDecisionUi, type DockTab } from '../store/decision-store
 import { DecisionLog, DecisionSummaryLine, useDecisionRows } from './DecisionLog.js';
 import { ExportControl } from './ExportControl.js';
 import { BlotterSummary, OrderBlotter } from './OrderBlotter.js';
+import { BacktestSummaryLine, BacktestView } from './BacktestView.js';
 import { HealthSummary, HealthView, useHealth } from './HealthView.js';
 import { PerformanceSummary, PerformanceView, usePerformance } from './PerformanceView.js';
 import { ReconciliationPanel, ReconSummary, ReconTabBadge } from './ReconciliationPanel.js';
@@ -21,6 +22,7 @@ const TABS: { id: DockTab; label: string; testId: string }[] = [
   { id: 'reconciliation', label: 'Reconciliation', testId: 'reconciliation-tab' },
   { id: 'health', label: 'Health', testId: 'health-tab' },
   { id: 'strategies', label: 'Strategies', testId: 'strategies-tab' },
+  { id: 'backtest', label: 'Backtest', testId: 'backtest-tab' },
 ];
 
 export function BottomDock() {
@@ -30,6 +32,7 @@ export function BottomDock() {
   if (tab === 'reconciliation') return <DockFrame tab="reconciliation" summary={<ReconSummary />} body={<ReconciliationPanel />} />;
   if (tab === 'health') return <HealthDock />;
   if (tab === 'strategies') return <StrategiesDock />;
+  if (tab === 'backtest') return <DockFrame tab="backtest" summary={<BacktestSummaryLine />} body={<BacktestView />} />;
   return <DockFrame tab="blotter" summary={<BlotterSummary />} body={<OrderBlotter />} />;
 }
 

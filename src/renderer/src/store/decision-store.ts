@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import { throttle } from '../lib/throttle.js';
 import { useDesk } from './desk-store.js';
 
-export type DockTab = 'blotter' | 'decisions' | 'performance' | 'reconciliation' | 'health' | 'strategies';
+export type DockTab = 'blotter' | 'decisions' | 'performance' | 'reconciliation' | 'health' | 'strategies' | 'backtest';
 
 /** Decision log filters; an empty string means "any". */
 export interface DecisionFilters {

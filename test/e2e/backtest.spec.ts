@@ -1,0 +1,84 @@
+// The Backtest tab as a user drives it against a real `tradedesk serve`: run a
+// backtest on the simulator's history, watch it finish into a report, run a
+// second one, compare the two, export the report as HTML (the file's trades
+// are the table's), and cancel a run while its progress bar shows.
+import { expect, test } from '@playwright/test';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, startServe, type ServeHandle } from './support/serve.js';
+import { SCREENSHOT_DIR, shot, waitForLiveUi } from './support/ui.js';
+
+test.describe.configure({ mode: 'serial' });
+
+let server: ServeHandle | undefined;
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+test('run, watch, compare, export and cancel backtests from the UI', async ({ page }) => {
+  server = await startServe();
+  await page.goto(server.uiUrl);
+  await waitForLiveUi(page);
+  await page.getByRole('tab', { name: 'Backtest' }).click();
+  const view = page.getByTestId('backtest-view');
+  await expect(view).toBeVisible();
+
+  // first run: buy and hold + MA crossover on SPY and QQQ
+  await view.getByLabel('Symbols').fill('SPY, QQQ');
+  await view.getByLabel('Bars per symbol').fill('300');
+  await view.getByLabel('Run name').fill('First');
+  await view.getByRole('button', { name: 'Run backtest' }).click();
+  const first = view.locator('[data-testid="bt-run-row"]', { hasText: 'First' });
+  await expect(first).toHaveAttribute('data-state', 'done');
+  const report = view.getByTestId('bt-report');
+  await expect(report).toBeVisible();
+  await expect(report.getByTestId('bt-equity-chart')).not.toHaveAttribute('data-points', '0');
+  await expect(report.getByTestId('bt-monthly').locator('tbody tr')).toHaveCount(1);
+  await expect(report.getByTestId('bt-costs').locator('tr[data-kind="total"]')).toBeVisible();
+  const tradeRows = await report.getByTestId('bt-trade-row').count();
+  expect(tradeRows).toBeGreaterThan(0); // buy and hold holds at least one position
+  await shot(page, 'backtest-report');
+  mkdirSync(join(REPO_ROOT, 'docs', 'images'), { recursive: true });
+  copyFileSync(join(SCREENSHOT_DIR, 'backtest-report.png'), join(REPO_ROOT, 'docs', 'images', 'backtest-report.png'));
+
+  // export HTML: the downloaded file is the report, with the same trades
+  const [download] = await Promise.all([page.waitForEvent('download'), report.getByRole('button', { name: 'Export HTML' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^tradedesk-backtest-bt-\d+\.html$/);
+  const html = readFileSync((await download.path())!, 'utf8');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'text/html');
+    return { title: doc.title, trades: doc.querySelectorAll('table.trades tbody tr').length, svgs: doc.querySelectorAll('svg').length, scripts: doc.querySelectorAll('script').length };
+  }, html);
+  expect(parsed).toEqual({ title: 'Backtest report: First', trades: tradeRows, svgs: 2, scripts: 0 });
+
+  // second run: MA crossover only, with costs off
+  await view.getByLabel('Buy and hold').uncheck();
+  await view.getByLabel('Costs', { exact: true }).selectOption('none');
+  await view.getByLabel('Run name').fill('Second');
+  await view.getByRole('button', { name: 'Run backtest' }).click();
+  await expect(view.locator('[data-testid="bt-run-row"]', { hasText: 'Second' })).toHaveAttribute('data-state', 'done');
+
+  // compare the two
+  await view.getByLabel('Compare First').check();
+  await view.getByLabel('Compare Second').check();
+  await view.getByRole('button', { name: 'Compare selected (2)' }).click();
+  const compare = view.getByTestId('bt-compare');
+  await expect(compare.getByTestId('bt-compare-chart')).toHaveAttribute('data-series', '2');
+  await expect(compare.getByTestId('bt-compare-table').locator('thead th')).toHaveText(['Metric', 'Second', 'First']); // newest first, as listed
+  await expect(compare.getByTestId('bt-compare-table').locator('tr[data-metric="Strategies"] td').nth(1)).toHaveText(/^ma_cross/);
+  await shot(page, 'backtest-compare');
+
+  // a longer run (six symbols, all the history there is): cancel it while its progress bar shows
+  const many = ['SPY', 'QQQ', 'IWM', 'TLT', 'IEF', 'GLD'];
+  await view.getByLabel('Buy and hold').check();
+  await view.getByLabel('Symbols').fill(many.join(', '));
+  await view.getByLabel('Bars per symbol').fill('5000');
+  await view.getByLabel('Run name').fill('Long');
+  await view.getByRole('button', { name: 'Run backtest' }).click();
+  const long = view.locator('[data-testid="bt-run-row"]', { hasText: 'Long' });
+  await expect(view.getByRole('progressbar', { name: 'Progress of Long' })).toBeVisible();
+  await shot(page, 'backtest-progress');
+  await view.getByRole('button', { name: 'Cancel Long' }).click();
+  await expect(long).toHaveAttribute('data-state', 'canceled');
+  await expect(view.getByRole('progressbar')).toHaveCount(0);
+});
