@@ -18,6 +18,8 @@ export interface BenchResult {
   peer_value?: number;
   /** value / peer_value, unless the benchmark's header says otherwise (features: peer / ours). */
   ratio?: number;
+  /** Further figures of the same run (percentiles, CPU time), named with their unit. */
+  detail?: Record<string, number>;
 }
 
 export interface BenchOptions {

@@ -6,6 +6,10 @@
 // journal.durable_commit_ms_p99: one durable record (an order) appended and
 // fsynced, p99 over 1,000 (peer: a bare better-sqlite3 insert with
 // synchronous=FULL, autocommit). Also reports the file size per million records.
+// Details: CPU time per record (process.cpuUsage) of ours and the peer, the
+// durable commits the mix forces (one fsync each: 1 record in 50 is an order)
+// and the same mix with the order rows journaled as a non-durable kind, which
+// separates our per-record cost from the disk's fsync latency.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,9 +29,26 @@ function payload(i: number): { kind: 'input.quote' | 'order'; data: unknown } {
   return { kind: 'input.quote', data: { symbol: 'SPY', ts: T0 + i, bid: 680.11 + (i % 7) / 100, ask: 680.13 + (i % 7) / 100, bidSize: 300, askSize: 200 } };
 }
 
-function p99(xs: number[]): number {
+function pct(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(0.99 * s.length))]!;
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+const p99 = (xs: number[]): number => pct(xs, 0.99);
+
+/** Appends the mix through a Journal; `durable` false journals the order rows as 'decision' (same payload, not durable). */
+function appendMix(dir: string, n: number, durable: boolean): { perS: number; cpuUs: number; durableCommits: number } {
+  const j = Journal.open(dir, { anchor: new FileAnchor(dir), groupCommitMs: 1_000_000 });
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const p = payload(i);
+    j.append(T0 + i, durable || p.kind !== 'order' ? p.kind : 'decision', p.data);
+  }
+  j.flush();
+  const perS = n / ((performance.now() - t0) / 1000);
+  const c = process.cpuUsage(c0);
+  j.close();
+  return { perS, cpuUs: (c.user + c.system) / n, durableCommits: j.stats.durableCommits };
 }
 
 function dirSize(dir: string): number {
@@ -41,16 +62,10 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
   try {
     // ours
     const dir = join(root, 'ours');
-    const j = Journal.open(dir, { anchor: new FileAnchor(dir), groupCommitMs: 1_000_000 });
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const p = payload(i);
-      j.append(T0 + i, p.kind, p.data);
-    }
-    j.flush();
-    const ours = n / ((performance.now() - t0) / 1000);
-    j.close();
+    const mix = appendMix(dir, n, true);
+    const ours = mix.perS;
     const bytesPerMillion = (dirSize(dir) / n) * 1_000_000;
+    const group = appendMix(join(root, 'ours-group'), n, false);
 
     // peer: the same rows through a bare better-sqlite3 loop
     const db = new Database(join(root, 'bare.sqlite'));
@@ -63,9 +78,12 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
         ins.run(i + 1, T0 + i, p.kind, JSON.stringify(p.data), '', '');
       }
     });
+    const c1 = process.cpuUsage();
     const t1 = performance.now();
     for (let i = 0; i < n; i += 500) batch(i, Math.min(n, i + 500));
     const peer = n / ((performance.now() - t1) / 1000);
+    const pc = process.cpuUsage(c1);
+    const peerCpuUs = (pc.user + pc.system) / n;
     db.close();
 
     // durable commits: one order record each, fsynced before append returns
@@ -93,10 +111,31 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
     bare.close();
     const d99 = p99(lat);
     const b99 = p99(blat);
+    const b50 = pct(blat, 0.5);
     opts.log(`journal: ${Math.round(ours)} records/s (bare insert loop ${Math.round(peer)}/s); ${(bytesPerMillion / 1e6).toFixed(1)} MB per million records; durable p99 ${d99.toFixed(3)} ms (bare fsync insert ${b99.toFixed(3)} ms)`);
+    opts.log(
+      `journal: CPU ${mix.cpuUs.toFixed(2)} µs/record (bare ${peerCpuUs.toFixed(2)}); ${mix.durableCommits} durable commits (bare fsync p50 ${b50.toFixed(3)} ms: ~${((mix.durableCommits * b50) / 1000).toFixed(2)} s of fsync); ` +
+        `with no durable kind ${Math.round(group.perS)} records/s (ratio ${(group.perS / peer).toFixed(3)}), CPU ${group.cpuUs.toFixed(2)} µs/record`,
+    );
     return [
-      { name: 'journal.append_events_per_s', value: ours, unit: 'records/s', peer: 'bare better-sqlite3 insert loop of the same rows, 500 per transaction', peer_value: peer, ratio: ours / peer },
-      { name: 'journal.durable_commit_ms_p99', value: d99, unit: 'ms', peer: 'bare better-sqlite3 insert, synchronous=FULL, autocommit (p99)', peer_value: b99, ratio: d99 / b99 },
+      {
+        name: 'journal.append_events_per_s',
+        value: ours,
+        unit: 'records/s',
+        peer: 'bare better-sqlite3 insert loop of the same rows, 500 per transaction',
+        peer_value: peer,
+        ratio: ours / peer,
+        detail: {
+          cpu_us_per_record: mix.cpuUs,
+          peer_cpu_us_per_record: peerCpuUs,
+          durable_commits: mix.durableCommits,
+          bare_fsync_ms_p50: b50,
+          no_durable_records_per_s: group.perS,
+          no_durable_ratio: group.perS / peer,
+          no_durable_cpu_us_per_record: group.cpuUs,
+        },
+      },
+      { name: 'journal.durable_commit_ms_p99', value: d99, unit: 'ms', peer: 'bare better-sqlite3 insert, synchronous=FULL, autocommit (p99)', peer_value: b99, ratio: d99 / b99, detail: { p50_ms: pct(lat, 0.5), peer_p50_ms: b50 } },
       { name: 'journal.bytes_per_million_records', value: bytesPerMillion, unit: 'bytes', peer: 'bare better-sqlite3 file of the same rows', peer_value: (statSync(join(root, 'bare.sqlite')).size / n) * 1_000_000, ratio: bytesPerMillion / ((statSync(join(root, 'bare.sqlite')).size / n) * 1_000_000) },
     ];
   } finally {

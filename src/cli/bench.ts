@@ -1,10 +1,28 @@
 // `tradedesk bench [--json] [--only NAME]`: runs bench/index.ts's benchmarks (or
 // only those whose name is or starts with NAME) and prints a table, or
-// {"results":[...]} with --json. TRADEDESK_BENCH_QUICK=1 shrinks the
-// sample sizes (tests); the numbers worth quoting come from the full sizes.
+// {"machine":{...},"results":[...]} with --json. Each result is also printed to
+// stderr with its peer as soon as its benchmark ends. The machine line (core
+// count, Node version, load average before and after) comes with every run:
+// figures from a busy or different machine are not comparable.
+// TRADEDESK_BENCH_QUICK=1 shrinks the sample sizes (tests); the numbers worth
+// quoting come from the full sizes.
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BenchResult } from '../../bench/index.js';
 import { UsageError } from './usage.js';
+
+export interface BenchMachine {
+  /** os.availableParallelism(): the cores this process may use. */
+  cores: number;
+  cpu: string;
+  node: string;
+  platform: string;
+  arch: string;
+  /** 1-, 5- and 15-minute load averages when the run started and when it ended. */
+  loadavg_start: number[];
+  loadavg_end: number[];
+  quick: boolean;
+}
 
 function fmt(n: number | undefined): string {
   if (n === undefined) return '-';
@@ -14,13 +32,34 @@ function fmt(n: number | undefined): string {
   return n.toFixed(3);
 }
 
-export function formatTable(results: BenchResult[]): string {
+const load = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
+
+export function machineLine(m: BenchMachine): string {
+  return `machine: ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.platform}/${m.arch}; load average ${m.loadavg_start.join(' ')} at start, ${m.loadavg_end.join(' ')} at end${m.quick ? '; QUICK sample sizes' : ''}`;
+}
+
+/** One result with its peer on one line. */
+export function resultLine(r: BenchResult): string {
+  const peer = r.peer === undefined ? 'no peer' : `peer ${fmt(r.peer_value)} ${r.unit} (${r.peer})`;
+  const ratio = r.ratio === undefined ? '' : `, ratio ${r.ratio.toFixed(3)}`;
+  const detail = r.detail ? `; ${Object.entries(r.detail).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}` : '';
+  return `${r.name}: ${fmt(r.value)} ${r.unit} vs ${peer}${ratio}${detail}`;
+}
+
+export function formatTable(results: BenchResult[], machine?: BenchMachine): string {
   const header = ['benchmark', 'value', 'unit', 'peer value', 'ratio', 'peer'];
   const rows = results.map((r) => [r.name, fmt(r.value), r.unit, fmt(r.peer_value), r.ratio === undefined ? '-' : r.ratio.toFixed(3), r.peer ?? '-']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === 1 || i === 3 || i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const details = results.filter((r) => r.detail).map((r) => `  ${r.name}: ${Object.entries(r.detail!).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+  return [
+    ...(machine ? [machineLine(machine)] : []),
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    ...(details.length ? ['details:', ...details] : []),
+  ].join('\n');
 }
 
 export async function runBench(argv: string[]): Promise<number> {
@@ -32,8 +71,16 @@ export async function runBench(argv: string[]): Promise<number> {
   const only = values.only;
   const chosen = only === undefined ? benchmarks : benchmarks.filter((b) => b.name === only || b.name.startsWith(`${only}.`));
   if (chosen.length === 0) throw new UsageError(`--only ${JSON.stringify(only)} matches no benchmark; names: ${benchmarks.map((b) => b.name).join(', ')}`);
+  const start = load();
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown';
+  log(`machine: ${availableParallelism()} cores (${cpu}), Node ${process.version}; load average ${start.join(' ')}`);
   const results: BenchResult[] = [];
-  for (const b of chosen) results.push(...(await b.run({ quick, log })));
-  process.stdout.write(values.json ? `${JSON.stringify({ results })}\n` : `${formatTable(results)}\n`);
+  for (const b of chosen) {
+    const rs = await b.run({ quick, log });
+    for (const r of rs) log(resultLine(r));
+    results.push(...rs);
+  }
+  const machine: BenchMachine = { cores: availableParallelism(), cpu, node: process.version, platform: process.platform, arch: process.arch, loadavg_start: start, loadavg_end: load(), quick };
+  process.stdout.write(values.json ? `${JSON.stringify({ machine, results })}\n` : `${formatTable(results, machine)}\n`);
   return 0;
 }

@@ -44,8 +44,8 @@ Commands:
             tradedesk credentials set|status|delete --venue alpaca|alpaca-live|ccxt:<exchange> [--json]
   live    The live-trading opt-in: tradedesk live enable|disable|status --data-dir DIR
             (enable asks you to type the confirmation phrase on stdin)
-  bench   Run the benchmarks and print a table
-            --json            print {"results":[{name,value,unit,peer,peer_value,ratio}]}
+  bench   Run the benchmarks and print a table (with core count, Node version, load average)
+            --json            print {"machine":{cores,node,loadavg_start,...},"results":[{name,value,unit,peer,peer_value,ratio,detail?}]}
             --only NAME       run only the benchmark NAME (or those under NAME., e.g. journal)
             (TRADEDESK_BENCH_QUICK=1 shrinks the sample sizes)
 

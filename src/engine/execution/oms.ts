@@ -16,6 +16,9 @@ import type { RiskDecision, RiskEngine, RiskView } from '../risk/risk-engine.js'
 import type { Venue, VenueFill, VenueOrderUpdate } from '../venues/venue.js';
 import { canTransition, isOpen } from './order-state.js';
 
+/** The open quantity of a symbol with no open order (shared, never changed). */
+const NO_OPEN: { readonly buy: number; readonly sell: number } = Object.freeze({ buy: 0, sell: 0 });
+
 export interface NewOrder {
   symbol: string;
   side: OrderSide;
@@ -509,7 +512,7 @@ export class OrderManager {
 
   /** Remaining open quantity on a symbol, per side (a running sum, O(1)). */
   openQty(symbol: string): { buy: number; sell: number } {
-    return this.openBySymbol.get(symbol) ?? { buy: 0, sell: 0 };
+    return this.openBySymbol.get(symbol) ?? NO_OPEN;
   }
 
   get openNotional(): number {

@@ -1,7 +1,7 @@
 // `journal export`: writes journal records as CSV or JSON lines, filtered by
 // kind (decisions, orders, fills, alerts, or all).
 import { readJournal } from './reader.js';
-import type { JournalKind, JournalRecord } from './records.js';
+import { hashHex, type JournalKind, type JournalRecord } from './records.js';
 
 export const EXPORT_KINDS = {
   decisions: ['decision'],
@@ -35,7 +35,7 @@ export function exportJournal(dataDir: string, format: ExportFormat, kind: Expor
   let n = 0;
   if (format === 'jsonl') {
     for (const r of readJournal(dataDir, filter)) {
-      write(`${JSON.stringify({ seq: r.seq, ts: r.ts, kind: r.kind, data: JSON.parse(r.data), hash: r.hash })}\n`);
+      write(`${JSON.stringify({ seq: r.seq, ts: r.ts, kind: r.kind, data: JSON.parse(r.data), hash: hashHex(r.hash) })}\n`);
       n++;
     }
     return n;

@@ -1,12 +1,19 @@
 // One journal file: a SQLite database (WAL) holding a contiguous run of the
 // chain for one UTC day. Opening checks that it is a journal, that it is not
 // damaged, and that it was not written by a newer version.
+//
+// Schema 2 (written now): records (seq, ts, kind, data TEXT, hash BLOB(32)); a
+// record's previous hash is the hash of the row before it, and for a file's
+// first row `meta.prev` (hex), so it is not stored per row; a partial index on
+// kind covers only the kinds recovery reads (not the recorded inputs).
+// Schema 1 (read; continued when today's file holds it): records (seq, ts,
+// kind, data, prev TEXT hex, hash TEXT hex) and an index on (kind, ts).
 import Database from 'better-sqlite3';
 import { openDatabase } from '../core/sqlite.js';
 import { basename, join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { JournalCorruptError, JournalVersionError } from './errors.js';
-import { JOURNAL_APP_ID, JOURNAL_SCHEMA_VERSION, type JournalRecord } from './records.js';
+import { JOURNAL_APP_ID, JOURNAL_OLDEST_SCHEMA, JOURNAL_SCHEMA_VERSION, STATE_KINDS_SQL, type StoredRecord } from './records.js';
 
 export const JOURNAL_FILE_RE = /^journal-(\d{4}-\d{2}-\d{2})\.sqlite$/;
 
@@ -33,19 +40,20 @@ export interface FileMeta {
   version: number;
   day: string;
   anchor: string;
+  /** Schema 2: hex of the chain hash before this file's first record. */
+  prev?: string;
 }
 
-const SCHEMA = `
+const SCHEMA_V2 = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
   seq INTEGER PRIMARY KEY,
   ts INTEGER NOT NULL,
   kind TEXT NOT NULL,
   data TEXT NOT NULL,
-  prev TEXT NOT NULL,
-  hash TEXT NOT NULL
+  hash BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS records_kind_ts ON records(kind, ts);
+CREATE INDEX IF NOT EXISTS records_state_kind ON records(kind) WHERE ${STATE_KINDS_SQL};
 `;
 
 /** Opens an existing journal file and checks it, or throws naming the file. */
@@ -67,8 +75,9 @@ export function openJournalFile(file: string, opts: { readonly: boolean }): { db
       db.close();
       throw new JournalVersionError(file, version, JOURNAL_SCHEMA_VERSION);
     }
+    if (!(version >= JOURNAL_OLDEST_SCHEMA)) throw new Error(`unknown schema version ${m.get('schema_version')}`);
     if (!opts.readonly) db.pragma('journal_mode = WAL');
-    return { db, meta: { version, day: m.get('day') ?? '', anchor: m.get('anchor') ?? 'unknown' } };
+    return { db, meta: { version, day: m.get('day') ?? '', anchor: m.get('anchor') ?? 'unknown', prev: m.get('prev') } };
   } catch (e) {
     if (e instanceof JournalVersionError) throw e;
     try {
@@ -80,28 +89,45 @@ export function openJournalFile(file: string, opts: { readonly: boolean }): { db
   }
 }
 
-/** Creates a new journal file for one day. */
-export function createJournalFile(dataDir: string, day: string, anchor: string): { db: Database.Database; file: string } {
+/** Creates a new (schema 2) journal file for one day; `prev` is the chain head (hex) before its first record. */
+export function createJournalFile(dataDir: string, day: string, anchor: string, prev: string): { db: Database.Database; file: string } {
   const file = join(dataDir, journalFileName(day));
   const db = openDatabase(file);
   db.pragma('journal_mode = WAL');
-  db.exec(SCHEMA);
+  db.exec(SCHEMA_V2);
   const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
   db.transaction(() => {
     put.run('app', JOURNAL_APP_ID);
     put.run('schema_version', String(JOURNAL_SCHEMA_VERSION));
     put.run('day', day);
     put.run('anchor', anchor);
+    put.run('prev', prev);
   })();
   return { db, file };
 }
 
-export function readRecords(db: Database.Database): IterableIterator<JournalRecord> {
-  return db.prepare('SELECT seq, ts, kind, data, prev, hash FROM records ORDER BY seq').iterate() as IterableIterator<JournalRecord>;
+function columns(version: number): string {
+  return version === 1 ? 'seq, ts, kind, data, prev, hash' : 'seq, ts, kind, data, hash';
 }
 
-export function lastRecord(db: Database.Database): JournalRecord | undefined {
-  return db.prepare('SELECT seq, ts, kind, data, prev, hash FROM records ORDER BY seq DESC LIMIT 1').get() as JournalRecord | undefined;
+export function readRecords(db: Database.Database, version: number): IterableIterator<StoredRecord> {
+  return db.prepare(`SELECT ${columns(version)} FROM records ORDER BY seq`).iterate() as IterableIterator<StoredRecord>;
+}
+
+/** Records of the given kinds (none of them an `input.*` kind), in chain order; uses the state-kinds index. */
+export function readStateKinds(db: Database.Database, version: number, kinds: readonly string[]): IterableIterator<StoredRecord> {
+  const q = db.prepare(`SELECT ${columns(version)} FROM records WHERE kind IN (${kinds.map(() => '?').join(',')}) AND ${STATE_KINDS_SQL} ORDER BY seq`);
+  return q.iterate(...kinds) as IterableIterator<StoredRecord>;
+}
+
+/** The file's last record, with the hash before it (from the row before, or the file's meta.prev). */
+export function lastRecord(db: Database.Database, meta: FileMeta): { rec: StoredRecord; prev: Buffer } | undefined {
+  const rows = db.prepare(`SELECT ${columns(meta.version)} FROM records ORDER BY seq DESC LIMIT 2`).all() as StoredRecord[];
+  const rec = rows[0];
+  if (!rec) return undefined;
+  if (meta.version === 1) return { rec, prev: Buffer.from(rec.prev ?? '', 'hex') };
+  const before = rows[1]?.hash ?? Buffer.from(meta.prev ?? '', 'hex');
+  return { rec, prev: Buffer.isBuffer(before) ? before : Buffer.from(before, 'hex') };
 }
 
 export function fileLabel(file: string): string {

@@ -4,9 +4,9 @@ import type { JournalKind, JournalRecord } from './records.js';
 
 export function* readJournal(dataDir: string, kinds?: ReadonlySet<JournalKind>): Generator<JournalRecord> {
   for (const file of listJournalFiles(dataDir)) {
-    const { db } = openJournalFile(file, { readonly: true });
+    const { db, meta } = openJournalFile(file, { readonly: true });
     try {
-      for (const r of readRecords(db)) if (!kinds || kinds.has(r.kind)) yield r;
+      for (const r of readRecords(db, meta.version)) if (!kinds || kinds.has(r.kind)) yield r;
     } finally {
       db.close();
     }

@@ -1,7 +1,10 @@
 // What the journal holds: one record per event, in one hash chain. `kind`
 // names the event; `data` is its JSON payload. Secrets never appear here.
 
-export const JOURNAL_SCHEMA_VERSION = 1;
+/** The schema this version writes. Schema 1 files are still read, verified and continued. */
+export const JOURNAL_SCHEMA_VERSION = 2;
+/** The oldest schema this version reads. */
+export const JOURNAL_OLDEST_SCHEMA = 1;
 export const JOURNAL_APP_ID = 'tradedesk-journal';
 
 export type JournalKind =
@@ -36,11 +39,28 @@ export interface JournalRecord {
   kind: JournalKind;
   /** JSON text of the payload, exactly as hashed. */
   data: string;
-  prev: string;
-  hash: string;
+  /** The record's chain hash: 32 bytes (schema 2) or 64 hex characters (schema 1). */
+  hash: Buffer | string;
+}
+
+/** A record as a file stores it: schema 1 rows also hold the previous hash (hex). */
+export interface StoredRecord extends JournalRecord {
+  prev?: string;
+}
+
+export function hashHex(hash: Buffer | string): string {
+  return typeof hash === 'string' ? hash : hash.toString('hex');
 }
 
 /** Kinds committed durably (fsync) before the engine goes on: write-ahead of the venue. */
 export const DURABLE_KINDS: ReadonlySet<JournalKind> = new Set(['order', 'fill', 'trading_state', 'session.start', 'credential', 'config']);
 
+/** The hex of the genesis "previous hash" (32 zero bytes), as the anchor stores heads. */
 export const GENESIS_PREV = '0'.repeat(64);
+
+/**
+ * Kinds that are recorded inputs: many, and never read to rebuild state. Schema 2
+ * indexes only the other kinds (a partial index with this exact condition; a query
+ * must repeat it verbatim for SQLite to use the index).
+ */
+export const STATE_KINDS_SQL = "kind NOT LIKE 'input.%'";

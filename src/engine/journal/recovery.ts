@@ -7,8 +7,8 @@ import { isOpen } from '../execution/order-state.js';
 import type { Scope } from '../risk/risk-engine.js';
 import { Portfolio, type PortfolioState } from '../portfolio/portfolio.js';
 import { DecisionLog, type DecisionRecord } from './decision-log.js';
-import { listJournalFiles, openJournalFile } from './journal-file.js';
-import type { JournalKind, JournalRecord } from './records.js';
+import { listJournalFiles, openJournalFile, readStateKinds } from './journal-file.js';
+import { STATE_KINDS_SQL, type JournalKind, type JournalRecord } from './records.js';
 
 /** The state a session starts from; journaled in its 'session.start' record so replay can start there too. */
 export interface SessionSnapshot {
@@ -56,10 +56,9 @@ function usableFiles(dataDir: string, skipDamaged: boolean, damaged: string[]): 
 
 function* readKinds(files: string[], kinds: JournalKind[]): Generator<JournalRecord> {
   for (const file of files) {
-    const { db } = openJournalFile(file, { readonly: true });
+    const { db, meta } = openJournalFile(file, { readonly: true });
     try {
-      const q = db.prepare(`SELECT seq, ts, kind, data, prev, hash FROM records WHERE kind IN (${kinds.map(() => '?').join(',')}) ORDER BY seq`);
-      yield* q.iterate(...kinds) as IterableIterator<JournalRecord>;
+      yield* readStateKinds(db, meta.version, kinds);
     } finally {
       db.close();
     }
@@ -189,7 +188,7 @@ export function lastSessionConfig(dataDir: string): Record<string, unknown> | un
   const damaged: string[] = [];
   for (const file of usableFiles(dataDir, true, damaged)) {
     const { db } = openJournalFile(file, { readonly: true });
-    const row = db.prepare(`SELECT data FROM records WHERE kind = 'session.start' ORDER BY seq DESC LIMIT 1`).get() as { data: string } | undefined;
+    const row = db.prepare(`SELECT data FROM records WHERE kind = 'session.start' AND ${STATE_KINDS_SQL} ORDER BY seq DESC LIMIT 1`).get() as { data: string } | undefined;
     db.close();
     if (row) found = (JSON.parse(row.data) as { config: Record<string, unknown> }).config;
   }

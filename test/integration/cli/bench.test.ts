@@ -1,5 +1,5 @@
 // `tradedesk bench --json` (with TRADEDESK_BENCH_QUICK=1 for small samples):
-// the documented shape {"results":[{name,value,unit,peer,peer_value,ratio}]}.
+// the documented shape {"machine":{cores,node,...},"results":[{name,value,unit,peer,peer_value,ratio,detail?}]}.
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
 
@@ -7,8 +7,14 @@ describe('tradedesk bench --json', () => {
   it('prints the documented shape with numeric values', async () => {
     const r = await runCli(['bench', '--json'], { TRADEDESK_BENCH_QUICK: '1' }, 170_000);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { results: Array<Record<string, unknown>> };
-    expect(Object.keys(out)).toEqual(['results']);
+    const out = JSON.parse(r.stdout) as { machine: Record<string, unknown>; results: Array<Record<string, unknown>> };
+    expect(Object.keys(out)).toEqual(['machine', 'results']);
+    expect(out.machine).toMatchObject({ node: process.version, quick: true });
+    expect(Number.isInteger(out.machine.cores) && (out.machine.cores as number) >= 1).toBe(true);
+    expect(out.machine.loadavg_start).toHaveLength(3);
+    // each figure is printed with its peer as its benchmark ends
+    for (const name of ['engine.events_per_s', 'journal.append_events_per_s', 'features.update_ns_per_bar']) expect(r.stderr).toMatch(new RegExp(`^${name.replace(/\./g, '\\.')}: .* vs peer `, 'm'));
+    expect(r.stderr).toMatch(/^machine: \d+ cores .*Node v/m);
     const names = out.results.map((x) => x.name);
     expect(names).toEqual(['engine.events_per_s', 'ctl.halt_latency_ms_p99', 'data.download_300x300', 'risk.pretrade_check_us_p99', 'journal.append_events_per_s', 'journal.durable_commit_ms_p99', 'journal.bytes_per_million_records', 'features.update_ns_per_bar', 'backtest.bars_per_s', 'backtest.bars_per_s_journal']);
     for (const res of out.results) {

@@ -428,6 +428,7 @@ export class AlpacaLoopbackServer {
 
   setBars(symbol: string, bars: LoopbackBar[]): void {
     this.bars.set(symbol, [...bars].sort((a, b) => a.t - b.t));
+    this.aggregated.clear();
   }
 
   /** `count` 1-minute bars ending with the bar that opened at `lastOpen`. */
@@ -1088,7 +1089,24 @@ export class AlpacaLoopbackServer {
 
   // ---- market data REST ---------------------------------------------------
 
+  /** Bars aggregated per symbol and timeframe, kept until the bars change (a real server does not re-derive them per request). */
+  private readonly aggregated = new Map<string, LoopbackBar[]>();
+
+  /** Aggregates every symbol's bars to `timeframe` now, so requests only page through them (benchmarks). */
+  precomputeBars(timeframe: string): void {
+    for (const s of this.bars.keys()) this.barsFor(s, timeframe);
+  }
+
   private barsFor(symbol: string, timeframe: string): LoopbackBar[] {
+    const cacheKey = `${symbol}\u0000${timeframe}`;
+    const cached = this.aggregated.get(cacheKey);
+    if (cached) return cached;
+    const out = this.aggregate(symbol, timeframe);
+    this.aggregated.set(cacheKey, out);
+    return out;
+  }
+
+  private aggregate(symbol: string, timeframe: string): LoopbackBar[] {
     const base = this.bars.get(symbol) ?? [];
     const m = /^(\d+)(Min|T|Hour|H|Day|D)$/.exec(timeframe);
     if (!m) return [];
@@ -1310,7 +1328,7 @@ export async function waitFor<T>(pred: () => T | undefined | null | false, what 
 export { RecordingListener } from '../recording-listener.js';
 
 /** AlpacaVenue options pointing at a loopback server, tuned for fast tests. */
-export function loopbackVenueOptions(server: AlpacaLoopbackServer, overrides: Partial<AlpacaVenueOptions> = {}): AlpacaVenueOptions {
+export function loopbackVenueOptions(server: Pick<AlpacaLoopbackServer, 'keyId' | 'secret' | 'endpoints'>, overrides: Partial<AlpacaVenueOptions> = {}): AlpacaVenueOptions {
   return {
     keyId: server.keyId,
     secretKey: server.secret,

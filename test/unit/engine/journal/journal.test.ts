@@ -107,7 +107,7 @@ describe('Journal', () => {
     write(ins, 20);
     // shift seq 10.. up by one and insert a forged record at 10 that links to 9 without the key
     exec(ins, 'UPDATE records SET seq = seq + 1000 WHERE seq >= 10; UPDATE records SET seq = seq - 999 WHERE seq >= 1000;');
-    exec(ins, `INSERT INTO records (seq, ts, kind, data, prev, hash) SELECT 10, ts, 'order', '{"forged":true}', hash, '${'f'.repeat(64)}' FROM records WHERE seq = 9`);
+    exec(ins, `INSERT INTO records (seq, ts, kind, data, hash) SELECT 10, ts, 'order', '{"forged":true}', randomblob(32) FROM records WHERE seq = 9`);
     const vi = verifyJournal(ins);
     expect(vi.ok).toBe(false);
     expect(vi.badSeq).toBe(10);
@@ -139,12 +139,12 @@ describe('Journal', () => {
     const db = new Database(listJournalFiles(dir)[0]!);
     const rows = db.prepare('SELECT * FROM records ORDER BY seq').all() as Array<{ seq: number; ts: number; kind: string; data: string }>;
     const fakeKey = Buffer.alloc(32, 7);
-    let prev = '0'.repeat(64);
-    const upd = db.prepare('UPDATE records SET data = ?, prev = ?, hash = ? WHERE seq = ?');
+    let prev: Buffer = Buffer.alloc(32);
+    const upd = db.prepare('UPDATE records SET data = ?, hash = ? WHERE seq = ?');
     for (const r of rows) {
       const data = r.data.replace('SPY', 'TSLA');
       const hash = recordHash(fakeKey, prev, r.seq, r.ts, r.kind, data);
-      upd.run(data, prev, hash, r.seq);
+      upd.run(data, hash, r.seq);
       prev = hash;
     }
     db.close();
