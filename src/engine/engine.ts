@@ -139,6 +139,8 @@ export class Engine implements EngineHandle {
   private lastProgress: FetchProgress = { done: 0, total: 0, failed: 0, canceled: 0, inFlight: 0, queued: 0, symbol: '', key: '', retries: 0 };
   private wasDisconnected = false;
   private readonly reconciler: Reconciler;
+  /** Set by stop(): nothing more is journaled. */
+  private closed = false;
   /** Venue order events held while a reconciliation pass runs. */
   private readonly held: Array<{ kind: JournalKind; topic: 'quote' | 'bar' | 'venueOrderUpdate' | 'venueFill'; message: unknown }> = [];
 
@@ -348,6 +350,8 @@ export class Engine implements EngineHandle {
 
   /** Journals a record if the engine keeps a journal. */
   record(kind: JournalKind, payload: unknown): void {
+    // after stop() nothing more is journaled (a late venue answer of an abandoned reconciliation)
+    if (this.closed) return;
     this.journal?.append(this.clock.now(), kind, payload);
   }
 
@@ -455,9 +459,12 @@ export class Engine implements EngineHandle {
     this.driver.stop();
     this.crossCheck?.stop();
     this.publisher.close();
+    // a reconciliation pass still asking the venue ends (or is abandoned) before the journal closes
+    await Promise.race([this.reconciler.settled(), new Promise((r) => setTimeout(r, 2_000).unref())]);
     if (!this.readOnly) await this.venue.disconnect();
     this.history?.close();
     if (this.journal && (wasRunning || this.prepared) && !this.options.replay) this.record('session.stop', { sessionId: this.sessionId });
+    this.closed = true;
     this.learning.close();
     this.journal?.close?.();
   }

@@ -116,6 +116,11 @@ export class Reconciler {
     return this.current;
   }
 
+  /** Resolves when no pass is running (never rejects). */
+  settled(): Promise<void> {
+    return (this.current ?? Promise.resolve()).catch(() => undefined);
+  }
+
   /** Asks the venue about one order (a fill for an order held final, an unknown submission outcome). */
   checkOrder(clientOrderId: string): Promise<void> {
     this.flagged.add(clientOrderId);

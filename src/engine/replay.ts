@@ -7,6 +7,7 @@ import type { Clock } from './core/clock.js';
 import { loadConfig, type EngineConfig } from './core/config.js';
 import { isNyseOpen } from './data/calendar.js';
 import { applyCommand, type TradingCommand } from './engine-commands.js';
+import { MaCrossover } from './strategy/ma-crossover.js';
 import { Engine, type JournalSink } from './engine.js';
 import { readJournal } from './journal/reader.js';
 import type { JournalKind, JournalRecord } from './journal/records.js';
@@ -121,7 +122,11 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
     result.sessions++;
     collector = new Collector();
     const config = loadConfig({ ...start.config, sim: { ...start.config.sim, speed: 'max' } });
+    // a session recorded before the signal strategies (its config has no `strategies` section) was
+    // traded by the Strategy-API moving-average crossover alone: replay it with that
+    const legacy = !('strategies' in (start.config as object));
     engine = new Engine(config, {
+      ...(legacy ? { strategies: config.strategy.enabled ? [new MaCrossover(config.strategy)] : [] } : {}),
       venue: (_clock: Clock) => new ReplayVenue(start.venue, start.instruments, warm),
       journal: collector,
       replay: { start: rec.ts, snapshot: start.snapshot, sessionId: start.sessionId },

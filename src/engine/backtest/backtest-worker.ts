@@ -1,22 +1,11 @@
 // Worker-thread entry for a backtest: rebuilds the bars from their columns,
 // runs runBacktest, posts progress messages and then exactly one result or error.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BacktestConfig } from './backtest-config.js';
-import type { BacktestResult } from './backtest-result.js';
-import { fromColumns, type BarColumns } from './bar-columns.js';
-import { runBacktest, type BacktestProgress } from './run-backtest.js';
+import { fromColumns } from './bar-columns.js';
+import { runBacktest } from './run-backtest.js';
+import type { BacktestJob, BacktestWorkerMessage } from './worker-messages.js';
 
-export interface BacktestJob {
-  columns: BarColumns;
-  config: BacktestConfig;
-  seed: number;
-  every?: number;
-}
-
-export type BacktestWorkerMessage =
-  | ({ type: 'progress' } & BacktestProgress)
-  | { type: 'result'; result: BacktestResult }
-  | { type: 'error'; name: string; code?: string; message: string; stack?: string };
+export type { BacktestJob, BacktestWorkerMessage } from './worker-messages.js';
 
 if (parentPort === null) throw new Error('backtest-worker.ts must be started as a worker thread (see run-in-worker.ts)');
 const port = parentPort;

@@ -20,11 +20,9 @@ import { BarVenue } from './bar-venue.js';
 import { BacktestError } from './errors.js';
 import { BarFillModel } from './fill-model.js';
 import { TradeBook, type TradeFill } from './trades.js';
+import type { BacktestProgress } from './worker-messages.js';
 
-export interface BacktestProgress {
-  done: number;
-  total: number;
-}
+export type { BacktestProgress } from './worker-messages.js';
 
 export interface BacktestHooks {
   onProgress?: (p: BacktestProgress) => void;

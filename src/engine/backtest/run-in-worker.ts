@@ -6,10 +6,9 @@ import type { Bar } from '../../shared/domain.js';
 import { runWorkerJob } from '../core/worker-job.js';
 import type { BacktestConfig } from './backtest-config.js';
 import type { BacktestResult } from './backtest-result.js';
-import type { BacktestJob, BacktestWorkerMessage } from './backtest-worker.js';
+import type { BacktestJob, BacktestProgress, BacktestWorkerMessage } from './worker-messages.js';
 import { toColumns, transferList } from './bar-columns.js';
 import { BacktestError, type BacktestErrorCode } from './errors.js';
-import type { BacktestProgress } from './run-backtest.js';
 
 export const BACKTEST_WORKER_URL = new URL('./worker-shim.js', import.meta.url);
 

@@ -3,13 +3,13 @@
 // classifyRegime is the rule on already-computed measures; RegimeDetector keeps
 // those measures itself, streaming, one bar at a time.
 import type { Bar } from '../../shared/domain.js';
-import type { Regime, RegimeConfig, TradingMode } from '../core/config.js';
+import type { Regime, RegimeConfig, TradingMode } from '../core/regime-config.js';
 import { Adx } from './adx.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Sma } from './sma.js';
 import { RealizedVol } from './volatility.js';
 
-export type { Regime, TradingMode } from '../core/config.js';
+export type { Regime, TradingMode } from '../core/regime-config.js';
 
 /** The measures a regime is read from. */
 export interface RegimeInputs {

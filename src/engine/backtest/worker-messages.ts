@@ -1,0 +1,23 @@
+// What a backtest worker is given and what it sends back (progress, one result
+// or error): shared by the worker entry and its runner without either importing
+// the other, or the engine.
+import type { BacktestConfig } from './backtest-config.js';
+import type { BacktestResult } from './backtest-result.js';
+import type { BarColumns } from './bar-columns.js';
+
+export interface BacktestProgress {
+  done: number;
+  total: number;
+}
+
+export interface BacktestJob {
+  columns: BarColumns;
+  config: BacktestConfig;
+  seed: number;
+  every?: number;
+}
+
+export type BacktestWorkerMessage =
+  | ({ type: 'progress' } & BacktestProgress)
+  | { type: 'result'; result: BacktestResult }
+  | { type: 'error'; name: string; code?: string; message: string; stack?: string };
