@@ -6,6 +6,10 @@ import type { SimulatedClock } from './clock.js';
 
 const SLICE_MS = 20;
 const MAX_TIMERS_PER_SLICE = 5_000;
+/** Wall time one slice may take: the host's I/O (HTTP, WebSocket, IPC) is served between slices. */
+const SLICE_BUDGET_MS = 40;
+/** Timers fired between two looks at the wall clock. */
+const CHUNK = 25;
 
 export class SimDriver {
   private running = false;
@@ -71,24 +75,28 @@ export class SimDriver {
   private slice(): void {
     if (!this.running) return;
     let target: number;
+    const t0 = Date.now();
     if (this.speed === Infinity) {
-      target = this.clock.nextTimerAt() ?? this.clock.now() + 60_000;
-      // fire everything up to a bounded horizon in one slice
-      const fired = this.clock.advanceTo(target, MAX_TIMERS_PER_SLICE);
-      if (fired < MAX_TIMERS_PER_SLICE) {
-        let next = this.clock.nextTimerAt();
-        let budget = MAX_TIMERS_PER_SLICE - fired;
-        while (next !== undefined && budget > 0 && (this.until === undefined || next <= this.until)) {
-          budget -= this.clock.advanceTo(next, budget);
-          next = this.clock.nextTimerAt();
-        }
+      // as fast as possible, but a slice ends after its wall-time budget
+      let budget = MAX_TIMERS_PER_SLICE;
+      let next = this.clock.nextTimerAt();
+      while (next !== undefined && budget > 0 && (this.until === undefined || next <= this.until) && Date.now() - t0 < SLICE_BUDGET_MS) {
+        budget -= this.clock.advanceTo(next, Math.min(CHUNK, budget));
+        next = this.clock.nextTimerAt();
       }
+      if (next === undefined) this.clock.advanceTo(this.until !== undefined ? Math.min(this.until, this.clock.now() + 60_000) : this.clock.now() + 60_000);
     } else {
       target = this.simAnchor + (Date.now() - this.realAnchor) * this.speed;
       if (this.until !== undefined) target = Math.min(target, this.until);
-      const fired = this.clock.advanceTo(target, MAX_TIMERS_PER_SLICE);
-      // falling behind: re-anchor instead of building an ever-growing backlog
-      if (fired >= MAX_TIMERS_PER_SLICE) this.anchor();
+      let fired = 0;
+      let done = false;
+      while (!done && fired < MAX_TIMERS_PER_SLICE && Date.now() - t0 < SLICE_BUDGET_MS) {
+        const n = this.clock.advanceTo(target, CHUNK);
+        fired += n;
+        done = n < CHUNK;
+      }
+      // falling behind (the work of a slice took longer than its share of real time): re-anchor instead of building an ever-growing backlog
+      if (!done) this.anchor();
     }
     if (this.until !== undefined && this.clock.now() >= this.until) {
       this.running = false;
