@@ -5,6 +5,7 @@
 // and the quote cache at work.
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../src/engine/engine.js';
+import { runSliced } from '../../support/run-sliced.js';
 
 const DAY = 86_400_000;
 
@@ -12,7 +13,7 @@ describe('default strategies on the simulator', () => {
   it('trade for a simulated day on the default seed through several strategies, none halted', async () => {
     const e = await createEngine({ sim: { speed: 'max' } });
     await e.prepare();
-    e.runUntil(e.now() + DAY);
+    await runSliced(e, e.now() + DAY);
     const sources = new Map<string, number>();
     for (const o of e.oms.recent(100_000)) if (o.status !== 'denied') sources.set(o.source, (sources.get(o.source) ?? 0) + 1);
     // several strategies, both intraday and position kinds, placed orders

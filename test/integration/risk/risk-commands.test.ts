@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type JournalSink } from '../../../src/engine/engine.js';
 import type { JournalKind } from '../../../src/engine/journal/records.js';
+import { runSliced } from '../../support/run-sliced.js';
 
 const MIN = 60_000;
 const REPO = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
@@ -28,7 +29,7 @@ async function tradedEngine(minutes = 120, speed: number | 'max' = 'max'): Promi
   const sink = new Sink();
   const e = await createEngine({ sim: { seed: 5, speed } }, { journal: sink });
   await e.prepare();
-  e.runUntil(e.now() + minutes * MIN);
+  await runSliced(e, e.now() + minutes * MIN);
   return { e, sink };
 }
 
@@ -174,7 +175,7 @@ describe('risk commands', () => {
     expect(short.curve.length).toBeGreaterThan(30);
     expect(short.metrics).toBeNull();
     expect(short.note).toMatch(/at least 3 days/);
-    e.runUntil(e.now() + 4 * 24 * 60 * MIN);
+    await runSliced(e, e.now() + 4 * 24 * 60 * MIN);
     const long = await e.handlers.accountMetrics({});
     expect(long.metrics).not.toBeNull();
     expect(Object.keys(long.metrics!)).toEqual(expect.arrayContaining(['sharpe', 'max_drawdown', 'var_95', 'days']));
