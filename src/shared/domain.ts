@@ -105,6 +105,13 @@ export const Order = z.object({
   reason: z.string(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /**
+   * Execution algorithms: a parent order (TWAP, VWAP, iceberg) is never sent to a
+   * venue itself; its children are, each carrying the parent's client order id.
+   */
+  parentId: z.string().optional(),
+  /** Set on a parent order: the algorithm working it ('twap' | 'vwap' | 'iceberg'). */
+  algo: z.string().optional(),
 });
 export type Order = z.infer<typeof Order>;
 
