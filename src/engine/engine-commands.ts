@@ -3,7 +3,8 @@
 // and their synchronous effect lives in applyCommand so a replay reproduces it.
 // The engine is seen through EngineContext (engine-context.ts), not the Engine
 // class, so engine.ts -> engine-commands.ts stays one-way.
-import type { EngineStatus, StateScope } from '../shared/api/contract.js';
+import type { AlgoRequest, EngineStatus, StateScope } from '../shared/api/contract.js';
+import { algoProblem } from './execution/algos/algo-manager.js';
 import { ApiFailure, describeZodError, type CommandHandlers } from '../shared/api/protocol.js';
 import { MonitorConfig, RiskLimits } from './core/config.js';
 import type { EngineContext } from './engine-context.js';
@@ -33,7 +34,7 @@ export type TradingCommand =
   | { name: 'replaceOrder'; args: { clientOrderId: string; qty?: number; limitPrice?: number } }
   | {
       name: 'submitOrder';
-      args: { symbol: string; side: 'buy' | 'sell'; type: 'market' | 'limit'; qty: number; limitPrice?: number; timeInForce: 'day' | 'gtc' | 'ioc' };
+      args: { symbol: string; side: 'buy' | 'sell'; type: 'market' | 'limit'; qty: number; limitPrice?: number; timeInForce: 'day' | 'gtc' | 'ioc'; algo?: AlgoRequest };
     };
 
 export function scopeOf(scope: StateScope | undefined): Scope {
@@ -86,7 +87,8 @@ export function applyCommand(e: EngineContext, c: TradingCommand): unknown {
       e.record('config', { actor: 'operator', reason: c.args.reason, changed: c.args.changed, risk: c.args.risk, monitor: c.args.monitor });
       return undefined;
     case 'cancelOrder':
-      return e.oms.cancel(c.args.clientOrderId);
+      // a parent order's cancel stops its algorithm and cancels its children
+      return e.algos.cancel(c.args.clientOrderId) ?? e.oms.cancel(c.args.clientOrderId);
     case 'setStrategyEnabled':
     case 'setStrategyWeight': {
       const rt = e.signals.runtime(c.args.id);
@@ -103,8 +105,10 @@ export function applyCommand(e: EngineContext, c: TradingCommand): unknown {
       return { requested: r.requested, reason: r.reason };
     }
     case 'submitOrder': {
-      const o = c.args;
-      const { order, decision } = e.oms.submit({ ...o, source: 'manual', reason: 'manual order' });
+      const { algo, ...o } = c.args;
+      const { order, decision } = algo
+        ? e.algos.submit({ ...o, algo, source: 'manual', reason: `manual order (${algo.kind})` })
+        : e.oms.submit({ ...o, source: 'manual', reason: 'manual order' });
       return { accepted: decision.approved, clientOrderId: order.clientOrderId, reason: decision.reason };
     }
   }
@@ -149,7 +153,7 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
       status: e.status(),
       account: e.portfolio.account(),
       positions: e.portfolio.positions(),
-      orders: e.oms.recent(200),
+      orders: e.algos.withParents(e.oms.recent(200)),
       alerts: e.alerts.recent(100),
     }),
     listInstruments: () => [...e.instrumentsBySymbol.values()],
@@ -240,6 +244,8 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
       if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
       if (o.type === 'limit' && o.limitPrice === undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': required for a limit order`);
       if (o.type === 'market' && o.limitPrice !== undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': a market order takes none`);
+      const algoBad = o.algo && algoProblem({ ...o, algo: o.algo });
+      if (algoBad) throw new ApiFailure('BAD_ARGS', algoBad);
       const d = e.risk.check({ symbol: o.symbol, side: o.side, qty: o.qty, limitPrice: o.limitPrice, source: 'manual' }, e.oms.view);
       return { approved: d.approved, reason: d.reason, checks: d.checks };
     },
