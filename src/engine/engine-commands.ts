@@ -140,6 +140,15 @@ function classify(kind: 'risk' | 'monitor', key: string, before: number, after: 
   return after > before ? 'looser' : 'tighter';
 }
 
+/** The argument rules of a manual order (submitOrder and whatIf): a bad one is refused naming the field. */
+function checkManualOrder(e: EngineContext, o: { symbol: string; type: 'market' | 'limit'; qty: number; limitPrice?: number; algo?: AlgoRequest }): void {
+  if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
+  if (o.type === 'limit' && o.limitPrice === undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': required for a limit order`);
+  if (o.type === 'market' && o.limitPrice !== undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': a market order takes none`);
+  const algoBad = o.algo && algoProblem({ ...o, algo: o.algo });
+  if (algoBad) throw new ApiFailure('BAD_ARGS', algoBad);
+}
+
 export function buildHandlers(e: EngineContext): CommandHandlers {
   const trading = (c: TradingCommand): unknown => {
     if (e.readOnly) throw new ApiFailure('READ_ONLY', `'${c.name}' refused: this engine shows a journal read-only and does not trade`);
@@ -241,11 +250,7 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
     },
     whatIf: (o) => {
       // the same argument rules as submitOrder, so a what-if never approves what a send would refuse
-      if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
-      if (o.type === 'limit' && o.limitPrice === undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': required for a limit order`);
-      if (o.type === 'market' && o.limitPrice !== undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': a market order takes none`);
-      const algoBad = o.algo && algoProblem({ ...o, algo: o.algo });
-      if (algoBad) throw new ApiFailure('BAD_ARGS', algoBad);
+      checkManualOrder(e, o);
       const d = e.risk.check({ symbol: o.symbol, side: o.side, qty: o.qty, limitPrice: o.limitPrice, source: 'manual' }, e.oms.view);
       return { approved: d.approved, reason: d.reason, checks: d.checks };
     },
@@ -333,9 +338,7 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
       return trading({ name: 'replaceOrder', args: { clientOrderId, qty, limitPrice } }) as { requested: boolean; reason: string };
     },
     submitOrder: (o) => {
-      if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
-      if (o.type === 'limit' && o.limitPrice === undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': required for a limit order`);
-      if (o.type === 'market' && o.limitPrice !== undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': a market order takes none`);
+      checkManualOrder(e, o);
       return trading({ name: 'submitOrder', args: o }) as { accepted: boolean; clientOrderId: string; reason: string };
     },
     listDecisions: (q) => e.decisions.list(q),
