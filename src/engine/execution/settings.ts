@@ -39,5 +39,5 @@ export type ExecutionSettings = z.infer<typeof ExecutionSettings>;
 
 export const DEFAULT_EXECUTION: ExecutionSettings = {
   monitor: { limitTimeoutMs: 120_000, onTimeout: 'replace', scope: 'manual-and-algo', marketableBps: 5, maxReplaces: 3, unknownOutcomeMs: 30_000 },
-  algo: { advThresholdPct: 0.01, largeOrderAlgo: 'twap', durationMs: 30 * 60_000, sliceMs: 60_000, participationCap: 0.1, icebergDisplayPct: 0.1 },
+  algo: { advThresholdPct: 0.05, largeOrderAlgo: 'twap', durationMs: 30 * 60_000, sliceMs: 60_000, participationCap: 0.1, icebergDisplayPct: 0.1 },
 };

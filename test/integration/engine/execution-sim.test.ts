@@ -48,6 +48,24 @@ describe('execution algorithms on the simulator', () => {
     await e.stop();
   });
 
+  it("the ensemble's orders at or above the ADV threshold are worked as TWAP parents; smaller ones go straight to the OMS", async () => {
+    const e = await createEngine({ sim: { seed: 42, speed: 'max' }, execution: { algo: { advThresholdPct: 0.0004 } as never } });
+    await e.prepare();
+    e.runUntil(e.now() + 60 * MIN);
+    const parents = e.algos.parents();
+    const direct = e.oms.recent(10_000).filter((o) => o.parentId === undefined && o.source !== 'manual' && o.status !== 'denied');
+    expect(parents.length).toBeGreaterThan(0);
+    expect(direct.length).toBeGreaterThan(0);
+    for (const p of parents) {
+      expect(p).toMatchObject({ algo: 'twap', type: 'limit' });
+      expect(p.source).not.toBe('manual');
+      const kids = e.oms.recent(10_000).filter((o) => o.parentId === p.clientOrderId);
+      expect(kids.length).toBeGreaterThan(0);
+      expect(kids.every((k) => k.source === p.source && k.limitPrice !== undefined && (p.side === 'buy' ? k.limitPrice <= p.limitPrice! : k.limitPrice >= p.limitPrice!))).toBe(true);
+    }
+    await e.stop();
+  });
+
   it('bad algorithm input is refused naming the field', async () => {
     const e = await createEngine({ sim: { seed: 42, speed: 'max' } });
     await e.prepare();
