@@ -284,7 +284,7 @@ export class Engine implements EngineHandle {
     this.orderMonitor = new OrderMonitor({
       openOrders: (s) => this.oms.openOrders(s),
       replace: (id, changes) => this.oms.replace(id, changes),
-      cancel: (id) => this.oms.cancel(id),
+      cancel: (id) => this.algos.cancelChild(id) ?? this.oms.cancel(id),
       now,
       quote: (s) => this.quotes.get(s),
       instrument: (s) => this.instrumentsBySymbol.get(s),

@@ -41,7 +41,7 @@ export function algoHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 
   const monitor = new OrderMonitor({
     openOrders: (s) => h.oms.openOrders(s),
     replace: (id, ch) => h.oms.replace(id, ch),
-    cancel: (id) => h.oms.cancel(id),
+    cancel: (id) => algos.cancelChild(id) ?? h.oms.cancel(id),
     now: () => h.now(),
     quote: (s) => quotes.get(s),
     instrument: (s) => (s === 'X' ? TEST_INSTRUMENT : undefined),

@@ -180,6 +180,19 @@ export class ExecutionAlgos {
     return done ? { requested: false, reason: `order ${clientOrderId} is ${done.status}` } : undefined;
   }
 
+  /**
+   * The order monitor's cancel of a child past its timeout: its parent is not
+   * stopped; the unfilled part is sent again with a later slice (an iceberg's
+   * children are never timed out). Undefined when `id` is no working parent's child.
+   */
+  cancelChild(clientOrderId: string): { requested: boolean; reason: string } | undefined {
+    const parentId = this.d.get(clientOrderId)?.parentId;
+    const p = parentId === undefined ? undefined : this.active.get(parentId);
+    if (!p) return undefined;
+    p.ours.add(clientOrderId);
+    return this.d.cancel(clientOrderId);
+  }
+
   /** The monitor's rule for a child: capped by its parent's limit; an iceberg's (or an ended parent's) child stays put. */
   childPolicy(o: Order): ChildPolicy | undefined {
     if (o.parentId === undefined) return undefined;

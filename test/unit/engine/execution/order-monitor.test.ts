@@ -93,4 +93,20 @@ describe('order monitor', () => {
     h.tick(h.settings.monitor.limitTimeoutMs);
     expect(h.replaces).toEqual([{ id: child.clientOrderId, limitPrice: 100.03 }]); // 99.98 + 5 bps = 100.03
   });
+
+  it('a TWAP child canceled at its timeout does not stop the parent: the unfilled part goes out again with the next slice', () => {
+    const h = algoHarness(undefined, { monitor: { onTimeout: 'cancel' } as never });
+    h.bar(10_000);
+    const { order: p } = h.algos.submit({ symbol: 'X', side: 'buy', type: 'market', qty: 40, timeInForce: 'day', source: 'manual', reason: 't', algo: { kind: 'twap', durationMs: 4 * 60_000, sliceMs: 60_000 } });
+    const first = h.children(p.clientOrderId)[0]!;
+    h.ack(first.clientOrderId);
+    h.fill(first.clientOrderId, 4);
+    h.tick(h.settings.monitor.limitTimeoutMs);
+    expect(h.venue.cancels).toEqual([first.clientOrderId]);
+    h.venueCanceled(first.clientOrderId);
+    expect(h.algos.get(p.clientOrderId)!.status).toBe('partially_filled');
+    h.tick(1);
+    // two minutes in: 30 due, 4 filled
+    expect(h.children(p.clientOrderId).map((c) => c.qty)).toEqual([10, 26]);
+  });
 });
