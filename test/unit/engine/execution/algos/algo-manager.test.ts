@@ -132,6 +132,19 @@ describe('stopping a parent', () => {
     expect(h.algos.get(p.clientOrderId)!.reason).toMatch(/HALTED/);
   });
 
+  it('a HALT scoped to a strategy or a symbol stops only the parents it covers', () => {
+    const h = algoHarness();
+    h.bar(10_000);
+    const mine = h.algos.submit({ ...twap(100), source: 'trend' }).order;
+    const other = h.algos.submit({ ...twap(100), source: 'meanrev' }).order;
+    h.algos.onTradingState({ ts: h.now(), from: 'ACTIVE', to: 'HALTED', actor: 'operator', reason: 'scoped', scope: 'strategy:trend' });
+    h.venueCanceled(h.children(mine.clientOrderId)[0]!.clientOrderId);
+    expect(h.algos.get(mine.clientOrderId)!.status).toBe('canceled');
+    expect(h.algos.get(other.clientOrderId)!.status).toBe('accepted');
+    h.algos.onTradingState({ ts: h.now(), from: 'ACTIVE', to: 'HALTED', actor: 'operator', reason: 'scoped', scope: 'instrument:X' });
+    expect(h.venue.cancels).toContain(h.children(other.clientOrderId)[0]!.clientOrderId);
+  });
+
   it('a parent larger than the limits allow is denied whole and sends nothing', () => {
     const h = algoHarness(wideLimits({ maxOrderQty: 50, maxOrderNotional: 1e9, maxPositionNotional: 1e9 }));
     h.bar(10_000);
