@@ -3,7 +3,8 @@
 // and their synchronous effect lives in applyCommand so a replay reproduces it.
 // The engine is seen through EngineContext (engine-context.ts), not the Engine
 // class, so engine.ts -> engine-commands.ts stays one-way.
-import type { EngineStatus, StateScope } from '../shared/api/contract.js';
+import type { AlgoRequest, EngineStatus, StateScope } from '../shared/api/contract.js';
+import { algoProblem } from './execution/algos/algo-manager.js';
 import { ApiFailure, describeZodError, type CommandHandlers } from '../shared/api/protocol.js';
 import { MonitorConfig, RiskLimits } from './core/config.js';
 import type { EngineContext } from './engine-context.js';
@@ -33,7 +34,7 @@ export type TradingCommand =
   | { name: 'replaceOrder'; args: { clientOrderId: string; qty?: number; limitPrice?: number } }
   | {
       name: 'submitOrder';
-      args: { symbol: string; side: 'buy' | 'sell'; type: 'market' | 'limit'; qty: number; limitPrice?: number; timeInForce: 'day' | 'gtc' | 'ioc' };
+      args: { symbol: string; side: 'buy' | 'sell'; type: 'market' | 'limit'; qty: number; limitPrice?: number; timeInForce: 'day' | 'gtc' | 'ioc'; algo?: AlgoRequest };
     };
 
 export function scopeOf(scope: StateScope | undefined): Scope {
@@ -86,7 +87,8 @@ export function applyCommand(e: EngineContext, c: TradingCommand): unknown {
       e.record('config', { actor: 'operator', reason: c.args.reason, changed: c.args.changed, risk: c.args.risk, monitor: c.args.monitor });
       return undefined;
     case 'cancelOrder':
-      return e.oms.cancel(c.args.clientOrderId);
+      // a parent order's cancel stops its algorithm and cancels its children
+      return e.algos.cancel(c.args.clientOrderId) ?? e.oms.cancel(c.args.clientOrderId);
     case 'setStrategyEnabled':
     case 'setStrategyWeight': {
       const rt = e.signals.runtime(c.args.id);
@@ -103,8 +105,10 @@ export function applyCommand(e: EngineContext, c: TradingCommand): unknown {
       return { requested: r.requested, reason: r.reason };
     }
     case 'submitOrder': {
-      const o = c.args;
-      const { order, decision } = e.oms.submit({ ...o, source: 'manual', reason: 'manual order' });
+      const { algo, ...o } = c.args;
+      const { order, decision } = algo
+        ? e.algos.submit({ ...o, algo, source: 'manual', reason: `manual order (${algo.kind})` })
+        : e.oms.submit({ ...o, source: 'manual', reason: 'manual order' });
       return { accepted: decision.approved, clientOrderId: order.clientOrderId, reason: decision.reason };
     }
   }
@@ -136,6 +140,15 @@ function classify(kind: 'risk' | 'monitor', key: string, before: number, after: 
   return after > before ? 'looser' : 'tighter';
 }
 
+/** The argument rules of a manual order (submitOrder and whatIf): a bad one is refused naming the field. */
+function checkManualOrder(e: EngineContext, o: { symbol: string; type: 'market' | 'limit'; qty: number; limitPrice?: number; algo?: AlgoRequest }): void {
+  if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
+  if (o.type === 'limit' && o.limitPrice === undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': required for a limit order`);
+  if (o.type === 'market' && o.limitPrice !== undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': a market order takes none`);
+  const algoBad = o.algo && algoProblem({ ...o, algo: o.algo });
+  if (algoBad) throw new ApiFailure('BAD_ARGS', algoBad);
+}
+
 export function buildHandlers(e: EngineContext): CommandHandlers {
   const trading = (c: TradingCommand): unknown => {
     if (e.readOnly) throw new ApiFailure('READ_ONLY', `'${c.name}' refused: this engine shows a journal read-only and does not trade`);
@@ -149,7 +162,7 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
       status: e.status(),
       account: e.portfolio.account(),
       positions: e.portfolio.positions(),
-      orders: e.oms.recent(200),
+      orders: e.algos.withParents(e.oms.recent(200)),
       alerts: e.alerts.recent(100),
     }),
     listInstruments: () => [...e.instrumentsBySymbol.values()],
@@ -237,9 +250,7 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
     },
     whatIf: (o) => {
       // the same argument rules as submitOrder, so a what-if never approves what a send would refuse
-      if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
-      if (o.type === 'limit' && o.limitPrice === undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': required for a limit order`);
-      if (o.type === 'market' && o.limitPrice !== undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': a market order takes none`);
+      checkManualOrder(e, o);
       const d = e.risk.check({ symbol: o.symbol, side: o.side, qty: o.qty, limitPrice: o.limitPrice, source: 'manual' }, e.oms.view);
       return { approved: d.approved, reason: d.reason, checks: d.checks };
     },
@@ -327,9 +338,7 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
       return trading({ name: 'replaceOrder', args: { clientOrderId, qty, limitPrice } }) as { requested: boolean; reason: string };
     },
     submitOrder: (o) => {
-      if (!e.instrumentsBySymbol.has(o.symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${o.symbol}'`);
-      if (o.type === 'limit' && o.limitPrice === undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': required for a limit order`);
-      if (o.type === 'market' && o.limitPrice !== undefined) throw new ApiFailure('BAD_ARGS', `field 'limitPrice': a market order takes none`);
+      checkManualOrder(e, o);
       return trading({ name: 'submitOrder', args: o }) as { accepted: boolean; clientOrderId: string; reason: string };
     },
     listDecisions: (q) => e.decisions.list(q),

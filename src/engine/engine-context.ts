@@ -12,6 +12,7 @@ import type { StrategyControl } from './strategy/strategy-control.js';
 import type { EngineConfig } from './core/config.js';
 import type { QualityMonitor } from './data/quality-monitor.js';
 import type { OrderManager } from './execution/oms.js';
+import type { ExecutionAlgos } from './execution/algos/algo-manager.js';
 import type { DecisionLog } from './journal/decision-log.js';
 import type { JournalKind } from './journal/records.js';
 import type { Portfolio } from './portfolio/portfolio.js';
@@ -35,6 +36,8 @@ export interface EngineContext {
   readonly portfolio: Portfolio;
   readonly risk: RiskEngine;
   readonly oms: OrderManager;
+  /** Execution algorithms' parent orders (cancel, manual orders with an algo, the blotter). */
+  readonly algos: ExecutionAlgos;
   readonly alerts: AlertLog;
   readonly monitor: RiskMonitor;
   readonly decisions: DecisionLog;

@@ -25,6 +25,9 @@ import type { FetchProgress } from './data/fetch-scheduler.js';
 import { buildHandlers } from './engine-commands.js';
 import type { EngineHandle, EngineStats } from './engine-api.js';
 import { OrderManager, type Provenance } from './execution/oms.js';
+import { ExecutionAlgos } from './execution/algos/algo-manager.js';
+import { OrderMonitor } from './execution/order-monitor.js';
+import { isOpen } from './execution/order-state.js';
 import { DecisionLog, type DecisionRecord } from './journal/decision-log.js';
 import { Journal } from './journal/journal.js';
 import type { JournalKind } from './journal/records.js';
@@ -120,6 +123,11 @@ export class Engine implements EngineHandle {
   private readonly ownPositions = new Map<string, Map<string, number>>();
   /** Transaction cost model: estimates, the benefit/cost filter, post-trade analysis. */
   readonly costs: TradeCosts;
+  /** Execution algorithms (TWAP, VWAP, iceberg parents and their children) and the per-order monitor (timeouts). */
+  readonly algos: ExecutionAlgos;
+  readonly orderMonitor: OrderMonitor;
+  /** Algorithm parents the journal left unfinished: ended cleanly once the venue is reconciled. */
+  private readonly recoveredParents: Order[];
   private skipSeq = 0;
   /** The signal strategies, their shared features and regimes, and the ensemble. */
   readonly signals: StrategyRunner;
@@ -252,12 +260,48 @@ export class Engine implements EngineHandle {
     // injected strategies (backtests) run alone on the Strategy API; otherwise the signal strategies and the ensemble trade
     if (options.strategies) this.strategies.push(...options.strategies);
     this.costs = new TradeCosts(config.costs, this.venue.id, (s) => sessionMsOf(this.instrumentsBySymbol.get(s)?.assetClass));
+    this.recoveredParents = recovered?.openParents ?? [];
+    this.algos = new ExecutionAlgos({
+      sessionId: this.sessionId,
+      now,
+      settings: () => this.config.execution.algo,
+      marketableBps: () => this.config.execution.monitor.marketableBps,
+      instrument: (s) => this.instrumentsBySymbol.get(s),
+      quote: (s) => this.quotes.get(s),
+      submit: (req) => this.oms.submit(req),
+      cancel: (id) => this.oms.cancel(id),
+      get: (id) => this.oms.get(id),
+      check: (intent) => this.risk.check(intent, this.oms.view),
+      effectiveState: (source, symbol) => this.risk.effectiveState(source, symbol),
+      decided: (o, d, p) => this.onDecision(o, d, p),
+      record: (rec) => this.record('algo', rec),
+      changed: (o) => {
+        this.decisions.onOrder(o);
+        this.publisher.markDirty('orders');
+      },
+      alert: (level, code, message, key) => this.alerts.raise(level, code, message, 'execution', key),
+    });
+    this.orderMonitor = new OrderMonitor({
+      openOrders: (s) => this.oms.openOrders(s),
+      replace: (id, changes) => this.oms.replace(id, changes),
+      cancel: (id) => this.algos.cancelChild(id) ?? this.oms.cancel(id),
+      now,
+      quote: (s) => this.quotes.get(s),
+      instrument: (s) => this.instrumentsBySymbol.get(s),
+      settings: () => this.config.execution.monitor,
+      childPolicy: (o) => this.algos.childPolicy(o),
+      isResolving: (id) => this.venue.isResolving?.(id) ?? false,
+      lookup: (id) => {
+        if (!this.options.replay && !this.readOnly && this.prepared) void this.reconciler.checkOrder(id);
+      },
+      alert: (code, message, key) => this.alerts.raise('warning', code, message, 'execution', key),
+    });
     this.signals = new StrategyRunner(config, {
       now,
       instrument: (s) => this.instrumentsBySymbol.get(s),
       quote: (s) => this.quotes.get(s),
       position: (s) => this.portfolio.qty(s),
-      openOrders: (s) => this.oms.openOrders(s),
+      openOrders: (s) => this.algos.strategyView(this.oms.openOrders(s), s),
       equity: () => this.portfolio.equity(),
       sectorGross: (sector) => this.portfolio.groupGross('sector', sector),
       marketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()),
@@ -268,8 +312,8 @@ export class Engine implements EngineHandle {
       assetClassGross: (c) => this.portfolio.groupGross('assetClass', c),
       maxConcentrationPct: () => this.risk.currentLimits.maxConcentrationPct,
       maxOrdersPerSecond: () => this.risk.currentLimits.maxOrdersPerSecond,
-      submit: (o) => this.oms.submit({ ...o, type: 'limit', timeInForce: 'day' }).order,
-      cancel: (id) => void this.oms.cancel(id),
+      submit: (o) => this.routeOrder({ ...o, type: 'limit', timeInForce: 'day' }),
+      cancel: (id) => void (this.algos.cancel(id) ?? this.oms.cancel(id)),
       alert: (level, code, message, source, key) => this.alerts.raise(level, code, message, source, key),
     });
     // learning: every signal a prediction judged at its horizon; learned weights blended into the vote
@@ -292,7 +336,7 @@ export class Engine implements EngineHandle {
       status: () => this.status(),
       account: () => this.portfolio.account(),
       positions: () => this.portfolio.positions(),
-      orders: () => this.oms.recent(200),
+      orders: () => this.algos.withParents(this.oms.recent(200)),
       alerts: () => this.alerts.recent(100),
       bars: () => drain(this.changedBars),
       quotes: () => drain(this.changedQuotes),
@@ -393,6 +437,42 @@ export class Engine implements EngineHandle {
     if (!this.options.replay) this.record('input.warmup', { bars: warmup });
     this.warmup(warmup);
     if (!this.options.replay && (this.snapshotAtStart.sessionNo > 1 || isBrokerVenue(this.config.venue))) await this.reconcile('start');
+    if (!this.options.replay) this.endRecoveredAlgos();
+  }
+
+  /**
+   * Algorithm parents a previous session left working are ended, not resumed:
+   * each open child is canceled (journaled as an operator-style cancel, so replay
+   * does the same) and the parent finishes with what its children filled.
+   */
+  private endRecoveredAlgos(): void {
+    const parents = this.recoveredParents.splice(0);
+    if (!parents.length) return;
+    const childrenOf = (id: string) => this.oms.recent(Number.MAX_SAFE_INTEGER).filter((o) => o.parentId === id);
+    this.algos.endRecovered(
+      parents,
+      (id) => childrenOf(id).filter((o) => isOpen(o.status)),
+      (id) => {
+        const kids = childrenOf(id);
+        const qty = kids.reduce((a, o) => a + o.filledQty, 0);
+        return { qty, avg: qty > 0 ? kids.reduce((a, o) => a + o.filledQty * o.avgFillPrice, 0) / qty : 0 };
+      },
+      (childId) => {
+        const c = { name: 'cancelOrder' as const, args: { clientOrderId: childId } };
+        this.record('input.command', c);
+        applyCommand(this, c);
+      },
+    );
+  }
+
+  /** A strategy's order: worked by the large-order algorithm when it is a large share of the symbol's average daily volume. */
+  private routeOrder(o: Parameters<OrderManager['submit']>[0]): Order {
+    const a = this.config.execution.algo;
+    const adv = this.costs.stats.get(o.symbol)?.adv;
+    if (a.advThresholdPct > 0 && adv !== undefined && adv > 0 && o.qty >= a.advThresholdPct * adv) {
+      return this.algos.submit({ ...o, algo: { kind: a.largeOrderAlgo } }).order;
+    }
+    return this.oms.submit(o).order;
   }
 
   /**
@@ -661,6 +741,8 @@ export class Engine implements EngineHandle {
         pub.markDirty('risk');
       }
       this.monitor.onQuote(q);
+      this.orderMonitor.onQuote(q.symbol);
+      this.algos.onTick(q.symbol);
       for (const s of this.strategies) if (s.onQuote) this.guard(s, () => s.onQuote!(q, this.contextFor(s)));
     });
     bus.subscribe('bar', (b) => {
@@ -682,6 +764,7 @@ export class Engine implements EngineHandle {
       pub.markDirty('risk');
       this.sampleEquity(b.ts);
       this.costs.stats.onBar(b);
+      this.algos.onBar(b.symbol, b.volume);
       for (const s of this.strategies) if (s.onBar) this.guard(s, () => s.onBar!(b, this.contextFor(s)));
       if (!this.options.strategies) this.signals.onBar(b);
     });
@@ -708,11 +791,14 @@ export class Engine implements EngineHandle {
     });
     bus.subscribe('order', (o) => {
       this.costs.onOrder(o);
+      this.orderMonitor.onOrder(o);
+      if (o.parentId !== undefined) this.algos.onChildOrder(o);
       pub.markDirty('orders');
       pub.markDirty('status');
     });
     bus.subscribe('tradingState', (c) => {
       pub.markDirty('risk');
+      this.algos.onTradingState(c);
       if (c.actor === 'operator' && c.to === 'ACTIVE' && c.scope === 'account') this.monitor.rearm();
       this.alerts.raise(c.to === 'ACTIVE' ? 'info' : 'critical', 'TRADING_STATE', `trading ${c.from} -> ${c.to} by ${c.actor}: ${c.reason}`, 'risk');
       pub.markDirty('status');

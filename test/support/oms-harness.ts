@@ -93,5 +93,6 @@ export function omsHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 1
     prices,
     state,
     tick: (ms = 1) => (now += ms),
+    now: () => now,
   };
 }

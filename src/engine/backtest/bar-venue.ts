@@ -191,7 +191,9 @@ export class BarVenue implements Venue {
         }
         continue;
       }
-      const qty = o.qty - o.filledQty;
+      // a volume-capped fill model may fill only part on this bar: the rest stays for the next
+      const qty = Math.min(o.qty - o.filledQty, m.maxQty ?? Infinity);
+      if (!(qty > 0)) continue;
       let price = m.price;
       let fee = 0;
       if (this.o.costs === 'model') {
@@ -212,10 +214,12 @@ export class BarVenue implements Venue {
         this.fees += fee;
         this.charged.fees += fee;
       }
-      o.filledQty = o.qty;
-      this.remove(o);
+      o.filledQty += qty;
+      const done = o.filledQty >= o.qty - 1e-9;
+      if (done || o.timeInForce === 'ioc') this.remove(o);
       this.book(o.symbol, o.side === 'buy' ? qty : -qty, price);
-      l.onFill({ clientOrderId: o.clientOrderId, fillId: `btf-${++this.fillSeq}`, symbol: o.symbol, side: o.side, qty, price, fee, ts, cumQty: o.qty, leavesQty: 0 });
+      l.onFill({ clientOrderId: o.clientOrderId, fillId: `btf-${++this.fillSeq}`, symbol: o.symbol, side: o.side, qty, price, fee, ts, cumQty: o.filledQty, leavesQty: done ? 0 : o.qty - o.filledQty });
+      if (!done && o.timeInForce === 'ioc') l.onOrderUpdate({ kind: 'canceled', clientOrderId: o.clientOrderId, reason: 'IOC remainder canceled', ts });
     }
   }
 

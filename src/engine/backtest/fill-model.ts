@@ -3,7 +3,8 @@
 // when the bar trades through it — at the open if the bar opens beyond the limit,
 // else at the limit — or, with `touchFillProb`, sometimes when the bar only
 // touches it. Taker fills then pay the spread, slippage and impact the cost model
-// gives; nothing here looks at a later bar.
+// gives; nothing here looks at a later bar. An optional volume cap fills at most
+// a share of the bar's volume; the venue carries the rest to the next bar.
 import type { Bar, OrderSide, OrderType } from '../../shared/domain.js';
 
 export interface FillableOrder {
@@ -15,6 +16,8 @@ export interface FillableOrder {
 export interface BarFill {
   price: number;
   liquidity: 'maker' | 'taker';
+  /** With a volume cap: the most that fills on this bar (the rest carries to the next bar). */
+  maxQty?: number;
 }
 
 export interface FillModel {
@@ -28,9 +31,17 @@ export class BarFillModel implements FillModel {
     private readonly touchFillProb = 0,
     /** Uniform [0, 1) numbers (seeded): decides touch fills. */
     private readonly random: () => number = () => 1,
+    /** Participation cap: at most this fraction of a bar's volume fills on it; undefined = no cap. */
+    private readonly volumeCap?: number,
   ) {}
 
   match(o: FillableOrder, bar: Bar): BarFill | undefined {
+    const m = this.matchPrice(o, bar);
+    if (m && this.volumeCap !== undefined) m.maxQty = Math.max(0, bar.volume) * this.volumeCap;
+    return m;
+  }
+
+  private matchPrice(o: FillableOrder, bar: Bar): BarFill | undefined {
     if (o.type === 'market') return { price: bar.open, liquidity: 'taker' };
     const limit = o.limitPrice;
     if (limit === undefined) return undefined;

@@ -7,6 +7,7 @@ import { DEFAULT_LEARNING, LearningSettings } from '../strategy/learning/setting
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { defaultStrategies, StrategiesConfig } from '../strategy/builtin/index.js';
+import { DEFAULT_EXECUTION, ExecutionSettings } from '../execution/settings.js';
 
 export const Profile = z.enum(['conservative', 'balanced', 'aggressive']);
 export type Profile = z.infer<typeof Profile>;
@@ -215,6 +216,8 @@ export const EngineConfig = z
     ensemble: EnsembleConfig,
     /** Learning from outcomes (src/engine/strategy/learning). */
     learning: LearningSettings,
+    /** Order monitoring (timeouts, cancel/replace) and execution algorithms (src/engine/execution). */
+    execution: ExecutionSettings,
     /** Minimum ms between two event snapshots of the same topic sent to a UI. */
     uiCoalesceMs: z.number().int().min(1).max(5_000),
   })
@@ -297,6 +300,7 @@ export function defaultConfig(profile: Profile = 'balanced'): EngineConfig {
     strategies: defaultStrategies(),
     ensemble: structuredClone(DEFAULT_ENSEMBLE),
     learning: structuredClone(DEFAULT_LEARNING),
+    execution: structuredClone(DEFAULT_EXECUTION),
     uiCoalesceMs: 50,
   };
 }

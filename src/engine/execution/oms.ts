@@ -34,6 +34,8 @@ export interface NewOrder {
   provenance?: Provenance;
   /** A verified flattening order (allowed while HALTED if it only reduces exposure). */
   flatten?: boolean;
+  /** A child of an execution algorithm: its parent order's client order id. */
+  parentId?: string;
 }
 
 /** One strategy's part in a decision. The optional fields come from the ensemble. */
@@ -110,6 +112,27 @@ export interface OmsDeps {
 
 const MAX_CLOSED_KEPT = 2_000;
 
+/** A new order (status 'new') from a request: the one shape of an order before its risk ruling (OMS orders and algorithm parents). */
+export function newOrderRecord(clientOrderId: string, req: Omit<NewOrder, 'provenance' | 'flatten'>, now: number): Order {
+  return {
+    clientOrderId,
+    symbol: req.symbol,
+    side: req.side,
+    type: req.type,
+    qty: req.qty,
+    limitPrice: req.limitPrice,
+    timeInForce: req.timeInForce,
+    status: 'new',
+    filledQty: 0,
+    avgFillPrice: 0,
+    source: req.source,
+    reason: req.reason,
+    createdAt: now,
+    updatedAt: now,
+    ...(req.parentId !== undefined ? { parentId: req.parentId } : {}),
+  };
+}
+
 export class OrderManager {
   private readonly orders = new Map<string, Order>();
   private readonly open = new Set<string>();
@@ -144,22 +167,7 @@ export class OrderManager {
   /** Creates an order, runs the risk checks and, if approved, sends it. */
   submit(req: NewOrder): { order: Order; decision: RiskDecision } {
     const now = this.deps.now();
-    const order: Order = {
-      clientOrderId: this.deps.ids.next(req.source),
-      symbol: req.symbol,
-      side: req.side,
-      type: req.type,
-      qty: req.qty,
-      limitPrice: req.limitPrice,
-      timeInForce: req.timeInForce,
-      status: 'new',
-      filledQty: 0,
-      avgFillPrice: 0,
-      source: req.source,
-      reason: req.reason,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const order = newOrderRecord(this.deps.ids.next(req.source), req, now);
     this.orders.set(order.clientOrderId, order);
     const intent = { symbol: req.symbol, side: req.side, qty: req.qty, limitPrice: req.limitPrice, source: req.source, flatten: req.flatten };
     const decision = this.deps.risk.check(intent, this.riskView);

@@ -29,6 +29,8 @@ interface Entry {
   states: Order[];
   fills: Fill[];
   realized: number;
+  /** A parent order's children (execution algorithms), by client order id, in the order sent. */
+  children?: string[];
 }
 
 export interface DecisionFilter {
@@ -42,6 +44,8 @@ export interface DecisionFilter {
 
 export class DecisionLog {
   private readonly entries = new Map<string, Entry>();
+  /** Child order id -> its parent's id (execution algorithms). */
+  private readonly parentOf = new Map<string, string>();
 
   record(rec: DecisionRecord): void {
     this.entries.set(rec.id, { rec, states: [], fills: [], realized: 0 });
@@ -51,19 +55,34 @@ export class DecisionLog {
       for (const id of this.entries.keys()) {
         if (i++ >= drop) break;
         this.entries.delete(id);
+        this.parentOf.delete(id);
       }
     }
   }
 
   onOrder(order: Order): void {
     this.entries.get(order.clientOrderId)?.states.push({ ...order });
+    if (order.parentId !== undefined && !this.parentOf.has(order.clientOrderId)) {
+      const parent = this.entries.get(order.parentId);
+      if (parent) {
+        (parent.children ??= []).push(order.clientOrderId);
+        this.parentOf.set(order.clientOrderId, order.parentId);
+      }
+    }
   }
 
   onFill(fill: Fill, realized: number): void {
     const e = this.entries.get(fill.clientOrderId);
-    if (!e) return;
-    e.fills.push(fill);
-    e.realized += realized;
+    if (e) {
+      e.fills.push(fill);
+      e.realized += realized;
+    }
+    // a child's fill is also its parent's
+    const parent = this.entries.get(this.parentOf.get(fill.clientOrderId) ?? '');
+    if (parent) {
+      parent.fills.push(fill);
+      parent.realized += realized;
+    }
   }
 
   get size(): number {
@@ -99,7 +118,15 @@ export class DecisionLog {
       checks: e.rec.checks,
       orderStates: e.states.map((o) => ({ ...o })),
       fills: [...e.fills],
+      ...(e.children ? { children: e.children.map((id) => this.child(id)).filter((c) => c !== undefined) } : {}),
     };
+  }
+
+  /** A child as it stands (its last state) with its own fills. */
+  private child(id: string): { order: Order; fills: Fill[] } | undefined {
+    const c = this.entries.get(id);
+    const last = c?.states[c.states.length - 1];
+    return last && { order: { ...last }, fills: [...c.fills] };
   }
 }
 

@@ -31,7 +31,9 @@ export type JournalKind =
   | 'alert'
   | 'config'
   | 'credential'
-  | 'reconcile';
+  | 'reconcile'
+  /** An execution algorithm's parent: start, each child, finish with its reason (execution/algos). */
+  | 'algo';
 
 export interface JournalRecord {
   seq: number;

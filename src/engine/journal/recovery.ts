@@ -34,9 +34,11 @@ export interface Recovered {
   records: number;
   /** Damaged files skipped (read-only recovery only), with the reason. */
   damaged: string[];
+  /** Execution algorithms' parents the journal shows started and never finished (ended cleanly after a restart). */
+  openParents: Order[];
 }
 
-const KINDS: JournalKind[] = ['session.start', 'decision', 'order', 'fill', 'trading_state'];
+const KINDS: JournalKind[] = ['session.start', 'decision', 'order', 'fill', 'trading_state', 'algo'];
 const KEEP_CLOSED = 200;
 
 /** Journal files that open cleanly; with skipDamaged, damaged ones are listed instead of thrown. */
@@ -93,6 +95,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
   const orders = new Map<string, Order>();
   const fillsByOrder = new Map<string, string[]>();
   const decisions = new DecisionLog();
+  const parents = new Map<string, Order>();
 
   for (const r of readKinds(files, KINDS)) {
     const data = JSON.parse(r.data);
@@ -146,6 +149,14 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         }
         break;
       }
+      case 'algo': {
+        // a parent's state rides on each of its records; 'finish' ends it
+        const a = data as { event: string; parentId: string; order: Order };
+        decisions.onOrder(a.order);
+        if (a.event === 'finish') parents.delete(a.parentId);
+        else parents.set(a.parentId, a.order);
+        break;
+      }
       case 'trading_state': {
         const c = data as TradingStateChange;
         const scope = (c.scope ?? 'account') as Scope;
@@ -174,6 +185,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
     lastTs: ts,
     records,
     damaged,
+    openParents: [...parents.values()],
   };
 }
 

@@ -67,6 +67,18 @@ export const Snapshot = z.object({
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
+/** An execution algorithm for a manual order: TWAP / VWAP slicing or an iceberg (limit orders); unset fields come from the config's `execution.algo`. */
+export const AlgoRequest = z
+  .object({
+    kind: z.enum(['twap', 'vwap', 'iceberg']),
+    durationMs: z.number().int().min(1_000).max(7 * 86_400_000).optional(),
+    sliceMs: z.number().int().min(1_000).max(86_400_000).optional(),
+    participationCap: z.number().gt(0).max(1).optional(),
+    displayQty: z.number().positive().finite().optional(),
+  })
+  .strict();
+export type AlgoRequest = z.infer<typeof AlgoRequest>;
+
 export const ManualOrder = z.object({
   symbol: z.string().min(1),
   side: OrderSide,
@@ -74,6 +86,8 @@ export const ManualOrder = z.object({
   qty: z.number().positive().finite(),
   limitPrice: z.number().positive().finite().optional(),
   timeInForce: TimeInForce.default('day'),
+  /** Work the order with an execution algorithm (the parent is never sent; its children are). */
+  algo: AlgoRequest.optional(),
 });
 export type ManualOrder = z.infer<typeof ManualOrder>;
 
@@ -147,6 +161,8 @@ export const DecisionDetail = z.object({
   /** Every state the order went through, oldest first. */
   orderStates: z.array(Order),
   fills: z.array(Fill),
+  /** A parent order (execution algorithm): each child as it stands, with its fills. */
+  children: z.array(z.object({ order: Order, fills: z.array(Fill) })).optional(),
 });
 export type DecisionDetail = z.infer<typeof DecisionDetail>;
 

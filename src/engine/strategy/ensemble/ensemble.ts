@@ -100,7 +100,8 @@ export class Ensemble {
   /** Ages the ensemble's own resting orders on a symbol's bar and cancels those past their time. */
   ageOrders(symbol: string): void {
     for (const o of this.deps.openOrders(symbol)) {
-      if (o.source === 'manual' || o.source === 'flatten' || o.source === 'risk-monitor' || !this.orderAge.has(o.clientOrderId)) continue;
+      // an execution algorithm's parent (o.algo) works to its own schedule and is not aged here
+      if (o.source === 'manual' || o.source === 'flatten' || o.source === 'risk-monitor' || o.algo !== undefined || !this.orderAge.has(o.clientOrderId)) continue;
       const age = this.orderAge.get(o.clientOrderId)! + 1;
       this.orderAge.set(o.clientOrderId, age);
       if (age >= this.s.orderTtlBars && o.status !== 'pending_cancel') {
