@@ -263,12 +263,19 @@ export class Engine implements EngineHandle {
       marketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()),
       minutesToClose: (s) => minutesToClose(this.instrumentsBySymbol.get(s)?.calendar, this.clock.now()),
       halted: (id) => this.risk.stateOf(`strategy:${id}`) === 'HALTED',
-      lossStreak: (id) => this.monitor.lossStreak(id),
-      maxConsecutiveLosses: () => this.config.monitor.maxConsecutiveLosses,
+      estimateCost: (o, q) => {
+        const inst = this.instrumentsBySymbol.get(o.symbol);
+        return inst ? this.costs.estimate({ ...o, type: 'limit' }, q, inst.assetClass) : undefined;
+      },
+      benefitCostRatio: () => this.config.costs.benefitCostRatio,
       assetClassGross: (c) => this.portfolio.groupGross('assetClass', c),
       maxConcentrationPct: () => this.risk.currentLimits.maxConcentrationPct,
       maxOrdersPerSecond: () => this.risk.currentLimits.maxOrdersPerSecond,
-      submit: (o) => this.oms.submit({ ...o, type: 'limit', timeInForce: 'day' }).order,
+      submit: (o, cost) => {
+        const { order, decision } = this.oms.submit({ ...o, type: 'limit', timeInForce: 'day' });
+        if (decision.approved && cost) this.costs.onSent(order, cost.quote, cost.estimate);
+        return order;
+      },
       cancel: (id) => void this.oms.cancel(id),
       alert: (level, code, message, source, key) => this.alerts.raise(level, code, message, source, key),
     });

@@ -234,6 +234,8 @@ export class StrategyRunner {
       'evaluation.symbolsEveryKBars': this.features.size - this.fast.size,
       'evaluation.k': this.cfg.ensemble.evalInterval.lowVolEveryBars,
       'ensemble.orders': this.ensemble.orders,
+      'ensemble.skippedCost': this.ensemble.skippedCost,
+      'ensemble.heldMinHold': this.ensemble.heldMin,
       ...Object.fromEntries(Object.entries(this.ensemble.cache.counters()).map(([k, v]) => [`quoteCache.${k}`, v])),
     };
   }
