@@ -263,9 +263,9 @@ export class Engine implements EngineHandle {
       marketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()),
       minutesToClose: (s) => minutesToClose(this.instrumentsBySymbol.get(s)?.calendar, this.clock.now()),
       halted: (id) => this.risk.stateOf(`strategy:${id}`) === 'HALTED',
-      estimateCost: (o, q) => {
+      estimateCost: (o, cache) => {
         const inst = this.instrumentsBySymbol.get(o.symbol);
-        return inst ? this.costs.estimate({ ...o, type: 'limit' }, q, inst.assetClass) : undefined;
+        return inst ? this.costs.estimate({ ...o, type: 'limit' }, cache.get(o.symbol, now()), inst.assetClass) : undefined;
       },
       benefitCostRatio: () => this.config.costs.benefitCostRatio,
       assetClassGross: (c) => this.portfolio.groupGross('assetClass', c),

@@ -185,6 +185,7 @@ export class StrategyRunner {
     features: (s) => this.features.get(s),
     regime: (s) => this.regimes.get(s),
     instrument: (s) => this.deps.instrument(s),
+    quote: (s) => this.ensemble.cache.get(s, this.deps.now()),
     symbols: () => this.symbolList,
     barIntervalMs: (s) => this.intervalMs.get(s) ?? NaN,
     sessionMinute: (s, ts) => {

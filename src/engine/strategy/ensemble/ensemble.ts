@@ -43,8 +43,8 @@ export interface EnsembleDeps {
   minutesToClose(symbol: string): number;
   /** The strategy may not trade now (halted by the operator or the risk monitor). */
   halted(strategy: string): boolean;
-  /** The cost model's estimate of one limit order at the quote the evaluation read (a limit at or through the touch is a taker); undefined: cannot say. */
-  estimateCost(o: { symbol: string; side: OrderSide; qty: number; limitPrice: number }, quote: Quote): CostEstimate | undefined;
+  /** The cost model's estimate of one limit order (a limit at or through the touch is a taker), on the quote it reads through `cache`; undefined: cannot say. */
+  estimateCost(o: { symbol: string; side: OrderSide; qty: number; limitPrice: number }, cache: QuoteCache): CostEstimate | undefined;
   /** Required multiple of the estimated cost an entry's expected benefit must reach (config costs.benefitCostRatio; 0 = off). */
   benefitCostRatio(): number;
   /** Gross notional of an asset class, and its limit as a fraction of equity (the risk engine's concentration limit). */
@@ -262,8 +262,8 @@ export class Ensemble {
     let cost: { quote: Quote; estimate: CostEstimate } | undefined;
     if (increases) {
       // cost-aware entry: the expected edge over the signals' horizon must cover the round trip (this order as sent, an exit crossing the spread)
-      const entry = d.estimateCost({ symbol, side, qty, limitPrice: price }, quote);
-      const exit = d.estimateCost({ symbol, side: side === 'buy' ? 'sell' : 'buy', qty, limitPrice: side === 'buy' ? quote.bid : quote.ask }, quote);
+      const entry = d.estimateCost({ symbol, side, qty, limitPrice: price }, this.cache);
+      const exit = d.estimateCost({ symbol, side: side === 'buy' ? 'sell' : 'buy', qty, limitPrice: side === 'buy' ? quote.bid : quote.ask }, this.cache);
       if (entry && exit) {
         let h = 0;
         let hw = 0;

@@ -24,7 +24,8 @@ function setup(over: Partial<EnsembleConfig> = {}, costBps = 0) {
   let now = T0;
   let pos = 0;
   const sent: Array<Parameters<EnsembleDeps['submit']>[0]> = [];
-  const quote = (): Quote => ({ symbol: 'AAA', ts: now, bid: 99.99, ask: 100.01, bidSize: 100, askSize: 100 });
+  let reads = 0;
+  const quote = (): Quote => (reads++, { symbol: 'AAA', ts: now, bid: 99.99, ask: 100.01, bidSize: 100, askSize: 100 });
   const deps: EnsembleDeps = {
     now: () => now,
     instrument: () => INST,
@@ -36,7 +37,7 @@ function setup(over: Partial<EnsembleConfig> = {}, costBps = 0) {
     marketOpen: () => true,
     minutesToClose: () => Infinity,
     halted: () => false,
-    estimateCost: (o) => ({ tier: 1, spreadSource: 'quote', halfSpreadBps: 0, slippageBps: 0, impactBps: 0, feeBps: costBps, totalBps: costBps, total: (costBps / 1e4) * o.qty * o.limitPrice, notional: o.qty * o.limitPrice }),
+    estimateCost: (o, cache) => (!cache.get(o.symbol, now) ? undefined : { tier: 1, spreadSource: 'quote', halfSpreadBps: 0, slippageBps: 0, impactBps: 0, feeBps: costBps, totalBps: costBps, total: (costBps / 1e4) * o.qty * o.limitPrice, notional: o.qty * o.limitPrice }),
     benefitCostRatio: () => 1.5,
     assetClassGross: () => Math.abs(pos) * 100,
     maxConcentrationPct: () => 1,
@@ -67,7 +68,7 @@ function setup(over: Partial<EnsembleConfig> = {}, costBps = 0) {
     ens.ageOrders('AAA');
     return ens.evaluate('AAA', live, runtimes, fs, rd);
   };
-  return { ens, live, say, bar, sent, pos: () => pos };
+  return { ens, live, say, bar, sent, pos: () => pos, reads: () => reads };
 }
 
 describe('ensemble against churn', () => {
@@ -139,5 +140,14 @@ describe('ensemble against churn', () => {
     const o = cheap.bar()!;
     expect(o.side).toBe('buy');
     expect(cheap.sent[0]!.provenance.target!.notes.join(' ')).toMatch(/expected benefit .* covers 1.5 x estimated cost/);
+  });
+
+  it('one evaluation reads the quote once: the cost model’s estimates share the ensemble’s cached read', () => {
+    const s = setup();
+    s.say('fast', 0.8);
+    expect(s.bar()?.side).toBe('buy');
+    // the ensemble's read, then the entry's and the exit's cost estimates from the cache
+    expect(s.reads()).toBe(1);
+    expect(s.ens.cache.counters()).toMatchObject({ misses: 1, hits: 2 });
   });
 });
