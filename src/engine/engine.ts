@@ -307,12 +307,20 @@ export class Engine implements EngineHandle {
       marketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()),
       minutesToClose: (s) => minutesToClose(this.instrumentsBySymbol.get(s)?.calendar, this.clock.now()),
       halted: (id) => this.risk.stateOf(`strategy:${id}`) === 'HALTED',
-      lossStreak: (id) => this.monitor.lossStreak(id),
-      maxConsecutiveLosses: () => this.config.monitor.maxConsecutiveLosses,
+      estimateCost: (o, cache) => {
+        const inst = this.instrumentsBySymbol.get(o.symbol);
+        return inst ? this.costs.estimate({ ...o, type: 'limit' }, cache.get(o.symbol, now()), inst.assetClass) : undefined;
+      },
+      benefitCostRatio: () => this.config.costs.benefitCostRatio,
       assetClassGross: (c) => this.portfolio.groupGross('assetClass', c),
       maxConcentrationPct: () => this.risk.currentLimits.maxConcentrationPct,
       maxOrdersPerSecond: () => this.risk.currentLimits.maxOrdersPerSecond,
-      submit: (o) => this.routeOrder({ ...o, type: 'limit', timeInForce: 'day' }),
+      submit: (o, cost) => {
+        const { order, decision } = this.routeOrder({ ...o, type: 'limit', timeInForce: 'day' });
+        // cost feedback is per venue order: an algorithm parent's children are sent by the algorithm
+        if (decision.approved && cost && !order.algo) this.costs.onSent(order, cost.quote, cost.estimate);
+        return order;
+      },
       cancel: (id) => void (this.algos.cancel(id) ?? this.oms.cancel(id)),
       alert: (level, code, message, source, key) => this.alerts.raise(level, code, message, source, key),
     });
@@ -466,13 +474,13 @@ export class Engine implements EngineHandle {
   }
 
   /** A strategy's order: worked by the large-order algorithm when it is a large share of the symbol's average daily volume. */
-  private routeOrder(o: Parameters<OrderManager['submit']>[0]): Order {
+  private routeOrder(o: Parameters<OrderManager['submit']>[0]): { order: Order; decision: RiskDecision } {
     const a = this.config.execution.algo;
     const adv = this.costs.stats.get(o.symbol)?.adv;
     if (a.advThresholdPct > 0 && adv !== undefined && adv > 0 && o.qty >= a.advThresholdPct * adv) {
-      return this.algos.submit({ ...o, algo: { kind: a.largeOrderAlgo } }).order;
+      return this.algos.submit({ ...o, algo: { kind: a.largeOrderAlgo } });
     }
-    return this.oms.submit(o).order;
+    return this.oms.submit(o);
   }
 
   /**

@@ -148,8 +148,14 @@ export const EnsembleConfig = z.object({
   staleQuoteMs: z.number().int().min(1).max(86_400_000),
   /** Positions held only by intraday strategies are closed this many minutes before the session ends. */
   flattenBeforeCloseMin: z.number().int().min(0).max(390),
-  /** Loss budget: a strategy one losing round trip from the risk monitor's halt opens no new position for this many hours. */
-  pauseHours: z.number().min(0).max(24 * 30),
+  /** Hysteresis: a held position is kept while the net vote still points its way with at least this magnitude (entry needs minNet). */
+  exitNet: z.number().min(0).max(1),
+  /** Minimum holding period in bars of the symbol, by the opening strategy's kind: the vote does not reduce or close a position younger than this (the session-close flattening does). */
+  minHoldBars: z.object({ intraday: z.number().int().min(0).max(10_000), position: z.number().int().min(0).max(100_000) }),
+  /** No-trade band: a held position is resized toward its target only when they differ by more than this fraction of the position. */
+  rebalanceBand: z.number().min(0).max(10),
+  /** Cost-aware entry: the expected edge of an entry is expectedIc x |net vote| x the symbol's volatility over the signals' horizon; it must cover costs.benefitCostRatio x the round trip's estimated cost. */
+  expectedIc: z.number().min(0).max(1),
 });
 export type EnsembleConfig = z.infer<typeof EnsembleConfig>;
 
@@ -170,7 +176,10 @@ export const DEFAULT_ENSEMBLE: EnsembleConfig = {
   quoteCacheTtlMs: 2_000,
   staleQuoteMs: 120_000,
   flattenBeforeCloseMin: 10,
-  pauseHours: 24,
+  exitNet: 0.1,
+  minHoldBars: { intraday: 15, position: 60 },
+  rebalanceBand: 0.5,
+  expectedIc: 0.1,
 };
 
 export const SimConfig = z.object({

@@ -9,6 +9,7 @@ import type { Bar, Fill, Quote } from '../../shared/domain.js';
 import type { AlertLog } from '../core/alerts.js';
 import type { MonitorConfig } from '../core/config.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
+import { RoundTrips, type RoundTrip } from '../portfolio/round-trips.js';
 import type { RiskEngine } from './risk-engine.js';
 
 const DAY = 86_400_000;
@@ -87,6 +88,7 @@ export class RiskMonitor {
   private drawdownCut = false;
   private dailyHalted = false;
   private readonly losses = new Map<string, number>();
+  private readonly trips = new RoundTrips();
   private readonly lastQuoteTs = new Map<string, number>();
   private readonly staleNow = new Set<string>();
   private lastStaleCheck = -Infinity;
@@ -170,19 +172,23 @@ export class RiskMonitor {
     return this.losses.get(source) ?? 0;
   }
 
-  /** A fill with the realized P&L it produced (after fees). */
+  /** A fill with the realized P&L it produced (after fees), already applied to the portfolio, and its order's source. */
   onFill(f: Fill, realized: number, source: string): void {
-    // a round trip closed: count losses in a row per strategy
-    if (realized !== 0 && this.portfolio.qty(f.symbol) === 0) {
-      const n = realized < 0 ? (this.losses.get(source) ?? 0) + 1 : 0;
-      this.losses.set(source, n);
-      if (n >= this.cfg.maxConsecutiveLosses && source !== 'manual' && source !== 'risk-monitor') {
-        if (this.risk.setState('HALTED', 'risk-monitor', `${n} losing trades in a row`, `strategy:${source}`)) {
-          this.alerts.raise('critical', 'CONSECUTIVE_LOSSES', `strategy ${source} halted after ${n} losing trades in a row`, 'risk-monitor');
-        }
+    const before = this.portfolio.qty(f.symbol) - (f.side === 'buy' ? f.qty : -f.qty);
+    const trip = this.trips.onFill(f, realized, source, before);
+    if (trip) this.onRoundTrip(trip);
+    this.evaluateEquity();
+  }
+
+  /** A closed round trip (flat to flat, fees included) counts for the strategy that opened it: losses in a row halt it. */
+  onRoundTrip(t: RoundTrip): void {
+    const n = t.pnl < 0 ? (this.losses.get(t.strategy) ?? 0) + 1 : 0;
+    this.losses.set(t.strategy, n);
+    if (n >= this.cfg.maxConsecutiveLosses && t.strategy !== 'manual' && t.strategy !== 'risk-monitor') {
+      if (this.risk.setState('HALTED', 'risk-monitor', `${n} losing trades in a row`, `strategy:${t.strategy}`)) {
+        this.alerts.raise('critical', 'CONSECUTIVE_LOSSES', `strategy ${t.strategy} halted after ${n} losing round trips in a row (the last: ${t.symbol} ${t.pnl.toFixed(2)})`, 'risk-monitor');
       }
     }
-    this.evaluateEquity();
   }
 
   onVenueReject(ts: number): void {

@@ -185,6 +185,7 @@ export class StrategyRunner {
     features: (s) => this.features.get(s),
     regime: (s) => this.regimes.get(s),
     instrument: (s) => this.deps.instrument(s),
+    quote: (s) => this.ensemble.cache.get(s, this.deps.now()),
     symbols: () => this.symbolList,
     barIntervalMs: (s) => this.intervalMs.get(s) ?? NaN,
     sessionMinute: (s, ts) => {
@@ -234,6 +235,8 @@ export class StrategyRunner {
       'evaluation.symbolsEveryKBars': this.features.size - this.fast.size,
       'evaluation.k': this.cfg.ensemble.evalInterval.lowVolEveryBars,
       'ensemble.orders': this.ensemble.orders,
+      'ensemble.skippedCost': this.ensemble.skippedCost,
+      'ensemble.heldMinHold': this.ensemble.heldMin,
       ...Object.fromEntries(Object.entries(this.ensemble.cache.counters()).map(([k, v]) => [`quoteCache.${k}`, v])),
     };
   }

@@ -2,7 +2,7 @@
 // FeatureSet and RegimeDetector (updated once per bar by the engine, never by a
 // strategy) and returns signals with a reason for each; it never submits an
 // order. The ensemble turns signals into target positions and orders.
-import type { Bar, Instrument } from '../../shared/domain.js';
+import type { Bar, Instrument, Quote } from '../../shared/domain.js';
 import type { FeatureColumn, FeatureSet } from '../features/feature-set.js';
 import type { RegimeDetector } from '../features/regime.js';
 import type { Signal } from './signal.js';
@@ -23,6 +23,8 @@ export interface SignalContext {
   sessionMinute(symbol: string, ts: number): number;
   /** Minutes until the symbol's session closes (Infinity for 24x7 markets; NaN outside a session). */
   minutesToClose(symbol: string, ts: number): number;
+  /** The symbol's live quote through the engine's short-lived market-data cache (shared with the ensemble and the cost model); absent where there are no live quotes. */
+  quote?(symbol: string): Quote | undefined;
   /** Reports data a strategy needs but cannot get (an alert, raised once per strategy and item). */
   missing(strategy: string, what: string): void;
 }
@@ -76,6 +78,23 @@ export function makeSignal(
   features: Record<string, number>,
 ): Signal {
   return { strategy, symbol: bar.symbol, ts: bar.ts, score: clamp(score), confidence: clamp(confidence, 0, 1), horizonBars, reasons, features };
+}
+
+/** The quoted spread as a fraction of the mid, read through the context's quote cache; NaN without a usable quote. */
+export function quotedSpread(ctx: SignalContext, symbol: string): number {
+  const q = ctx.quote?.(symbol);
+  return q && q.bid > 0 && q.ask >= q.bid ? (q.ask - q.bid) / ((q.ask + q.bid) / 2) : NaN;
+}
+
+/**
+ * A reversion's spread check: the reason to record, or undefined when the
+ * quoted spread takes more than `maxShare` of the expected move back (no signal then).
+ */
+export function spreadCheck(ctx: SignalContext, symbol: string, move: number, maxShare: number): string | undefined {
+  const spread = quotedSpread(ctx, symbol);
+  if (spread !== spread) return 'no live quote: the spread was not checked';
+  const share = move > 0 ? spread / move : Infinity;
+  return share <= maxShare ? `quoted spread ${(spread * 1e4).toFixed(1)} bp is ${pct(share, 0)} of the ${(move * 1e4).toFixed(1)} bp move back (at most ${pct(maxShare, 0)})` : undefined;
 }
 
 /** Standard deviation of one bar's log return, from the feature set's vol column (annualized by sqrt(252) there). */

@@ -2,7 +2,7 @@
 // seed, simulated time at full speed): several strategies place orders through
 // the ensemble, none is halted by the risk monitor, every order carries the
 // ensemble's provenance, and the health counters show the evaluation interval
-// and the quote cache at work.
+// and the quote cache (shared by strategies, ensemble and cost model) at work.
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../src/engine/engine.js';
 import { runSliced } from '../../support/run-sliced.js';
@@ -43,6 +43,8 @@ describe('default strategies on the simulator', () => {
     expect(h.counters['evaluation.runs']).toBeGreaterThan(1000);
     expect(h.counters['evaluation.skippedLowVol']).toBeGreaterThan(0);
     expect(h.counters['quoteCache.misses']).toBeGreaterThan(0);
+    // the strategies, the ensemble and the cost model share a bar's quote read
+    expect(h.counters['quoteCache.hits']).toBeGreaterThan(0);
     expect(h.counters['strategies.signals']).toBeGreaterThan(1000);
     await e.stop();
   }, 60_000);

@@ -2,7 +2,7 @@
 // the symbol's volatility) is expected to come back toward it. Intraday bars only.
 import { z } from 'zod';
 import type { Bar } from '../../../shared/domain.js';
-import { barSd, clamp, isIntraday, makeSignal, pct, read, zMove, type SignalContext, type SignalStrategy } from '../signal-strategy.js';
+import { barSd, clamp, isIntraday, makeSignal, pct, read, spreadCheck, zMove, type SignalContext, type SignalStrategy } from '../signal-strategy.js';
 import type { Signal } from '../signal.js';
 import { base, bars, minutes, zLevel } from './common.js';
 
@@ -14,9 +14,11 @@ export const VwapReversionParams = z.object({
   /** VWAP is too young before this many minutes into the session. */
   minSessionMin: minutes,
   stopBeforeCloseMin: minutes,
+  /** No signal when the quoted spread is more than this share of the distance back to VWAP. */
+  maxSpreadShare: z.number().min(0).max(1),
 });
 export type VwapReversionParams = z.infer<typeof VwapReversionParams>;
-export const VWAP_REVERSION_DEFAULTS: VwapReversionParams = { enabled: true, weight: 0.5, zEnter: 2, horizonBars: 20, minSessionMin: 30, stopBeforeCloseMin: 20 };
+export const VWAP_REVERSION_DEFAULTS: VwapReversionParams = { enabled: true, weight: 0.5, zEnter: 2, horizonBars: 20, minSessionMin: 30, stopBeforeCloseMin: 20, maxSpreadShare: 0.25 };
 
 export class VwapReversion implements SignalStrategy {
   readonly id = 'vwap_reversion';
@@ -34,10 +36,12 @@ export class VwapReversion implements SignalStrategy {
     if (!f || !fs) return [];
     const z = zMove(f.vwap_dev, barSd(fs), 30);
     if (!(Math.abs(z) >= this.p.zEnter)) return [];
+    const spread = spreadCheck(ctx, bar.symbol, Math.abs(f.vwap_dev), this.p.maxSpreadShare);
+    if (!spread) return [];
     const side = z > 0 ? 'above' : 'below';
     return [
       makeSignal(this.id, bar, clamp(-z / (2 * this.p.zEnter)), clamp(Math.abs(z) / 5, 0.2, 1), this.p.horizonBars,
-        [`close ${bar.close} is ${pct(Math.abs(f.vwap_dev))} ${side} session VWAP ${f.vwap.toFixed(4)} (${Math.abs(z).toFixed(2)} sd, threshold ${this.p.zEnter})`, `expect reversion toward VWAP: ${z > 0 ? 'short' : 'long'}`],
+        [`close ${bar.close} is ${pct(Math.abs(f.vwap_dev))} ${side} session VWAP ${f.vwap.toFixed(4)} (${Math.abs(z).toFixed(2)} sd, threshold ${this.p.zEnter})`, `expect reversion toward VWAP: ${z > 0 ? 'short' : 'long'}`, spread],
         { ...f, close: bar.close, z }),
     ];
   }

@@ -3,8 +3,12 @@
 // strategy, holds the debate, nets the weighted vote into a target position
 // under the portfolio constraints, and sends the difference as one passive
 // limit order through the engine's order path (risk engine, OMS) with the
-// whole decision as its provenance. Learned weights blend in through an
-// optional WeightProvider; every signal and bar goes to an optional SignalSink.
+// whole decision as its provenance. Against churn: entries need |net| >=
+// minNet and an expected edge covering the round trip's estimated cost, a held
+// position stays while the vote still leans its way (exitNet), is not traded
+// by the vote before its minimum holding period, and is not resized inside the
+// no-trade band; its opener owns it until it is flat. Learned weights blend in
+// through an optional WeightProvider; every signal and bar goes to an optional SignalSink.
 import type { Instrument, Order, OrderSide, Quote } from '../../../shared/domain.js';
 import type { EnsembleConfig, Regime, TradingMode } from '../../core/config.js';
 import type { Provenance, ProvenanceSignal } from '../../execution/oms.js';
@@ -13,6 +17,8 @@ import type { RegimeDetector } from '../../features/regime.js';
 import { barSd, type SignalStrategy } from '../signal-strategy.js';
 import type { Signal, WeightProvider } from '../signal.js';
 import { roundToTick } from '../strategy.js';
+import { benefitCostVerdict } from '../../execution/costs/benefit-filter.js';
+import type { CostEstimate } from '../../execution/costs/cost-model.js';
 import { debate } from './debate.js';
 import { QuoteCache } from './quote-cache.js';
 import type { StrategyScorer } from './scorer.js';
@@ -37,15 +43,17 @@ export interface EnsembleDeps {
   minutesToClose(symbol: string): number;
   /** The strategy may not trade now (halted by the operator or the risk monitor). */
   halted(strategy: string): boolean;
-  /** Losing round trips in a row of an order source, and how many halt it (the risk monitor's trigger). */
-  lossStreak(source: string): number;
-  maxConsecutiveLosses(): number;
+  /** The cost model's estimate of one limit order (a limit at or through the touch is a taker), on the quote it reads through `cache`; undefined: cannot say. */
+  estimateCost(o: { symbol: string; side: OrderSide; qty: number; limitPrice: number }, cache: QuoteCache): CostEstimate | undefined;
+  /** Required multiple of the estimated cost an entry's expected benefit must reach (config costs.benefitCostRatio; 0 = off). */
+  benefitCostRatio(): number;
   /** Gross notional of an asset class, and its limit as a fraction of equity (the risk engine's concentration limit). */
   assetClassGross(assetClass: string): number;
   maxConcentrationPct(): number;
   /** The risk engine's order-rate limit: the ensemble sends fewer in one second. */
   maxOrdersPerSecond(): number;
-  submit(o: { symbol: string; side: OrderSide; qty: number; limitPrice: number; source: string; reason: string; provenance: Provenance }): Order;
+  /** Sends an order; `cost` (the entry's estimate at `quote`) lets the cost model compare it with the fills. */
+  submit(o: { symbol: string; side: OrderSide; qty: number; limitPrice: number; source: string; reason: string; provenance: Provenance }, cost?: { quote: Quote; estimate: CostEstimate }): Order;
   cancel(clientOrderId: string): void;
 }
 
@@ -74,9 +82,12 @@ export class Ensemble {
   private sentThisSecond = 0;
   /** Per symbol: evaluations to skip after a denied order. */
   private readonly cooldown = new Map<string, number>();
-  /** Strategies one loss from the risk monitor's halt open no position until this time (pauseHours). */
-  private readonly benched = new Map<string, number>();
-  benchedCount = 0;
+  /** Bars seen per symbol, and the bar count at which the symbol's position was first seen held. */
+  private readonly bars = new Map<string, number>();
+  private readonly heldSince = new Map<string, number>();
+  /** Entries the cost-aware filter skipped; reductions the minimum holding period deferred. */
+  skippedCost = 0;
+  heldMin = 0;
   private turnoverUsed = 0;
   orders = 0;
   evaluations = 0;
@@ -97,8 +108,9 @@ export class Ensemble {
     }
   }
 
-  /** Ages the ensemble's own resting orders on a symbol's bar and cancels those past their time. */
+  /** Counts a symbol's bar, ages the ensemble's own resting orders on it and cancels those past their time. */
   ageOrders(symbol: string): void {
+    this.bars.set(symbol, (this.bars.get(symbol) ?? 0) + 1);
     for (const o of this.deps.openOrders(symbol)) {
       // an execution algorithm's parent (o.algo) works to its own schedule and is not aged here
       if (o.source === 'manual' || o.source === 'flatten' || o.source === 'risk-monitor' || o.algo !== undefined || !this.orderAge.has(o.clientOrderId)) continue;
@@ -191,9 +203,14 @@ export class Ensemble {
     const volScale = vol > 0 ? Math.min(cfg.maxVolScale, cfg.targetVol / vol) : 1;
     const intradayOnly = byId.size > 0 && [...byId.values()].every((b) => b.rt.strategy.kind === 'intraday');
     const closing = inst.calendar === 'nyse' && d.minutesToClose(symbol) <= cfg.flattenBeforeCloseMin && (intradayOnly || byId.size === 0);
+    const holding = pos !== 0 && Math.sign(net) === Math.sign(pos);
+    if (pos === 0) this.heldSince.delete(symbol);
+    else if (!this.heldSince.has(symbol)) this.heldSince.set(symbol, this.bars.get(symbol) ?? 0);
     const target = applyConstraints({
       net: closing ? 0 : net,
-      minNet: cfg.minNet,
+      // hysteresis: entering needs minNet, staying needs exitNet
+      minNet: holding ? Math.min(cfg.exitNet, cfg.minNet) : cfg.minNet,
+      rebalanceBand: cfg.rebalanceBand,
       positionPct: cfg.positionPct,
       sizeMultiplier,
       volScale,
@@ -216,25 +233,55 @@ export class Ensemble {
 
     const side: OrderSide = target.delta > 0 ? 'buy' : 'sell';
     const increases = Math.abs(pos + target.delta) > Math.abs(pos);
-    let source = this.owner.get(symbol);
-    if (increases || !source) {
-      let best = '';
+    // the opener owns the position until it is flat: its orders carry its name, its round trip counts for it
+    let source = pos !== 0 ? this.owner.get(symbol) : undefined;
+    if (!source) {
       let bestC = 0;
       for (const b of ballots) {
-        if (increases && !(pos !== 0 && this.owner.get(symbol) === b.strategy) && !this.mayOpen(b.strategy, symbol)) continue;
         const c = b.weight * b.multiplier * b.score * Math.sign(target.delta);
         if (c > bestC) {
           bestC = c;
-          best = b.strategy;
+          source = b.strategy;
         }
       }
-      if (increases && !best) return undefined; // only benched strategies want to open: no order
-      source = best || source || 'ensemble';
+      source ??= this.owner.get(symbol) ?? 'ensemble';
       if (increases) this.owner.set(symbol, source);
     }
     // a halted strategy's positions are left to the operator (FLATTEN), never traded under its name
     if (d.halted(source)) return undefined;
+    if (!increases && !closing) {
+      // the minimum holding period: the vote does not reduce a young position
+      const kind = runtimes.find((r) => r.strategy.id === source)?.strategy.kind;
+      const age = (this.bars.get(symbol) ?? 0) - (this.heldSince.get(symbol) ?? 0);
+      if (age < (kind === 'intraday' ? cfg.minHoldBars.intraday : cfg.minHoldBars.position)) {
+        this.heldMin++;
+        return undefined;
+      }
+    }
     const price = side === 'buy' ? roundToTick(quote.bid * (1 - this.s.passiveBps / 10_000), inst.tickSize, 'buy') : roundToTick(quote.ask * (1 + this.s.passiveBps / 10_000), inst.tickSize, 'sell');
+    const qty = Math.abs(target.delta);
+    let cost: { quote: Quote; estimate: CostEstimate } | undefined;
+    if (increases) {
+      // cost-aware entry: the expected edge over the signals' horizon must cover the round trip (this order as sent, an exit crossing the spread)
+      const entry = d.estimateCost({ symbol, side, qty, limitPrice: price }, this.cache);
+      const exit = d.estimateCost({ symbol, side: side === 'buy' ? 'sell' : 'buy', qty, limitPrice: side === 'buy' ? quote.bid : quote.ask }, this.cache);
+      if (entry && exit) {
+        let h = 0;
+        let hw = 0;
+        for (const b of ballots) if (Math.sign(b.score) === Math.sign(net)) {
+          h += b.weight * b.multiplier * byId.get(b.strategy)!.ls.signal.horizonBars;
+          hw += b.weight * b.multiplier;
+        }
+        const edge = cfg.expectedIc * Math.abs(net) * sd * Math.sqrt(hw > 0 ? h / hw : 1);
+        const verdict = benefitCostVerdict(edge, qty * mid, entry.total + exit.total, d.benefitCostRatio());
+        if (!verdict.pass) {
+          this.skippedCost++;
+          return undefined;
+        }
+        target.notes.push(`entry: ${verdict.message} (edge ${(edge * 1e4).toFixed(1)} bp)`);
+        cost = { quote, estimate: entry };
+      }
+    }
     const features: Record<string, number> = {};
     const snap = fs.snapshot();
     for (const k of Object.keys(snap) as Array<keyof typeof snap>) if (Number.isFinite(snap[k])) features[k] = snap[k];
@@ -257,8 +304,7 @@ export class Ensemble {
     };
     const top = rows.filter((r) => r.strategy === source)[0];
     const reason = `ensemble net ${net.toFixed(2)} (${rows.length} signal${rows.length === 1 ? '' : 's'}, ${regime}/${mode}) -> target ${target.qty} from ${pos}${top ? `; ${source}: ${top.reasons?.[0] ?? ''}` : ''}`;
-    const qty = Math.abs(target.delta);
-    const order = d.submit({ symbol, side, qty, limitPrice: price, source, reason, provenance });
+    const order = d.submit({ symbol, side, qty, limitPrice: price, source, reason, provenance }, cost);
     if (order.status !== 'denied') {
       this.orderAge.set(order.clientOrderId, 0);
       this.turnoverUsed += qty * mid;
@@ -266,33 +312,6 @@ export class Ensemble {
       this.orders++;
     } else this.cooldown.set(symbol, DENIED_COOLDOWN);
     return order;
-  }
-
-  /**
-   * A loss budget per strategy: a strategy with `streak` losing round trips in
-   * a row may hold at most maxConsecutiveLosses - 1 - streak positions it
-   * opened, so even if all of them lose the risk monitor's halt is not reached
-   * by positions opened at once. At one loss from the halt it opens nothing
-   * for `pauseHours`, then one position at a time (its next round trip
-   * decides: a loss halts it, a win resets the streak). Its signals still vote.
-   */
-  private mayOpen(id: string, symbol: string): boolean {
-    const streak = this.deps.lossStreak(id);
-    const max = this.deps.maxConsecutiveLosses();
-    let budget = max - 1 - streak;
-    if (budget <= 0) {
-      const now = this.deps.now();
-      let until = this.benched.get(id);
-      if (until === undefined) {
-        until = now + this.s.ensemble.pauseHours * 3_600_000;
-        this.benched.set(id, until);
-        this.benchedCount++;
-      }
-      budget = now < until ? 0 : 1;
-    } else this.benched.delete(id);
-    let held = 0;
-    for (const [sym, owner] of this.owner) if (owner === id && sym !== symbol && (this.deps.position(sym) !== 0 || this.deps.openOrders(sym).length > 0)) held++;
-    return held < budget;
   }
 }
 

@@ -1,8 +1,10 @@
-// A short-lived market-data cache for the quotes the ensemble evaluates with
-// (from the crypto bot): a quote read within `ttlMs` of engine time is served
-// from the cache; otherwise it is read again from the source (the engine's
-// latest quote, on a broker venue possibly a request); a quote older than
-// `staleMs` is refused so nothing trades on it. Counted for the health view.
+// A short-lived market-data cache (from the crypto bot), one per engine: the
+// strategies (SignalContext.quote), the ensemble's evaluation and the cost
+// model's estimates read a symbol's quote through it, so the reads of one bar's
+// evaluation share one read of the source. A quote read within `ttlMs` of
+// engine time is served from the cache; otherwise it is read again from the
+// source (the engine's latest quote, on a broker venue possibly a request); a
+// quote older than `staleMs` is refused so nothing trades on it. Counted for the health view.
 import type { Quote } from '../../../shared/domain.js';
 
 export class QuoteCache {

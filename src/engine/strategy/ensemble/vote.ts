@@ -2,7 +2,10 @@
 // nets long against short signals on one symbol into a score in [-1, 1]; the
 // constraints turn it into a target quantity: full-conviction size x regime
 // size multiplier x volatility targeting, capped per position and per sector,
-// with the traded amount capped by the rebalance's turnover budget.
+// with the traded amount capped by the rebalance's turnover budget. A held
+// position is not cut because other positions fill a cap (the cap stops it
+// growing), is not resized inside the no-trade band, and is closed before the
+// other side is opened (a reversal is two decisions, two round trips).
 import { roundToLot } from '../strategy.js';
 
 export interface Ballot {
@@ -31,6 +34,8 @@ export function weightedVote(ballots: Ballot[]): { net: number; weights: Record<
 export interface ConstraintInput {
   net: number;
   minNet: number;
+  /** A held position's no-trade band, as a fraction of it. */
+  rebalanceBand: number;
   positionPct: number;
   sizeMultiplier: number;
   /** targetVol / the symbol's annualized volatility, already capped. */
@@ -74,17 +79,26 @@ export function applyConstraints(c: ConstraintInput): Target {
     notes.push('not shortable: flat instead of short');
     f = 0;
   }
-  const sectorRoom = Math.max(0, c.maxSectorPct * c.equity - c.sectorOthers);
+  // a cap stops a held position from growing; it does not cut it because the other positions already fill the cap
+  const held = f !== 0 && Math.sign(c.currentQty) === Math.sign(f) ? Math.min(Math.abs(c.currentQty) * c.price, Math.abs(f) * c.equity) : 0;
+  const sectorRoom = Math.max(held, c.maxSectorPct * c.equity - c.sectorOthers);
   if (Math.abs(f) * c.equity > sectorRoom) {
     notes.push(`sector capped at ${(c.maxSectorPct * 100).toFixed(0)}% of equity`);
     f = (Math.sign(f) * sectorRoom) / c.equity;
   }
-  const classRoom = Math.max(0, c.maxClassPct * c.equity - c.classOthers);
+  const classRoom = Math.max(held, c.maxClassPct * c.equity - c.classOthers);
   if (Math.abs(f) * c.equity > classRoom) {
     notes.push(`asset class capped at ${(c.maxClassPct * 100).toFixed(0)}% of equity`);
     f = (Math.sign(f) * classRoom) / c.equity;
   }
   let qty = Math.sign(f) * roundToLot((Math.abs(f) * c.equity) / c.price, c.lotSize);
+  if (qty !== 0 && c.currentQty !== 0 && Math.sign(qty) !== Math.sign(c.currentQty)) {
+    notes.push(`reversal: the ${c.currentQty > 0 ? 'long' : 'short'} is closed first; the other side may open on a later evaluation`);
+    qty = 0;
+  } else if (qty !== 0 && c.currentQty !== 0 && Math.abs(qty - c.currentQty) <= c.rebalanceBand * Math.abs(c.currentQty)) {
+    notes.push(`target within the ${(c.rebalanceBand * 100).toFixed(0)}% no-trade band of the position: held`);
+    qty = c.currentQty;
+  }
   let delta = qty - c.currentQty;
   const room = Math.max(0, c.turnoverLeft);
   if (Math.abs(delta) * c.price > room) {

@@ -88,6 +88,27 @@ describe('risk monitor', () => {
     expect(s.alerts.some((a) => a.code === 'CONSECUTIVE_LOSSES')).toBe(true);
   });
 
+  it('counts a round trip once, on its whole P&L, for the strategy that opened it', () => {
+    const s = setup({ maxConsecutiveLosses: 2 });
+    const apply = (f: Fill, source: string) => s.monitor.onFill(f, s.portfolio.applyFill(f), source);
+    for (let i = 0; i < 3; i++) {
+      // opened by ma_cross, closed in two parts by another source: +50, then -5 (the trip made 45)
+      apply(s.fill('AAPL', 'buy', 10, 100), 'ma_cross');
+      apply(s.fill('AAPL', 'sell', 5, 110), 'ensemble');
+      apply(s.fill('AAPL', 'sell', 5, 99), 'ensemble');
+    }
+    expect(s.monitor.lossStreak('ma_cross')).toBe(0);
+    expect(s.monitor.lossStreak('ensemble')).toBe(0);
+    expect(s.risk.stateOf('strategy:ensemble')).toBe('ACTIVE');
+    // two losing trips of the opener, closed by someone else, halt the opener
+    for (let i = 0; i < 2; i++) {
+      apply(s.fill('AAPL', 'buy', 10, 100), 'ma_cross');
+      apply(s.fill('AAPL', 'sell', 10, 99), 'flatten');
+    }
+    expect(s.risk.stateOf('strategy:ma_cross')).toBe('HALTED');
+    expect(s.risk.stateOf('strategy:flatten')).toBe('ACTIVE');
+  });
+
   it('a win resets the losing streak', () => {
     const s = setup({ maxConsecutiveLosses: 2 });
     const trip = (exit: number) => {

@@ -48,9 +48,12 @@ class World {
       sessionMinute: (s, ts) => (this.insts.get(s)?.calendar === 'nyse' ? (ts - OPEN) / MIN : (ts % 86_400_000) / MIN),
       minutesToClose: (s, ts) => minutesToClose(this.insts.get(s)?.calendar, ts),
       missing: (st, what) => this.missing.push(`${st}:${what}`),
+      ...(this.spread === undefined ? {} : { quote: (s: string) => ({ symbol: s, ts: this.last.get(s)!.ts, bid: 100 - this.spread! / 2, ask: 100 + this.spread! / 2, bidSize: 1, askSize: 1 }) }),
     };
   }
   missing: string[] = [];
+  /** With a value: every symbol quotes around 100 with this spread. */
+  spread: number | undefined;
 }
 
 /** A quiet series (alternating ±0.05 %) of n closes around `p`. */
@@ -78,6 +81,12 @@ describe('built-in strategies on constructed series', () => {
     const [sig] = S('vwap_reversion').onBar(bar, w.ctx());
     expect(sig!.score).toBeLessThan(0);
     expect(sig!.reasons.join(' ')).toMatch(/above session VWAP/);
+    expect(sig!.reasons.join(' ')).toMatch(/no live quote: the spread was not checked/);
+    // a live quote: a tight spread is recorded, a spread eating the move back silences it
+    w.spread = 0.01;
+    expect(S('vwap_reversion').onBar(bar, w.ctx())[0]!.reasons.at(-1)).toMatch(/quoted spread 1\.0 bp is \d+% of the \d+\.\d bp move back/);
+    w.spread = 1;
+    expect(S('vwap_reversion').onBar(bar, w.ctx())).toEqual([]);
   });
 
   it('volume spike follows a bar with 5x volume and a clear move; no spike, no signal', () => {
@@ -117,6 +126,10 @@ describe('built-in strategies on constructed series', () => {
     const [sig] = S('quick_mr').onBar(bar, w.ctx());
     expect(sig!.score).toBeGreaterThan(0);
     expect(sig!.reasons[0]).toMatch(/RSI/);
+    w.spread = 0.01;
+    expect(S('quick_mr').onBar(bar, w.ctx())[0]!.reasons.at(-1)).toMatch(/quoted spread 1\.0 bp/);
+    w.spread = 1;
+    expect(S('quick_mr').onBar(bar, w.ctx())).toEqual([]);
   });
 
   it('cross-sectional momentum longs the leaders and shorts the laggards at a rebalance', () => {

@@ -8,7 +8,7 @@ import { QuoteCache } from '../../../../src/engine/strategy/ensemble/quote-cache
 import { StrategyScorer } from '../../../../src/engine/strategy/ensemble/scorer.js';
 import { applyConstraints, weightedVote, type ConstraintInput } from '../../../../src/engine/strategy/ensemble/vote.js';
 
-const base: ConstraintInput = { net: 1, minNet: 0.3, positionPct: 0.1, sizeMultiplier: 1, volScale: 1, maxPositionPct: 0.15, maxSectorPct: 0.3, minTradePct: 0.02, shortable: true, equity: 100_000, price: 100, lotSize: 1, currentQty: 0, sectorOthers: 0, classOthers: 0, maxClassPct: 1, turnoverLeft: 50_000 };
+const base: ConstraintInput = { net: 1, minNet: 0.3, rebalanceBand: 0.5, positionPct: 0.1, sizeMultiplier: 1, volScale: 1, maxPositionPct: 0.15, maxSectorPct: 0.3, minTradePct: 0.02, shortable: true, equity: 100_000, price: 100, lotSize: 1, currentQty: 0, sectorOthers: 0, classOthers: 0, maxClassPct: 1, turnoverLeft: 50_000 };
 
 describe('ensemble', () => {
   it('nets conflicting long and short signals by weight', () => {
@@ -40,6 +40,25 @@ describe('ensemble', () => {
     // a change smaller than 2% of equity is not traded, but closing a position always is
     expect(applyConstraints({ ...base, currentQty: 95 }).delta).toBe(0);
     expect(applyConstraints({ ...base, net: 0, currentQty: 3 }).delta).toBe(-3);
+  });
+
+  it('holds a position the caps would cut for others, inside the no-trade band, and closes before reversing', () => {
+    // the asset class is full with other positions: the held 100 stays (it may not grow), a new one gets no room
+    const full = { ...base, maxClassPct: 0.3, classOthers: 30_000 };
+    expect(applyConstraints({ ...full, currentQty: 100 })).toMatchObject({ qty: 100, delta: 0 });
+    expect(applyConstraints({ ...full, currentQty: 0 }).qty).toBe(0);
+    expect(applyConstraints({ ...full, sectorOthers: 29_000, currentQty: 100 }).qty).toBe(100);
+    // without the rule (band 0 and a cap below the held size) the same position would be cut
+    expect(applyConstraints({ ...base, maxClassPct: 0.3, classOthers: 25_000, currentQty: 100, rebalanceBand: 0 }).qty).toBe(100);
+    // the no-trade band: a target within 50% of the position is not traded; beyond it, it is
+    expect(applyConstraints({ ...base, net: 0.6, currentQty: 100 })).toMatchObject({ qty: 100, delta: 0 });
+    expect(applyConstraints({ ...base, net: 0.6, currentQty: 100 }).notes.at(-1)).toMatch(/no-trade band/);
+    expect(applyConstraints({ ...base, net: 1, currentQty: 40 })).toMatchObject({ qty: 100, delta: 60 });
+    expect(applyConstraints({ ...base, net: 1, currentQty: 40, rebalanceBand: 2 }).delta).toBe(0);
+    // a reversal closes first: long 100 with a full short vote sells 100, not 200
+    const rev = applyConstraints({ ...base, net: -1, currentQty: 100 });
+    expect(rev).toMatchObject({ qty: 0, delta: -100 });
+    expect(rev.notes.at(-1)).toMatch(/reversal/);
   });
 
   it('debates: support from the trend and volume, attacks from a stronger opposite signal and costs', () => {
