@@ -49,7 +49,7 @@ describe('execution algorithms on the simulator', () => {
   });
 
   it("the ensemble's orders at or above the ADV threshold are worked as TWAP parents; smaller ones go straight to the OMS", async () => {
-    const e = await createEngine({ sim: { seed: 42, speed: 'max' }, execution: { algo: { advThresholdPct: 0.0004 } as never } });
+    const e = await createEngine({ sim: { seed: 42, speed: 'max' }, execution: { algo: { advThresholdPct: 0.0001 } as never } });
     await e.prepare();
     e.runUntil(e.now() + 60 * MIN);
     const parents = e.algos.parents();
