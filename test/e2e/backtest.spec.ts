@@ -82,3 +82,26 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   await expect(long).toHaveAttribute('data-state', 'canceled');
   await expect(view.getByRole('progressbar')).toHaveCount(0);
 });
+
+test('the signal strategies are listed and the ensemble runs as a backtest', async ({ page }) => {
+  server ??= await startServe();
+  await page.goto(server.uiUrl);
+  await waitForLiveUi(page);
+  await page.getByRole('tab', { name: 'Backtest' }).click();
+  const view = page.getByTestId('backtest-view');
+  const select = view.getByLabel('Signal strategies');
+  // every builtin signal strategy is offered, from the engine's list
+  await expect(select.locator('option')).toHaveCount(1 + 1 + 15);
+  await expect(select.locator('option[value="cs_momentum"]')).toHaveCount(1);
+  await expect(select.locator('option[value="signal/ma_cross"]')).toHaveCount(1);
+  await select.selectOption('ensemble');
+  await expect(view.getByLabel('Buy and hold')).toBeDisabled();
+  await view.getByLabel('Symbols').fill('SPY, QQQ, IWM');
+  await view.getByLabel('Bars per symbol').fill('400');
+  await view.getByLabel('Run name').fill('Ensemble');
+  await view.getByRole('button', { name: 'Run backtest' }).click();
+  const row = view.locator('[data-testid="bt-run-row"]', { hasText: 'Ensemble' });
+  await expect(row).toHaveAttribute('data-state', 'done');
+  await expect(row.locator('td.bt-src')).toHaveAttribute('title', /· ensemble$/);
+  await expect(view.getByTestId('bt-report')).toBeVisible();
+});

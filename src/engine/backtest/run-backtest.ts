@@ -12,7 +12,7 @@ import { Journal } from '../journal/journal.js';
 import type { JournalKind } from '../journal/records.js';
 import type { DecisionRecord } from '../journal/decision-log.js';
 import { SeededRng } from '../risk/analytics/prng.js';
-import { createStrategy } from '../strategy/registry.js';
+import { createStrategy, signalIdOf } from '../strategy/registry.js';
 import type { Strategy } from '../strategy/strategy.js';
 import { defaultInstrument, engineConfigFor, type BacktestConfig } from './backtest-config.js';
 import { performanceOf, summarize, type BacktestDecision, type BacktestResult } from './backtest-result.js';
@@ -94,7 +94,13 @@ export interface BacktestSession {
 /** Builds the engine for a backtest: runBacktest drives it synchronously; a host may drive it with its SimDriver (engine.start()). */
 export function createBacktestSession(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: Pick<BacktestHooks, 'strategies'> = {}): BacktestSession {
   if (config.strategies.length + (hooks.strategies?.length ?? 0) === 0) throw new BacktestError('BAD_INPUT', 'no strategy to run');
-  if (new Set(config.strategies.map((s) => s.name)).size !== config.strategies.length) throw new BacktestError('BAD_INPUT', 'each strategy may run once per backtest');
+  if (new Set(config.strategies.map((s) => signalIdOf(s) ?? s.name)).size !== config.strategies.length) throw new BacktestError('BAD_INPUT', 'each strategy may run once per backtest');
+  // signal strategies run through the StrategyRunner and the ensemble (as live); order-submitting ones alone
+  const signalSpecs = config.strategies.filter((s) => signalIdOf(s) !== undefined);
+  const signalRun = signalSpecs.length > 0;
+  if (signalRun && (signalSpecs.length !== config.strategies.length || hooks.strategies?.length)) {
+    throw new BacktestError('BAD_INPUT', `signal strategies (${signalSpecs.map((s) => s.name).join(', ')}) run through the ensemble and cannot be combined with order-submitting ones (buy_and_hold, ma_cross) in one backtest`);
+  }
   const bars = prepareBars(input, config.from, config.to);
   if (bars.length === 0) throw new BacktestError('NO_BARS', 'no bars to replay (empty input, or none between --from and --to)');
   const barMs = barInterval([...(config.warmup ?? []), ...bars]);
@@ -105,7 +111,7 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
   let start = bars[0]!.ts;
   for (const b of config.warmup ?? []) start = Math.min(start, b.ts + barMs);
   const engineConfig = engineConfigFor(config, seed, start, barMs);
-  const strategies = [...config.strategies.map((s) => createStrategy(s, engineConfig.strategy)), ...(hooks.strategies ?? [])];
+  const strategies = signalRun ? [] : [...config.strategies.map((s) => createStrategy(s, engineConfig.strategy)), ...(hooks.strategies ?? [])];
   const rng = new SeededRng(seed);
   const costsOn = (config.costs ?? 'model') === 'model';
 
@@ -116,7 +122,8 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
   const sink = new DecisionSink(config.journalDir ? Journal.open(config.journalDir) : undefined);
   const engine: Engine = new Engine(engineConfig, {
     journal: sink,
-    strategies,
+    // without injected strategies the engine runs its signal strategies and the ensemble; learning is in memory (no data dir), fresh per run
+    strategies: signalRun ? undefined : strategies,
     venue: (clock) =>
       (venue = new BarVenue(clock, {
         bars,
@@ -165,7 +172,7 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
       to: bars[bars.length - 1]!.ts,
       barMs,
       seed,
-      strategies: strategies.map((s) => s.id),
+      strategies: signalRun ? e.signals.runtimes.filter((r) => r.enabled).map((r) => r.strategy.id) : strategies.map((s) => s.id),
       summary: summarize({
         startingCash: engineConfig.sim.startingCash,
         equity,
