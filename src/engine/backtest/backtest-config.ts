@@ -31,6 +31,8 @@ export interface BacktestConfig {
   warmup?: readonly Bar[];
   /** Journal the run to this folder (off by default). */
   journalDir?: string;
+  /** Simulated-time speed when a host drives the session with its SimDriver (`serve --bars`); default 'max'. */
+  speed?: number | 'max';
 }
 
 /** A symbol with a slash is a crypto pair; anything else a US stock. Tradable around the clock in a replay. */
@@ -65,7 +67,7 @@ export function engineConfigFor(cfg: BacktestConfig, seed: number, startTs: numb
     mode: 'backtest',
     profile: base.profile,
     venue: 'sim',
-    sim: { seed, speed: 'max', start: new Date(startTs).toISOString(), startingCash: cfg.cash ?? 100_000, historyMinutes: 0 },
+    sim: { seed, speed: cfg.speed ?? 'max', start: new Date(startTs).toISOString(), startingCash: cfg.cash ?? 100_000, historyMinutes: 0 },
     risk: { ...cfg.risk },
     monitor: { staleDataSeconds: stale, ...cfg.monitor },
     strategy: strategySection(base.strategy, cfg.strategies, signals !== undefined),

@@ -32,6 +32,13 @@ export interface BacktestHooks {
   every?: number;
   /** Strategy objects to run besides the named ones (research code and tests in the same thread). */
   strategies?: Strategy[];
+  /** Called once when the last bar has been delivered, or with the failure when a strategy raised (a host driving the session). */
+  onEnd?: (failure: BacktestError | undefined) => void;
+}
+
+/** A journaled decision as a backtest reports it (runBacktest's decisions; a served replay's journal maps the same way). */
+export function backtestDecision(d: DecisionRecord): BacktestDecision {
+  return { ts: d.ts, id: d.id, source: d.source, symbol: d.symbol, side: d.side, type: d.type, qty: d.qty, limitPrice: d.limitPrice, approved: d.approved, reason: d.approved ? d.reason : (d.checks.find((c) => !c.passed)?.message ?? d.reason) };
 }
 
 /** Sorts by time, then symbol (a copy; the input is not changed) and keeps from..to. */
@@ -70,8 +77,7 @@ class DecisionSink implements JournalSink {
   append(ts: number, kind: JournalKind, payload: unknown): void {
     this.journal?.append(ts, kind, payload);
     if (kind !== 'decision') return;
-    const d = payload as DecisionRecord;
-    this.decisions.push({ ts: d.ts, id: d.id, source: d.source, symbol: d.symbol, side: d.side, type: d.type, qty: d.qty, limitPrice: d.limitPrice, approved: d.approved, reason: d.approved ? d.reason : (d.checks.find((c) => !c.passed)?.message ?? d.reason) });
+    this.decisions.push(backtestDecision(payload as DecisionRecord));
   }
   flush(): void {
     this.journal?.flush();
@@ -92,7 +98,7 @@ export interface BacktestSession {
 }
 
 /** Builds the engine for a backtest: runBacktest drives it synchronously; a host may drive it with its SimDriver (engine.start()). */
-export function createBacktestSession(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: Pick<BacktestHooks, 'strategies'> = {}): BacktestSession {
+export function createBacktestSession(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: Pick<BacktestHooks, 'strategies' | 'onEnd'> = {}): BacktestSession {
   if (config.strategies.length + (hooks.strategies?.length ?? 0) === 0) throw new BacktestError('BAD_INPUT', 'no strategy to run');
   if (new Set(config.strategies.map((s) => signalIdOf(s) ?? s.name)).size !== config.strategies.length) throw new BacktestError('BAD_INPUT', 'each strategy may run once per backtest');
   // signal strategies run through the StrategyRunner and the ensemble (as live); order-submitting ones alone
@@ -117,6 +123,7 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
 
   const equity: Array<[number, number]> = [];
   let failure: BacktestError | undefined;
+  let ended = false;
 
   let venue: BarVenue | undefined;
   const sink = new DecisionSink(config.journalDir ? Journal.open(config.journalDir) : undefined);
@@ -137,6 +144,10 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
         warmup,
         afterGroup: (ts) => {
           equity.push([ts, engine.portfolio.equity()]);
+          if ((failure || venue!.delivered === bars.length) && !ended) {
+            ended = true;
+            hooks.onEnd?.(failure);
+          }
           return failure !== undefined;
         },
       })),
