@@ -3,7 +3,7 @@
 // in a temp data dir) replays a few hundred bars through the ensemble of
 // signal strategies; its journal holds the same decisions and fills as
 // runBacktest on the same bars, config and seed.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ import { readBarsCsv } from '../../../src/engine/data/csv-bars.js';
 import type { DecisionRecord } from '../../../src/engine/journal/decision-log.js';
 import { parseData, readJournal } from '../../../src/engine/journal/reader.js';
 import type { Fill } from '../../../src/shared/domain.js';
-import { REPLAY_DONE } from '../../../src/cli/serve-bars.js';
+import { createBarsEngine, REPLAY_DONE } from '../../../src/cli/serve-bars.js';
+import { parseServeArgs } from '../../../src/cli/serve.js';
 import { randomBars } from '../../support/bars.js';
 import { spawnServe } from './helpers.js';
 
@@ -50,4 +51,16 @@ describe('serve --bars --speed max', () => {
     const shape = (f: Pick<Fill, 'symbol' | 'side' | 'qty' | 'price' | 'fee' | 'ts'>) => [f.ts, f.symbol, f.side, f.qty, f.price, f.fee];
     expect(fills.map(shape)).toEqual(backtest.fills.map(shape));
   }, 300_000);
+
+  it('refuses what a replay cannot combine with, naming it, and never writes into an existing journal', async () => {
+    const log = (): void => undefined;
+    expect(() => parseServeArgs(['--bars', 'x.csv', '--venue', 'alpaca-paper', '--symbols', 'SPY'], log)).toThrow('--bars replays a CSV through the backtest venue; leave out --venue, --symbols');
+    expect(() => parseServeArgs(['--strategy', 'ensemble'], log)).toThrow('--strategy applies to a replay: give --bars FILE.csv');
+    expect(parseServeArgs(['--bars', 'a.csv', '--bars', 'b.csv', '--strategy', 'cs_momentum'], log)).toMatchObject({ bars: ['a.csv', 'b.csv'], strategies: ['cs_momentum'] });
+    await expect(createBarsEngine({ files: ['x.csv'], strategies: ['nope'], dataDir: dir, log })).rejects.toThrow(/--strategy: unknown strategy 'nope'/);
+    const used = join(dir, 'used');
+    mkdirSync(used, { recursive: true });
+    writeFileSync(join(used, 'journal-2024-01-02.sqlite'), 'not empty');
+    await expect(createBarsEngine({ files: ['x.csv'], dataDir: used, log })).rejects.toThrow(`--bars replays into a fresh data dir, and ${used} already holds a journal`);
+  });
 });
