@@ -101,7 +101,7 @@ test('the signal strategies are listed and the ensemble runs as a backtest', asy
   await view.getByLabel('Run name').fill('Ensemble');
   await view.getByRole('button', { name: 'Run backtest' }).click();
   const row = view.locator('[data-testid="bt-run-row"]', { hasText: 'Ensemble' });
-  await expect(row).toHaveAttribute('data-state', 'done');
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 120_000 }); // fifteen strategies on a worker, on a loaded machine
   await expect(row.locator('td.bt-src')).toHaveAttribute('title', /· ensemble$/);
   await expect(view.getByTestId('bt-report')).toBeVisible();
 });
