@@ -29,7 +29,7 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   await view.getByLabel('Run name').fill('First');
   await view.getByRole('button', { name: 'Run backtest' }).click();
   const first = view.locator('[data-testid="bt-run-row"]', { hasText: 'First' });
-  await expect(first).toHaveAttribute('data-state', 'done');
+  await expect(first).toHaveAttribute('data-state', 'done', { timeout: 120_000 }); // the worker's first run compiles the engine (tsx); slow on a loaded machine
   const report = view.getByTestId('bt-report');
   await expect(report).toBeVisible();
   await expect(report.getByTestId('bt-equity-chart')).not.toHaveAttribute('data-points', '0');
@@ -56,7 +56,7 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   await view.getByLabel('Costs', { exact: true }).selectOption('none');
   await view.getByLabel('Run name').fill('Second');
   await view.getByRole('button', { name: 'Run backtest' }).click();
-  await expect(view.locator('[data-testid="bt-run-row"]', { hasText: 'Second' })).toHaveAttribute('data-state', 'done');
+  await expect(view.locator('[data-testid="bt-run-row"]', { hasText: 'Second' })).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
 
   // compare the two
   await view.getByLabel('Compare First').check();
