@@ -12,11 +12,18 @@ import { ConfigError } from '../engine/core/errors.js';
 import { loadConfig, Profile, type RiskLimits } from '../engine/core/config.js';
 import { parseTimestamp } from '../engine/core/timestamps.js';
 import { BarsCsvError, readBarsCsv } from '../engine/data/csv-bars.js';
-import { parseStrategySpec, StrategySpecError } from '../engine/strategy/registry.js';
+import { parseStrategySpec, strategyCatalog, StrategySpecError } from '../engine/strategy/registry.js';
 import type { Bar } from '../shared/domain.js';
 import { parseWalkForward, type WalkForwardSpec } from '../engine/backtest/walk-forward.js';
 import { backtestJson, backtestText, walkForwardText } from './backtest-output.js';
 import { CliError, UsageError } from './usage.js';
+
+const SIGNAL_NAMES = strategyCatalog()
+  .filter((c) => c.kind === 'signal')
+  .map((c) => c.name)
+  .join(', ')
+  .replace(/(.{1,52})(, |$)/g, '$1,\n                         ')
+  .replace(/,\n\s*$/, '');
 
 export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [options]
 
@@ -27,7 +34,11 @@ export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [option
 
   --bars FILE            the bars CSV (repeat for several files)
   --strategy NAME[:k=v,...]  buy_and_hold (weight, attempts) or ma_cross (fast,
-                         slow, target, passive_bps, ttl); repeatable; default buy_and_hold
+                         slow, target, passive_bps, ttl), order-submitting; repeatable;
+                         default buy_and_hold. Or signal strategies, through the
+                         ensemble as live: ensemble (the default set), or any of
+                         ${SIGNAL_NAMES}
+                         (k = a numeric setting, e.g. cs_momentum:weight=0.8)
   --from DATE --to DATE  only bars in [from, to] (a date-only --to includes that day)
   --cash N               starting cash (default 100000)
   --costs none|model     frictionless fills, or the cost model (default model)
@@ -216,17 +227,17 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   }
 }
 
-/** --walk-forward: every window's refit and test, in this thread (Ctrl-C cancels between bar groups). */
+/** --walk-forward: every window's refit and test, on a worker thread (progress on a terminal, Ctrl-C cancels). */
 async function walkForwardCommand(bars: Bar[], args: BacktestArgs, spec: WalkForwardSpec): Promise<number> {
-  const { runWalkForward } = await import('../engine/backtest/walk-forward.js');
+  const { runWalkForwardInWorker } = await import('../engine/backtest/run-in-worker.js');
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
   const tty = process.stderr.isTTY === true;
   try {
-    const r = await runWalkForward(bars, args.config, args.seed, spec, {
+    const r = await runWalkForwardInWorker(bars, args.config, args.seed, spec, {
       signal: abort.signal,
-      onWindow: tty ? (done, total) => void process.stderr.write(`\rwalk-forward: window ${done} / ${total}`) : undefined,
+      onProgress: tty ? (p) => void process.stderr.write(`\rwalk-forward: ${p.done} / ${p.total} backtest runs`) : undefined,
     });
     if (tty) process.stderr.write('\n');
     process.stdout.write(args.json ? `${JSON.stringify({ walk_forward: r })}\n` : walkForwardText(r));

@@ -29,6 +29,10 @@ export interface ServeOptions {
   live?: boolean;
   /** 'ccxt:<id>[=URL]': compare crypto prices with this exchange's public ticker. */
   crossCheck?: string;
+  /** Replay these CSV bar files through the backtest's bar venue instead of the simulator (see serve-bars.ts). */
+  bars?: string[];
+  /** With bars: the strategies to run (as `tradedesk backtest --strategy`). */
+  strategies?: string[];
   /** 'auto' builds out/renderer when stale; 'skip' serves whatever exists (bench). */
   ui: 'auto' | 'skip';
   log: (line: string) => void;
@@ -67,8 +71,15 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
       symbols: { type: 'string' },
       live: { type: 'boolean' },
       'cross-check': { type: 'string' },
+      bars: { type: 'string', multiple: true },
+      strategy: { type: 'string', multiple: true },
     },
   });
+  if (values.strategy && !values.bars) throw new UsageError('--strategy applies to a replay: give --bars FILE.csv');
+  if (values.bars) {
+    const clash = (['venue', 'symbols', 'read-only', 'live', 'cross-check', 'profile'] as const).filter((k) => values[k] !== undefined);
+    if (clash.length) throw new UsageError(`--bars replays a CSV through the backtest venue; leave out ${clash.map((k) => `--${k}`).join(', ')}`);
+  }
   const endpoints: Record<string, string> = {};
   for (const spec of values.endpoint ?? []) {
     for (const part of spec.split(',')) {
@@ -99,6 +110,8 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
     symbols: values.symbols ? values.symbols.split(',').map((x) => x.trim()).filter(Boolean) : undefined,
     live: values.live ?? false,
     crossCheck: values['cross-check'],
+    bars: values.bars,
+    strategies: values.strategy,
     ui: 'auto',
     log,
   };
@@ -136,7 +149,10 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   }
   let engine: EngineHandle;
   try {
-    engine = await createEngine(input, { dataDir: opts.dataDir, readOnly: opts.readOnly });
+    if (opts.bars) {
+      const { createBarsEngine } = await import('./serve-bars.js');
+      engine = await createBarsEngine({ files: opts.bars, strategies: opts.strategies, seed: opts.seed, speed: opts.speed, dataDir: opts.dataDir, log: opts.log });
+    } else engine = await createEngine(input, { dataDir: opts.dataDir, readOnly: opts.readOnly });
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'CONFIG_INVALID') throw new UsageError((e as Error).message);

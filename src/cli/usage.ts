@@ -17,6 +17,9 @@ Commands:
             --symbols A,B     instruments to trade on a broker venue
             --live            ccxt: trade the real account (needs live trading enabled)
             --cross-check ccxt:<id>[=URL]  compare crypto prices with a second exchange (flag > 0.5%)
+            --bars FILE.csv   replay these bars through the backtest venue instead of the simulator
+                              (repeatable; into a fresh --data-dir; logs "bars replayed:" at the end)
+            --strategy NAME   with --bars: what to run, as for backtest (default ensemble)
           Prints one line to stdout: UI: http://127.0.0.1:PORT/#token=TOKEN
   ctl     Control a running engine
             tradedesk ctl status|halt|resume|kill|flatten --url <UI url> [--reason TEXT] [--json]

@@ -557,6 +557,11 @@ export class Engine implements EngineHandle {
     this.journal?.close?.();
   }
 
+  /** Stops simulated time (a served replay whose bars have ended); the engine keeps serving. */
+  pauseClock(): void {
+    this.driver.stop();
+  }
+
   runUntil(ts: number): void {
     if (!this.prepared) throw new Error('runUntil needs prepare() first');
     this.driver.runUntil(ts);

@@ -42,6 +42,7 @@ export const PRELOAD_COMMAND_NAMES = [
   'backtestResult',
   'backtestCancel',
   'backtestList',
+  'backtestStrategies',
   'backtestHtml',
 ] as const satisfies readonly CommandName[];
 

@@ -29,7 +29,7 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   await view.getByLabel('Run name').fill('First');
   await view.getByRole('button', { name: 'Run backtest' }).click();
   const first = view.locator('[data-testid="bt-run-row"]', { hasText: 'First' });
-  await expect(first).toHaveAttribute('data-state', 'done');
+  await expect(first).toHaveAttribute('data-state', 'done', { timeout: 120_000 }); // the worker's first run compiles the engine (tsx); slow on a loaded machine
   const report = view.getByTestId('bt-report');
   await expect(report).toBeVisible();
   await expect(report.getByTestId('bt-equity-chart')).not.toHaveAttribute('data-points', '0');
@@ -56,7 +56,7 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   await view.getByLabel('Costs', { exact: true }).selectOption('none');
   await view.getByLabel('Run name').fill('Second');
   await view.getByRole('button', { name: 'Run backtest' }).click();
-  await expect(view.locator('[data-testid="bt-run-row"]', { hasText: 'Second' })).toHaveAttribute('data-state', 'done');
+  await expect(view.locator('[data-testid="bt-run-row"]', { hasText: 'Second' })).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
 
   // compare the two
   await view.getByLabel('Compare First').check();
@@ -81,4 +81,27 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   await view.getByRole('button', { name: 'Cancel Long' }).click();
   await expect(long).toHaveAttribute('data-state', 'canceled');
   await expect(view.getByRole('progressbar')).toHaveCount(0);
+});
+
+test('the signal strategies are listed and the ensemble runs as a backtest', async ({ page }) => {
+  server ??= await startServe();
+  await page.goto(server.uiUrl);
+  await waitForLiveUi(page);
+  await page.getByRole('tab', { name: 'Backtest' }).click();
+  const view = page.getByTestId('backtest-view');
+  const select = view.getByLabel('Signal strategies');
+  // every builtin signal strategy is offered, from the engine's list
+  await expect(select.locator('option')).toHaveCount(1 + 1 + 15);
+  await expect(select.locator('option[value="cs_momentum"]')).toHaveCount(1);
+  await expect(select.locator('option[value="signal/ma_cross"]')).toHaveCount(1);
+  await select.selectOption('ensemble');
+  await expect(view.getByLabel('Buy and hold')).toBeDisabled();
+  await view.getByLabel('Symbols').fill('SPY, QQQ, IWM');
+  await view.getByLabel('Bars per symbol').fill('400');
+  await view.getByLabel('Run name').fill('Ensemble');
+  await view.getByRole('button', { name: 'Run backtest' }).click();
+  const row = view.locator('[data-testid="bt-run-row"]', { hasText: 'Ensemble' });
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 120_000 }); // fifteen strategies on a worker, on a loaded machine
+  await expect(row.locator('td.bt-src')).toHaveAttribute('title', /· ensemble$/);
+  await expect(view.getByTestId('bt-report')).toBeVisible();
 });

@@ -10,7 +10,7 @@ import type { CommandHandlers } from '../../shared/api/protocol.js';
 import { ApiFailure } from '../../shared/api/protocol.js';
 import type { Bar } from '../../shared/domain.js';
 import { BarsCsvError, parseBarsCsv } from '../data/csv-bars.js';
-import { parseStrategySpec, StrategySpecError, type StrategySpec } from '../strategy/registry.js';
+import { parseStrategySpec, strategyCatalog, StrategySpecError, type StrategySpec } from '../strategy/registry.js';
 import type { BacktestConfig } from './backtest-config.js';
 import type { BacktestResult } from './backtest-result.js';
 import { BacktestError } from './errors.js';
@@ -21,7 +21,7 @@ import type { WorkerHooks } from './run-in-worker.js';
 /** Runs at once at most; a further backtestRun is refused (BUSY). */
 export const BACKTEST_MAX_RUNNING = 2;
 
-type BacktestCommandName = 'backtestRun' | 'backtestStatus' | 'backtestResult' | 'backtestCancel' | 'backtestList' | 'backtestHtml';
+type BacktestCommandName = 'backtestRun' | 'backtestStatus' | 'backtestResult' | 'backtestCancel' | 'backtestList' | 'backtestStrategies' | 'backtestHtml';
 export type BacktestHandlers = Pick<CommandHandlers, BacktestCommandName>;
 
 export interface BacktestDeps {
@@ -139,6 +139,7 @@ export function buildBacktestHandlers(deps: BacktestDeps): BacktestHandlers {
       return { ...r.info };
     },
     backtestList: () => [...runs.values()].map((r) => ({ ...r.info })).reverse(),
+    backtestStrategies: () => strategyCatalog(),
     backtestHtml: ({ id }) => {
       const r = finished(id);
       const content = renderHtmlReport(r.report, { title: `Backtest report: ${r.info.label}`, source: r.info.source, generatedAt: now() });

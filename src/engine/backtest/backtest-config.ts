@@ -4,7 +4,7 @@
 // Instruments are made from the symbols in the data unless described.
 import type { Bar, Instrument } from '../../shared/domain.js';
 import { loadConfig, type EngineConfig, type MonitorConfig, type Profile, type RiskLimits, type StrategyConfig } from '../core/config.js';
-import { specFields, type StrategySpec } from '../strategy/registry.js';
+import { signalSection, specFields, type StrategySpec } from '../strategy/registry.js';
 
 export interface BacktestConfig {
   strategies: StrategySpec[];
@@ -31,6 +31,8 @@ export interface BacktestConfig {
   warmup?: readonly Bar[];
   /** Journal the run to this folder (off by default). */
   journalDir?: string;
+  /** Simulated-time speed when a host drives the session with its SimDriver (`serve --bars`); default 'max'. */
+  speed?: number | 'max';
 }
 
 /** A symbol with a slash is a crypto pair; anything else a US stock. Tradable around the clock in a replay. */
@@ -50,24 +52,26 @@ export function defaultInstrument(symbol: string, over: Partial<Instrument> = {}
   };
 }
 
-/** The MA crossover's section: the profile's defaults with the spec's parameters. */
-function strategySection(base: StrategyConfig, specs: readonly StrategySpec[]): StrategyConfig {
+/** The strategy section: the profile's defaults with the MA crossover's parameters; on for the crossover or the ensemble (signal strategies). */
+function strategySection(base: StrategyConfig, specs: readonly StrategySpec[], signals: boolean): StrategyConfig {
   const ma = specs.find((s) => s.name === 'ma_cross');
-  return { ...base, enabled: !!ma, ...(ma ? specFields(ma) : {}) };
+  return { ...base, enabled: !!ma || signals, ...(ma ? specFields(ma) : {}) };
 }
 
 export function engineConfigFor(cfg: BacktestConfig, seed: number, startTs: number, barMs: number): EngineConfig {
   const base = loadConfig({ profile: cfg.profile ?? 'balanced' });
   const costsOn = (cfg.costs ?? 'model') === 'model';
+  const signals = signalSection(cfg.strategies);
   const stale = Math.min(86_400, Math.max(base.monitor.staleDataSeconds, barMs / 1000));
   return loadConfig({
     mode: 'backtest',
     profile: base.profile,
     venue: 'sim',
-    sim: { seed, speed: 'max', start: new Date(startTs).toISOString(), startingCash: cfg.cash ?? 100_000, historyMinutes: 0 },
+    sim: { seed, speed: cfg.speed ?? 'max', start: new Date(startTs).toISOString(), startingCash: cfg.cash ?? 100_000, historyMinutes: 0 },
     risk: { ...cfg.risk },
     monitor: { staleDataSeconds: stale, ...cfg.monitor },
-    strategy: strategySection(base.strategy, cfg.strategies),
+    strategy: strategySection(base.strategy, cfg.strategies, signals !== undefined),
+    ...(signals ? { strategies: signals } : {}),
     costs: {
       fees: costsOn ? (cfg.fees ?? 'sim') : 'none',
       benefitCostRatio: costsOn ? (cfg.benefitCostRatio ?? base.costs.benefitCostRatio) : 0,

@@ -1,5 +1,6 @@
 // Worker-thread entry for a backtest: rebuilds the bars from their columns,
-// runs runBacktest, posts progress messages and then exactly one result or error.
+// runs runBacktest (or a walk-forward analysis), posts progress messages and
+// then exactly one result or error.
 import { parentPort, workerData } from 'node:worker_threads';
 import { fromColumns } from './bar-columns.js';
 import { runBacktest } from './run-backtest.js';
@@ -13,8 +14,14 @@ const job = workerData as BacktestJob;
 const post = (m: BacktestWorkerMessage): void => port.postMessage(m);
 
 try {
-  const result = await runBacktest(fromColumns(job.columns), job.config, job.seed, { every: job.every, onProgress: (p) => post({ type: 'progress', ...p }) });
-  post({ type: 'result', result });
+  const bars = fromColumns(job.columns);
+  const onProgress = (p: { done: number; total: number }): void => post({ type: 'progress', ...p });
+  if (job.walkForward) {
+    const { runWalkForward } = await import('./walk-forward.js');
+    post({ type: 'walkForward', result: await runWalkForward(bars, job.config, job.seed, job.walkForward, { onProgress }) });
+  } else {
+    post({ type: 'result', result: await runBacktest(bars, job.config, job.seed, { every: job.every, onProgress }) });
+  }
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));
   post({ type: 'error', name: err.name, code: (err as { code?: string }).code, message: err.message, stack: err.stack });

@@ -7,8 +7,12 @@
 // fees; (2) a quote around each close (the tier's spread) marks the book; (3)
 // the bars go to the engine, whose strategies may send orders that can only
 // fill on a later bar. Nothing ever looks past the group being delivered.
+// Day orders expire at their session's end: the first bar opening at or after
+// it never matches them, and they are reported expired as that bar is delivered.
 import type { Bar, Instrument, Quote } from '../../shared/domain.js';
 import type { Clock } from '../core/clock.js';
+import { nextNyseOpen, nyseSessionFor } from '../data/calendar.js';
+import { DAY_MS } from '../features/session.js';
 import { estimateCost, type CostParams } from '../execution/costs/cost-model.js';
 import type { FeeModel } from '../execution/costs/fees.js';
 import { LIQUIDITY_TIERS, liquidityTier } from '../execution/costs/liquidity.js';
@@ -38,6 +42,19 @@ export interface BarVenueOptions {
 
 interface Resting extends VenueOpenOrder {
   assetClass: Instrument['assetClass'];
+  /** A day order's session end (Infinity for other orders): no bar opening at or after it matches the order. */
+  expiresAt: number;
+}
+
+/**
+ * The end of the session a day order sent at `ts` belongs to: the NYSE close
+ * (the next session's when sent outside one) for an instrument on the NYSE
+ * calendar, otherwise the end of the UTC day (the session of features/session.ts).
+ */
+export function sessionEndFor(inst: Pick<Instrument, 'calendar'>, ts: number): number {
+  if (inst.calendar !== 'nyse') return Math.floor(ts / DAY_MS) * DAY_MS + DAY_MS;
+  const s = nyseSessionFor(ts);
+  return s && ts < s.close ? s.close : nyseSessionFor(nextNyseOpen(ts))!.close;
 }
 
 export class BarVenue implements Venue {
@@ -50,6 +67,8 @@ export class BarVenue implements Venue {
   private readonly instrumentMap: Map<string, Instrument>;
   private readonly stats: MarketStats;
   private next = 0;
+  /** The earliest session end of a resting day order. */
+  private nextExpiry = Infinity;
   private fillSeq = 0;
   private orderSeq = 0;
   /** Index of the bar being delivered (for error reports). */
@@ -103,7 +122,9 @@ export class BarVenue implements Venue {
     if (this.byId.has(r.clientOrderId)) {
       return l.onOrderUpdate({ kind: 'rejected', clientOrderId: r.clientOrderId, code: 'DUPLICATE_CLIENT_ORDER_ID', reason: `clientOrderId '${r.clientOrderId}' was already used`, ts });
     }
-    const order: Resting = { ...r, venueOrderId: `bt-${++this.orderSeq}`, filledQty: 0, assetClass: inst.assetClass };
+    const expiresAt = r.timeInForce === 'day' ? sessionEndFor(inst, ts) : Infinity;
+    const order: Resting = { ...r, venueOrderId: `bt-${++this.orderSeq}`, filledQty: 0, assetClass: inst.assetClass, expiresAt };
+    if (expiresAt < this.nextExpiry) this.nextExpiry = expiresAt;
     this.byId.set(r.clientOrderId, order);
     let list = this.resting.get(r.symbol);
     if (!list) this.resting.set(r.symbol, (list = []));
@@ -136,7 +157,7 @@ export class BarVenue implements Venue {
   }
 
   async getOpenOrders(): Promise<VenueOpenOrder[]> {
-    return [...this.resting.values()].flat().map(({ assetClass: _a, ...o }) => o);
+    return [...this.resting.values()].flat().map(({ assetClass: _a, expiresAt: _e, ...o }) => o);
   }
 
   private schedule(): void {
@@ -153,6 +174,8 @@ export class BarVenue implements Venue {
     let to = from;
     while (to < bars.length && bars[to]!.ts === ts) to++;
     this.next = to;
+    // day orders whose session ended before these bars opened expire unfilled
+    if (ts >= this.nextExpiry) this.expireDayOrders(ts, l);
     for (let i = from; i < to; i++) {
       this.current = i;
       this.fillResting(bars[i]!, l);
@@ -170,6 +193,22 @@ export class BarVenue implements Venue {
       this.delivered++;
     }
     if (!this.o.afterGroup?.(this.clock.now())) this.schedule();
+  }
+
+  private expireDayOrders(barTs: number, l: VenueListener): void {
+    const now = this.clock.now();
+    let next = Infinity;
+    for (const list of this.resting.values()) {
+      for (const o of list.slice()) {
+        if (o.expiresAt > barTs) {
+          if (o.expiresAt < next) next = o.expiresAt;
+          continue;
+        }
+        this.remove(o);
+        l.onOrderUpdate({ kind: 'expired', clientOrderId: o.clientOrderId, ts: now });
+      }
+    }
+    this.nextExpiry = next;
   }
 
   /** A quote around the bar's close, as wide as the symbol's liquidity tier. */

@@ -12,7 +12,7 @@ import { Journal } from '../journal/journal.js';
 import type { JournalKind } from '../journal/records.js';
 import type { DecisionRecord } from '../journal/decision-log.js';
 import { SeededRng } from '../risk/analytics/prng.js';
-import { createStrategy } from '../strategy/registry.js';
+import { createStrategy, signalIdOf } from '../strategy/registry.js';
 import type { Strategy } from '../strategy/strategy.js';
 import { defaultInstrument, engineConfigFor, type BacktestConfig } from './backtest-config.js';
 import { performanceOf, summarize, type BacktestDecision, type BacktestResult } from './backtest-result.js';
@@ -32,6 +32,13 @@ export interface BacktestHooks {
   every?: number;
   /** Strategy objects to run besides the named ones (research code and tests in the same thread). */
   strategies?: Strategy[];
+  /** Called once when the last bar has been delivered, or with the failure when a strategy raised (a host driving the session). */
+  onEnd?: (failure: BacktestError | undefined) => void;
+}
+
+/** A journaled decision as a backtest reports it (runBacktest's decisions; a served replay's journal maps the same way). */
+export function backtestDecision(d: DecisionRecord): BacktestDecision {
+  return { ts: d.ts, id: d.id, source: d.source, symbol: d.symbol, side: d.side, type: d.type, qty: d.qty, limitPrice: d.limitPrice, approved: d.approved, reason: d.approved ? d.reason : (d.checks.find((c) => !c.passed)?.message ?? d.reason) };
 }
 
 /** Sorts by time, then symbol (a copy; the input is not changed) and keeps from..to. */
@@ -70,8 +77,7 @@ class DecisionSink implements JournalSink {
   append(ts: number, kind: JournalKind, payload: unknown): void {
     this.journal?.append(ts, kind, payload);
     if (kind !== 'decision') return;
-    const d = payload as DecisionRecord;
-    this.decisions.push({ ts: d.ts, id: d.id, source: d.source, symbol: d.symbol, side: d.side, type: d.type, qty: d.qty, limitPrice: d.limitPrice, approved: d.approved, reason: d.approved ? d.reason : (d.checks.find((c) => !c.passed)?.message ?? d.reason) });
+    this.decisions.push(backtestDecision(payload as DecisionRecord));
   }
   flush(): void {
     this.journal?.flush();
@@ -92,9 +98,15 @@ export interface BacktestSession {
 }
 
 /** Builds the engine for a backtest: runBacktest drives it synchronously; a host may drive it with its SimDriver (engine.start()). */
-export function createBacktestSession(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: Pick<BacktestHooks, 'strategies'> = {}): BacktestSession {
+export function createBacktestSession(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: Pick<BacktestHooks, 'strategies' | 'onEnd'> = {}): BacktestSession {
   if (config.strategies.length + (hooks.strategies?.length ?? 0) === 0) throw new BacktestError('BAD_INPUT', 'no strategy to run');
-  if (new Set(config.strategies.map((s) => s.name)).size !== config.strategies.length) throw new BacktestError('BAD_INPUT', 'each strategy may run once per backtest');
+  if (new Set(config.strategies.map((s) => signalIdOf(s) ?? s.name)).size !== config.strategies.length) throw new BacktestError('BAD_INPUT', 'each strategy may run once per backtest');
+  // signal strategies run through the StrategyRunner and the ensemble (as live); order-submitting ones alone
+  const signalSpecs = config.strategies.filter((s) => signalIdOf(s) !== undefined);
+  const signalRun = signalSpecs.length > 0;
+  if (signalRun && (signalSpecs.length !== config.strategies.length || hooks.strategies?.length)) {
+    throw new BacktestError('BAD_INPUT', `signal strategies (${signalSpecs.map((s) => s.name).join(', ')}) run through the ensemble and cannot be combined with order-submitting ones (buy_and_hold, ma_cross) in one backtest`);
+  }
   const bars = prepareBars(input, config.from, config.to);
   if (bars.length === 0) throw new BacktestError('NO_BARS', 'no bars to replay (empty input, or none between --from and --to)');
   const barMs = barInterval([...(config.warmup ?? []), ...bars]);
@@ -105,18 +117,20 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
   let start = bars[0]!.ts;
   for (const b of config.warmup ?? []) start = Math.min(start, b.ts + barMs);
   const engineConfig = engineConfigFor(config, seed, start, barMs);
-  const strategies = [...config.strategies.map((s) => createStrategy(s, engineConfig.strategy)), ...(hooks.strategies ?? [])];
+  const strategies = signalRun ? [] : [...config.strategies.map((s) => createStrategy(s, engineConfig.strategy)), ...(hooks.strategies ?? [])];
   const rng = new SeededRng(seed);
   const costsOn = (config.costs ?? 'model') === 'model';
 
   const equity: Array<[number, number]> = [];
   let failure: BacktestError | undefined;
+  let ended = false;
 
   let venue: BarVenue | undefined;
   const sink = new DecisionSink(config.journalDir ? Journal.open(config.journalDir) : undefined);
   const engine: Engine = new Engine(engineConfig, {
     journal: sink,
-    strategies,
+    // without injected strategies the engine runs its signal strategies and the ensemble; learning is in memory (no data dir), fresh per run
+    strategies: signalRun ? undefined : strategies,
     venue: (clock) =>
       (venue = new BarVenue(clock, {
         bars,
@@ -130,6 +144,10 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
         warmup,
         afterGroup: (ts) => {
           equity.push([ts, engine.portfolio.equity()]);
+          if ((failure || venue!.delivered === bars.length) && !ended) {
+            ended = true;
+            hooks.onEnd?.(failure);
+          }
           return failure !== undefined;
         },
       })),
@@ -165,7 +183,7 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
       to: bars[bars.length - 1]!.ts,
       barMs,
       seed,
-      strategies: strategies.map((s) => s.id),
+      strategies: signalRun ? e.signals.runtimes.filter((r) => r.enabled).map((r) => r.strategy.id) : strategies.map((s) => s.id),
       summary: summarize({
         startingCash: engineConfig.sim.startingCash,
         equity,

@@ -1,5 +1,5 @@
 // Runs a backtest on a node:worker_threads worker (one per run), so a long run
-// never blocks the host: progress arrives as messages, and aborting the signal
+// (or walk-forward analysis) never blocks the host: progress arrives as messages, and aborting the signal
 // terminates the worker at once. Bars travel as transferred typed arrays.
 import { workerEntry } from '../core/worker-entries.js';
 import type { Bar } from '../../shared/domain.js';
@@ -7,6 +7,7 @@ import { runWorkerJob } from '../core/worker-job.js';
 import type { BacktestConfig } from './backtest-config.js';
 import type { BacktestResult } from './backtest-result.js';
 import type { BacktestJob, BacktestProgress, BacktestWorkerMessage } from './worker-messages.js';
+import type { WalkForwardResult, WalkForwardSpec } from './walk-forward-types.js';
 import { toColumns, transferList } from './bar-columns.js';
 import { BacktestError, type BacktestErrorCode } from './errors.js';
 
@@ -23,26 +24,36 @@ export interface WorkerHooks {
 const CODES: ReadonlySet<string> = new Set<BacktestErrorCode>(['BAD_INPUT', 'NO_BARS', 'STRATEGY_FAILED', 'CANCELED']);
 
 export function runBacktestInWorker(bars: readonly Bar[], config: BacktestConfig, seed: number, hooks: WorkerHooks = {}): Promise<BacktestResult> {
+  return runJob<BacktestResult>(bars, { config, seed, every: hooks.every }, hooks, 'result', (done) => `backtest canceled after ${done} of ${bars.length} bars`);
+}
+
+/** A walk-forward analysis on a worker thread; progress counts backtest runs (the grid on each training window, then its test). */
+export function runWalkForwardInWorker(bars: readonly Bar[], config: BacktestConfig, seed: number, spec: WalkForwardSpec, hooks: Omit<WorkerHooks, 'every'> = {}): Promise<WalkForwardResult> {
+  return runJob<WalkForwardResult>(bars, { config, seed, walkForward: spec }, hooks, 'walkForward', (done, total) => `walk-forward canceled after ${done} of ${total} backtest runs`);
+}
+
+function runJob<R>(bars: readonly Bar[], job: Omit<BacktestJob, 'columns'>, hooks: WorkerHooks, resultType: 'result' | 'walkForward', canceled: (done: number, total: number) => string): Promise<R> {
   let done = 0;
+  let total = 0;
   const columns = hooks.signal?.aborted ? toColumns([]) : toColumns(bars);
-  const job: BacktestJob = { columns, config, seed, every: hooks.every };
-  return runWorkerJob<BacktestResult, BacktestWorkerMessage>(workerEntry('backtest', BACKTEST_WORKER_URL), {
+  return runWorkerJob<R, BacktestWorkerMessage>(workerEntry('backtest', BACKTEST_WORKER_URL), {
     name: 'backtest worker',
-    workerData: job,
+    workerData: { ...job, columns } satisfies BacktestJob,
     transferList: transferList(columns),
     signal: hooks.signal,
-    abortError: () => new BacktestError('CANCELED', done ? `backtest canceled after ${done} of ${bars.length} bars` : 'backtest canceled before it started'),
+    abortError: () => new BacktestError('CANCELED', done ? canceled(done, total) : 'backtest canceled before it started'),
     onMessage: (m, settle) => {
       if (m.type === 'progress') {
         done = m.done;
+        total = m.total;
         hooks.onProgress?.({ done: m.done, total: m.total });
-      } else if (m.type === 'result') settle.resolve(m.result);
-      else if (m.code && CODES.has(m.code)) settle.reject(new BacktestError(m.code as BacktestErrorCode, m.message));
-      else {
+      } else if (m.type === resultType && 'result' in m) settle.resolve(m.result as R);
+      else if (m.type === 'error' && m.code && CODES.has(m.code)) settle.reject(new BacktestError(m.code as BacktestErrorCode, m.message));
+      else if (m.type === 'error') {
         const err = new Error(`backtest worker: ${m.name}: ${m.message}`);
         if (m.stack) err.stack = m.stack;
         settle.reject(err);
-      }
+      } else settle.reject(new Error(`backtest worker: unexpected '${m.type}' message`));
     },
   });
 }

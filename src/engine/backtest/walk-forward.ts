@@ -3,48 +3,17 @@
 // the moving-average periods are refitted by a grid search that keeps the best
 // Sharpe ratio of per-bar equity returns; the chosen periods then run out of
 // sample on the test window that follows (warmed up on the training bars), and
-// its results are reported per window. Every run is a full runBacktest.
+// its results are reported per window. Every run is a full runBacktest;
+// progress counts those runs. run-in-worker.ts runs it on a worker thread.
 import type { Bar } from '../../shared/domain.js';
 import type { BacktestConfig } from './backtest-config.js';
-import type { BacktestSummary } from './backtest-result.js';
+import type { MaParams, WalkForwardResult, WalkForwardSpec, WalkForwardWindow } from './walk-forward-types.js';
 import { BacktestError } from './errors.js';
 import { prepareBars, runBacktest, type BacktestHooks } from './run-backtest.js';
 
-export interface WalkForwardSpec {
-  /** Bar times in each training window. */
-  train: number;
-  /** Bar times in each test window (and the step between windows). */
-  test: number;
-}
-
-export interface MaParams {
-  fast: number;
-  slow: number;
-}
+export type { MaParams, WalkForwardResult, WalkForwardSpec, WalkForwardWindow } from './walk-forward-types.js';
 
 export const DEFAULT_GRID: readonly MaParams[] = [3, 5, 10, 20].flatMap((fast) => [10, 20, 50, 100].filter((slow) => slow > fast).map((slow) => ({ fast, slow })));
-
-export interface WalkForwardWindow {
-  index: number;
-  trainFrom: number;
-  trainTo: number;
-  testFrom: number;
-  testTo: number;
-  params: MaParams;
-  /** Per-bar Sharpe of the chosen periods on the training window. */
-  trainSharpe: number;
-  /** Out of sample: per-bar Sharpe and the backtest summary of the test window. */
-  testSharpe: number;
-  test: BacktestSummary;
-}
-
-export interface WalkForwardResult {
-  train: number;
-  test: number;
-  windows: WalkForwardWindow[];
-  /** Compounded out-of-sample return over all test windows. */
-  oosReturn: number;
-}
 
 /** Parses `train=N,test=M`. */
 export function parseWalkForward(text: string): WalkForwardSpec {
@@ -74,7 +43,7 @@ export async function runWalkForward(
   config: BacktestConfig,
   seed: number,
   spec: WalkForwardSpec,
-  hooks: BacktestHooks & { grid?: readonly MaParams[]; onWindow?: (done: number, total: number) => void } = {},
+  hooks: BacktestHooks & { grid?: readonly MaParams[] } = {},
 ): Promise<WalkForwardResult> {
   const bars = prepareBars(input, config.from, config.to);
   const times = [...new Set(bars.map((b) => b.ts))];
@@ -84,6 +53,10 @@ export async function runWalkForward(
   const base: BacktestConfig = { ...config, from: undefined, to: undefined };
   const windows: WalkForwardWindow[] = [];
   let oos = 1;
+  // progress in backtest runs: the grid on each training window, then its test window
+  const runs = total * (grid.length + 1);
+  let done = 0;
+  const ran = (): void => hooks.onProgress?.({ done: ++done, total: runs });
   for (let w = 0; w < total; w++) {
     const t0 = times[w * spec.test]!;
     const t1 = times[w * spec.test + spec.train]!;
@@ -94,13 +67,14 @@ export async function runWalkForward(
     let best: { p: MaParams; sharpe: number } | undefined;
     for (const p of grid) {
       const r = await runBacktest(train, withMa(base, p), seed, { signal: hooks.signal });
+      ran();
       const sharpe = barSharpe(r.equity);
       if (!best || sharpe > best.sharpe) best = { p, sharpe };
     }
     const r = await runBacktest(test, { ...withMa(base, best!.p), warmup: train }, seed, { signal: hooks.signal });
+    ran();
     oos *= 1 + r.summary.totalReturn;
     windows.push({ index: w, trainFrom: t0, trainTo, testFrom: t1, testTo: t2, params: best!.p, trainSharpe: best!.sharpe, testSharpe: barSharpe(r.equity), test: r.summary });
-    hooks.onWindow?.(w + 1, total);
   }
   return { train: spec.train, test: spec.test, windows, oosReturn: oos - 1 };
 }

@@ -4,6 +4,7 @@
 import type { BacktestConfig } from './backtest-config.js';
 import type { BacktestResult } from './backtest-result.js';
 import type { BarColumns } from './bar-columns.js';
+import type { WalkForwardResult, WalkForwardSpec } from './walk-forward-types.js';
 
 export interface BacktestProgress {
   done: number;
@@ -15,9 +16,12 @@ export interface BacktestJob {
   config: BacktestConfig;
   seed: number;
   every?: number;
+  /** Run a walk-forward analysis instead of one backtest (progress then counts backtest runs). */
+  walkForward?: WalkForwardSpec;
 }
 
 export type BacktestWorkerMessage =
   | ({ type: 'progress' } & BacktestProgress)
   | { type: 'result'; result: BacktestResult }
+  | { type: 'walkForward'; result: WalkForwardResult }
   | { type: 'error'; name: string; code?: string; message: string; stack?: string };

@@ -17,7 +17,18 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /** Milliseconds of a timeframe: Alpaca ('1Min', '1Hour', '1Day'), ccxt ('1m', '4h', '1d') or '1T' / '1H' / '1D'. */
+const TIMEFRAME_MS = new Map<string, number>();
+
 export function timeframeMs(tf: string): number {
+  // parsed once per timeframe string (the quality monitor asks for every bar)
+  const known = TIMEFRAME_MS.get(tf);
+  if (known !== undefined) return known;
+  const ms = parseTimeframe(tf);
+  if (TIMEFRAME_MS.size < 64) TIMEFRAME_MS.set(tf, ms);
+  return ms;
+}
+
+function parseTimeframe(tf: string): number {
   const m = /^(\d+)\s*(Min|T|m|Hour|H|h|Day|D|d|Week|W|w)$/.exec(tf);
   if (!m) throw new RangeError(`unsupported timeframe '${tf}' (e.g. 1Min, 5Min, 1Hour, 1Day, 1m, 1h, 1d)`);
   const n = Number(m[1]);

@@ -140,6 +140,8 @@ export interface QualityMonitorOptions {
   onAlert?: (alert: QualityAlert) => void;
 }
 
+const NO_ISSUES: readonly VerdictIssue[] = [];
+
 /** Rolling mean / standard deviation over the last n samples. */
 class Rolling {
   private readonly buf: number[] = [];
@@ -260,29 +262,23 @@ export class QualityMonitor {
     if (!st) this.series.set(key, (st = { returns: new Rolling(this.window), volumes: new Rolling(this.window) }));
     sym.bars++;
     const verdict: BarVerdict = { accepted: true, issues: [] };
-    const raise = (issue: QualityIssue, value: number, message: string, ts = bar.ts): RepairPolicy => {
-      const action = this.policies[issue];
-      verdict.issues.push({ issue, value, action, ts });
-      this.alert(sym, { symbol: bar.symbol, ts, issue, value, action, message });
-      return action;
-    };
 
     // Structural checks: any failure here ends the checks.
     const structural = this.structural(bar);
     if (structural) {
-      raise(structural.issue, structural.value, structural.message);
+      this.raiseBar(sym, bar, verdict, structural.issue, structural.value, structural.message);
       return this.finishBar(sym, st, bar, verdict);
     }
     if (st.lastTs !== undefined && bar.ts <= st.lastTs) {
-      if (bar.ts === st.lastTs) raise('duplicate', bar.ts, `duplicate bar at ${iso(bar.ts)}`);
-      else raise('out_of_order', bar.ts, `bar at ${iso(bar.ts)} arrived after the bar at ${iso(st.lastTs)}`);
+      if (bar.ts === st.lastTs) this.raiseBar(sym, bar, verdict, 'duplicate', bar.ts, `duplicate bar at ${iso(bar.ts)}`);
+      else this.raiseBar(sym, bar, verdict, 'out_of_order', bar.ts, `bar at ${iso(bar.ts)} arrived after the bar at ${iso(st.lastTs)}`);
       return this.finishBar(sym, st, bar, verdict);
     }
 
     const cal = this.calendarOf(bar.symbol);
     if (st.lastTs !== undefined) {
       const missing = missingBarsBetween(cal, timeframe, st.lastTs, bar.ts);
-      if (missing > 0) raise('gap', missing, `${missing} bar(s) missing between ${iso(st.lastTs)} and ${iso(bar.ts)} (${cal} calendar)`);
+      if (missing > 0) this.raiseBar(sym, bar, verdict, 'gap', missing, `${missing} bar(s) missing between ${iso(st.lastTs)} and ${iso(bar.ts)} (${cal} calendar)`);
     }
 
     // A pending spike candidate: does this bar revert it?
@@ -293,7 +289,7 @@ export class QualityMonitor {
       const r1 = st.candidate.ret;
       if (Math.sign(r2) === -Math.sign(r1) && Math.abs(r1 + r2) <= (1 - this.spikeRevert) * Math.abs(r1)) {
         const c = st.candidate;
-        const action = raise('spike', c.bar.close, `spike: close ${c.bar.close} at ${iso(c.bar.ts)} jumped ${(r1 * 100).toFixed(2)}% and reverted on the next bar`, c.bar.ts);
+        const action = this.raiseBar(sym, bar, verdict, 'spike', c.bar.close, `spike: close ${c.bar.close} at ${iso(c.bar.ts)} jumped ${(r1 * 100).toFixed(2)}% and reverted on the next bar`, c.bar.ts);
         if (action === 'drop') {
           verdict.retracted = c.bar;
           sym.dropped++;
@@ -313,20 +309,20 @@ export class QualityMonitor {
       ret = Math.log(bar.close / ref);
       if (st.returns.count >= this.minSamples) {
         z = (ret - st.returns.mean()) / Math.max(this.minStd, st.returns.std());
-        if (Math.abs(z) > this.zThreshold) raise('outlier', z, `return ${(ret * 100).toFixed(3)}% at ${iso(bar.ts)} is ${z.toFixed(1)} standard deviations from the last ${st.returns.count}`);
+        if (Math.abs(z) > this.zThreshold) this.raiseBar(sym, bar, verdict, 'outlier', z, `return ${(ret * 100).toFixed(3)}% at ${iso(bar.ts)} is ${z.toFixed(1)} standard deviations from the last ${st.returns.count}`);
       }
     }
     let vz: number | undefined;
     if (st.volumes.count >= this.minSamples) {
       const mean = st.volumes.mean();
       vz = (bar.volume - mean) / Math.max(1e-9, Math.abs(mean) * 1e-3, st.volumes.std());
-      if (vz > this.volumeZ) raise('volume_anomaly', vz, `volume ${bar.volume} at ${iso(bar.ts)} is ${vz.toFixed(1)} standard deviations above the last ${st.volumes.count}`);
+      if (vz > this.volumeZ) this.raiseBar(sym, bar, verdict, 'volume_anomaly', vz, `volume ${bar.volume} at ${iso(bar.ts)} is ${vz.toFixed(1)} standard deviations above the last ${st.volumes.count}`);
     }
 
     const dropped = this.finishBar(sym, st, bar, verdict);
     if (!dropped.accepted) return dropped;
     // Windows learn from accepted bars without statistical issues.
-    const own = verdict.issues.filter((i) => i.ts === bar.ts);
+    const own = verdict.issues.length === 0 ? NO_ISSUES : verdict.issues.filter((i) => i.ts === bar.ts);
     const isOutlier = own.some((i) => i.issue === 'outlier');
     if (ret !== undefined && !isOutlier) st.returns.push(ret);
     if (!own.some((i) => i.issue === 'volume_anomaly')) st.volumes.push(bar.volume);
@@ -338,6 +334,14 @@ export class QualityMonitor {
       st.candidate = { bar, ret, flagged: own.length > 0 };
     }
     return verdict;
+  }
+
+  /** One issue of a bar: into its verdict, and alerted. */
+  private raiseBar(sym: SymbolState, bar: Bar, verdict: BarVerdict, issue: QualityIssue, value: number, message: string, ts = bar.ts): RepairPolicy {
+    const action = this.policies[issue];
+    verdict.issues.push({ issue, value, action, ts });
+    this.alert(sym, { symbol: bar.symbol, ts, issue, value, action, message });
+    return action;
   }
 
   /** Runs a whole series through onBar; returns the accepted bars (spikes retracted). */

@@ -62,20 +62,49 @@ function sd(xs: number[]): number {
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
 }
 
-function corr(a: number[], b: number[]): number {
-  const n = Math.min(a.length, b.length);
+/** The last `w` values minus their mean, and the sum of their squares; undefined with fewer than max(w, 5) values. */
+function centered(a: readonly number[], w: number): { d: Float64Array; ss: number } | undefined {
+  if (a.length < w || w < 5) return undefined;
+  const off = a.length - w;
+  let s = 0;
+  for (let i = 0; i < w; i++) s += a[off + i]!;
+  const m = s / w;
+  const d = new Float64Array(w);
+  let ss = 0;
+  for (let i = 0; i < w; i++) {
+    d[i] = a[off + i]! - m;
+    ss += d[i]! ** 2;
+  }
+  return { d, ss };
+}
+
+function corrCentered(a: { d: Float64Array; ss: number }, b: { d: Float64Array; ss: number }): number {
+  let sxy = 0;
+  for (let i = 0; i < a.d.length; i++) sxy += a.d[i]! * b.d[i]!;
+  return a.ss > 0 && b.ss > 0 ? sxy / Math.sqrt(a.ss * b.ss) : NaN;
+}
+
+/** Correlation of the last min(|a|, |b|, window) values of two series, read in place (no copies: it runs per minute for every pair of holdings). */
+function corr(a: readonly number[], b: readonly number[], window = Infinity): number {
+  const n = Math.min(a.length, b.length, window);
   if (n < 5) return NaN;
-  const x = a.slice(-n);
-  const y = b.slice(-n);
-  const mx = x.reduce((s, v) => s + v, 0) / n;
-  const my = y.reduce((s, v) => s + v, 0) / n;
+  const xa = a.length - n;
+  const yb = b.length - n;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) sx += a[xa + i]!;
+  for (let i = 0; i < n; i++) sy += b[yb + i]!;
+  const mx = sx / n;
+  const my = sy / n;
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
   for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-    syy += (y[i]! - my) ** 2;
+    const dx = a[xa + i]! - mx;
+    const dy = b[yb + i]! - my;
+    sxy += dx * dy;
+    sxx += dx ** 2;
+    syy += dy ** 2;
   }
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
 }
@@ -285,9 +314,15 @@ export class RiskMonitor {
     }
     let sum = 0;
     let n = 0;
+    // a symbol with a full window: its deviations from the mean and their sum of squares once, for all its pairs
+    // (the same arithmetic, in the same order, as corr() on the pair)
+    const w = this.cfg.correlationWindowBars;
+    const dev = held.map((s) => centered(this.returns.returns(s), w));
     for (let i = 0; i < held.length; i++) {
       for (let j = i + 1; j < held.length; j++) {
-        const c = corr(this.returns.returns(held[i]!).slice(-this.cfg.correlationWindowBars), this.returns.returns(held[j]!).slice(-this.cfg.correlationWindowBars));
+        const a = dev[i];
+        const b = dev[j];
+        const c = a && b ? corrCentered(a, b) : corr(this.returns.returns(held[i]!), this.returns.returns(held[j]!), w);
         if (Number.isFinite(c)) {
           sum += c;
           n++;

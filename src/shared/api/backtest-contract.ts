@@ -32,7 +32,7 @@ export type BacktestSource = z.infer<typeof BacktestSource>;
 export const BacktestRunArgs = z
   .object({
     source: BacktestSource,
-    /** `name[:k=v,...]` as on the command line, e.g. `ma_cross:fast=5,slow=20`. */
+    /** `name[:k=v,...]` as on the command line, e.g. `ma_cross:fast=5,slow=20`, `ensemble` or `cs_momentum` (see backtestStrategies). */
     strategies: z.array(z.string().min(1).max(200)).min(1, 'choose at least one strategy').max(4),
     cash: z.number().positive().finite().max(1e12).default(100_000),
     costs: z.enum(['model', 'none']).default('model'),
@@ -130,6 +130,15 @@ export type BacktestReportData = z.infer<typeof BacktestReportSchema>;
 
 const RunId = z.object({ id: z.string().min(1).max(64) }).strict();
 
+/** A name `strategies` accepts: an order-submitting strategy, the ensemble (the default set of signal strategies) or one signal strategy. */
+export const BacktestStrategyInfo = z.object({
+  name: z.string(),
+  kind: z.enum(['order', 'ensemble', 'signal']),
+  /** Parameters `name:key=value` may set (for the ensemble: the strategies it runs). */
+  params: z.array(z.string()),
+});
+export type BacktestStrategyInfo = z.infer<typeof BacktestStrategyInfo>;
+
 export const backtestCommands = {
   /** Starts a run on a worker thread and answers at once with its id. */
   backtestRun: { args: BacktestRunArgs, result: BacktestRunInfo },
@@ -137,6 +146,8 @@ export const backtestCommands = {
   /** The report of a finished run. */
   backtestResult: { args: RunId, result: z.object({ info: BacktestRunInfo, report: BacktestReportSchema }) },
   backtestCancel: { args: RunId, result: BacktestRunInfo },
+  /** Every strategy name a run accepts (order-submitting, ensemble, each signal strategy). */
+  backtestStrategies: { args: z.object({}).strict(), result: z.array(BacktestStrategyInfo) },
   /** The kept runs, newest first. */
   backtestList: { args: z.object({}).strict(), result: z.array(BacktestRunInfo) },
   /** The report as one self-contained HTML file. */

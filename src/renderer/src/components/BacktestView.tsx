@@ -5,7 +5,7 @@
 // metrics, monthly returns, costs by kind and trades, with "Export HTML". The
 // run itself happens on the engine's worker thread; this view only polls.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { BacktestReportData, BacktestRunInfo } from '../../../shared/api/backtest-contract.js';
+import type { BacktestReportData, BacktestRunInfo, BacktestStrategyInfo } from '../../../shared/api/backtest-contract.js';
 import type { CommandArgs } from '../../../shared/api/contract.js';
 import { downloadText } from '../lib/download.js';
 import { fmtDateTime, fmtMoney, fmtNum, fmtPct, fmtQty, pnlClass } from '../lib/format.js';
@@ -100,6 +100,10 @@ function BacktestForm({ client }: { client: RendererClient | null }) {
   const [bh, setBh] = useState(true);
   const [ma, setMa] = useState(true);
   const [maParams, setMaParams] = useState('fast=5,slow=20');
+  // signal strategies (through the ensemble): '' = none, 'ensemble' = the default set, or one strategy
+  const [catalog, setCatalog] = useState<BacktestStrategyInfo[]>([]);
+  const [signal, setSignal] = useState('');
+  const [signalParams, setSignalParams] = useState('');
   const [cash, setCash] = useState('100000');
   const [costs, setCosts] = useState<'model' | 'none'>('model');
   const [label, setLabel] = useState('');
@@ -109,9 +113,24 @@ function BacktestForm({ client }: { client: RendererClient | null }) {
   const [formError, setFormError] = useState<string | null>(null);
   const defaultSymbols = instruments.slice(0, 2).map((i) => i.symbol).join(', ');
 
+  useEffect(() => {
+    if (!client) return;
+    let live = true;
+    client.call('backtestStrategies', {}).then(
+      (list) => live && setCatalog(list),
+      (e: unknown) => live && setFormError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
+  const signalInfo = catalog.find((c) => c.name === signal);
+
   const run = async () => {
     if (!client) return;
-    const strategies = [...(bh ? ['buy_and_hold'] : []), ...(ma ? [`ma_cross${maParams.trim() ? `:${maParams.trim()}` : ''}`] : [])];
+    const strategies = signal
+      ? [`${signal}${signalParams.trim() ? `:${signalParams.trim()}` : ''}`]
+      : [...(bh ? ['buy_and_hold'] : []), ...(ma ? [`ma_cross${maParams.trim() ? `:${maParams.trim()}` : ''}`] : [])];
     const src: RunArgs['source'] =
       source === 'sim'
         ? { kind: 'sim', symbols: (symbols.trim() || defaultSymbols).split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase()), limit: Number(limit) }
@@ -180,15 +199,43 @@ function BacktestForm({ client }: { client: RendererClient | null }) {
       <fieldset className="bt-fields">
         <legend className="bt-legend">Strategies</legend>
         <label className="bt-check">
-          <input type="checkbox" checked={bh} onChange={(e) => setBh(e.target.checked)} /> Buy and hold
+          <input type="checkbox" checked={bh} disabled={!!signal} onChange={(e) => setBh(e.target.checked)} /> Buy and hold
         </label>
         <label className="bt-check">
-          <input type="checkbox" checked={ma} onChange={(e) => setMa(e.target.checked)} /> MA crossover
+          <input type="checkbox" checked={ma} disabled={!!signal} onChange={(e) => setMa(e.target.checked)} /> MA crossover
         </label>
         <label className="bt-field">
           MA crossover parameters
-          <input className="ctl-input" value={maParams} disabled={!ma} onChange={(e) => setMaParams(e.target.value)} />
+          <input className="ctl-input" value={maParams} disabled={!ma || !!signal} onChange={(e) => setMaParams(e.target.value)} />
         </label>
+        <label className="bt-field">
+          Signal strategies (ensemble)
+          <select
+            className="ctl-select"
+            aria-label="Signal strategies"
+            value={signal}
+            onChange={(e) => {
+              setSignal(e.target.value);
+              setSignalParams('');
+            }}
+          >
+            <option value="">None (use the strategies above)</option>
+            {catalog
+              .filter((c) => c.kind !== 'order')
+              .map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.kind === 'ensemble' ? `Ensemble: default set (${c.params.length})` : c.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        {signalInfo && signalInfo.kind === 'signal' && (
+          <label className="bt-field">
+            Parameters
+            <input className="ctl-input" value={signalParams} placeholder={signalInfo.params.map((p) => `${p}=…`).join(',')} onChange={(e) => setSignalParams(e.target.value)} />
+          </label>
+        )}
+        {signalInfo && signalInfo.kind === 'ensemble' && <div className="muted bt-note">{signalInfo.params.join(', ')}</div>}
       </fieldset>
       <label className="bt-field">
         Starting cash

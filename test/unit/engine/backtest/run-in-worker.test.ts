@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { BacktestError } from '../../../../src/engine/backtest/errors.js';
 import { runBacktest } from '../../../../src/engine/backtest/run-backtest.js';
-import { runBacktestInWorker } from '../../../../src/engine/backtest/run-in-worker.js';
+import { runBacktestInWorker, runWalkForwardInWorker } from '../../../../src/engine/backtest/run-in-worker.js';
+import { runWalkForward } from '../../../../src/engine/backtest/walk-forward.js';
 import { fromColumns, toColumns } from '../../../../src/engine/backtest/bar-columns.js';
 import { randomBars } from '../../../support/bars.js';
 
@@ -57,5 +58,28 @@ describe('runBacktestInWorker', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(runBacktestInWorker([], config, 1, { signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELED' });
+  });
+});
+
+describe('runWalkForwardInWorker', () => {
+  const wfConfig = { strategies: [{ name: 'ma_cross' as const }] };
+  const bars = randomBars({ symbols: ['AAA'], n: 240, seed: 5, start: T0 });
+  const spec = { train: 120, test: 60 };
+
+  it('returns what runWalkForward returns in this thread, with progress over every backtest run', async () => {
+    const progress: Array<[number, number]> = [];
+    const viaWorker = await runWalkForwardInWorker(bars, wfConfig, 2, spec, { onProgress: (p) => progress.push([p.done, p.total]) });
+    expect(viaWorker).toEqual(await runWalkForward(bars, wfConfig, 2, spec));
+    // 2 windows, each the 13-point grid then its test run
+    expect(viaWorker.windows).toHaveLength(2);
+    expect(progress).toEqual(Array.from({ length: 28 }, (_, i) => [i + 1, 28]));
+  });
+
+  it('aborting terminates it with CANCELED, naming how far it got', async () => {
+    const ac = new AbortController();
+    const err = await runWalkForwardInWorker(bars, wfConfig, 2, spec, { signal: ac.signal, onProgress: (p) => p.done === 3 && ac.abort() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BacktestError);
+    expect(err).toMatchObject({ code: 'CANCELED' });
+    expect((err as Error).message).toMatch(/^walk-forward canceled after \d+ of 28 backtest runs$/);
   });
 });
