@@ -18,6 +18,8 @@ export interface ServeBarsOptions {
   files: string[];
   /** `name[:k=v,...]` as for `tradedesk backtest` (default: ensemble, the signal strategies as live). */
   strategies?: string[];
+  /** The cost model on (default) or off, as `tradedesk backtest --costs`. */
+  costs?: 'model' | 'none';
   seed?: number;
   speed?: number | 'max';
   dataDir: string;
@@ -40,7 +42,7 @@ export async function createBarsEngine(o: ServeBarsOptions): Promise<Engine> {
     throw new CliError(`--bars replays into a fresh data dir, and ${o.dataDir} already holds a journal; choose another --data-dir`, 1);
   }
   const bars = loadBars(o.files);
-  const config: BacktestConfig = { strategies, journalDir: o.dataDir, speed: o.speed ?? 'max' };
+  const config: BacktestConfig = { strategies, costs: o.costs, journalDir: o.dataDir, speed: o.speed ?? 'max' };
   const { createBacktestSession } = await import('../engine/backtest/run-backtest.js');
   let session: ReturnType<typeof createBacktestSession>;
   try {

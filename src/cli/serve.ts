@@ -33,6 +33,8 @@ export interface ServeOptions {
   bars?: string[];
   /** With bars: the strategies to run (as `tradedesk backtest --strategy`). */
   strategies?: string[];
+  /** With bars: the cost model on (default) or off (as `tradedesk backtest --costs`). */
+  costs?: 'model' | 'none';
   /** 'auto' builds out/renderer when stale; 'skip' serves whatever exists (bench). */
   ui: 'auto' | 'skip';
   log: (line: string) => void;
@@ -73,9 +75,14 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
       'cross-check': { type: 'string' },
       bars: { type: 'string', multiple: true },
       strategy: { type: 'string', multiple: true },
+      costs: { type: 'string' },
     },
   });
   if (values.strategy && !values.bars) throw new UsageError('--strategy applies to a replay: give --bars FILE.csv');
+  if (values.costs !== undefined && !values.bars) throw new UsageError('--costs applies to a replay: give --bars FILE.csv');
+  if (values.costs !== undefined && values.costs !== 'model' && values.costs !== 'none') {
+    throw new UsageError(`--costs must be model or none, got ${JSON.stringify(values.costs)}`);
+  }
   if (values.bars) {
     const clash = (['venue', 'symbols', 'read-only', 'live', 'cross-check', 'profile'] as const).filter((k) => values[k] !== undefined);
     if (clash.length) throw new UsageError(`--bars replays a CSV through the backtest venue; leave out ${clash.map((k) => `--${k}`).join(', ')}`);
@@ -112,6 +119,7 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
     crossCheck: values['cross-check'],
     bars: values.bars,
     strategies: values.strategy,
+    costs: values.costs as 'model' | 'none' | undefined,
     ui: 'auto',
     log,
   };
@@ -151,7 +159,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   try {
     if (opts.bars) {
       const { createBarsEngine } = await import('./serve-bars.js');
-      engine = await createBarsEngine({ files: opts.bars, strategies: opts.strategies, seed: opts.seed, speed: opts.speed, dataDir: opts.dataDir, log: opts.log });
+      engine = await createBarsEngine({ files: opts.bars, strategies: opts.strategies, costs: opts.costs, seed: opts.seed, speed: opts.speed, dataDir: opts.dataDir, log: opts.log });
     } else engine = await createEngine(input, { dataDir: opts.dataDir, readOnly: opts.readOnly });
   } catch (e) {
     const code = (e as { code?: string }).code;

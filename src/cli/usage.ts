@@ -20,6 +20,7 @@ Commands:
             --bars FILE.csv   replay these bars through the backtest venue instead of the simulator
                               (repeatable; into a fresh --data-dir; logs "bars replayed:" at the end)
             --strategy NAME   with --bars: what to run, as for backtest (default ensemble)
+            --costs model|none  with --bars: the cost model on (default) or off, as for backtest
           Prints one line to stdout: UI: http://127.0.0.1:PORT/#token=TOKEN
   ctl     Control a running engine
             tradedesk ctl status|halt|resume|kill|flatten --url <UI url> [--reason TEXT] [--json]

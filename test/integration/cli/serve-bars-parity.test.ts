@@ -22,13 +22,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('serve --bars --speed max', () => {
   it('a served replay journals the decisions and fills runBacktest makes on the same bars', async () => {
-    // 400 one-minute bars of 4 symbols, calm enough for the ensemble to trade
+    // 400 one-minute bars of 4 symbols, calm enough for the ensemble to trade once the
+    // cost filter is off (on calm random bars it rightly refuses every entry)
     const csv = join(dir, 'bars.csv');
     const made = randomBars({ symbols: ['AAA', 'BTC/USD', 'QQQ', 'SPY'], n: 400, seed: 3, start: Date.parse('2024-01-02T14:30:00Z'), vol: 0.0006 });
     writeFileSync(csv, `timestamp,open,high,low,close,volume,symbol\n${made.map((b) => [new Date(b.ts).toISOString(), b.open, b.high, b.low, b.close, b.volume, b.symbol].join(',')).join('\n')}\n`);
     const dataDir = join(dir, 'data');
 
-    const serve = await spawnServe(['--speed', 'max', '--seed', '3', '--bars', csv, '--strategy', 'ensemble', '--data-dir', dataDir]);
+    const serve = await spawnServe(['--speed', 'max', '--seed', '3', '--bars', csv, '--strategy', 'ensemble', '--costs', 'none', '--data-dir', dataDir]);
     try {
       // wait (in real time) for the replay's end line
       for (let i = 0; i < 1_200 && !serve.stderr().includes(REPLAY_DONE); i++) await new Promise((r) => setTimeout(r, 100));
@@ -44,7 +45,7 @@ describe('serve --bars --speed max', () => {
       else fills.push(parseData<Fill>(r));
     }
 
-    const backtest = await runBacktest(readBarsCsv(csv), { strategies: [{ name: 'ensemble' }] }, 3);
+    const backtest = await runBacktest(readBarsCsv(csv), { strategies: [{ name: 'ensemble' }], costs: 'none' }, 3);
     expect(backtest.decisions.length).toBeGreaterThan(5);
     expect(backtest.fills.length).toBeGreaterThan(0);
     expect(decisions.map(backtestDecision)).toEqual(backtest.decisions);
@@ -56,6 +57,8 @@ describe('serve --bars --speed max', () => {
     const log = (): void => undefined;
     expect(() => parseServeArgs(['--bars', 'x.csv', '--venue', 'alpaca-paper', '--symbols', 'SPY'], log)).toThrow('--bars replays a CSV through the backtest venue; leave out --venue, --symbols');
     expect(() => parseServeArgs(['--strategy', 'ensemble'], log)).toThrow('--strategy applies to a replay: give --bars FILE.csv');
+    expect(() => parseServeArgs(['--costs', 'none'], log)).toThrow('--costs applies to a replay: give --bars FILE.csv');
+    expect(() => parseServeArgs(['--bars', 'a.csv', '--costs', 'free'], log)).toThrow('--costs must be model or none, got "free"');
     expect(parseServeArgs(['--bars', 'a.csv', '--bars', 'b.csv', '--strategy', 'cs_momentum'], log)).toMatchObject({ bars: ['a.csv', 'b.csv'], strategies: ['cs_momentum'] });
     await expect(createBarsEngine({ files: ['x.csv'], strategies: ['nope'], dataDir: dir, log })).rejects.toThrow(/--strategy: unknown strategy 'nope'/);
     const used = join(dir, 'used');
