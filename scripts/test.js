@@ -64,21 +64,18 @@ function runOne({ label, cmd, args, env }, quiet) {
 /** Runs the sequences at the same time (the steps of each one after another); exits at the first failure. */
 async function runParallel(sequences) {
   const quiet = sequences.length > 1;
-  const results = await Promise.all(
+  await Promise.all(
     sequences.map(async (seq) => {
       for (const s of seq) {
         const status = await runOne(s, quiet);
         if (status !== 0) {
           // the first failure ends the run: stop whatever runs beside it
           for (const c of running) c.kill('SIGTERM');
-          return status;
+          process.exit(typeof status === 'number' ? status : 1);
         }
       }
-      return 0;
     }),
   );
-  const failed = results.find((r) => r !== 0);
-  if (failed !== undefined) process.exit(typeof failed === 'number' ? failed : 1);
 }
 
 function playwrightChromium() {
