@@ -1,14 +1,11 @@
 // Playwright end-to-end tests of the UI served by `tradedesk serve`, driven in
 // the system Chromium (no browser download here). Each spec starts its own server.
-// Two spec files run at a time (each with its own server and data folder; the
-// tests inside a file stay in order): a spec spends most of its time waiting on
-// its server and the browser, so a 2-core machine has room for two.
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: 'test/e2e',
   outputDir: 'test-results/e2e',
-  workers: 2,
+  workers: 1,
   fullyParallel: false,
   retries: 0,
   // Server start may include a renderer build on a fresh checkout.
