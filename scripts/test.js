@@ -4,7 +4,13 @@
 // unit and integration tests (vitest), the Electron build and a check of its
 // output (scripts/check-electron-bundle.js), and the end-to-end
 // tests (Playwright against `tradedesk serve`). Stops at the first failure.
-import { spawnSync } from 'node:child_process';
+//
+// Steps that do not depend on each other run at the same time, so a 2-core
+// machine is not left half idle by single-threaded tools: typecheck, lint and
+// the Electron build (then its check) together; then vitest, whose `serve`
+// processes find out/renderer already built (no second renderer build); then
+// Playwright. The output of a step run beside others is printed when it ends.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,16 +23,59 @@ function log(msg) {
   process.stderr.write(`[test] ${msg}\n`);
 }
 
-function run(label, cmd, args, env = {}) {
+/** One command of the run. */
+function step(label, cmd, args, env = {}) {
+  return { label, cmd, args, env };
+}
+
+const running = new Set();
+
+/** Runs one command; resolves with its exit status. `quiet` buffers its output until it ends. */
+function runOne({ label, cmd, args, env }, quiet) {
   const t0 = Date.now();
   log(`${label}: ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-  const secs = ((Date.now() - t0) / 1000).toFixed(1);
-  if (r.status !== 0) {
-    log(`${label} FAILED after ${secs}s (exit ${r.status ?? r.signal})`);
-    process.exit(r.status || 1);
-  }
-  log(`${label} passed in ${secs}s`);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, ...env } });
+    running.add(child);
+    const out = [];
+    if (quiet) {
+      child.stdout.on('data', (d) => out.push(d));
+      child.stderr.on('data', (d) => out.push(d));
+    }
+    let ended = false;
+    const done = (status) => {
+      if (ended) return; // 'error' may be followed by 'close'
+      ended = true;
+      running.delete(child);
+      const secs = ((Date.now() - t0) / 1000).toFixed(1);
+      if (quiet && out.length) process.stdout.write(Buffer.concat(out));
+      if (status !== 0) log(`${label} FAILED after ${secs}s (exit ${status})`);
+      else log(`${label} passed in ${secs}s`);
+      resolve(status);
+    };
+    child.on('error', (e) => {
+      out.push(Buffer.from(`${e.message}\n`));
+      done(1);
+    });
+    child.on('close', (code, signal) => done(code ?? signal));
+  });
+}
+
+/** Runs the sequences at the same time (the steps of each one after another); exits at the first failure. */
+async function runParallel(sequences) {
+  const quiet = sequences.length > 1;
+  await Promise.all(
+    sequences.map(async (seq) => {
+      for (const s of seq) {
+        const status = await runOne(s, quiet);
+        if (status !== 0) {
+          // the first failure ends the run: stop whatever runs beside it
+          for (const c of running) c.kill('SIGTERM');
+          process.exit(typeof status === 'number' ? status : 1);
+        }
+      }
+    }),
+  );
 }
 
 function playwrightChromium() {
@@ -124,10 +173,11 @@ const t0 = Date.now();
 ensureKeychain();
 const chromium = ensureChromium();
 log(`Chromium: ${chromium}`);
-run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
-run('lint', bin('eslint'), ['.']);
-run('unit+integration', bin('vitest'), ['run']);
-run('electron build', bin('electron-vite'), ['build']);
-run('electron bundle check', process.execPath, ['scripts/check-electron-bundle.js']);
-run('e2e', bin('playwright'), ['test'], { CHROMIUM_PATH: chromium });
+await runParallel([
+  [step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])],
+  [step('lint', bin('eslint'), ['.'])],
+  [step('electron build', bin('electron-vite'), ['build']), step('electron bundle check', process.execPath, ['scripts/check-electron-bundle.js'])],
+]);
+await runParallel([[step('unit+integration', bin('vitest'), ['run'])]]);
+await runParallel([[step('e2e', bin('playwright'), ['test'], { CHROMIUM_PATH: chromium })]]);
 log(`all passed in ${((Date.now() - t0) / 1000).toFixed(0)}s`);

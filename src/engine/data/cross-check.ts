@@ -2,7 +2,7 @@
 // ticker (ccxt, no keys) for the symbols this engine trades and flags any
 // price that differs from ours by more than 0.5% (a data-quality alert naming
 // both exchanges). It only reads; it never trades on the second exchange.
-import ccxt from 'ccxt';
+import { ccxtLib } from '../venues/ccxt/ccxt-lib.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { QualityMonitor } from './quality-monitor.js';
 
@@ -35,7 +35,7 @@ export class CrossExchangeCheck {
 
   constructor(private readonly o: CrossCheckOptions) {
     const id = o.reference.replace(/^ccxt:/, '');
-    const Ctor = (ccxt as unknown as Record<string, new (cfg: object) => Exchange>)[id];
+    const Ctor = (ccxtLib() as unknown as Record<string, new (cfg: object) => Exchange>)[id];
     if (!Ctor) throw new Error(`cross-check: '${id}' is not a ccxt exchange`);
     this.ex = new Ctor({ enableRateLimit: true, timeout: 10_000 });
     if (o.url) {

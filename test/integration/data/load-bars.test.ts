@@ -144,4 +144,35 @@ describe('loadBars from the loopback Alpaca server', () => {
     expect(fetcher.stats.malformed[0]!.field).toBe('bars.MSFT[2].h');
     expect(fetcher.stats.malformed[0]!.message).toContain("field 'bars.MSFT[2].h'");
   });
+
+  it('the server answers the same pre-serialized (precomputeBars, as the benchmark) as built per request: pages, sort and corruption included', async () => {
+    const get = async (query: string): Promise<unknown> => {
+      const res = await fetch(`http://127.0.0.1:${server.port}/v2/stocks/bars?${query}`, { headers: { 'APCA-API-KEY-ID': server.keyId, 'APCA-API-SECRET-KEY': server.secret } });
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    const queries = [
+      'symbols=MSFT,AAPL,SPY&timeframe=1Day&start=2025-01-02T00:00:00Z&end=2025-03-14T23:59:59Z&limit=10000',
+      'symbols=MSFT,AAPL,SPY&timeframe=1Day&start=2025-02-03T00:00:00Z&end=2025-03-14T23:59:59Z&limit=25&sort=desc',
+    ];
+    const built = [];
+    for (const q of queries) built.push(await get(q));
+    const page2 = (built[1] as { next_page_token: string }).next_page_token;
+    expect(page2).toBeTruthy();
+    built.push(await get(`${queries[1]}&page_token=${page2}`));
+    server.precomputeBars('1Day');
+    const joined = [];
+    for (const q of queries) joined.push(await get(q));
+    joined.push(await get(`${queries[1]}&page_token=${page2}`));
+    expect(joined).toEqual(built);
+    expect(Object.keys((joined[0] as { bars: object }).bars).sort()).toEqual(['AAPL', 'MSFT', 'SPY']);
+    // a corruption fault sees the pre-serialized answer as its object
+    server.corruptNext({ method: 'GET', path: '/v2/stocks/bars' }, (body) => {
+      (body as { bars: Record<string, Array<Record<string, unknown>>> }).bars.SPY![0]!.o = 'x';
+      return body;
+    });
+    const corrupted = (await get(queries[0]!)) as { bars: Record<string, Array<Record<string, unknown>>> };
+    expect(corrupted.bars.SPY![0]!.o).toBe('x');
+    expect(corrupted.bars.AAPL).toEqual((built[0] as typeof corrupted).bars.AAPL);
+  });
 });

@@ -258,8 +258,21 @@ interface Fault {
 
 interface HandlerResult {
   status: number;
+  /** An object (sent as JSON) or JSON text already serialized. */
   body?: unknown;
   headers?: Record<string, string>;
+}
+
+/** One bar of a bars page: its symbol, the bar, and its index in the symbol's aggregated list. */
+interface PageEntry {
+  s: string;
+  b: LoopbackBar;
+  i: number;
+}
+
+/** A bar as Alpaca's REST API sends it. */
+function wireBar(b: LoopbackBar): Record<string, unknown> {
+  return { t: new Date(b.t).toISOString(), o: b.o, h: b.h, l: b.l, c: b.c, v: b.v, n: b.n ?? 1, vw: b.vw ?? b.c };
 }
 
 export interface AlpacaLoopbackOptions {
@@ -429,6 +442,7 @@ export class AlpacaLoopbackServer {
   setBars(symbol: string, bars: LoopbackBar[]): void {
     this.bars.set(symbol, [...bars].sort((a, b) => a.t - b.t));
     this.aggregated.clear();
+    this.wire.clear();
   }
 
   /** `count` 1-minute bars ending with the bar that opened at `lastOpen`. */
@@ -627,7 +641,8 @@ export class AlpacaLoopbackServer {
     }
     if (result.status >= 200 && result.status < 300 && result.body !== undefined) {
       const corrupt = this.takeFault(method, path, ['corrupt']);
-      if (corrupt) result = { ...result, body: corrupt.mutate!(structuredClone(result.body)) };
+      // a pre-serialized answer (precomputeBars) is corrupted as the object it stands for
+      if (corrupt) result = { ...result, body: corrupt.mutate!(typeof result.body === 'string' ? JSON.parse(result.body) : structuredClone(result.body)) };
     }
     this.write(res, result);
   }
@@ -707,12 +722,14 @@ export class AlpacaLoopbackServer {
       const sym = decodeURIComponent(m[1]!);
       const page = this.barsPage([sym], q);
       if ('status' in page) return page;
-      return { status: 200, body: { bars: page.bars[sym] ?? [], symbol: sym, next_page_token: page.next } };
+      return { status: 200, body: { bars: this.pageObject(page.slice)[sym] ?? [], symbol: sym, next_page_token: page.next } };
     }
     if (method === 'GET' && path === '/v2/stocks/bars') {
       const page = this.barsPage((q.symbols ?? '').split(',').filter(Boolean), q);
       if ('status' in page) return page;
-      return { status: 200, body: { bars: page.bars, next_page_token: page.next } };
+      const text = this.pageText(page.slice, q.timeframe ?? '');
+      if (text !== undefined) return { status: 200, body: `{"bars":${text},"next_page_token":${JSON.stringify(page.next)}}` };
+      return { status: 200, body: { bars: this.pageObject(page.slice), next_page_token: page.next } };
     }
     if (method === 'GET' && path === '/v2/stocks/trades/latest') {
       const trades: Record<string, unknown> = {};
@@ -1092,9 +1109,18 @@ export class AlpacaLoopbackServer {
   /** Bars aggregated per symbol and timeframe, kept until the bars change (a real server does not re-derive them per request). */
   private readonly aggregated = new Map<string, LoopbackBar[]>();
 
-  /** Aggregates every symbol's bars to `timeframe` now, so requests only page through them (benchmarks). */
+  /** Each precomputed bar's wire JSON, per symbol and timeframe, in the order of `aggregated`. */
+  private readonly wire = new Map<string, string[]>();
+
+  /**
+   * Aggregates every symbol's bars to `timeframe` now and serializes each bar once,
+   * so a multi-symbol request only joins stored text (benchmarks: a real server does
+   * not spend its answer time re-encoding bars it already has).
+   */
   precomputeBars(timeframe: string): void {
-    for (const s of this.bars.keys()) this.barsFor(s, timeframe);
+    for (const s of this.bars.keys()) {
+      this.wire.set(`${s}\u0000${timeframe}`, this.barsFor(s, timeframe).map((b) => JSON.stringify(wireBar(b))));
+    }
   }
 
   private barsFor(symbol: string, timeframe: string): LoopbackBar[] {
@@ -1130,7 +1156,7 @@ export class AlpacaLoopbackServer {
     return out;
   }
 
-  private barsPage(symbols: string[], q: Record<string, string>): { bars: Record<string, unknown[]>; next: string | null } | HandlerResult {
+  private barsPage(symbols: string[], q: Record<string, string>): { slice: PageEntry[]; next: string | null } | HandlerResult {
     const tf = q.timeframe ?? '';
     if (!/^(\d+)(Min|T|Hour|H|Day|D|Week|W|Month|M)$/.test(tf)) return { status: 422, body: { code: 42210000, message: `invalid timeframe: ${tf}` } };
     const limit = Number(q.limit ?? 1000);
@@ -1147,19 +1173,41 @@ export class AlpacaLoopbackServer {
       }
     }
     // Results are ordered by symbol, then time; one limit spans all symbols (as documented).
-    const all: Array<{ s: string; b: LoopbackBar }> = [];
+    const all: PageEntry[] = [];
     for (const s of [...symbols].sort()) {
-      let list = this.barsFor(s, tf).filter((b) => b.t >= start && b.t <= end);
-      if (desc) list = [...list].reverse();
-      for (const b of list) all.push({ s, b });
+      const full = this.barsFor(s, tf);
+      const idx: number[] = [];
+      for (let i = 0; i < full.length; i++) if (full[i]!.t >= start && full[i]!.t <= end) idx.push(i);
+      if (desc) idx.reverse();
+      for (const i of idx) all.push({ s, b: full[i]!, i });
     }
     const slice = all.slice(offset, offset + limit);
-    const bars: Record<string, unknown[]> = {};
-    for (const { s, b } of slice) {
-      (bars[s] ??= []).push({ t: new Date(b.t).toISOString(), o: b.o, h: b.h, l: b.l, c: b.c, v: b.v, n: b.n ?? 1, vw: b.vw ?? b.c });
-    }
     const next = offset + limit < all.length ? Buffer.from(JSON.stringify({ o: offset + limit })).toString('base64url') : null;
-    return { bars, next };
+    return { slice, next };
+  }
+
+  /** A page's bars keyed by symbol, as wire objects. */
+  private pageObject(slice: PageEntry[]): Record<string, unknown[]> {
+    const bars: Record<string, unknown[]> = {};
+    for (const { s, b } of slice) (bars[s] ??= []).push(wireBar(b));
+    return bars;
+  }
+
+  /** The JSON of pageObject(slice) joined from precomputed bar text, or undefined if a symbol has none. */
+  private pageText(slice: PageEntry[], tf: string): string | undefined {
+    let text = '{';
+    let open: string | undefined;
+    let wire: string[] | undefined;
+    for (const { s, i } of slice) {
+      if (s !== open) {
+        wire = this.wire.get(`${s}\u0000${tf}`);
+        if (!wire) return undefined;
+        text += `${open === undefined ? '' : '],'}${JSON.stringify(s)}:[`;
+        open = s;
+      } else text += ',';
+      text += wire![i]!;
+    }
+    return `${text}${open === undefined ? '' : ']'}}`;
   }
 
   // ---- websockets ---------------------------------------------------------

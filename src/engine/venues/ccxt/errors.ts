@@ -2,7 +2,7 @@
 // non-ccxt throw out of a ccxt call, which means ccxt choked on the payload)
 // becomes a VenueError with a stable code, whether a retry may help, how long to
 // wait, and a message naming the venue, the endpoint and the field involved.
-import ccxt from 'ccxt';
+import { ccxtLib } from './ccxt-lib.js';
 import { TradedeskError } from '../../core/errors.js';
 import type { OrderSide } from '../../../shared/domain.js';
 import type { VenueRejectCode } from '../venue.js';
@@ -183,6 +183,7 @@ export function mapCcxtError(e: unknown, ctx: ErrorContext): VenueError {
   const make = (code: VenueErrorCode, field?: string, retryAfterMs?: number): VenueError =>
     venueError(code, ctx, msg, { field: field ?? ctx.field, source, retryAfterMs });
 
+  const ccxt = ccxtLib();
   if (!(e instanceof ccxt.BaseError)) {
     // ccxt threw while parsing what the exchange sent (e.g. a BigInt conversion of 'abc')
     return venueError('MALFORMED_PAYLOAD', ctx, `response could not be parsed: ${msg}`, {

@@ -2,7 +2,7 @@
 // (CcxtExchange), and createExchange, which builds it from the options (ccxt.pro
 // class where there is one, rate limiting on, sandbox mode, URL overrides) and
 // refuses an exchange that lacks what the adapter needs.
-import ccxt from 'ccxt';
+import { ccxtLib } from './ccxt-lib.js';
 import { venueError } from './errors.js';
 import type { CcxtVenueOptions } from './types.js';
 
@@ -69,6 +69,7 @@ type ExchangeCtor = new (config: Record<string, unknown>) => unknown;
 export function createExchange(opts: CcxtVenueOptions, symbols: string[]): CcxtExchange {
   const ctx = { venue: opts.exchangeId, endpoint: 'constructor' };
   if (symbols.length === 0) throw venueError('BAD_REQUEST', { ...ctx, field: 'symbols' }, 'at least one symbol is required');
+  const ccxt = ccxtLib();
   const ctor =
     (ccxt.pro as unknown as Record<string, ExchangeCtor | undefined>)[opts.exchangeId] ??
     (ccxt as unknown as Record<string, ExchangeCtor | undefined>)[opts.exchangeId];
