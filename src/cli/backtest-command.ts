@@ -46,6 +46,8 @@ export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [option
   --benefit-cost X       skip entries whose expected benefit is below X x cost (default 1.5; 0 = off)
   --profile P            conservative | balanced | aggressive risk limits (default balanced)
   --risk k=v,...         override risk limits, e.g. maxConcentrationPct=1,maxPositionPctEquity=0.5
+  --volume-cap F         fill at most F (0 < F <= 1) of a bar's volume on that bar;
+                         the rest carries to the next bars (default: no cap)
   --seed N               seed of the fill model's random draws (default 1)
   --walk-forward train=N,test=M  refit ma_cross's periods (grid search, best Sharpe)
                          on each window of N bar times, then report the next M
@@ -84,6 +86,14 @@ function time(flag: string, v: string | undefined, endOfDay: boolean): number | 
   return endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? t + 86_400_000 - 1 : t;
 }
 
+/** --volume-cap F: a fraction of a bar's volume, 0 < F <= 1. */
+function volumeCap(v: string | undefined): number | undefined {
+  const x = Number(v);
+  if (v === undefined) return undefined;
+  if (v.trim() === '' || !(x > 0 && x <= 1)) throw new UsageError(`--volume-cap must be a fraction of bar volume with 0 < F <= 1, got ${JSON.stringify(v)}`);
+  return x;
+}
+
 function riskOverrides(v: string | undefined): Partial<RiskLimits> | undefined {
   if (v === undefined) return undefined;
   const out: Record<string, number> = {};
@@ -112,6 +122,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
       profile: { type: 'string' },
       risk: { type: 'string' },
       seed: { type: 'string' },
+      'volume-cap': { type: 'string' },
       'equity-out': { type: 'string' },
       html: { type: 'string' },
       'walk-forward': { type: 'string' },
@@ -142,6 +153,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
     to: time('to', values.to, true),
     profile: profile?.data,
     risk: riskOverrides(values.risk),
+    volumeCap: volumeCap(values['volume-cap']),
   };
   try {
     loadConfig({ profile: config.profile, risk: config.risk }); // names a bad --risk field before any work

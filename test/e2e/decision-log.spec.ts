@@ -4,7 +4,8 @@
 // fills) from a table row, a blotter row and a chart marker, a CSV export
 // downloads, denied decisions after HALT name HALTED; then the same journal
 // served --read-only shows the READ-ONLY banner with trading controls off; and
-// an engine without a journal makes the export say so.
+// an engine without a journal makes the export say so. A TWAP sent from the
+// order ticket shows its children and their fills in the parent's detail.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, rmSync } from 'node:fs';
 import { makeDataDir, startServe, type ServeHandle } from './support/serve.js';
@@ -171,6 +172,45 @@ test('decision log: list, search, filter, detail chain, chart markers, export, d
   const first = readFileSync((await jsonl.path())!, 'utf8').split('\n')[0]!;
   expect(JSON.parse(first)).toHaveProperty('kind');
   await shot(page, '25-exported');
+
+  // A TWAP from the order ticket, as a user fills it in (labels, visible names):
+  // a bad duration is refused beside its field; the parent's detail lists its
+  // children with their fills, and a child links back to its parent.
+  await page.getByRole('tab', { name: 'Order ticket' }).click();
+  const ticket = page.getByTestId('order-ticket');
+  await ticket.getByLabel('Symbol').selectOption('ETH/USD');
+  await ticket.getByRole('radio', { name: 'buy' }).click();
+  await ticket.getByRole('radio', { name: 'market' }).click();
+  await ticket.getByLabel('Quantity').fill('0.3');
+  await ticket.getByLabel('Execution').selectOption({ label: 'TWAP' });
+  await ticket.getByLabel('Duration (min)').fill('0');
+  await expect(ticket.getByText('Duration must be between 1 second and 7 days')).toBeVisible();
+  const sendTwap = ticket.getByRole('button', { name: /^buy [\d.]+ ETH\/USD MKT · TWAP$/ });
+  await expect(sendTwap).toBeDisabled();
+  await ticket.getByLabel('Duration (min)').fill('2');
+  await ticket.getByLabel('Slice (s)').fill('20');
+  await ticket.getByLabel('Participation cap (%)').fill('100');
+  await expect(ticket.getByText('Duration must be between')).toHaveCount(0);
+  await expect(ticket.getByTestId('whatif-verdict')).toHaveAttribute('data-approved', 'true');
+  await sendTwap.click();
+  const twapResult = page.getByRole('status').filter({ hasText: 'ACCEPTED' });
+  await expect(twapResult).toBeVisible();
+  const parentId = (await twapResult.getAttribute('data-order-id'))!;
+  await page.getByTestId('blotter-tab').click();
+  await page.locator(`[data-testid="order-row"][data-order-id="${parentId}"]`).getByTestId('order-decision-link').click();
+  await expect(detail).toHaveAttribute('data-decision-id', parentId);
+  const children = detail.getByTestId('decision-child');
+  // The drawer re-reads the decision as orders change: children and their fills appear.
+  await expect.poll(async () => children.count(), { timeout: 60_000, message: 'the TWAP parent lists children' }).toBeGreaterThan(0);
+  await expect(detail.getByTestId('decision-child-fill').first()).toBeVisible({ timeout: 60_000 });
+  await expect(children.first()).toContainText('BUY');
+  await shot(page, '24b-twap-children');
+  const childId = (await children.first().getAttribute('data-order-id'))!;
+  await children.first().getByRole('button').click();
+  await expect(detail).toHaveAttribute('data-decision-id', childId);
+  await expect(detail.getByTestId('decision-parent')).toHaveAttribute('data-parent-id', parentId);
+  await page.keyboard.press('Escape');
+  await page.getByRole('tab', { name: 'Account & positions' }).click();
 
   // HALT: the strategy's next decisions are denied, and the denied filter shows
   // only denied rows; those decided after the HALT name it (earlier ones may

@@ -25,6 +25,8 @@ export interface BacktestConfig {
   impactCoefficient?: number;
   /** Probability that a limit only touched by a bar fills (default 0: only trade-throughs fill). */
   touchFillProb?: number;
+  /** Fill at most this fraction (0 < F <= 1) of a bar's volume per bar; the rest carries over (default: no cap). */
+  volumeCap?: number;
   /** Per-symbol instrument details (tick, lot, asset class...). */
   instruments?: Record<string, Partial<Instrument>>;
   /** Bars before the replayed ones, for strategy warm-up (walk-forward). */

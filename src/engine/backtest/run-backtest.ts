@@ -136,7 +136,7 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
         bars,
         instruments,
         barMs,
-        fillModel: new BarFillModel(config.touchFillProb ?? 0, () => rng.next()),
+        fillModel: new BarFillModel(config.touchFillProb ?? 0, () => rng.next(), config.volumeCap),
         costs: costsOn ? 'model' : 'none',
         fees: feeModelFor(engineConfig.costs.fees),
         costParams: engineConfig.costs,

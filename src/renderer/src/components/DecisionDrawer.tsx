@@ -4,14 +4,17 @@
 // debate (support and attack arguments) and target, every risk
 // check with value, limit and pass/fail, each state of the order it produced,
 // its fills and the realized outcome. Opened from a decision row, a blotter
-// row or a chart marker; Esc, × or a click outside closes it.
-import { useEffect, type MouseEvent, type ReactNode } from 'react';
+// row or a chart marker; Esc, × or a click outside closes it. An algorithm
+// parent lists its children, a child links to its parent (DecisionChildren.tsx).
+import { useEffect, type MouseEvent } from 'react';
 import type { DecisionDetail, RiskCheck } from '../../../shared/api/contract.js';
 import { DASH, fmtDateTime, fmtMoney, fmtNum, fmtPrice, fmtQty, fmtStamp, pnlClass } from '../lib/format.js';
 import { priceDecimals, useInstrumentMap } from '../lib/instruments.js';
 import { useDecisionDetail } from '../lib/use-decisions.js';
 import { closeDecision, useDecisionUi } from '../store/decision-store.js';
 import { selectSymbol } from '../store/desk-store.js';
+import { AlgoChildren, ParentLink } from './DecisionChildren.js';
+import { Section } from './decision-section.js';
 
 const valueFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 
@@ -88,6 +91,7 @@ function DrawerBody({ id }: { id: string }) {
           {error}
         </div>
       )}
+      {data && <ParentLink order={data.orderStates[0]} />}
       {data && <Chain detail={data} />}
       {data && (
         <div className="drawer-body">
@@ -96,6 +100,7 @@ function DrawerBody({ id }: { id: string }) {
           <Debate detail={data} />
           <Checks checks={data.checks} />
           <OrderStates detail={data} decimals={d} />
+          <AlgoChildren detail={data} decimals={d} />
           <Fills detail={data} decimals={d} />
           <Outcome detail={data} decimals={d} />
         </div>
@@ -139,18 +144,6 @@ function Chain({ detail }: { detail: DecisionDetail }) {
 function scrollTo(e: MouseEvent, section: string): void {
   e.preventDefault();
   document.getElementById(`decision-${section}`)?.scrollIntoView({ block: 'start', behavior: 'smooth' });
-}
-
-function Section({ id, title, extra, children }: { id: string; title: string; extra?: ReactNode; children: ReactNode }) {
-  return (
-    <section className="dsec" id={`decision-${id}`} data-testid={`decision-section-${id}`}>
-      <h3 className="dsec-title">
-        {title}
-        {extra !== undefined && <span className="dsec-extra">{extra}</span>}
-      </h3>
-      {children}
-    </section>
-  );
 }
 
 function Inputs({ detail }: { detail: DecisionDetail }) {

@@ -3,6 +3,7 @@
 // the fields change a debounced whatIf shows every pre-trade check with its
 // value and limit BEFORE anything is sent; Send goes through submitOrder (the
 // same checks, on the engine) and shows accepted or denied with the reason.
+// Execution: Direct, or a TWAP / VWAP / Iceberg parent (lib/ticket-algo.ts).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CommandResult, ManualOrder, RiskCheck } from '../../../shared/api/contract.js';
 import type { Instrument, OrderSide, OrderType, Quote, TimeInForce } from '../../../shared/domain.js';
@@ -12,8 +13,10 @@ import { useInstrumentMap } from '../lib/instruments.js';
 import { selectSymbol, useDesk } from '../store/desk-store.js';
 import { useRiskUi } from '../store/risk-store.js';
 import { setTicket, useTicket } from '../store/ticket-store.js';
+import { buildAlgo, EXEC_CHOICES, type AlgoFieldErrors, type ExecChoice } from '../lib/ticket-algo.js';
 import { errorMessage } from '../transport/errors.js';
 import { useClient } from './client-context.js';
+import './order-ticket-algo.css';
 
 export const WHATIF_DEBOUNCE_MS = 250;
 
@@ -95,7 +98,13 @@ export function OrderTicket() {
     () => buildOrder(symbol, t.side, t.type, t.tif, t.qty, t.limit),
     [symbol, t.side, t.type, t.tif, t.qty, t.limit],
   );
-  const orderKey = order ? JSON.stringify(order) : '';
+  const { algo, errors: algoErrors } = useMemo(
+    () => buildAlgo({ exec: t.exec, durationMin: t.durationMin, sliceSec: t.sliceSec, capPct: t.capPct, displayQty: t.displayQty }, t.type, order?.qty ?? null),
+    [t.exec, t.durationMin, t.sliceSec, t.capPct, t.displayQty, t.type, order?.qty],
+  );
+  const algoOk = t.exec === 'direct' || algo !== undefined;
+  const ticketOrder: ManualOrder | null = order && algoOk ? (algo ? { ...order, algo } : order) : null;
+  const orderKey = ticketOrder ? JSON.stringify(ticketOrder) : '';
 
   // Live what-if: debounced, only the newest answer is shown.
   const [refresh, setRefresh] = useState(0);
@@ -104,13 +113,13 @@ export function OrderTicket() {
   const seq = useRef(0);
   useEffect(() => {
     const my = ++seq.current;
-    if (!client || !connected || !order) {
+    if (!client || !connected || !ticketOrder) {
       setChecking(false);
       return;
     }
     setChecking(true);
     const timer = setTimeout(() => {
-      client.call('whatIf', order).then(
+      client.call('whatIf', ticketOrder).then(
         (result) => {
           if (my !== seq.current) return;
           setWhatIf({ key: orderKey, result, error: null });
@@ -124,17 +133,17 @@ export function OrderTicket() {
       );
     }, WHATIF_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-    // `order` is derived from orderKey; a trading state or a limits change re-checks it.
+    // `ticketOrder` is derived from orderKey; a trading state or a limits change re-checks it.
   }, [client, connected, orderKey, stateKey, limitsAt, refresh]);
-  const current = whatIf && whatIf.key === orderKey && order ? whatIf : null;
+  const current = whatIf && whatIf.key === orderKey && ticketOrder ? whatIf : null;
 
   const [sending, setSending] = useState(false);
   const send = async () => {
-    if (!client || !order) return;
+    if (!client || !ticketOrder) return;
     setSending(true);
     try {
-      const r = await client.call('submitOrder', order);
-      setTicket({ result: { ...r, symbol: order.symbol, side: order.side, qty: order.qty }, sendError: null });
+      const r = await client.call('submitOrder', ticketOrder);
+      setTicket({ result: { ...r, symbol: ticketOrder.symbol, side: ticketOrder.side, qty: ticketOrder.qty }, sendError: null });
     } catch (e) {
       setTicket({ result: null, sendError: errorMessage(e) });
     } finally {
@@ -146,7 +155,7 @@ export function OrderTicket() {
   const qtyNum = order?.qty ?? null;
   const px = t.type === 'limit' ? (order?.limitPrice ?? null) : (ref ?? null);
   const notional = qtyNum !== null && px !== null ? qtyNum * px : null;
-  const canSend = client !== null && connected && !readOnly && order !== null && !sending;
+  const canSend = client !== null && connected && !readOnly && ticketOrder !== null && !sending;
   const verdict = current?.result ?? null;
   const failed = verdict ? verdict.checks.filter((c) => !c.passed) : [];
 
@@ -290,6 +299,7 @@ export function OrderTicket() {
         </div>
       </div>
       {(qtyError || limitError) && <div className="tk-invalid">{qtyError ?? limitError}</div>}
+      <AlgoFieldsRow exec={t.exec} type={t.type} errors={algoErrors} />
 
       <div className="tk-actions">
         <button
@@ -300,7 +310,9 @@ export function OrderTicket() {
           onClick={() => void send()}
           title={readOnly ? 'Read-only: trading is off' : 'Submit through the risk engine (the same checks as the what-if)'}
         >
-          {sending ? 'Sending…' : `${t.side} ${order ? fmtQty(order.qty) : ''} ${symbol ?? ''} ${t.type === 'limit' ? `@ ${fmtPrice(order?.limitPrice, d)}` : 'MKT'}`}
+          {sending
+            ? 'Sending…'
+            : `${t.side} ${order ? fmtQty(order.qty) : ''} ${symbol ?? ''} ${t.type === 'limit' ? `@ ${fmtPrice(order?.limitPrice, d)}` : 'MKT'}${t.exec === 'direct' ? '' : ` · ${t.exec.toUpperCase()}`}`}
         </button>
         <div
           className={`tk-verdict ${verdict ? (verdict.approved ? 'ok' : 'bad') : ''}`}
@@ -309,6 +321,7 @@ export function OrderTicket() {
           data-pending={checking}
         >
           {!order && <span className="muted">Enter a quantity{t.type === 'limit' ? ' and a limit price' : ''} to check the order.</span>}
+          {order && !algoOk && <span className="muted">Fix the execution settings to check the order.</span>}
           {order && current?.error && <span className="down">What-if failed: {current.error}</span>}
           {order && verdict && verdict.approved && <span>✓ All {verdict.checks.length} pre-trade checks pass</span>}
           {order && verdict && !verdict.approved && (
@@ -316,7 +329,7 @@ export function OrderTicket() {
               ✗ {failed.length} of {verdict.checks.length} checks fail: {verdict.reason}
             </span>
           )}
-          {order && !current && <span className="muted">Checking…</span>}
+          {ticketOrder && !current && <span className="muted">Checking…</span>}
         </div>
       </div>
 
@@ -347,6 +360,73 @@ export function OrderTicket() {
       )}
 
       {order && verdict && <CheckTable checks={verdict.checks} stale={checking} />}
+    </div>
+  );
+}
+
+/** One algorithm field: its label, the input, and the reason it is refused beside it. */
+function AlgoInput({ field, label, placeholder, error }: { field: 'durationMin' | 'sliceSec' | 'capPct' | 'displayQty'; label: string; placeholder: string; error?: string }) {
+  const value = useTicket((s) => s[field]);
+  const errId = `tk-err-${field}`;
+  return (
+    <label className="tk-field">
+      <span className="tk-label">{label}</span>
+      <input
+        className={`ctl-input tk-input ${error ? 'invalid' : ''}`}
+        data-testid={`ticket-${field}`}
+        inputMode="decimal"
+        autoComplete="off"
+        placeholder={placeholder}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errId : undefined}
+        onChange={(e) => setTicket({ [field]: e.target.value })}
+      />
+      {error && (
+        <span className="tk-field-error" id={errId} data-testid={`ticket-${field}-error`}>
+          {error}
+        </span>
+      )}
+    </label>
+  );
+}
+
+/** The Execution choice and the fields the chosen algorithm takes (blank = the engine's default). */
+function AlgoFieldsRow({ exec, type, errors }: { exec: ExecChoice; type: OrderType; errors: AlgoFieldErrors }) {
+  return (
+    <div className="tk-grid tk-algo" data-testid="ticket-algo" data-exec={exec}>
+      <label className="tk-field">
+        <span className="tk-label">Execution</span>
+        <select
+          className={`ctl-select tk-select ${errors.exec ? 'invalid' : ''}`}
+          data-testid="ticket-exec"
+          value={exec}
+          aria-invalid={errors.exec ? true : undefined}
+          aria-describedby={errors.exec ? 'tk-err-exec' : undefined}
+          onChange={(e) => setTicket({ exec: e.target.value as ExecChoice })}
+          title="Direct sends one order; an algorithm works it as a parent that sends child orders"
+        >
+          {EXEC_CHOICES.map((c) => (
+            <option key={c.value} value={c.value} disabled={c.value === 'iceberg' && type !== 'limit'}>
+              {c.label}
+              {c.value === 'iceberg' && type !== 'limit' ? ' (limit only)' : ''}
+            </option>
+          ))}
+        </select>
+        {errors.exec && (
+          <span className="tk-field-error" id="tk-err-exec" data-testid="ticket-exec-error">
+            {errors.exec}
+          </span>
+        )}
+      </label>
+      {(exec === 'twap' || exec === 'vwap') && (
+        <>
+          <AlgoInput field="durationMin" label="Duration (min)" placeholder="30" error={errors.durationMin} />
+          <AlgoInput field="sliceSec" label="Slice (s)" placeholder="60" error={errors.sliceSec} />
+          <AlgoInput field="capPct" label="Participation cap (%)" placeholder="10" error={errors.capPct} />
+        </>
+      )}
+      {exec === 'iceberg' && <AlgoInput field="displayQty" label="Display quantity" placeholder="10% of qty" error={errors.displayQty} />}
     </div>
   );
 }

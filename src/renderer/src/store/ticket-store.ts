@@ -3,8 +3,9 @@
 import { create } from 'zustand';
 import type { SubmitResult } from '../../../shared/api/contract.js';
 import type { OrderSide, OrderType, TimeInForce } from '../../../shared/domain.js';
+import type { AlgoFields } from '../lib/ticket-algo.js';
 
-export interface TicketState {
+export interface TicketState extends AlgoFields {
   side: OrderSide;
   type: OrderType;
   tif: TimeInForce;
@@ -24,6 +25,11 @@ export const useTicket = create<TicketState>()(() => ({
   qty: '',
   limit: '',
   limitTouched: false,
+  exec: 'direct',
+  durationMin: '',
+  sliceSec: '',
+  capPct: '',
+  displayQty: '',
   result: null,
   sendError: null,
 }));

@@ -6,6 +6,7 @@ import { BacktestError } from '../../../../src/engine/backtest/errors.js';
 import type { Strategy } from '../../../../src/engine/strategy/strategy.js';
 import type { Bar } from '../../../../src/shared/domain.js';
 import { randomBars } from '../../../support/bars.js';
+import { parseBacktestArgs } from '../../../../src/cli/backtest-command.js';
 
 const T0 = Date.parse('2024-01-02T15:00:00Z');
 const MIN = 60_000;
@@ -162,5 +163,27 @@ describe('runBacktest errors', () => {
     await expect(runBacktest(TEN, { strategies: [{ name: 'buy_and_hold' }], from: T0 + 86_400_000 }, 1)).rejects.toMatchObject({ code: 'NO_BARS' });
     const bad = [...TEN.slice(0, 2), { ...TEN[2]!, ts: NaN }];
     await expect(runBacktest(bad, { strategies: [{ name: 'buy_and_hold' }] }, 1)).rejects.toThrow("bar 2 (AAA): field 'ts' must be a finite epoch-ms number, got NaN");
+  });
+});
+
+describe('runBacktest with a volume cap (--volume-cap)', () => {
+  it('fills at most the cap x bar volume per bar and carries the rest to the next bar', async () => {
+    const spec = { strategies: [{ name: 'ma_cross' as const, params: { fast: 2, slow: 4, target: 0.1 } }], fees: 'ccxt' as const };
+    const capped = await runBacktest(TEN, { ...spec, volumeCap: 0.5 }, 1);
+    const buys = capped.fills.filter((f) => f.side === 'buy');
+    // The 834-share buy at 11.98: bar 7 fills 0.5 x 1000 = 500, bar 8 (trades through 11.98) the other 334.
+    expect(buys.map((f) => [f.qty, f.price, f.ts])).toEqual([
+      [500, 11.98, T0 + 7 * MIN],
+      [334, 11.98, T0 + 8 * MIN],
+    ]);
+    const uncapped = await runBacktest(TEN, spec, 1);
+    expect(uncapped.fills.filter((f) => f.side === 'buy').map((f) => f.qty)).toEqual([834]);
+  });
+
+  it('the CLI passes --volume-cap F through and refuses F outside (0, 1]', () => {
+    const args = parseBacktestArgs(['--bars', 'x.csv', '--volume-cap', '0.25']);
+    expect(args !== 'help' && args.config.volumeCap).toBe(0.25);
+    for (const bad of ['0', '1.5', '-0.1', 'abc', ''])
+      expect(() => parseBacktestArgs(['--bars', 'x.csv', `--volume-cap=${bad}`])).toThrow(`--volume-cap must be a fraction of bar volume with 0 < F <= 1, got ${JSON.stringify(bad)}`);
   });
 });
