@@ -296,6 +296,13 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
       if (!e.acknowledgeDifference(id)) throw new ApiFailure('UNKNOWN_DIFFERENCE', `no open reconciliation difference '${id}'`);
       return e.reconciliation;
     },
+    acknowledgeAlert: ({ id }) => {
+      const r = e.alerts.acknowledge(id, e.now());
+      if ('refused' in r) throw new ApiFailure(r.refused, r.message);
+      e.record('alert.ack', { id, code: r.alert.code, actor: 'operator' });
+      e.touch('alerts');
+      return r.alert;
+    },
     venueHealth: () => {
       const h = (e.venue as { health?: () => unknown }).health?.();
       const counters: Record<string, number> = {};

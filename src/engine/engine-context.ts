@@ -51,7 +51,7 @@ export interface EngineContext {
   readonly reconciliation: Reconciliation;
   now(): number;
   status(): EngineStatus;
-  touch(topic: 'risk' | 'status' | 'account' | 'positions'): void;
+  touch(topic: 'risk' | 'status' | 'account' | 'positions' | 'alerts'): void;
   record(kind: JournalKind, payload: unknown): void;
   bars(symbols: string[], limit: number): Promise<Map<string, Bar[]>>;
   reducePositions(fraction: number, source: string, reason: string, symbols?: ReadonlySet<string>): number;

@@ -396,7 +396,7 @@ export class Engine implements EngineHandle {
   }
 
   /** Marks a UI topic changed (sent with the next coalesced batch). */
-  touch(topic: 'risk' | 'status' | 'account' | 'positions'): void {
+  touch(topic: 'risk' | 'status' | 'account' | 'positions' | 'alerts'): void {
     this.publisher.markDirty(topic);
   }
 

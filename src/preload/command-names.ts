@@ -30,6 +30,7 @@ export const PRELOAD_COMMAND_NAMES = [
   'testCredentials',
   'reconciliation',
   'acknowledgeDifference',
+  'acknowledgeAlert',
   'venueHealth',
   'dataQuality',
   'getSettings',

@@ -167,6 +167,8 @@ export const Alert = z.object({
   code: z.string(),
   message: z.string(),
   source: z.string(),
+  /** When the operator acknowledged it (engine clock); absent while unacknowledged. */
+  acknowledgedAt: z.number().optional(),
 });
 export type Alert = z.infer<typeof Alert>;
 

@@ -1,6 +1,7 @@
 // The chart draws on a canvas, follows live bars, switches symbol and resizes
 // with its container; a wrong or missing token shows a clear error state.
 import { expect, test } from '@playwright/test';
+import { expectAccessibleBothThemes } from './support/axe.js';
 import { startServe, type ServeHandle } from './support/serve.js';
 import { shot, waitForLiveUi } from './support/ui.js';
 
@@ -91,6 +92,7 @@ test('a wrong token shows a clear error state and no engine data', async ({ page
   await expect(page.getByTestId('order-row')).toHaveCount(0);
   await expect(page.getByTestId('watch-row')).toHaveCount(0);
   await shot(page, '20-bad-token');
+  await expectAccessibleBothThemes(page, 'wrong-token error state');
 });
 
 test('a URL without a token says how to open the UI', async ({ page }) => {

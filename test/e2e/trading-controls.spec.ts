@@ -4,6 +4,7 @@
 // cancels the open orders and leaves none open.
 import { expect, test } from '@playwright/test';
 import { WsEngineClient } from '../../src/cli/ws-client.js';
+import { expectAccessibleBothThemes } from './support/axe.js';
 import { startServe, type ServeHandle } from './support/serve.js';
 import { OPEN_ORDER_ROWS, orderIds, shot, waitForLiveUi } from './support/ui.js';
 
@@ -18,6 +19,7 @@ test.afterAll(async () => {
 });
 
 test('halt denies new orders, resume needs a reason, kill cancels every open order', async ({ page }) => {
+  test.setTimeout(300_000); // the axe passes at the end add to the strategy's own pace
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
@@ -104,6 +106,7 @@ test('halt denies new orders, resume needs a reason, kill cancels every open ord
   expect(statuses).toContain('canceled');
   await expect(page.locator(`[data-testid="order-row"][data-order-id="${resting.clientOrderId}"]`)).toHaveAttribute('data-status', 'canceled');
   await shot(page, '07-killed');
+  await expectAccessibleBothThemes(page, 'after KILL');
 
   expect(problems).toEqual([]);
 });

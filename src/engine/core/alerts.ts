@@ -39,6 +39,20 @@ export class AlertLog {
     return alert;
   }
 
+  /**
+   * Marks an alert acknowledged at `ts`. Returns the updated alert, or a reason
+   * it cannot be: not among the alerts kept, or acknowledged already.
+   */
+  acknowledge(id: string, ts: number): { alert: Alert } | { refused: 'UNKNOWN_ALERT' | 'ALREADY_ACKNOWLEDGED'; message: string } {
+    const i = this.items.findIndex((a) => a.id === id);
+    const found = this.items[i];
+    if (!found) return { refused: 'UNKNOWN_ALERT', message: `no alert '${id}' among the ${this.items.length} kept (it may be older, or from before a restart)` };
+    if (found.acknowledgedAt !== undefined) return { refused: 'ALREADY_ACKNOWLEDGED', message: `alert '${id}' was acknowledged already at ${new Date(found.acknowledgedAt).toISOString()}` };
+    const alert: Alert = { ...found, acknowledgedAt: ts };
+    this.items[i] = alert;
+    return { alert };
+  }
+
   /** Newest first. */
   recent(limit = KEEP): Alert[] {
     return this.items.slice(-limit).reverse();

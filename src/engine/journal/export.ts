@@ -7,7 +7,7 @@ export const EXPORT_KINDS = {
   decisions: ['decision'],
   orders: ['order'],
   fills: ['fill'],
-  alerts: ['alert'],
+  alerts: ['alert', 'alert.ack'],
   all: null,
 } as const satisfies Record<string, readonly JournalKind[] | null>;
 export type ExportKind = keyof typeof EXPORT_KINDS;

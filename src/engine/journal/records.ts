@@ -29,6 +29,8 @@ export type JournalKind =
   | 'fill.covered'
   | 'trading_state'
   | 'alert'
+  /** The operator acknowledged an alert: { id, code, actor }. */
+  | 'alert.ack'
   | 'config'
   | 'credential'
   | 'reconcile'

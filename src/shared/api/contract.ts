@@ -360,6 +360,8 @@ export const commands = {
   },
   reconciliation: { args: z.object({}).strict(), result: ReconciliationView },
   acknowledgeDifference: { args: z.object({ id: z.string().min(1) }).strict(), result: ReconciliationView },
+  /** The operator acknowledges one alert (journaled as 'alert.ack'); the alert stays listed, marked acknowledged. */
+  acknowledgeAlert: { args: z.object({ id: z.string().min(1).max(100) }).strict(), result: Alert },
   venueHealth: {
     args: z.object({}).strict(),
     result: z.object({

@@ -1,22 +1,21 @@
-// The workstation layout: header, connection, read-only and reconciliation
-// banners, then watchlist, chart, the right column (account & positions | risk
-// | order ticket), alerts and the dock (blotter | decision log | performance |
-// reconciliation | health); status bar at the bottom; the decision detail
-// drawer and Settings on top. A LIVE session gets a red edge on the window.
+// The workstation: header, connection, read-only and reconciliation banners,
+// then the rearrangeable workspace (layout/Workspace.tsx: watchlist, chart and
+// dashboard, the right column, alerts and the dock, each movable between
+// areas); status bar at the bottom; the decision detail drawer, Settings and
+// the shortcut help on top. Keyboard shortcuts are listened for here. A LIVE
+// session gets a red edge on the window.
 import { useEffect } from 'react';
 import { useDesk } from '../store/desk-store.js';
 import type { Boot } from '../transport/pick-client.js';
-import { AlertsPanel } from './AlertsPanel.js';
+import { Workspace } from '../layout/Workspace.js';
+import { HelpOverlay } from '../shell/HelpOverlay.js';
+import { useShortcuts } from '../shell/use-shortcuts.js';
 import { ConnectionBanner, NoticeToast, ReadOnlyBanner, ReconciliationBanner } from './Banners.js';
-import { BottomDock } from './BottomDock.js';
-import { CandleChart } from './CandleChart.js';
 import { ClientContext } from './client-context.js';
 import { DecisionDrawer } from './DecisionDrawer.js';
 import { Header } from './Header.js';
 import { SettingsDialog } from './SettingsDialog.js';
-import { SidePanel } from './SidePanel.js';
 import { StatusBar } from './StatusBar.js';
-import { Watchlist } from './Watchlist.js';
 
 /** Keeps the window title showing the trading state (visible in the taskbar). */
 function useWindowTitle(): void {
@@ -31,6 +30,7 @@ function useWindowTitle(): void {
 
 export function App({ boot }: { boot: Boot }) {
   useWindowTitle();
+  useShortcuts();
   const mode = useDesk((s) => s.status?.mode ?? null);
   return (
     <ClientContext.Provider value={boot.ok ? boot.client : null}>
@@ -39,16 +39,11 @@ export function App({ boot }: { boot: Boot }) {
         <ConnectionBanner bootError={boot.ok ? null : boot.error} />
         <ReadOnlyBanner />
         <ReconciliationBanner />
-        <main className="workspace">
-          <Watchlist />
-          <CandleChart />
-          <SidePanel />
-          <AlertsPanel />
-          <BottomDock />
-        </main>
+        <Workspace />
         <StatusBar />
         <DecisionDrawer />
         <SettingsDialog />
+        <HelpOverlay />
         <NoticeToast />
       </div>
     </ClientContext.Provider>

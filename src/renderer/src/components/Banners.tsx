@@ -13,8 +13,9 @@ export function ConnectionBanner({ bootError }: { bootError: string | null }) {
   const text = bootError ?? (connection === 'open' ? null : problem);
   if (!text) return null;
   return (
-    <div className="banner banner-error" role="alert" data-testid="connection-error">
+    <div className="banner banner-error" role="alert" data-testid="connection-error" data-state={connection}>
       <strong>Not connected to the engine.</strong> {text}
+      {!bootError && <span className="muted"> Trading controls are off until the link is back; the layout and settings are kept, and the view reloads from the engine when it reconnects.</span>}
     </div>
   );
 }

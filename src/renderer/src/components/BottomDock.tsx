@@ -77,7 +77,7 @@ function DockFrame({ tab, summary, body }: { tab: DockTab; summary: ReactNode; b
         <div className="dock-summary">{summary}</div>
         <ExportControl />
       </header>
-      <div className="panel-body" role="tabpanel">
+      <div className="panel-body" role="tabpanel" tabIndex={0}>
         {body}
       </div>
     </section>

@@ -1,8 +1,10 @@
 // Top bar: product name, mode badge (PAPER / LIVE in red / BACKTEST), venue
 // and profile, engine clock, connection indicator, the Settings button (risk
-// limits, brokers, live trading) and the trading-state controls.
+// limits, brokers, live trading), Reset layout, theme and shortcut help
+// (ShellControls) and the trading-state controls.
 import { useDesk } from '../store/desk-store.js';
 import { openSettings } from '../store/risk-store.js';
+import { ShellControls } from '../shell/ShellControls.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
 import { SimClock } from './SimClock.js';
 import { TradingControls } from './TradingControls.js';
@@ -41,6 +43,7 @@ export function Header() {
       <SimClock />
       <div className="topbar-spacer" />
       <ConnectionIndicator />
+      <ShellControls />
       <button type="button" className="btn btn-settings" data-testid="settings-button" onClick={() => openSettings()} title="Settings: risk limits, broker keys, live trading">
         <svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true">
           <path

@@ -1,5 +1,6 @@
 // Panel chrome shared by every area of the workspace: a title bar with an
-// optional right-hand slot, and a scrolling body.
+// optional right-hand slot, and a scrolling body (focusable, so a keyboard
+// user can scroll it).
 import type { ReactNode } from 'react';
 
 interface PanelProps {
@@ -17,7 +18,9 @@ export function Panel({ title, extra, className, testId, children }: PanelProps)
         <h2 className="panel-title">{title}</h2>
         {extra !== undefined && <div className="panel-extra">{extra}</div>}
       </header>
-      <div className="panel-body">{children}</div>
+      <div className="panel-body" tabIndex={0}>
+        {children}
+      </div>
     </section>
   );
 }

@@ -33,7 +33,7 @@ export function SidePanel() {
           <Extra tab={tab} />
         </div>
       </header>
-      <div className="panel-body" role="tabpanel">
+      <div className="panel-body" role="tabpanel" tabIndex={0}>
         {tab === 'account' && <PositionsTable />}
         {tab === 'risk' && <RiskPanel />}
         {tab === 'ticket' && <OrderTicket />}

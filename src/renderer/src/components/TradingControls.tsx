@@ -1,11 +1,14 @@
 // Trading-state badge and the HALT / RESUME / KILL / FLATTEN controls. HALT
 // acts at once; KILL and FLATTEN ask for confirmation (FLATTEN then shows its
 // result); RESUME asks for confirmation and a reason. All are off while the
-// engine shows a journal read-only.
-import { useState } from 'react';
+// engine shows a journal read-only. The keyboard shortcuts (shell/shortcuts.ts)
+// post requests here, so they take the same confirmation flows; a refused
+// command or shortcut shows its reason next to the buttons.
+import { useEffect, useState } from 'react';
 import type { TradingState } from '../../../shared/domain.js';
 import { errorMessage } from '../transport/errors.js';
 import { applyStatus, notify, useDesk } from '../store/desk-store.js';
+import { useKillRequest } from '../shell/shortcuts.js';
 import { useClient } from './client-context.js';
 import { ConfirmModal } from './ConfirmModal.js';
 import { FlattenDialog } from './FlattenDialog.js';
@@ -19,16 +22,20 @@ export function TradingControls() {
   const readOnly = useDesk((s) => s.status?.readOnly ?? false);
   const [dialog, setDialog] = useState<'kill' | 'resume' | 'flatten' | null>(null);
   const [halting, setHalting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const ready = client !== null && connected && state !== null && !readOnly;
   const why = (title: string) => (readOnly ? 'Read-only: trading is off' : title);
+  const request = useKillRequest();
 
   const halt = async () => {
     if (!client) return;
     setHalting(true);
+    setError(null);
     try {
       applyStatus(await client.call('halt', { reason: 'Manual halt from the UI' }));
       notify('info', 'Trading HALTED: new orders are denied.');
     } catch (e) {
+      setError(`HALT refused: ${errorMessage(e)}`);
       notify('error', `HALT failed: ${errorMessage(e)}`);
     } finally {
       setHalting(false);
@@ -58,6 +65,25 @@ export function TradingControls() {
       throw new Error(`KILL failed: ${errorMessage(e)}`);
     }
   };
+
+  // A keyboard shortcut: the same as pressing the button, or the reason it cannot act.
+  useEffect(() => {
+    const action = request.action;
+    if (!action || request.seq === 0) return;
+    const name = action.toUpperCase();
+    if (!ready) {
+      setError(`${name} unavailable: ${readOnly ? 'read-only, trading is off' : 'not connected to the engine'}`);
+      return;
+    }
+    if (action === 'halt' && state === 'HALTED') setError('HALT: trading is already HALTED');
+    else if (action === 'resume' && state === 'ACTIVE') setError('RESUME: trading is already ACTIVE');
+    else if (action === 'halt') void halt();
+    else {
+      setError(null);
+      setDialog(action);
+    }
+    // only a new request acts; the state it reads is the current render's
+  }, [request.seq]);
 
   return (
     <div className="controls">
@@ -108,6 +134,14 @@ export function TradingControls() {
       >
         Flatten
       </button>
+      {error && (
+        <span className="control-error" role="alert" data-testid="trading-controls-error">
+          {error}
+          <button type="button" className="control-error-close" aria-label="Dismiss this message" onClick={() => setError(null)}>
+            ×
+          </button>
+        </span>
+      )}
       {dialog === 'flatten' && <FlattenDialog onClose={() => setDialog(null)} />}
       {dialog === 'kill' && (
         <ConfirmModal
