@@ -84,6 +84,9 @@ function describe(kind: string, data: string): string {
   return `${kind}${id ? ` ${String(id)}` : ''} ${data.length > 300 ? `${data.slice(0, 300)}...` : data}`;
 }
 
+/** Records replayed between two yields to the event loop. */
+const REPLAY_YIELD_EVERY = 2_000;
+
 export async function replayJournal(dataDir: string): Promise<ReplayResult> {
   const result: ReplayResult = { ok: true, sessions: 0, inputs: 0, compared: 0 };
   let engine: Engine | undefined;
@@ -140,7 +143,13 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
     }
   };
 
+  let sinceYield = 0;
   for (const r of readJournal(dataDir)) {
+    // a long replay yields to the event loop now and then, so its host stays responsive
+    if (++sinceYield >= REPLAY_YIELD_EVERY) {
+      sinceYield = 0;
+      await new Promise((res) => setImmediate(res));
+    }
     if (r.kind === 'session.start') {
       const d = await finish();
       if (d) return { ...result, ok: false, divergence: d };

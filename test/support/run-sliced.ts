@@ -1,13 +1,13 @@
-// Runs an engine's simulated clock forward in one-hour slices, yielding to the
+// Runs an engine's simulated clock forward in slices (one hour unless told), yielding to the
 // event loop between them, so a long simulated run never blocks a test worker
 // long enough for the test runner's own messages to time out.
 import type { Engine } from '../../src/engine/engine.js';
 
 const HOUR = 3_600_000;
 
-export async function runSliced(e: Engine, until: number): Promise<void> {
+export async function runSliced(e: Engine, until: number, slice = HOUR): Promise<void> {
   while (e.now() < until) {
-    e.runUntil(Math.min(until, e.now() + HOUR));
+    e.runUntil(Math.min(until, e.now() + slice));
     await new Promise((r) => setImmediate(r));
   }
 }

@@ -11,6 +11,7 @@ import { listJournalFiles } from '../../../src/engine/journal/journal-file.js';
 import { readJournal } from '../../../src/engine/journal/reader.js';
 import { verifyJournal } from '../../../src/engine/journal/verify.js';
 import { replayJournal } from '../../../src/engine/replay.js';
+import { runSliced } from '../../support/run-sliced.js';
 
 process.env.TRADEDESK_JOURNAL_ANCHOR = 'file';
 const MIN = 60_000;
@@ -27,7 +28,8 @@ afterEach(() => {
 async function session(dir: string, minutes: number, during?: (e: Engine) => Promise<void> | void): Promise<Engine> {
   const e = await createEngine({ sim: { seed: 11, speed: 'max' } }, { dataDir: dir });
   await e.prepare();
-  e.runUntil(e.now() + minutes * MIN);
+  // durable journal writes make simulated time slow: ten-minute slices keep the test worker responsive
+  await runSliced(e, e.now() + minutes * MIN, 10 * MIN);
   if (during) await during(e);
   e.runUntil(e.now() + 5 * MIN);
   return e;
@@ -94,7 +96,7 @@ describe('journal, restart and replay', () => {
     for (const [s, q] of positions) expect(venuePos.get(s as string)).toBeCloseTo(q as number, 8);
     expect(b.alerts.recent().some((x) => x.code === 'RECONCILED')).toBe(true);
     // the halt holds across the restart: the strategy is still denied
-    b.runUntil(b.now() + 60 * MIN);
+    await runSliced(b, b.now() + 60 * MIN, 10 * MIN);
     expect(b.stats.ordersSubmitted).toBe(0);
     // ids of the new session never collide with the old one
     const ids = new Set(open);
