@@ -8,6 +8,7 @@ import { featuresUpdate } from './features.js';
 import { riskPretradeCheck } from './risk-pretrade.js';
 import { journalBenchmarks } from './journal.js';
 import { backtestBenchmark } from './backtest.js';
+import { uiEventLatency, uiPan, uiRender } from './ui.js';
 
 export interface BenchResult {
   name: string;
@@ -20,6 +21,8 @@ export interface BenchResult {
   ratio?: number;
   /** Further figures of the same run (percentiles, CPU time), named with their unit. */
   detail?: Record<string, number>;
+  /** Set when the benchmark could not run here (e.g. no Chromium for ui.*): why; value is then NaN (null in JSON). */
+  skipped?: string;
 }
 
 export interface BenchOptions {
@@ -41,4 +44,7 @@ export const benchmarks: Benchmark[] = [
   { name: 'journal', run: journalBenchmarks },
   { name: 'features.update_ns_per_bar', run: featuresUpdate },
   { name: 'backtest', run: backtestBenchmark },
+  { name: 'ui.chart_200k_render_ms', run: uiRender },
+  { name: 'ui.event_latency_ms_p99', run: uiEventLatency },
+  { name: 'ui.pan_fps', run: uiPan },
 ];

@@ -40,6 +40,7 @@ export function machineLine(m: BenchMachine): string {
 
 /** One result with its peer on one line. */
 export function resultLine(r: BenchResult): string {
+  if (r.skipped !== undefined) return `${r.name}: SKIPPED (${r.skipped})`;
   const peer = r.peer === undefined ? 'no peer' : `peer ${fmt(r.peer_value)} ${r.unit} (${r.peer})`;
   const ratio = r.ratio === undefined ? '' : `, ratio ${r.ratio.toFixed(3)}`;
   const detail = r.detail ? `; ${Object.entries(r.detail).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}` : '';
@@ -48,7 +49,7 @@ export function resultLine(r: BenchResult): string {
 
 export function formatTable(results: BenchResult[], machine?: BenchMachine): string {
   const header = ['benchmark', 'value', 'unit', 'peer value', 'ratio', 'peer'];
-  const rows = results.map((r) => [r.name, fmt(r.value), r.unit, fmt(r.peer_value), r.ratio === undefined ? '-' : r.ratio.toFixed(3), r.peer ?? '-']);
+  const rows = results.map((r) => [r.name, r.skipped !== undefined ? 'skipped' : fmt(r.value), r.unit, fmt(r.peer_value), r.ratio === undefined ? '-' : r.ratio.toFixed(3), r.peer ?? '-']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === 1 || i === 3 || i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
@@ -59,6 +60,7 @@ export function formatTable(results: BenchResult[], machine?: BenchMachine): str
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     ...(details.length ? ['details:', ...details] : []),
+    ...results.filter((r) => r.skipped !== undefined).map((r) => `skipped: ${r.name}: ${r.skipped}`),
   ].join('\n');
 }
 

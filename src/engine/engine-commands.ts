@@ -10,6 +10,7 @@ import { MonitorConfig, RiskLimits } from './core/config.js';
 import type { EngineContext } from './engine-context.js';
 import { buildBacktestHandlers } from './backtest/backtest-commands.js';
 import { exportJournal } from './journal/export.js';
+import { journalBytes } from './journal/journal-file.js';
 import { accountMetrics, portfolioAnalytics } from './risk/account-analytics.js';
 import type { Scope } from './risk/risk-engine.js';
 import { LiveClock } from './core/clock.js';
@@ -18,6 +19,8 @@ import { credentialStatus, deleteCredentials, listCredentialVenues, setCredentia
 import { createVenue } from './venues/create-venue.js';
 import { buildStrategyHandlers } from './strategy/strategy-commands.js';
 
+/** The reason every order closing a position from the UI carries. */
+export const CLOSE_REASON = 'close position from UI';
 const KILL_WAIT_MS = 5_000;
 const KILL_RETRY_MS = 1_000;
 
@@ -29,6 +32,8 @@ export type TradingCommand =
   | { name: 'closePositions'; args: { reason?: string; scope?: StateScope } }
   | { name: 'setRiskLimits'; args: { risk: RiskLimits; monitor: MonitorConfig; changed: string[]; reason: string } }
   | { name: 'cancelOrder'; args: { clientOrderId: string } }
+  /** Closing one position from the UI: side and quantity fixed when the command was accepted (replay sends the same). */
+  | { name: 'closePosition'; args: { symbol: string; side: 'buy' | 'sell'; qty: number } }
   | { name: 'setStrategyEnabled'; args: { id: string; enabled: boolean; actor: string; reason: string } }
   | { name: 'setStrategyWeight'; args: { id: string; weight: number; actor: string; reason: string } }
   | { name: 'replaceOrder'; args: { clientOrderId: string; qty?: number; limitPrice?: number } }
@@ -89,6 +94,11 @@ export function applyCommand(e: EngineContext, c: TradingCommand): unknown {
     case 'cancelOrder':
       // a parent order's cancel stops its algorithm and cancels its children
       return e.algos.cancel(c.args.clientOrderId) ?? e.oms.cancel(c.args.clientOrderId);
+    case 'closePosition': {
+      const { symbol, side, qty } = c.args;
+      const { order, decision } = e.oms.submit({ symbol, side, type: 'market', qty, timeInForce: 'day', source: 'manual', reason: CLOSE_REASON });
+      return { approved: decision.approved, clientOrderId: order.clientOrderId, reason: decision.reason };
+    }
     case 'setStrategyEnabled':
     case 'setStrategyWeight': {
       const rt = e.signals.runtime(c.args.id);
@@ -319,6 +329,8 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
         counters,
         detail: `${h === undefined ? 'the simulator has no venue counters' : `${venueCount} venue counters`}; strategies, evaluation interval and quote cache below`,
         eventLoop: e.loopLag.report(),
+        apiBudget: e.apiBudget(),
+        journalBytes: e.options.dataDir && e.journal ? journalBytes(e.options.dataDir) : null,
       };
     },
     dataQuality: () => e.quality.reports().map((r) => ({ ...r, lastTs: r.lastTs ?? null })),
@@ -338,6 +350,13 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
       e.record('config', { actor: 'operator', changed: [`liveTrading.enabled -> ${enabled}`], reason: 'settings' });
       e.alerts.raise(enabled ? 'warning' : 'info', 'LIVE_TRADING', `live trading ${enabled ? 'ENABLED' : 'disabled'} (takes effect when a live venue is started)`, 'settings');
       return { liveTradingEnabled: enabled, confirmationPhrase: LIVE_CONFIRMATION };
+    },
+    closePosition: ({ symbol }) => {
+      if (e.readOnly) throw new ApiFailure('READ_ONLY', `'closePosition' refused: this engine shows a journal read-only and does not trade`);
+      const args = closeOrderFor(e, symbol);
+      const r = trading({ name: 'closePosition', args }) as { approved: boolean; clientOrderId: string; reason: string };
+      if (!r.approved) throw new ApiFailure('RISK_DENIED', `close ${symbol} denied by the risk engine: ${r.reason}`);
+      return { clientOrderId: r.clientOrderId, side: args.side, qty: args.qty };
     },
     cancelOrder: ({ clientOrderId }) => trading({ name: 'cancelOrder', args: { clientOrderId } }) as { requested: boolean; reason: string },
     replaceOrder: ({ clientOrderId, qty, limitPrice }) => {
@@ -370,6 +389,25 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
     },
     ...buildBacktestHandlers({ bars: (symbols, limit) => e.bars(symbols, limit), knownSymbol: (s) => e.instrumentsBySymbol.has(s) }),
   };
+}
+
+/**
+ * The opposing market order that closes `symbol`'s position, or a refusal
+ * naming why nothing can be sent: no position; open orders on the closing side
+ * (both could fill and flip the position); the symbol's trading state HALTED.
+ */
+function closeOrderFor(e: EngineContext, symbol: string): { symbol: string; side: 'buy' | 'sell'; qty: number } {
+  if (!e.instrumentsBySymbol.has(symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${symbol}'`);
+  const pos = e.portfolio.positions().find((p) => p.symbol === symbol);
+  if (!pos || pos.qty === 0) throw new ApiFailure('NO_POSITION', `no open position in ${symbol} to close`);
+  const side = pos.qty > 0 ? 'sell' : 'buy';
+  const closing = e.oms.openOrders(symbol).filter((o) => o.side === side);
+  if (closing.length > 0) {
+    throw new ApiFailure('OPEN_ORDERS', `${closing.length} open ${side} order(s) on ${symbol} would also reduce this position; cancel them first`);
+  }
+  const state = e.risk.effectiveState('manual', symbol);
+  if (state === 'HALTED') throw new ApiFailure('TRADING_HALTED', `trading is HALTED for ${symbol}: a close goes through FLATTEN, or RESUME first`);
+  return { symbol, side, qty: Math.abs(pos.qty) };
 }
 
 /** Runs keychain work; an unavailable keychain becomes an error the UI can show. */

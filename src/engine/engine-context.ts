@@ -10,6 +10,7 @@ import type { Learning } from './strategy/learning/learning.js';
 import type { StrategyRunner } from './strategy/runner.js';
 import type { StrategyControl } from './strategy/strategy-control.js';
 import type { EngineConfig } from './core/config.js';
+import type { ApiBudgetUse } from './data/fetch-scheduler.js';
 import type { QualityMonitor } from './data/quality-monitor.js';
 import type { OrderManager } from './execution/oms.js';
 import type { ExecutionAlgos } from './execution/algos/algo-manager.js';
@@ -54,6 +55,8 @@ export interface EngineContext {
   touch(topic: 'risk' | 'status' | 'account' | 'positions' | 'alerts'): void;
   record(kind: JournalKind, payload: unknown): void;
   bars(symbols: string[], limit: number): Promise<Map<string, Bar[]>>;
+  /** The historical-data rate budget used over its window, or null. */
+  apiBudget(): ApiBudgetUse | null;
   reducePositions(fraction: number, source: string, reason: string, symbols?: ReadonlySet<string>): number;
   reconciliationGate(): string | undefined;
   holdForReconciliation(): void;

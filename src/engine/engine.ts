@@ -21,7 +21,7 @@ import { minutesToClose } from './strategy/runner.js';
 import { HistoryService } from './data/history.js';
 import { QualityMonitor } from './data/quality-monitor.js';
 import { CrossExchangeCheck } from './data/cross-check.js';
-import type { FetchProgress } from './data/fetch-scheduler.js';
+import type { ApiBudgetUse, FetchProgress } from './data/fetch-scheduler.js';
 import { buildHandlers } from './engine-commands.js';
 import type { EngineHandle, EngineStats } from './engine-api.js';
 import { OrderManager, type Provenance } from './execution/oms.js';
@@ -503,6 +503,11 @@ export class Engine implements EngineHandle {
       onWarning: (m) => this.alerts.raise('warning', 'HISTORY', m, 'data', `hist:${m.slice(0, 40)}`),
     });
     return this.history.recent(symbols, limit, this.clock.now());
+  }
+
+  /** The historical-data rate budget used over its window (broker venues), or null (simulator, no budget, nothing fetched yet). */
+  apiBudget(): ApiBudgetUse | null {
+    return this.history?.budgetUsed() ?? null;
   }
 
   /** Feeds history bars to the strategies (no orders). */

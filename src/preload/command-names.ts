@@ -14,6 +14,7 @@ export const PRELOAD_COMMAND_NAMES = [
   'kill',
   'cancelOrder',
   'submitOrder',
+  'closePosition',
   'replaceOrder',
   'listDecisions',
   'getDecision',

@@ -2,8 +2,10 @@
 // with its container; a wrong or missing token shows a clear error state.
 import { expect, test } from '@playwright/test';
 import { expectAccessibleBothThemes } from './support/axe.js';
-import { startServe, type ServeHandle } from './support/serve.js';
-import { shot, waitForLiveUi } from './support/ui.js';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, startServe, type ServeHandle } from './support/serve.js';
+import { SCREENSHOT_DIR, shot, waitForLiveUi } from './support/ui.js';
 
 let server: ServeHandle;
 
@@ -47,11 +49,37 @@ test('the chart renders candles on a canvas and updates with live bars', async (
   expect(painted).toBeGreaterThan(1000);
   await shot(page, '10-chart');
 
-  // Live bars: the last bar changes (new bar or new close).
+  // Live bars: the last bar changes (new bar or new close), patched into the chart without a rebuild.
   const lastOf = async () => `${await chart.getAttribute('data-last-ts')}|${await chart.getAttribute('data-last-close')}`;
   const before = await lastOf();
+  const builds = await chart.getAttribute('data-full-builds');
+  const patches = Number(await chart.getAttribute('data-patches'));
   await expect.poll(lastOf, { timeout: 60_000, message: 'the chart follows live bars' }).not.toBe(before);
+  await expect.poll(async () => Number(await chart.getAttribute('data-patches'))).toBeGreaterThan(patches);
+  expect(await chart.getAttribute('data-full-builds')).toBe(builds);
   await shot(page, '11-chart-updated');
+
+  // Timeframes and overlays, chosen like a user: 5-minute candles aggregated from the minutes, with an EMA and Bollinger bands.
+  const minutes = Number(await chart.getAttribute('data-bars'));
+  const tf5 = page.getByRole('button', { name: 'Timeframe 5m' });
+  await tf5.click();
+  await expect(tf5).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: 'Timeframe 1m' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(chart).toHaveAttribute('data-series', `${symbol}|5m`);
+  await expect.poll(async () => Number(await chart.getAttribute('data-bars'))).toBeLessThan(minutes);
+  expect(Number(await chart.getAttribute('data-bars'))).toBeGreaterThan(1);
+  await page.getByRole('button', { name: 'Overlay EMA 20' }).click();
+  await page.getByRole('button', { name: 'Overlay Bollinger 20/2' }).click();
+  await expect(chart).toHaveAttribute('data-overlays', /ema20,bb20/);
+  await shot(page, '13-chart-5m-overlays');
+  copyFileSync(join(SCREENSHOT_DIR, '13-chart-5m-overlays.png'), join(REPO_ROOT, 'docs', 'images', 'chart.png'));
+  // the choice is remembered across a reload
+  await page.reload();
+  await waitForLiveUi(page);
+  await expect(page.getByRole('button', { name: 'Timeframe 5m' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(chart).toHaveAttribute('data-overlays', /ema20,bb20/);
+  await page.getByRole('button', { name: 'Timeframe 1m' }).click();
+  await expect(chart).toHaveAttribute('data-series', new RegExp(`\\|1m$`));
 
   // Events reach the store in frame batches, never one update per message.
   const rate = page.getByTestId('event-rate');

@@ -5,8 +5,10 @@
 import { expect, test } from '@playwright/test';
 import { WsEngineClient } from '../../src/cli/ws-client.js';
 import { expectAccessibleBothThemes } from './support/axe.js';
-import { startServe, type ServeHandle } from './support/serve.js';
-import { OPEN_ORDER_ROWS, orderIds, shot, waitForLiveUi } from './support/ui.js';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, startServe, type ServeHandle } from './support/serve.js';
+import { OPEN_ORDER_ROWS, SCREENSHOT_DIR, orderIds, shot, waitForLiveUi } from './support/ui.js';
 
 let server: ServeHandle;
 
@@ -108,5 +110,102 @@ test('halt denies new orders, resume needs a reason, kill cancels every open ord
   await shot(page, '07-killed');
   await expectAccessibleBothThemes(page, 'after KILL');
 
+  expect(problems).toEqual([]);
+});
+
+// Runs after the KILL above (same server): resumes, and halts each strategy so positions and orders are the test's own.
+test('positions close through the risk engine (a refusal shows at the row), the blotter filters and cancels all, health shows its figures', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(server.uiUrl);
+  await waitForLiveUi(page);
+  const api = await WsEngineClient.connect(server.uiUrl);
+  try {
+    // the strategies stand aside, so the position and the open orders are this test's own;
+    // a crypto position, so the market is open whatever the simulated hour
+    // (the ensemble sends the strategies' combined orders under its own source)
+    for (const id of ['ensemble', ...(await api.call('listStrategies', {})).map((st) => st.id)]) await api.call('halt', { reason: 'e2e: positions', scope: { strategy: id } });
+    if ((await api.call('status', {})).tradingState !== 'ACTIVE') await api.call('resume', { reason: 'e2e: positions' });
+    const ethQty = async () => (await api.call('snapshot', {})).positions.find((p) => p.symbol === 'ETH/USD')?.qty ?? 0;
+    // long 0.05 more than any short the strategies left
+    const buy = await api.call('submitOrder', { symbol: 'ETH/USD', side: 'buy', type: 'market', qty: Math.round((Math.max(0, -(await ethQty())) + 0.05) * 1e6) / 1e6, timeInForce: 'gtc' });
+    expect(buy.accepted, buy.reason).toBe(true);
+    await expect.poll(ethQty, { timeout: 60_000, message: 'a long ETH/USD position' }).toBeGreaterThan(0);
+    const row = page.locator('[data-testid="position-row"][data-symbol="ETH/USD"]');
+    await expect(row).toBeVisible();
+    await expect(row.getByTestId('position-weight')).toHaveText(/%/);
+
+    // ETH/USD HALTED: the close is refused and the reason shows next to that row's button; nothing was sent
+    await api.call('halt', { reason: 'e2e: close refused while halted', scope: { symbol: 'ETH/USD' } });
+    await row.getByRole('button', { name: 'Close position ETH/USD' }).click();
+    await expect(page.getByRole('dialog')).toContainText(/Sell .* ETH\/USD at market/);
+    await page.getByTestId('close-position-confirm').click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    const closeResult = page.locator('.close-result-row[data-symbol="ETH/USD"]').getByTestId('close-result');
+    await expect(closeResult).toContainText('TRADING_HALTED');
+    // no close order was even created (strategies' own denied orders may come and go)
+    expect((await api.call('snapshot', {})).orders.filter((o) => o.reason === 'close position from UI')).toEqual([]);
+    await shot(page, '30-position-close-refused');
+    copyFileSync(join(SCREENSHOT_DIR, '30-position-close-refused.png'), join(REPO_ROOT, 'docs', 'images', 'positions-blotter.png'));
+
+    // ACTIVE again: Close, confirmed, sends the market order and the position goes
+    // (resting ETH sells left by the strategies would make the close refuse with OPEN_ORDERS: none are left)
+    await api.call('resume', { reason: 'e2e: close allowed', scope: { symbol: 'ETH/USD' } });
+    for (const o of (await api.call('snapshot', {})).orders) {
+      if (o.symbol === 'ETH/USD' && o.side === 'sell' && ['pending_new', 'accepted', 'partially_filled'].includes(o.status)) await api.call('cancelOrder', { clientOrderId: o.clientOrderId });
+    }
+    await row.getByRole('button', { name: 'Close position ETH/USD' }).click();
+    await page.getByTestId('close-position-confirm').click();
+    await expect(closeResult).toContainText(/sell .* sent/);
+    await expect(row).toHaveCount(0, { timeout: 60_000 });
+    const closeOrder = (await api.call('snapshot', {})).orders.find((o) => o.reason === 'close position from UI' && o.symbol === 'ETH/USD');
+    expect(closeOrder).toMatchObject({ side: 'sell', type: 'market', source: 'manual', status: 'filled' });
+
+    // Blotter: filter by instrument and state, as a user would
+    await page.getByTestId('blotter-tab').click();
+    await page.getByRole('combobox', { name: 'Filter by instrument' }).selectOption('ETH/USD');
+    await page.getByRole('combobox', { name: 'Filter by state' }).selectOption('filled');
+    const rows = page.getByTestId('order-row');
+    await expect(page.locator(`[data-testid="order-row"][data-order-id="${closeOrder!.clientOrderId}"]`)).toBeVisible();
+    for (const r of await rows.all()) {
+      await expect(r.locator('td.sym')).toHaveText('ETH/USD');
+      await expect(r).toHaveAttribute('data-status', 'filled');
+    }
+    await shot(page, '31-blotter-filtered');
+
+    // Cancel all: two resting bids, confirmed, both canceled
+    const q = await api.call('whatIf', { symbol: 'ETH/USD', side: 'buy', type: 'market', qty: 0.01, timeInForce: 'gtc' });
+    const ref = Number(q.checks.find((c) => c.check === 'price_known')?.value);
+    const resting = [];
+    for (const f of [0.97, 0.96]) {
+      const r = await api.call('submitOrder', { symbol: 'ETH/USD', side: 'buy', type: 'limit', qty: 0.01, limitPrice: Math.round(ref * f * 100) / 100, timeInForce: 'gtc' });
+      expect(r.accepted, r.reason).toBe(true);
+      resting.push(r.clientOrderId);
+    }
+    await page.getByRole('combobox', { name: 'Filter by state' }).selectOption('open');
+    await page.getByRole('combobox', { name: 'Filter by strategy' }).selectOption('manual');
+    for (const id of resting) await expect(page.locator(`[data-testid="order-row"][data-order-id="${id}"]`)).toBeVisible();
+    const cancelAll = page.getByRole('button', { name: /^Cancel all \(\d+\)$/ });
+    await cancelAll.click();
+    await expect(page.getByRole('dialog')).toContainText(/Cancel 2 open order\(s\) on ETH\/USD from manual/);
+    await shot(page, '32-blotter-cancel-all');
+    await page.getByTestId('cancel-all-confirm').click();
+    await expect(page.locator(OPEN_ORDER_ROWS)).toHaveCount(0);
+    await page.getByRole('combobox', { name: 'Filter by state' }).selectOption('canceled');
+    for (const id of resting) await expect(page.locator(`[data-testid="order-row"][data-order-id="${id}"]`)).toHaveAttribute('data-status', 'canceled');
+    await page.getByRole('combobox', { name: 'Filter by state' }).selectOption('all');
+    await page.getByRole('combobox', { name: 'Filter by instrument' }).selectOption('');
+    await page.getByRole('combobox', { name: 'Filter by strategy' }).selectOption('');
+
+    // Health: journal size, errors, round trip; the simulator has no rate budget
+    await page.getByTestId('health-tab').click();
+    await expect.poll(async () => Number(await page.getByTestId('health-journal').getAttribute('data-bytes'))).toBeGreaterThan(0);
+    await expect(page.getByTestId('health-journal')).toContainText(/KiB|MiB/);
+    await expect(page.getByTestId('health-budget')).toContainText('no rate budget');
+    await expect.poll(async () => (await page.getByTestId('health-latency').getAttribute('data-ms')) ?? '').toMatch(/^\d/);
+    await shot(page, '33-health');
+  } finally {
+    api.close();
+  }
   expect(problems).toEqual([]);
 });

@@ -85,6 +85,13 @@ export interface ScheduleOptions {
   signal?: AbortSignal;
 }
 
+/** How much of a rate budget the last window used (the Health view's "API budget"). */
+export interface ApiBudgetUse {
+  used: number;
+  limit: number;
+  windowMs: number;
+}
+
 export interface FetchSchedulerStats {
   /** fetch() calls made (attempts, including retries). */
   attempts: number;
@@ -203,6 +210,7 @@ export class FetchScheduler {
   readonly concurrency: number;
   private readonly clock: Clock;
   private readonly bucket: TokenBucket | null;
+  private readonly rateBudget: RateBudget;
   private readonly retry: Required<FetchRetryPolicy>;
   private readonly onProgress: ((p: FetchProgress) => void) | undefined;
   private readonly jobs = new Map<string, Job>();
@@ -221,6 +229,7 @@ export class FetchScheduler {
     this.concurrency = c;
     this.clock = options.clock ?? new LiveClock();
     this.bucket = options.rate ? new TokenBucket(options.rate, this.clock.now()) : null;
+    this.rateBudget = options.rate ?? false;
     this.retry = {
       maxAttempts: options.retry?.maxAttempts ?? 4,
       baseDelayMs: options.retry?.baseDelayMs ?? 250,
@@ -316,6 +325,18 @@ export class FetchScheduler {
 
   stats(): FetchSchedulerStats {
     return { ...this.s, starts: [...this.s.starts] };
+  }
+
+  /** Requests started in the budget's window (a minute for a minimum spacing) against its limit; null without a budget. */
+  budgetUsed(): ApiBudgetUse | null {
+    const r = this.rateBudget;
+    if (!r) return null;
+    const windowMs = 'minIntervalMs' in r ? 60_000 : r.intervalMs;
+    const limit = 'minIntervalMs' in r ? Math.floor(60_000 / r.minIntervalMs) : r.maxRequests;
+    const from = this.clock.now() - windowMs;
+    let used = 0;
+    for (let i = this.s.starts.length - 1; i >= 0 && this.s.starts[i]! > from; i--) used++;
+    return { used, limit, windowMs };
   }
 
   // ---- internals -------------------------------------------------------------

@@ -7,7 +7,7 @@ import type { Bar } from '../../shared/domain.js';
 import type { Venue } from '../venues/venue.js';
 import { BarCache, barCachePath } from './bar-cache.js';
 import { venueBarFetcher, type HistoricalBarsSource } from './alpaca-bar-fetcher.js';
-import { FetchScheduler, type FetchProgress, type RateBudget } from './fetch-scheduler.js';
+import { FetchScheduler, type ApiBudgetUse, type FetchProgress, type RateBudget } from './fetch-scheduler.js';
 
 const MIN = 60_000;
 
@@ -62,6 +62,11 @@ export class HistoryService {
       }),
     );
     return out;
+  }
+
+  /** The venue's historical-data rate budget used over its window, or null without one. */
+  budgetUsed(): ApiBudgetUse | null {
+    return this.scheduler.budgetUsed();
   }
 
   close(): void {

@@ -11,7 +11,7 @@
 import Database from 'better-sqlite3';
 import { openDatabase } from '../core/sqlite.js';
 import { basename, join } from 'node:path';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { JournalCorruptError, JournalVersionError } from './errors.js';
 import { JOURNAL_APP_ID, JOURNAL_OLDEST_SCHEMA, JOURNAL_SCHEMA_VERSION, STATE_KINDS_SQL, type StoredRecord } from './records.js';
 
@@ -34,6 +34,21 @@ export function listJournalFiles(dataDir: string): string[] {
     return [];
   }
   return names.filter((n) => JOURNAL_FILE_RE.test(n)).sort().map((n) => join(dataDir, n));
+}
+
+/** Bytes on disk of a data dir's journal files, their WAL and shared-memory files included. */
+export function journalBytes(dataDir: string): number {
+  let total = 0;
+  for (const f of listJournalFiles(dataDir)) {
+    for (const part of [f, `${f}-wal`, `${f}-shm`]) {
+      try {
+        total += statSync(part).size;
+      } catch {
+        // no WAL (checkpointed) or the file rotated away meanwhile
+      }
+    }
+  }
+  return total;
 }
 
 export interface FileMeta {

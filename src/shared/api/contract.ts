@@ -370,6 +370,10 @@ export const commands = {
       detail: z.string(),
       /** Event-loop lag of the process hosting the engine (Electron's main process in the desktop app); null while the engine is not running. */
       eventLoop: EventLoopLag.nullable(),
+      /** The venue's historical-data rate budget: requests started in the last window of its limit; null without a budget. */
+      apiBudget: z.object({ used: z.number().int().nonnegative(), limit: z.number().int().positive(), windowMs: z.number().positive() }).nullable().optional(),
+      /** Bytes of the journal's files (SQLite files with their WAL) in the data dir; null without a journal. */
+      journalBytes: z.number().nonnegative().nullable().optional(),
     }),
   },
   /** Per-symbol data-quality report: bars and ticks seen, dropped, flagged, by issue, stale. */
@@ -387,6 +391,15 @@ export const commands = {
     result: z.object({ requested: z.boolean(), reason: z.string() }),
   },
   submitOrder: { args: ManualOrder.strict(), result: SubmitResult },
+  /**
+   * Closes one position with an opposing market order through the OMS and the
+   * pre-trade checks (source 'manual'). Refused (NO_POSITION, OPEN_ORDERS,
+   * TRADING_HALTED, RISK_DENIED) with nothing sent.
+   */
+  closePosition: {
+    args: z.object({ symbol: z.string().min(1) }).strict(),
+    result: z.object({ clientOrderId: z.string(), side: OrderSide, qty: z.number() }),
+  },
   /** Modifies an open order (quantity and/or limit price); passes the same pre-trade checks. */
   replaceOrder: {
     args: z.object({ clientOrderId: z.string().min(1), qty: z.number().positive().finite().optional(), limitPrice: z.number().positive().finite().optional() }).strict(),

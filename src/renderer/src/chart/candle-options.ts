@@ -1,36 +1,40 @@
-// Builds the candlestick + volume chart options from a bar series and the
-// decision markers: a full option for a new symbol, and a small data-only
-// patch for live updates.
+// Builds the price chart's ECharts options from the incremental ChartModel:
+// a full option (candles, volume, overlay lines, decision / order / fill
+// markers, crosshair, inside + slider zoom) when the model was rebuilt, and a
+// patch of only the series data (merged by series id, the same arrays) when its
+// tail moved, so zoom, tooltip and axes are kept. Large series switch ECharts
+// to its large mode and the lines to LTTB sampling.
 import type { DecisionSummary } from '../../../shared/api/contract.js';
 import type { Bar } from '../../../shared/domain.js';
 import { fmtAxisTime, fmtCompact, fmtDateTime, fmtPrice, fmtQty } from '../lib/format.js';
+import { DOWN, UP, type ChartModel } from './chart-model.js';
 import { markerData, markerSeries, type DecisionMarker } from './decision-markers.js';
+import { FILL_SERIES, ORDER_SERIES, tradeSeries, type TradeMarker } from './trade-markers.js';
 
-export const UP = '#22ab94';
-export const DOWN = '#f23645';
+export { DOWN, UP };
 const AXIS = '#6b7785';
 const GRID_LINE = '#1a2330';
-const INITIAL_VISIBLE_BARS = 160;
+export const INITIAL_VISIBLE_BARS = 160;
+/** Above this many points a series is drawn in ECharts' large mode (one path, no per-item styles). */
+export const LARGE_THRESHOLD = 5_000;
+const LINE_COLORS: Record<string, string> = {
+  sma20: '#f5c542',
+  sma50: '#4da3ff',
+  sma200: '#c77dff',
+  ema20: '#ff9f43',
+  'bb20.mid': '#8a96a3',
+  'bb20.upper': '#5d6b7a',
+  'bb20.lower': '#5d6b7a',
+  vwap: '#00d1d1',
+};
 
-interface SeriesData {
-  categories: string[];
-  candles: [number, number, number, number][];
-  volumes: { value: number; itemStyle: { color: string } }[];
-  last: Bar | undefined;
+export interface ChartMarkers {
+  decisions: readonly DecisionMarker[];
+  orders: readonly TradeMarker[];
+  fills: readonly TradeMarker[];
 }
 
-function toSeries(bars: readonly Bar[]): SeriesData {
-  const categories: string[] = [];
-  const candles: [number, number, number, number][] = [];
-  const volumes: { value: number; itemStyle: { color: string } }[] = [];
-  for (const b of bars) {
-    categories.push(String(b.ts));
-    // ECharts candlestick order: open, close, low, high.
-    candles.push([b.open, b.close, b.low, b.high]);
-    volumes.push({ value: b.volume, itemStyle: { color: b.close >= b.open ? `${UP}80` : `${DOWN}80` } });
-  }
-  return { categories, candles, volumes, last: bars[bars.length - 1] };
-}
+export const NO_MARKERS: ChartMarkers = { decisions: [], orders: [], fills: [] };
 
 function lastPriceLine(last: Bar | undefined, decimals: number | undefined) {
   if (!last) return { data: [] };
@@ -53,17 +57,41 @@ function lastPriceLine(last: Bar | undefined, decimals: number | undefined) {
   };
 }
 
-export function fullOption(bars: readonly Bar[], decimals: number | undefined, markers: readonly DecisionMarker[] = []) {
-  const s = toSeries(bars);
-  const start = bars.length > INITIAL_VISIBLE_BARS ? 100 - (INITIAL_VISIBLE_BARS / bars.length) * 100 : 0;
+function lineSeries(m: ChartModel) {
+  const large = m.categories.length > LARGE_THRESHOLD;
+  return m.lines.map((l) => ({
+    id: l.id,
+    name: l.name,
+    type: 'line' as const,
+    data: l.data,
+    showSymbol: false,
+    symbol: 'none',
+    silent: true,
+    animation: false,
+    connectNulls: false,
+    sampling: large ? ('lttb' as const) : undefined,
+    lineStyle: { width: 1, color: LINE_COLORS[l.id] ?? '#ccc', type: l.id.startsWith('bb20.') && l.id !== 'bb20.mid' ? ('dashed' as const) : ('solid' as const) },
+    z: 3,
+  }));
+}
+
+/** The zoom window: the last `visible` bars, or everything when `visible` is 0. */
+function startPct(n: number, visible: number): number {
+  return visible > 0 && n > visible ? 100 - (visible / n) * 100 : 0;
+}
+
+export function fullOption(m: ChartModel, decimals: number | undefined, markers: ChartMarkers = NO_MARKERS, visible = INITIAL_VISIBLE_BARS) {
+  const n = m.categories.length;
+  const large = n > LARGE_THRESHOLD;
+  const start = startPct(n, visible);
   const axisLabel = { color: AXIS, fontSize: 10, formatter: (v: string) => fmtAxisTime(Number(v)) };
   return {
     backgroundColor: 'transparent',
     animation: false,
     textStyle: { fontFamily: 'Inter, "Segoe UI", system-ui, sans-serif' },
     grid: [
-      { left: 8, right: 68, top: 12, bottom: '28%' },
-      { left: 8, right: 68, top: '76%', bottom: 22 },
+      { left: 8, right: 68, top: 12, bottom: '34%' },
+      { left: 8, right: 68, top: '70%', bottom: 44 },
     ],
     tooltip: {
       trigger: 'axis' as const,
@@ -77,7 +105,7 @@ export function fullOption(bars: readonly Bar[], decimals: number | undefined, m
     xAxis: [
       {
         type: 'category' as const,
-        data: s.categories,
+        data: m.categories,
         boundaryGap: true,
         axisLine: { lineStyle: { color: GRID_LINE } },
         axisTick: { show: false },
@@ -88,7 +116,7 @@ export function fullOption(bars: readonly Bar[], decimals: number | undefined, m
       {
         type: 'category' as const,
         gridIndex: 1,
-        data: s.categories,
+        data: m.categories,
         boundaryGap: true,
         axisLine: { lineStyle: { color: GRID_LINE } },
         axisTick: { show: false },
@@ -118,35 +146,65 @@ export function fullOption(bars: readonly Bar[], decimals: number | undefined, m
         splitLine: { show: false },
       },
     ],
-    dataZoom: [{ type: 'inside' as const, xAxisIndex: [0, 1], start, end: 100, minValueSpan: 20 }],
+    dataZoom: [
+      { type: 'inside' as const, xAxisIndex: [0, 1], start, end: 100, minValueSpan: 20 },
+      {
+        type: 'slider' as const,
+        xAxisIndex: [0, 1],
+        start,
+        end: 100,
+        bottom: 4,
+        height: 18,
+        showDataShadow: !large,
+        borderColor: GRID_LINE,
+        textStyle: { color: AXIS, fontSize: 10 },
+        labelFormatter: (_v: number, s: string) => fmtAxisTime(Number(s)),
+      },
+    ],
     series: [
       {
+        id: 'price',
         name: 'Price',
         type: 'candlestick' as const,
-        data: s.candles,
+        data: m.candles,
         barMaxWidth: 14,
+        large,
+        largeThreshold: LARGE_THRESHOLD,
         itemStyle: { color: UP, color0: DOWN, borderColor: UP, borderColor0: DOWN },
-        markLine: lastPriceLine(s.last, decimals),
+        markLine: lastPriceLine(m.bars.at(-1), decimals),
       },
       {
+        id: 'volume',
         name: 'Volume',
         type: 'bar' as const,
         xAxisIndex: 1,
         yAxisIndex: 1,
-        data: s.volumes,
+        data: m.volumes,
         barMaxWidth: 14,
+        large,
+        largeThreshold: LARGE_THRESHOLD,
+        itemStyle: { color: `${UP}80` },
       },
-      markerSeries(markers),
+      ...lineSeries(m),
+      { id: 'decisions', ...markerSeries(markers.decisions) },
+      tradeSeries(ORDER_SERIES, markers.orders),
+      tradeSeries(FILL_SERIES, markers.fills),
     ],
   };
 }
 
-/** Data-only update, merged into the current option (keeps zoom and tooltip state). */
-export function dataPatch(bars: readonly Bar[], decimals: number | undefined, markers: readonly DecisionMarker[] = []) {
-  const s = toSeries(bars);
+/** Data-only update merged by series id into the current option (keeps zoom and tooltip state). */
+export function dataPatch(m: ChartModel, decimals: number | undefined, markers: ChartMarkers = NO_MARKERS) {
   return {
-    xAxis: [{ data: s.categories }, { data: s.categories }],
-    series: [{ data: s.candles, markLine: lastPriceLine(s.last, decimals) }, { data: s.volumes }, { data: markerData(markers) }],
+    xAxis: [{ data: m.categories }, { data: m.categories }],
+    series: [
+      { id: 'price', data: m.candles, markLine: lastPriceLine(m.bars.at(-1), decimals) },
+      { id: 'volume', data: m.volumes },
+      ...m.lines.map((l) => ({ id: l.id, data: l.data })),
+      { id: 'decisions', data: markerData(markers.decisions) },
+      { id: ORDER_SERIES, data: tradeSeries(ORDER_SERIES, markers.orders).data },
+      { id: FILL_SERIES, data: tradeSeries(FILL_SERIES, markers.fills).data },
+    ],
   };
 }
 
@@ -168,6 +226,9 @@ function tooltipHtml(params: unknown, decimals: number | undefined): string {
     .filter((p) => (p as { seriesType?: string }).seriesType === 'scatter')
     .map((p) => (p as { data?: { decision?: DecisionSummary } }).data?.decision)
     .filter((d): d is DecisionSummary => d !== undefined);
+  const trades = list
+    .map((p) => (p as { data?: { label?: unknown } }).data?.label)
+    .filter((l): l is string => typeof l === 'string');
   const row = (k: string, val: string) => `<div style="display:flex;justify-content:space-between;gap:16px"><span style="color:#7d8b99">${k}</span><span>${val}</span></div>`;
   return [
     `<div style="font-weight:600;margin-bottom:4px">${fmtDateTime(Number(candle.axisValue))}</div>`,
@@ -177,6 +238,7 @@ function tooltipHtml(params: unknown, decimals: number | undefined): string {
     row('Close', `<span style="color:${color}">${fmtPrice(close, decimals)}</span>`),
     v !== undefined ? row('Volume', fmtCompact(v)) : '',
     ...decisions.map((d) => decisionLine(d, decimals)),
+    ...trades.map((t) => `<div style="margin-top:4px">${escapeHtml(t)}</div>`),
   ].join('');
 }
 

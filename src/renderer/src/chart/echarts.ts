@@ -27,3 +27,17 @@ echarts.use([
 
 export { echarts };
 export type EChartsType = ReturnType<typeof echarts.init>;
+
+/** An ECharts instance on `host` that follows the host's size; dispose() stops both. */
+export function initResizing(host: HTMLElement): { chart: EChartsType; dispose: () => void } {
+  const chart = echarts.init(host, undefined, { renderer: 'canvas' });
+  const ro = new ResizeObserver(() => chart.resize());
+  ro.observe(host);
+  return {
+    chart,
+    dispose: () => {
+      ro.disconnect();
+      chart.dispose();
+    },
+  };
+}

@@ -1,5 +1,6 @@
-// The dock's Health tab: the venue's health counters and the event-loop lag of
-// the process hosting the engine (venueHealth), and the per-symbol
+// The dock's Health tab: the headline figures (API budget used, error counts,
+// the engine round trip, the journal's size), the venue's health counters and
+// the event-loop lag of the process hosting the engine (venueHealth), and the per-symbol
 // data-quality report (dataQuality: bars, ticks, dropped, flagged, by issue,
 // stale). Both are asked on open, then every 5 s while the tab is shown; one
 // round in flight at most.
@@ -7,6 +8,7 @@ import type { CommandResult } from '../../../shared/api/contract.js';
 import { fmtCompact, fmtStamp } from '../lib/format.js';
 import { usePolled } from '../lib/use-polled.js';
 import type { RendererClient } from '../transport/renderer-client.js';
+import './data-views.css';
 
 export const HEALTH_REFRESH_MS = 5000;
 /** p99 lag above this is shown as a warning: the window would stutter. */
@@ -15,18 +17,77 @@ export const LOOP_LAG_WARN_MS = 50;
 export interface HealthQuery {
   venue: CommandResult<'venueHealth'> | null;
   quality: CommandResult<'dataQuality'> | null;
+  /** Round trip of the venueHealth command (UI -> engine -> UI), ms. */
+  roundTripMs: number | null;
   error: string | null;
   at: number;
 }
 
 const fetchHealth = async (client: RendererClient) => {
-  const [venue, quality] = await Promise.all([client.call('venueHealth', {}), client.call('dataQuality', {})]);
-  return { venue, quality };
+  const t0 = performance.now();
+  const venueP = client.call('venueHealth', {}).then((v) => ({ v, ms: performance.now() - t0 }));
+  const [venue, quality] = await Promise.all([venueP, client.call('dataQuality', {})]);
+  return { venue: venue.v, roundTripMs: venue.ms, quality };
 };
 
 export function useHealth(): HealthQuery {
   const q = usePolled(fetchHealth, HEALTH_REFRESH_MS);
-  return { venue: q.data?.venue ?? null, quality: q.data?.quality ?? null, error: q.error, at: q.at };
+  return { venue: q.data?.venue ?? null, quality: q.data?.quality ?? null, roundTripMs: q.data?.roundTripMs ?? null, error: q.error, at: q.at };
+}
+
+/** Venue counters that count failures (errors, rejects, timeouts, malformed payloads, rate-limit answers). */
+export const ERROR_COUNTER = /error|malformed|reject|timeout|ratelimited|contradiction|unresolved/i;
+
+export function errorCounters(counters: Record<string, number>): Array<[string, number]> {
+  return Object.entries(counters).filter(([k]) => ERROR_COUNTER.test(k));
+}
+
+function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** The headline figures: API budget, errors, round trip, journal size. */
+function HealthFigures({ q }: { q: HealthQuery }) {
+  const v = q.venue;
+  const budget = v?.apiBudget ?? null;
+  const errors = v ? errorCounters(v.counters) : [];
+  const errorTotal = errors.reduce((n, [, x]) => n + x, 0);
+  const pct = budget ? budget.used / budget.limit : 0;
+  return (
+    <dl className="health-figures" data-testid="health-figures">
+      <div className="health-figure" data-testid="health-budget" data-used={budget?.used ?? ''} data-limit={budget?.limit ?? ''}>
+        <dt>API budget</dt>
+        <dd>
+          {!v ? 'Loading…' : budget ? (
+            <>
+              <meter min={0} max={budget.limit} value={budget.used} high={budget.limit * 0.8} aria-label={`API budget used: ${budget.used} of ${budget.limit} requests per ${Math.round(budget.windowMs / 1000)} s`} />{' '}
+              <span className={pct >= 0.8 ? 'warn-text' : undefined}>
+                {budget.used}/{budget.limit}
+              </span>{' '}
+              <span className="muted">per {Math.round(budget.windowMs / 1000)} s</span>
+            </>
+          ) : (
+            <span className="muted">no rate budget ({v.venue})</span>
+          )}
+        </dd>
+      </div>
+      <div className="health-figure" data-testid="health-errors" data-total={v ? errorTotal : ''} title={errors.map(([k, x]) => `${k}: ${x}`).join('\n')}>
+        <dt>Errors</dt>
+        <dd className={errorTotal > 0 ? 'warn-text' : undefined}>{v ? (errors.length ? errorTotal : <span className="muted">none counted</span>) : '…'}</dd>
+      </div>
+      <div className="health-figure" data-testid="health-latency" data-ms={q.roundTripMs ?? ''}>
+        <dt>Engine round trip</dt>
+        <dd>{q.roundTripMs === null ? '…' : `${q.roundTripMs < 10 ? q.roundTripMs.toFixed(1) : Math.round(q.roundTripMs)} ms`}</dd>
+      </div>
+      <div className="health-figure" data-testid="health-journal" data-bytes={v?.journalBytes ?? ''}>
+        <dt>Journal</dt>
+        <dd>{!v ? '…' : v.journalBytes === null || v.journalBytes === undefined ? <span className="muted">no journal</span> : fmtBytes(v.journalBytes)}</dd>
+      </div>
+    </dl>
+  );
 }
 
 export function HealthSummary({ q }: { q: HealthQuery }) {
@@ -62,6 +123,7 @@ export function HealthView({ q }: { q: HealthQuery }) {
             {q.error}
           </div>
         )}
+        <HealthFigures q={q} />
         {counters.length === 0 ? (
           <div className="perf-note">{q.venue ? q.venue.detail : 'Loading…'}</div>
         ) : (

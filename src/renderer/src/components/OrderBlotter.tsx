@@ -1,112 +1,210 @@
-// Order blotter (the body of the dock's Blotter tab): open orders first, then
-// the most recent finished ones; status colored; Cancel on cancelable orders
-// (off when the engine is read-only); denied/rejected rows show their reason;
-// a row click opens the decision that produced the order (same client order id).
-import { memo, useMemo, useState } from 'react';
+// Order blotter (the body of the dock's Blotter tab): filters by state,
+// instrument and strategy; open orders first, then finished ones; execution
+// algorithms' children grouped under their parent (collapsible); the rows are
+// virtualized (only those in view are in the DOM). Cancel on each cancelable
+// order and Cancel all (the open orders shown, after confirmation); both off
+// when the engine is read-only. Denied and rejected rows show their reason; a
+// row click opens the decision behind the order (same client order id).
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useMemo, useRef, useState } from 'react';
 import type { Order } from '../../../shared/domain.js';
+import { STATE_FILTERS, type BlotterRow, type StateFilter } from '../lib/blotter.js';
 import { fmtPrice, fmtQty, fmtTime, DASH } from '../lib/format.js';
 import { priceDecimals, useInstrumentMap } from '../lib/instruments.js';
-import { blotterRows, isCancelable } from '../lib/orders.js';
+import { isCancelable } from '../lib/orders.js';
 import { errorMessage } from '../transport/errors.js';
+import { selectBlotterView, setBlotterFilter, toggleCollapsed, useBlotterUi } from '../store/blotter-store.js';
 import { openDecision, useDecisionUi } from '../store/decision-store.js';
 import { notify, selectSymbol, useDesk } from '../store/desk-store.js';
 import { useClient } from './client-context.js';
+import { ConfirmModal } from './ConfirmModal.js';
+import './data-views.css';
 
-const MAX_FINISHED_ROWS = 250;
 const ID_CHARS = 16;
+/** Drawn row height in px (the virtualizer's estimate; rows are one line). */
+const ROW_HEIGHT = 21;
+const COLUMNS = 13;
 
 /** Client order ids share a long session prefix: show their distinctive tail. */
 function shortId(id: string): string {
   return id.length > ID_CHARS ? `…${id.slice(-ID_CHARS)}` : id;
 }
 
+function useBlotterView() {
+  const orders = useDesk((s) => s.orders);
+  const ui = useBlotterUi();
+  return useMemo(() => selectBlotterView(orders, ui), [orders, ui]);
+}
+
 /** Counts shown in the dock header while the Blotter tab is active. */
 export function BlotterSummary() {
   const orders = useDesk((s) => s.orders);
   const status = useDesk((s) => s.status);
-  const { open, hidden } = useMemo(() => blotterRows(orders, MAX_FINISHED_ROWS), [orders]);
+  const view = useBlotterView();
   return (
     <span className="muted">
-      <b className="open-count">{open}</b> open · {orders.length} total
+      <b className="open-count">{view.open}</b> open · {view.rows.length} shown of {orders.length}
       {status ? ` · ${status.ordersSubmitted} submitted · ${status.ordersDenied} denied · ${status.fills} fills` : ''}
-      {hidden > 0 ? ` · ${hidden} older hidden` : ''}
+      {view.hidden > 0 ? ` · ${view.hidden} older hidden` : ''}
     </span>
   );
 }
 
 export function OrderBlotter() {
-  const orders = useDesk((s) => s.orders);
   const readOnly = useDesk((s) => s.status?.readOnly ?? false);
+  const anyOrders = useDesk((s) => s.orders.length > 0);
   const openId = useDecisionUi((s) => s.openId);
-  const { rows } = useMemo(() => blotterRows(orders, MAX_FINISHED_ROWS), [orders]);
+  const view = useBlotterView();
   const instruments = useInstrumentMap();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: view.rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 30,
+    getItemKey: (i) => view.rows[i]!.order.clientOrderId,
+  });
+  const items = virtualizer.getVirtualItems();
+  const top = items[0]?.start ?? 0;
+  const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
   return (
-    <div className="dock-pane" data-testid="order-blotter">
-      <table className="grid-table blotter">
-        <thead>
-          <tr>
-            <th className="l">Time</th>
-            <th className="l">Id</th>
-            <th className="l">Symbol</th>
-            <th className="l">Side</th>
-            <th className="l">Type</th>
-            <th>Qty</th>
-            <th>Filled</th>
-            <th>Limit</th>
-            <th>Avg fill</th>
-            <th className="l">Status</th>
-            <th className="l">Source</th>
-            <th className="l reason-col">Reason</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((o) => (
-            <OrderRow
-              key={o.clientOrderId}
-              order={o}
-              decimals={priceDecimals(instruments, o.symbol)}
-              readOnly={readOnly}
-              selected={o.clientOrderId === openId}
-            />
-          ))}
-          {rows.length === 0 && (
+    <div className="dock-pane blotter-pane" data-testid="order-blotter" data-rows={view.rows.length}>
+      <BlotterToolbar symbols={view.symbols} sources={view.sources} cancelable={view.rows.map((r) => r.order).filter(isCancelable)} readOnly={readOnly} />
+      <div className="blotter-scroll" ref={scrollRef}>
+        <table className="grid-table blotter">
+          <thead>
             <tr>
-              <td colSpan={13} className="empty">
-                No orders yet
-              </td>
+              <th className="l">Time</th>
+              <th className="l">Id</th>
+              <th className="l">Symbol</th>
+              <th className="l">Side</th>
+              <th className="l">Type</th>
+              <th>Qty</th>
+              <th>Filled</th>
+              <th>Limit</th>
+              <th>Avg fill</th>
+              <th className="l">Status</th>
+              <th className="l">Source</th>
+              <th className="l reason-col">Reason</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {top > 0 && <tr className="virtual-pad" style={{ height: top }} aria-hidden="true" />}
+            {items.map((it) => {
+              const row = view.rows[it.index]!;
+              return <OrderRow key={it.key} row={row} decimals={priceDecimals(instruments, row.order.symbol)} readOnly={readOnly} selected={row.order.clientOrderId === openId} />;
+            })}
+            {bottom > 0 && <tr className="virtual-pad" style={{ height: bottom }} aria-hidden="true" />}
+            {view.rows.length === 0 && (
+              <tr>
+                <td colSpan={COLUMNS} className="empty">
+                  {!anyOrders ? 'No orders yet' : 'No orders match the filter'}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
 
+function BlotterToolbar({ symbols, sources, cancelable, readOnly }: { symbols: string[]; sources: string[]; cancelable: Order[]; readOnly: boolean }) {
+  const filter = useBlotterUi((s) => s.filter);
+  const [confirming, setConfirming] = useState(false);
+  const client = useClient();
+  const cancelAll = async () => {
+    if (!client) throw new Error('not connected to the engine');
+    const results = await Promise.allSettled(cancelable.map((o) => client.call('cancelOrder', { clientOrderId: o.clientOrderId })));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${cancelable[i]!.clientOrderId}: ${errorMessage(r.reason)}`] : r.value.requested ? [] : [`${cancelable[i]!.clientOrderId}: ${r.value.reason}`]));
+    if (failed.length) throw new Error(`${failed.length} of ${cancelable.length} cancel(s) not sent — ${failed.slice(0, 3).join('; ')}`);
+    notify('info', `Cancel requested for ${cancelable.length} order(s)`);
+  };
+  return (
+    <div className="blotter-toolbar" role="group" aria-label="Blotter filters">
+      <FilterSelect label="State" name="Filter by state" value={filter.state} options={STATE_FILTERS} onChange={(v) => setBlotterFilter({ state: v as StateFilter })} />
+      <FilterSelect label="Instrument" name="Filter by instrument" value={filter.symbol} options={['', ...symbols]} onChange={(v) => setBlotterFilter({ symbol: v })} />
+      <FilterSelect label="Strategy" name="Filter by strategy" value={filter.source} options={['', ...sources]} onChange={(v) => setBlotterFilter({ source: v })} />
+      <button type="button" className="btn btn-xs btn-warning" disabled={readOnly || cancelable.length === 0} title={readOnly ? 'Read-only: trading is off' : 'Cancel every open order shown'} onClick={() => setConfirming(true)}>
+        Cancel all ({cancelable.length})
+      </button>
+      {confirming && (
+        <ConfirmModal
+          title="Cancel all shown open orders?"
+          body={<p>{`Cancel ${cancelable.length} open order(s)${filter.symbol ? ` on ${filter.symbol}` : ''}${filter.source ? ` from ${filter.source}` : ''}. The trading state does not change (KILL also halts).`}</p>}
+          confirmLabel={`Cancel ${cancelable.length} order(s)`}
+          tone="warning"
+          confirmTestId="cancel-all-confirm"
+          onConfirm={cancelAll}
+          onClose={() => setConfirming(false)}
+        />
+      )}
+    </div>
+  );
+}
+
+/** A labelled select; '' is shown as "all". */
+function FilterSelect({ label, name, value, options, onChange }: { label: string; name: string; value: string; options: readonly string[]; onChange: (v: string) => void }) {
+  return (
+    <label>
+      {label}
+      <select aria-label={name} value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o === '' ? 'all' : o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 interface OrderRowProps {
-  order: Order;
+  row: BlotterRow;
   decimals: number | undefined;
   readOnly: boolean;
   selected: boolean;
 }
 
-const OrderRow = memo(function OrderRow({ order: o, decimals, readOnly, selected }: OrderRowProps) {
+const OrderRow = memo(function OrderRow({ row, decimals, readOnly, selected }: OrderRowProps) {
+  const o = row.order;
   return (
     <tr
       data-testid="order-row"
       data-status={o.status}
       data-order-id={o.clientOrderId}
-      className={`status-${o.status} clickable ${selected ? 'selected' : ''}`}
+      data-parent-id={o.parentId ?? ''}
+      data-depth={row.depth}
+      className={`status-${o.status} clickable ${selected ? 'selected' : ''} ${row.depth ? 'child-row' : ''}`}
       title="Open the decision behind this order"
       onClick={() => openDecision(o.clientOrderId)}
     >
       <td className="l mono" title={new Date(o.createdAt).toISOString()}>
+        {row.children > 0 && (
+          <button
+            type="button"
+            className="tree-toggle"
+            aria-expanded={!row.collapsed}
+            aria-label={`${row.collapsed ? 'Show' : 'Hide'} ${row.children} child orders of ${o.clientOrderId}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              toggleCollapsed(o.clientOrderId);
+            }}
+          >
+            {row.collapsed ? '▸' : '▾'}
+          </button>
+        )}
+        {row.depth > 0 && <span className="tree-indent" aria-hidden="true">└</span>}
         {fmtTime(o.createdAt)}
       </td>
       <td className="l mono id-cell" title={o.venueOrderId ? `${o.clientOrderId} · venue ${o.venueOrderId}` : o.clientOrderId}>
         <span className="decision-link" data-testid="order-decision-link">
           {shortId(o.clientOrderId)}
         </span>
+        {o.algo && <span className="chip algo-chip">{o.algo.toUpperCase()}</span>}
       </td>
       <td
         className="l sym clickable"
@@ -167,6 +265,7 @@ function CancelButton({ id, readOnly }: { id: string; readOnly: boolean }) {
       type="button"
       className="btn btn-xs"
       data-testid="cancel-order"
+      aria-label={`Cancel order ${id}`}
       disabled={busy || readOnly}
       title={readOnly ? 'Read-only: trading is off' : 'Cancel this order'}
       onClick={() => void cancel()}

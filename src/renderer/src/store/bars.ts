@@ -2,7 +2,7 @@
 // with the same open time, append a newer one, keep the series bounded.
 import type { Bar } from '../../../shared/domain.js';
 
-export const MAX_BARS_PER_SYMBOL = 2000;
+export const MAX_BARS_PER_SYMBOL = 5000;
 
 export function mergeBar(series: readonly Bar[], bar: Bar): Bar[] {
   const last = series[series.length - 1];

@@ -102,6 +102,20 @@ describe('FetchScheduler rate budget (token bucket on a simulated clock)', () =>
     expect(s.stats().rateWaits).toBeGreaterThan(0);
   });
 
+  it('reports the budget used over its window (the Health view), none without a budget', async () => {
+    const clock = new SimulatedClock(0);
+    const s = new FetchScheduler({ concurrency: 1_000, clock, rate: { maxRequests: 200, intervalMs: 60_000 } });
+    expect(s.budgetUsed()).toEqual({ used: 0, limit: 200, windowMs: 60_000 });
+    await runAll(s, clock, 250, 50, 30_000);
+    // 200 at once, then one per 300 ms for 30 s: all 250 inside the minute
+    expect(s.budgetUsed()).toEqual({ used: 250, limit: 200, windowMs: 60_000 });
+    clock.advanceTo(60_100);
+    // the first 200 (at t=0) left the window; the 50 paced ones (300 ms .. 15 s) are inside it
+    expect(s.budgetUsed()!.used).toBe(50);
+    expect(new FetchScheduler({ clock }).budgetUsed()).toBeNull();
+    expect(new FetchScheduler({ clock, rate: { minIntervalMs: 250 } }).budgetUsed()).toEqual({ used: 0, limit: 240, windowMs: 60_000 });
+  });
+
   it("ccxt's rateLimit ({minIntervalMs}) spaces every start", async () => {
     const clock = new SimulatedClock(1_000);
     const s = new FetchScheduler({ concurrency: 10, clock, rate: { minIntervalMs: 250 } });

@@ -2,14 +2,14 @@
 // tamper detection (altered, deleted, inserted, reordered, truncated,
 // rewritten), damaged and too-new files.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, truncateSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync, truncateSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileAnchor } from '../../../../src/engine/journal/anchor.js';
 import { recordHash } from '../../../../src/engine/journal/chain.js';
 import { Journal } from '../../../../src/engine/journal/journal.js';
-import { listJournalFiles } from '../../../../src/engine/journal/journal-file.js';
+import { journalBytes, listJournalFiles } from '../../../../src/engine/journal/journal-file.js';
 import { readJournal } from '../../../../src/engine/journal/reader.js';
 import { verifyJournal } from '../../../../src/engine/journal/verify.js';
 import { exportJournal } from '../../../../src/engine/journal/export.js';
@@ -74,6 +74,21 @@ describe('Journal', () => {
     expect(count()).toBe(2);
     j.close();
     expect(count()).toBe(3);
+  });
+
+  it('reports its size on disk across day files (the Health view), 0 for an empty dir', () => {
+    const dir = tmp();
+    expect(journalBytes(dir)).toBe(0);
+    write(dir, 50);
+    // every file with its WAL and shared memory, when present
+    const onDisk = () => listJournalFiles(dir).flatMap((f) => [f, `${f}-wal`, `${f}-shm`]).reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
+    const one = journalBytes(dir);
+    expect(one).toBeGreaterThan(0);
+    expect(one).toBe(onDisk());
+    write(dir, 50, T0 + DAY);
+    expect(listJournalFiles(dir)).toHaveLength(2);
+    expect(journalBytes(dir)).toBe(onDisk());
+    expect(journalBytes(dir)).toBeGreaterThan(one);
   });
 
   it('rotates by UTC day and keeps one chain across files', () => {
