@@ -17,6 +17,7 @@ import { buildAlgo, EXEC_CHOICES, type AlgoFieldErrors, type ExecChoice } from '
 import { errorMessage } from '../transport/errors.js';
 import { useClient } from './client-context.js';
 import './order-ticket-algo.css';
+import './order-ticket-theme.css';
 
 export const WHATIF_DEBOUNCE_MS = 250;
 
