@@ -435,7 +435,7 @@ function AlgoFieldsRow({ exec, type, errors }: { exec: ExecChoice; type: OrderTy
 function CheckTable({ checks, stale }: { checks: readonly RiskCheck[]; stale: boolean }) {
   const rows = failedFirst(checks);
   return (
-    <table className={`grid-table whatif-table ${stale ? 'stale' : ''}`} data-testid="whatif-checks">
+    <table className={`grid-table whatif-table ${stale ? 'stale' : ''}`} aria-busy={stale} data-testid="whatif-checks">
       <thead>
         <tr>
           <th className="l">Pre-trade check</th>
