@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startServe, type ServeHandle } from './support/serve.js';
 import { SCREENSHOT_DIR, shot, waitForLiveUi } from './support/ui.js';
+import { expectAccessibleBothThemes } from './support/axe.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -38,6 +39,7 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   const tradeRows = await report.getByTestId('bt-trade-row').count();
   expect(tradeRows).toBeGreaterThan(0); // buy and hold holds at least one position
   await shot(page, 'backtest-report');
+  await expectAccessibleBothThemes(page, 'backtest view with a report');
   mkdirSync(join(REPO_ROOT, 'docs', 'images'), { recursive: true });
   copyFileSync(join(SCREENSHOT_DIR, 'backtest-report.png'), join(REPO_ROOT, 'docs', 'images', 'backtest-report.png'));
 

@@ -10,6 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, rmSync } from 'node:fs';
 import { makeDataDir, startServe, type ServeHandle } from './support/serve.js';
 import { shot, waitForLiveUi } from './support/ui.js';
+import { expectAccessibleBothThemes } from './support/axe.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -78,6 +79,7 @@ test('decision log: list, search, filter, detail chain, chart markers, export, d
   await expect(rows(page).first()).toBeVisible({ timeout: 90_000 });
   await expect.poll(async () => rows(page).count()).toBeGreaterThan(3);
   await shot(page, '20-decisions');
+  await expectAccessibleBothThemes(page, 'decision log');
 
   // Search by a symbol narrows the rows to it (a 3+ letter one, so it names nothing else).
   const before = await rows(page).count();
@@ -110,6 +112,7 @@ test('decision log: list, search, filter, detail chain, chart markers, export, d
   await page.locator(`[data-testid="decision-row"][data-decision-id="${submittedId}"]`).click();
   await expectChain(page, submittedId);
   await shot(page, '22-decision-detail');
+  await expectAccessibleBothThemes(page, 'decision drawer');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('decision-detail')).toHaveCount(0);
   await page.getByTestId('decision-clear').click();
@@ -192,6 +195,7 @@ test('decision log: list, search, filter, detail chain, chart markers, export, d
   await ticket.getByLabel('Participation cap (%)').fill('100');
   await expect(ticket.getByText('Duration must be between')).toHaveCount(0);
   await expect(ticket.getByTestId('whatif-verdict')).toHaveAttribute('data-approved', 'true');
+  await expectAccessibleBothThemes(page, 'order ticket with TWAP execution fields');
   await sendTwap.click();
   const twapResult = page.getByRole('status').filter({ hasText: 'ACCEPTED' });
   await expect(twapResult).toBeVisible();
@@ -205,6 +209,7 @@ test('decision log: list, search, filter, detail chain, chart markers, export, d
   await expect(detail.getByTestId('decision-child-fill').first()).toBeVisible({ timeout: 60_000 });
   await expect(children.first()).toContainText('BUY');
   await shot(page, '24b-twap-children');
+  await expectAccessibleBothThemes(page, 'decision drawer with TWAP children');
   const childId = (await children.first().getAttribute('data-order-id'))!;
   await children.first().getByRole('button').click();
   await expect(detail).toHaveAttribute('data-decision-id', childId);

@@ -11,6 +11,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startServe, type ServeHandle } from './support/serve.js';
 import { shot, waitForLiveUi } from './support/ui.js';
+import { expectAccessibleBothThemes } from './support/axe.js';
 
 let server: ServeHandle;
 
@@ -99,6 +100,7 @@ test('risk panel, order ticket what-if, limits editor, analytics, performance an
   expect(await num(page, 'gauge-var')).toBeGreaterThan(0);
   await page.getByTestId('risk-analytics').scrollIntoViewIfNeeded();
   await shot(page, '42-risk-analytics');
+  await expectAccessibleBothThemes(page, 'risk panel with analytics');
 
   // ---- Order ticket: live what-if, then Send.
   await page.getByTestId('ticket-tab').click();
@@ -114,6 +116,7 @@ test('risk panel, order ticket what-if, limits editor, analytics, performance an
   await expect(page.getByTestId('whatif-verdict')).toHaveAttribute('data-approved', 'false');
   await expect(page.getByTestId('whatif-verdict')).toContainText('exceeds max');
   await shot(page, '43-ticket-whatif-fail');
+  await expectAccessibleBothThemes(page, 'order ticket with a failed what-if');
   await page.getByTestId('ticket-send').click();
   const result = page.getByTestId('ticket-result');
   await expect(result).toHaveAttribute('data-accepted', 'false');
@@ -153,6 +156,7 @@ test('risk panel, order ticket what-if, limits editor, analytics, performance an
   await maxNotional.fill(String(tighter));
   await expect(page.locator('[data-testid="limit-direction"][data-key="maxOrderNotional"]')).toHaveAttribute('data-direction', 'tighter');
   await shot(page, '46-limits-tighter');
+  await expectAccessibleBothThemes(page, 'limits editor');
   await page.getByTestId('limits-save').click();
   await expect(page.getByTestId('limits-editor')).toHaveCount(0);
   await expect(page.getByTestId('limits-confirm')).toHaveCount(0);
@@ -203,6 +207,7 @@ test('risk panel, order ticket what-if, limits editor, analytics, performance an
   await expect.poll(async () => Number(await curve.getAttribute('data-points'))).toBeGreaterThan(1);
   await expect(page.getByTestId('metrics-table').or(page.getByTestId('metrics-note'))).not.toHaveText(/^(Loading…)?$/);
   await shot(page, '49-performance');
+  await expectAccessibleBothThemes(page, 'performance view');
 
   // ---- FLATTEN: confirm, then the result; the account is HALTED.
   await page.getByTestId('account-tab').click();

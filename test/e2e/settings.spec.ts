@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { startServe, type ServeHandle } from './support/serve.js';
 import { shot, waitForLiveUi } from './support/ui.js';
+import { expectAccessibleBothThemes } from './support/axe.js';
 
 const SERVICE = `tradedesk-e2e-${process.pid}-${Date.now()}`;
 const KEY_ID = 'PKTEST-e2e-key';
@@ -87,6 +88,7 @@ test('brokers, live trading, PAPER badge, health and reconciliation', async ({ p
   await page.getByTestId('settings-button').click();
   await expect(page.getByTestId('settings-tab-limits')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('limits-editor')).toHaveAttribute('data-loaded', 'true');
+  await expectAccessibleBothThemes(page, 'settings: risk limits');
 
   // ---- Brokers: nothing stored under the fresh service.
   await page.getByTestId('settings-tab-brokers').click();
@@ -116,6 +118,7 @@ test('brokers, live trading, PAPER badge, health and reconciliation', async ({ p
   await alpaca.locator('[data-testid="broker-field"][data-field="secretKey"]').fill(SECRET);
   await expect(save).toBeEnabled();
   await shot(page, '60-brokers-form');
+  await expectAccessibleBothThemes(page, 'settings: brokers with the credentials form');
   await save.click();
 
   // Stored: the row names the fields and when; the form (and its values) are gone.
@@ -138,6 +141,7 @@ test('brokers, live trading, PAPER badge, health and reconciliation', async ({ p
   await expect(result).toContainText(/alpaca/i);
   expect(await result.innerText()).not.toContain(SECRET);
   await shot(page, '62-brokers-test-failed');
+  await expectAccessibleBothThemes(page, 'settings: brokers, a key stored and its test failed');
 
   // Replace opens the form again, empty; Cancel leaves the stored keys alone.
   await alpaca.getByTestId('broker-add').click();
@@ -184,6 +188,7 @@ test('brokers, live trading, PAPER badge, health and reconciliation', async ({ p
   await input.fill(phrase);
   await expect(enable).toBeEnabled();
   await shot(page, '64-live-confirm');
+  await expectAccessibleBothThemes(page, 'settings: live trading');
   await enable.click();
   await expect(status).toHaveAttribute('data-enabled', 'true');
   await expect(status).toContainText('ENABLED');
@@ -221,6 +226,7 @@ test('brokers, live trading, PAPER badge, health and reconciliation', async ({ p
   await expect(page.getByTestId('reconciliation-banner')).toHaveCount(0);
   await expect(page.getByTestId('reconciliation-diff')).toHaveCount(0);
   await shot(page, '67-reconciliation');
+  await expectAccessibleBothThemes(page, 'reconciliation panel');
 
   // ---- The secrets went out once, in setCredentials, and never came back.
   holdings = await pageHoldings(page);
@@ -329,6 +335,7 @@ test('LIVE look and reconciliation differences (engine answers rewritten in the 
   await expect(rows.first()).toContainText('position');
   await expect(rows.first()).toContainText('AAPL');
   await shot(page, '70-reconciliation-differences');
+  await expectAccessibleBothThemes(page, 'reconciliation panel with differences, LIVE');
 
   const first = page.locator('[data-testid="reconciliation-diff"][data-id="position:AAPL:1"]');
   await first.getByTestId('reconciliation-ack').click();

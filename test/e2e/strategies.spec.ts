@@ -8,6 +8,7 @@
 import { expect, test } from '@playwright/test';
 import { startServe, type ServeHandle } from './support/serve.js';
 import { shot, waitForLiveUi } from './support/ui.js';
+import { expectAccessibleBothThemes } from './support/axe.js';
 
 let server: ServeHandle;
 
@@ -86,5 +87,6 @@ test('strategies panel: enable, disable and re-weight with a reason; learning sh
     .toBeGreaterThan(0);
   await expect(page.getByTestId('regime-accuracy').first()).toBeVisible();
   await shot(page, '81-strategies-panel');
+  await expectAccessibleBothThemes(page, 'strategies panel');
   expect(problems).toEqual([]);
 });

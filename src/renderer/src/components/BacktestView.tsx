@@ -335,7 +335,8 @@ function Progress({ run, client }: { run: BacktestRunInfo; client: RendererClien
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <section className="bt-section" aria-label={title}>
+    // focusable: a section can scroll, and keyboard users must reach it (axe scrollable-region-focusable)
+    <section className="bt-section" aria-label={title} tabIndex={0}>
       <div className="perf-side-title">{title}</div>
       {children}
     </section>

@@ -15,6 +15,7 @@ import { closeDecision, useDecisionUi } from '../store/decision-store.js';
 import { selectSymbol } from '../store/desk-store.js';
 import { AlgoChildren, ParentLink } from './DecisionChildren.js';
 import { Section } from './decision-section.js';
+import './decision-outcome.css';
 
 const valueFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 
@@ -94,7 +95,8 @@ function DrawerBody({ id }: { id: string }) {
       {data && <ParentLink order={data.orderStates[0]} />}
       {data && <Chain detail={data} />}
       {data && (
-        <div className="drawer-body">
+        // focusable: it scrolls, and keyboard users must reach it
+        <div className="drawer-body" role="region" aria-label="Decision chain" tabIndex={0}>
           <Inputs detail={data} />
           <Signals detail={data} />
           <Debate detail={data} />

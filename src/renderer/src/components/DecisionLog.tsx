@@ -16,6 +16,7 @@ import {
   type DecisionFilters,
 } from '../store/decision-store.js';
 import { selectSymbol, useDesk } from '../store/desk-store.js';
+import './decision-outcome.css';
 
 export const DECISION_LIMIT = 500;
 const TEXT_DEBOUNCE_MS = 250;

@@ -17,6 +17,7 @@ import { buildAlgo, EXEC_CHOICES, type AlgoFieldErrors, type ExecChoice } from '
 import { errorMessage } from '../transport/errors.js';
 import { useClient } from './client-context.js';
 import './order-ticket-algo.css';
+import './order-ticket-theme.css';
 
 export const WHATIF_DEBOUNCE_MS = 250;
 
@@ -434,7 +435,7 @@ function AlgoFieldsRow({ exec, type, errors }: { exec: ExecChoice; type: OrderTy
 function CheckTable({ checks, stale }: { checks: readonly RiskCheck[]; stale: boolean }) {
   const rows = failedFirst(checks);
   return (
-    <table className={`grid-table whatif-table ${stale ? 'stale' : ''}`} data-testid="whatif-checks">
+    <table className={`grid-table whatif-table ${stale ? 'stale' : ''}`} aria-busy={stale} data-testid="whatif-checks">
       <thead>
         <tr>
           <th className="l">Pre-trade check</th>

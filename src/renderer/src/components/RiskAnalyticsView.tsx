@@ -7,6 +7,7 @@ import { fmtMoney, fmtNum, fmtPct, fmtTime, pnlClass } from '../lib/format.js';
 import { runAnalytics, useRiskUi } from '../store/risk-store.js';
 import { useDesk } from '../store/desk-store.js';
 import { useClient } from './client-context.js';
+import './risk-analytics.css';
 
 export function RiskAnalyticsView() {
   const client = useClient();
