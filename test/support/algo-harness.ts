@@ -10,7 +10,7 @@ import { omsHarness, TEST_INSTRUMENT, wideLimits } from './oms-harness.js';
 
 export function algoHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 1_000_000, maxOrderQty: 100_000, maxPositionNotional: 10_000_000 }), over: Partial<ExecutionSettings> = {}) {
   const h = omsHarness(limits);
-  const settings: ExecutionSettings = { monitor: { ...DEFAULT_EXECUTION.monitor, ...over.monitor }, algo: { ...DEFAULT_EXECUTION.algo, ...over.algo } };
+  const settings: ExecutionSettings = { monitor: { ...DEFAULT_EXECUTION.monitor, scope: 'manual-and-algo', ...over.monitor }, algo: { ...DEFAULT_EXECUTION.algo, ...over.algo } };
   const quotes = new Map<string, Quote>([['X', { symbol: 'X', ts: 0, bid: 99.99, ask: 100.01, bidSize: 100, askSize: 100 }]]);
   const records: AlgoRecord[] = [];
   const parentStates: Order[] = [];

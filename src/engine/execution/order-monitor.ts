@@ -86,7 +86,7 @@ export class OrderMonitor {
     if (o.type !== 'limit' || (o.status !== 'accepted' && o.status !== 'partially_filled')) return;
     const policy = d.childPolicy(o);
     if (policy?.fixed) return;
-    if (!policy && s.scope !== 'all' && o.source !== 'manual') return;
+    if (!policy && (s.scope === 'algo' || (s.scope === 'manual-and-algo' && o.source !== 'manual'))) return;
     if (s.onTimeout === 'none' || now - w.since < s.limitTimeoutMs) return;
     w.since = now;
     const left = o.qty - o.filledQty;

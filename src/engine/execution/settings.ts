@@ -9,8 +9,11 @@ export const OrderMonitorSettings = z.object({
   limitTimeoutMs: z.number().int().min(1_000).max(86_400_000),
   /** What a timeout does: re-price at a marketable limit (cancel/replace), cancel, or nothing (watch only). */
   onTimeout: z.enum(['replace', 'cancel', 'none']),
-  /** Whose orders the timeout acts on: manual orders and algo children, or every order (strategies' too). */
-  scope: z.enum(['manual-and-algo', 'all']),
+  /**
+   * Whose orders the timeout acts on: algorithm children only (default: a trader's own resting limit is
+   * never re-priced or canceled behind their back), also manual orders, or every order (strategies' too).
+   */
+  scope: z.enum(['algo', 'manual-and-algo', 'all']),
   /** A marketable limit crosses the touch by this many basis points (buys above the ask, sells below the bid). */
   marketableBps: z.number().finite().min(0).max(500),
   /** Re-prices of one order before a further timeout cancels it instead. */
@@ -38,6 +41,6 @@ export const ExecutionSettings = z.object({ monitor: OrderMonitorSettings, algo:
 export type ExecutionSettings = z.infer<typeof ExecutionSettings>;
 
 export const DEFAULT_EXECUTION: ExecutionSettings = {
-  monitor: { limitTimeoutMs: 120_000, onTimeout: 'replace', scope: 'manual-and-algo', marketableBps: 5, maxReplaces: 3, unknownOutcomeMs: 30_000 },
+  monitor: { limitTimeoutMs: 120_000, onTimeout: 'replace', scope: 'algo', marketableBps: 5, maxReplaces: 3, unknownOutcomeMs: 30_000 },
   algo: { advThresholdPct: 0.05, largeOrderAlgo: 'twap', durationMs: 30 * 60_000, sliceMs: 60_000, participationCap: 0.1, icebergDisplayPct: 0.1 },
 };

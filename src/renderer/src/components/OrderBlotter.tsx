@@ -70,7 +70,7 @@ export function OrderBlotter() {
   return (
     <div className="dock-pane blotter-pane" data-testid="order-blotter" data-rows={view.rows.length}>
       <BlotterToolbar symbols={view.symbols} sources={view.sources} cancelable={view.rows.map((r) => r.order).filter(isCancelable)} readOnly={readOnly} />
-      <div className="blotter-scroll" ref={scrollRef}>
+      <div className="blotter-scroll" ref={scrollRef} tabIndex={0} role="region" aria-label="Orders">
         <table className="grid-table blotter">
           <thead>
             <tr>

@@ -52,6 +52,17 @@ describe('order monitor', () => {
     expect(n.replaces).toHaveLength(0);
   });
 
+  it("by default (scope 'algo') leaves a trader's resting manual limit alone: never re-priced or canceled", () => {
+    const h = algoHarness(undefined, { monitor: { scope: 'algo' } as never });
+    const T = h.settings.monitor.limitTimeoutMs;
+    const { order } = h.oms.submit(manualLimit());
+    h.ack(order.clientOrderId);
+    for (let i = 0; i < 10; i++) h.tick(T);
+    expect(h.replaces).toEqual([]);
+    expect(h.alerts.some((a) => a.code === 'ORDER_TIMEOUT')).toBe(false);
+    expect(h.oms.get(order.clientOrderId)?.status).toBe('accepted');
+  });
+
   it("leaves strategies' orders to the strategies unless scope is 'all'", () => {
     const h = algoHarness();
     const o = h.oms.submit({ ...manualLimit(), source: 'trend' }).order;
