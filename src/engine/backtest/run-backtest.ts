@@ -193,7 +193,8 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
         slippage: v.slippage,
         ordersSubmitted: e.stats.ordersSubmitted,
         ordersDenied: e.stats.ordersDenied,
-        ordersSkipped: e.costs.skipped,
+        // direct orders refused by the benefit/cost filter, and the ensemble's entries it refused
+        ordersSkipped: e.costs.skipped + (signalRun ? e.signals.ensemble.skippedCost : 0),
         finalTradingState: e.risk.tradingState,
       }),
       metrics: perf.metrics,

@@ -51,6 +51,17 @@ describe('signal strategies in backtests', () => {
     expect(b).toEqual(a);
   });
 
+  it('with the cost model on, the benefit/cost filter refuses the entries whose edge does not cover 1.5x their cost, and the report counts them', async () => {
+    const cfg = { strategies: [{ name: 'ensemble' as const }] };
+    const free = await runBacktest(bars, { ...cfg, costs: 'none' }, 7);
+    const costed = await runBacktest(bars, { ...cfg, costs: 'model' }, 7);
+    expect(free.summary.ordersSkipped).toBe(0);
+    expect(free.fills.length).toBeGreaterThan(0);
+    // calm bars: the assumed edge is a fraction of a basis point, the round trip costs several
+    expect(costed.summary.ordersSkipped).toBeGreaterThan(0);
+    expect(costed.summary.ordersSubmitted).toBeLessThan(free.summary.ordersSubmitted);
+  });
+
   it('one named signal strategy runs alone; mixing with order-submitting strategies is refused', async () => {
     const s = createBacktestSession(bars, { strategies: [{ name: 'quick_mr' }] }, 1);
     expect(s.engine.signals.runtimes.filter((r) => r.enabled).map((r) => r.strategy.id)).toEqual(['quick_mr']);
