@@ -330,6 +330,7 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
         detail: `${h === undefined ? 'the simulator has no venue counters' : `${venueCount} venue counters`}; strategies, evaluation interval and quote cache below`,
         eventLoop: e.loopLag.report(),
         apiBudget: e.apiBudget(),
+        venueLatency: e.venueLatency.report(),
         journalBytes: e.options.dataDir && e.journal ? journalBytes(e.options.dataDir) : null,
       };
     },

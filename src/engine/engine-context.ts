@@ -2,6 +2,7 @@
 // components and the few operations commands drive. The Engine class satisfies
 // it structurally; depending on this narrow type instead of the Engine class
 // keeps engine.ts -> engine-commands.ts a one-way arrow (no import cycle).
+import type { VenueLatency } from './venues/venue-latency.js';
 import type { EngineStatus } from '../shared/api/contract.js';
 import type { Bar, Instrument } from '../shared/domain.js';
 import type { AlertLog } from './core/alerts.js';
@@ -57,6 +58,8 @@ export interface EngineContext {
   bars(symbols: string[], limit: number): Promise<Map<string, Bar[]>>;
   /** The historical-data rate budget used over its window, or null. */
   apiBudget(): ApiBudgetUse | null;
+  /** Request latency of a broker venue (Health). */
+  readonly venueLatency: VenueLatency;
   reducePositions(fraction: number, source: string, reason: string, symbols?: ReadonlySet<string>): number;
   reconciliationGate(): string | undefined;
   holdForReconciliation(): void;

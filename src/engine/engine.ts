@@ -49,6 +49,7 @@ import { UiPublisher } from './ui-publisher.js';
 import { Reconciler, type Reconciliation } from './reconciler.js';
 import { createVenue, isBrokerVenue, simResumeTime } from './venues/create-venue.js';
 import type { Venue, VenueFill, VenueOrderUpdate } from './venues/venue.js';
+import { timedVenue, VenueLatency } from './venues/venue-latency.js';
 
 /** Messages on the engine's bus, in delivery order. */
 export interface EngineMessages {
@@ -95,6 +96,8 @@ export class Engine implements EngineHandle {
   readonly bus: MessageBus<EngineMessages>;
   readonly clock: SimulatedClock;
   readonly venue: Venue;
+  /** Request latency of a broker venue (Health); empty on the simulator. */
+  readonly venueLatency = new VenueLatency();
   readonly portfolio: Portfolio;
   readonly risk: RiskEngine;
   readonly oms: OrderManager;
@@ -183,11 +186,13 @@ export class Engine implements EngineHandle {
 
     for (const d of recovered?.damaged ?? []) this.alerts.raise('critical', 'JOURNAL_DAMAGED', d, 'journal');
     // read-only never touches the venue's account file
-    this.venue = options.venue
+    const venue = options.venue
       ? options.venue(this.clock)
       : this.readOnly && isBrokerVenue(config.venue)
         ? createVenue({ ...config, venue: 'sim' }, this.clock, undefined)
         : createVenue(config, this.clock, this.readOnly ? undefined : options.dataDir);
+    // a broker's request latency for the Health view (the simulator's is not worth timing)
+    this.venue = isBrokerVenue(config.venue) && !this.readOnly && !options.replay ? timedVenue(venue, this.venueLatency) : venue;
     this.driver = new SimDriver(this.clock, isBrokerVenue(config.venue) ? 1 : speedFactor(config.sim.speed));
     this.portfolio = snapshot?.portfolio ? Portfolio.fromSnapshot(snapshot.portfolio) : new Portfolio(config.sim.startingCash);
     this.risk = new RiskEngine(config.risk, now, (c) => {

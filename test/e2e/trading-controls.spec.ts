@@ -202,6 +202,8 @@ test('positions close through the risk engine (a refusal shows at the row), the 
     await expect.poll(async () => Number(await page.getByTestId('health-journal').getAttribute('data-bytes'))).toBeGreaterThan(0);
     await expect(page.getByTestId('health-journal')).toContainText(/KiB|MiB/);
     await expect(page.getByTestId('health-budget')).toContainText('no rate budget');
+    // a broker's request latency is timed (serve-broker.test.ts); the simulator's is not
+    await expect(page.getByTestId('health-venue-latency')).toContainText('simulator: not timed');
     await expect.poll(async () => (await page.getByTestId('health-latency').getAttribute('data-ms')) ?? '').toMatch(/^\d/);
     await shot(page, '33-health');
   } finally {

@@ -58,6 +58,17 @@ export const EventLoopLag = z.object({
 });
 export type EventLoopLag = z.infer<typeof EventLoopLag>;
 
+/** Wall-clock latency of venue requests (see src/engine/venues/venue-latency.ts). */
+const LatencyFigures = z.object({
+  calls: z.number().int().nonnegative(),
+  failures: z.number().int().nonnegative(),
+  p50Ms: z.number().nonnegative(),
+  p99Ms: z.number().nonnegative(),
+  maxMs: z.number().nonnegative(),
+});
+export const VenueLatencyReport = LatencyFigures.extend({ byCall: z.record(z.string(), LatencyFigures) });
+export type VenueLatencyReport = z.infer<typeof VenueLatencyReport>;
+
 export const Snapshot = z.object({
   status: EngineStatus,
   account: Account,
@@ -374,6 +385,8 @@ export const commands = {
       apiBudget: z.object({ used: z.number().int().nonnegative(), limit: z.number().int().positive(), windowMs: z.number().positive() }).nullable().optional(),
       /** Bytes of the journal's files (SQLite files with their WAL) in the data dir; null without a journal. */
       journalBytes: z.number().nonnegative().nullable().optional(),
+      /** Wall-clock latency of the broker's requests (last 256 per kind): all together and per kind; null on the simulator or before the first request. */
+      venueLatency: VenueLatencyReport.nullable().optional(),
     }),
   },
   /** Per-symbol data-quality report: bars and ticks seen, dropped, flagged, by issue, stale. */

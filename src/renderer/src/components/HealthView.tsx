@@ -1,5 +1,5 @@
 // The dock's Health tab: the headline figures (API budget used, error counts,
-// the engine round trip, the journal's size), the venue's health counters and
+// the engine round trip, the broker's request latency, the journal's size), the venue's health counters and
 // the event-loop lag of the process hosting the engine (venueHealth), and the per-symbol
 // data-quality report (dataQuality: bars, ticks, dropped, flagged, by issue,
 // stale). Both are asked on open, then every 5 s while the tab is shown; one
@@ -49,7 +49,31 @@ function fmtBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-/** The headline figures: API budget, errors, round trip, journal size. */
+function fmtMs(ms: number): string {
+  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+}
+
+/** The broker's request latency (p50 / p99 over the latest requests), per kind in the tooltip. */
+function VenueLatencyFigure({ v }: { v: HealthQuery['venue'] }) {
+  const l = v?.venueLatency ?? null;
+  const byCall = l ? Object.entries(l.byCall).map(([k, f]) => `${k}: ${f.calls} calls, p50 ${fmtMs(f.p50Ms)}, p99 ${fmtMs(f.p99Ms)}${f.failures ? `, ${f.failures} failed` : ''}`) : [];
+  return (
+    <div className="health-figure" data-testid="health-venue-latency" data-p99={l?.p99Ms ?? ''} title={byCall.join('\n')}>
+      <dt>Venue latency</dt>
+      <dd>
+        {!v ? '…' : l ? (
+          <>
+            {fmtMs(l.p50Ms)} <span className="muted">p50</span> · {fmtMs(l.p99Ms)} <span className="muted">p99</span>
+          </>
+        ) : (
+          <span className="muted">{v.venue === 'sim' ? 'simulator: not timed' : 'no requests yet'}</span>
+        )}
+      </dd>
+    </div>
+  );
+}
+
+/** The headline figures: API budget, errors, round trip, venue latency, journal size. */
 function HealthFigures({ q }: { q: HealthQuery }) {
   const v = q.venue;
   const budget = v?.apiBudget ?? null;
@@ -80,8 +104,9 @@ function HealthFigures({ q }: { q: HealthQuery }) {
       </div>
       <div className="health-figure" data-testid="health-latency" data-ms={q.roundTripMs ?? ''}>
         <dt>Engine round trip</dt>
-        <dd>{q.roundTripMs === null ? '…' : `${q.roundTripMs < 10 ? q.roundTripMs.toFixed(1) : Math.round(q.roundTripMs)} ms`}</dd>
+        <dd>{q.roundTripMs === null ? '…' : fmtMs(q.roundTripMs)}</dd>
       </div>
+      <VenueLatencyFigure v={v} />
       <div className="health-figure" data-testid="health-journal" data-bytes={v?.journalBytes ?? ''}>
         <dt>Journal</dt>
         <dd>{!v ? '…' : v.journalBytes === null || v.journalBytes === undefined ? <span className="muted">no journal</span> : fmtBytes(v.journalBytes)}</dd>
