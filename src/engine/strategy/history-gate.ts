@@ -21,6 +21,8 @@ export interface Joined {
   bars: Bar[];
   /** It waited past the start-up batch (its history came late, or failed). */
   late: boolean;
+  /** Its waiting was reported as overdue (so its arrival is worth saying). */
+  overdue: boolean;
   waitedMs: number;
   /** Live bars held while it waited (part of `bars`). */
   held: number;
@@ -74,7 +76,7 @@ export class HistoryGate {
     // history ends where the live stream took over: a bar it delivered (or would deliver next) is fed once, as delivered
     const first = held[0]?.ts;
     const past = w && w.dropped > 0 ? [] : first === undefined ? [...history] : history.filter((b) => b.ts < first);
-    return { bars: past.concat(held), late: !startup, waitedMs: w ? now - w.since : 0, held: held.length };
+    return { bars: past.concat(held), late: !startup, overdue: w?.reported ?? false, waitedMs: w ? now - w.since : 0, held: held.length };
   }
 
   /** Symbols waiting longer than `timeoutMs` not reported yet; each is reported once. */

@@ -5,7 +5,9 @@
 // fails), through the HistoryGate that held its live bars meanwhile. Each
 // arrival is an `input.warmup` record, so a replay applies it at the same point.
 // Alerts: HISTORY_WAITING (still loading after strategy.warmupTimeoutMs),
-// HISTORY_JOINED (came late), HISTORY_FAILED (with the error; the symbol starts cold).
+// HISTORY_JOINED (came after that alert), HISTORY_FAILED (with the error; the symbol
+// starts cold). A broker's history takes longer than one turn: its symbols join as
+// their answers come, silently unless overdue.
 import type { Bar } from '../../shared/domain.js';
 import type { Clock } from '../core/clock.js';
 import type { HistoryGate } from './history-gate.js';
@@ -89,7 +91,7 @@ export class HistoryWarmup {
       const j = this.d.gate.join(symbol, history, now, startup, error !== undefined);
       joined[symbol] = j.bars;
       if (error !== undefined) failed.set(error, [...(failed.get(error) ?? []), symbol]);
-      else if (j.late) late.push(`${symbol} after ${Math.round(j.waitedMs / 1000)} s (${history.length} bars, ${j.held} live bars held meanwhile)`);
+      else if (j.overdue) late.push(`${symbol} after ${Math.round(j.waitedMs / 1000)} s (${history.length} bars, ${j.held} live bars held meanwhile)`);
     }
     this.d.warmup(joined);
     for (const [error, list] of failed) {

@@ -114,6 +114,7 @@ describe('a late or failing symbol does not hold up the other strategies', () =>
     gate.resolve();
     await new Promise((r) => setImmediate(r));
     expect(e.signals.history.isWaiting(LATE)).toBe(false);
+    expect(alertsOf(e, 'HISTORY_JOINED')).toHaveLength(1);
     expect(alertsOf(e, 'HISTORY_JOINED')[0]!.message).toMatch(new RegExp(`history arrived for ${LATE} after 900 s \\(\\d+ bars, ${w.live.length} live bars held meanwhile\\)`));
     // the warm-up: the history before the first live bar, then the live bars, each once, in order
     const history = answered[0]!;

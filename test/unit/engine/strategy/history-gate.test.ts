@@ -17,7 +17,7 @@ describe('HistoryGate', () => {
     expect(g.hold(bar('C', 1))).toBe(false);
     const history = range('B', 0, 4);
     const j = g.join('B', history, 0, true);
-    expect(j).toEqual({ bars: history, late: false, waitedMs: 0, held: 0 });
+    expect(j).toEqual({ bars: history, late: false, overdue: false, waitedMs: 0, held: 0 });
     expect(g.hold(bar('B', 5))).toBe(false);
     expect(g.symbols).toEqual(['A']);
     expect(g.lateJoins).toBe(0);
@@ -33,7 +33,7 @@ describe('HistoryGate', () => {
     expect(j.bars.map((b) => b.ts / MIN)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     // the held live bars are the ones fed, not the history's copies of them
     expect(j.bars.slice(5).map((b) => b.close)).toEqual([105, 106, 107]);
-    expect(j).toMatchObject({ late: true, waitedMs: 9 * MIN, held: 3 });
+    expect(j).toMatchObject({ late: true, overdue: false, waitedMs: 9 * MIN, held: 3 });
     expect(g.isWaiting('A')).toBe(false);
     expect(g.lateJoins).toBe(1);
   });
@@ -55,5 +55,6 @@ describe('HistoryGate', () => {
     expect(g.overdue(61_000, 60_000)).toEqual(['A']);
     expect(g.overdue(120_000, 60_000)).toEqual([]);
     expect(g.isWaiting('A')).toBe(true);
+    expect(g.join('A', [], 130_000, false).overdue).toBe(true);
   });
 });
