@@ -4,7 +4,8 @@
 // the other symbols trade on live bars meanwhile, the late one gives no signal
 // and one alert names it, its strategies and why; once released it joins,
 // warmed up from its history and the live bars held while it waited (each bar
-// fed once), and trades. A replay of the journal reproduces every decision.
+// fed once), and trades. A replay of the journal (whose first input is a live bar
+// that came before any history) reproduces every decision.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,12 +18,13 @@ import { readJournal } from '../../../src/engine/journal/reader.js';
 import { replayJournal } from '../../../src/engine/replay.js';
 import type { Signal } from '../../../src/engine/strategy/signal.js';
 import { SimVenue } from '../../../src/engine/venues/sim/sim-venue.js';
-import type { Venue } from '../../../src/engine/venues/venue.js';
+import type { Venue, VenueListener } from '../../../src/engine/venues/venue.js';
 import { runSliced } from '../../support/run-sliced.js';
 
 process.env.TRADEDESK_JOURNAL_ANCHOR = 'file';
 const MIN = 60_000;
 const LATE = 'NVDA';
+const EARLY = 'SPY';
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -34,10 +36,20 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-/** The simulator, except that LATE's history is asked of the simulator only when `gate` opens (so it overlaps the live bars seen meanwhile), or fails. */
+/**
+ * The simulator, except that LATE's history is asked of the simulator only when `gate` opens
+ * (so it overlaps the live bars seen meanwhile), or fails; and on connect the stream delivers
+ * EARLY's last bar again before any history is in (a broker's stream can be that quick).
+ */
 function slowVenue(inner: SimVenue, gate: Promise<void>, answered: Bar[][], fail?: string): Venue {
   return new Proxy(inner, {
     get(target, prop) {
+      if (prop === 'connect') {
+        return async (listener: VenueListener) => {
+          await target.connect(listener);
+          listener.onBar((await target.getBars(EARLY, 1))[0]!);
+        };
+      }
       if (prop === 'getBars') {
         return async (symbol: string, limit: number) => {
           if (symbol !== LATE) return target.getBars(symbol, limit);
@@ -137,8 +149,11 @@ describe('a late or failing symbol does not hold up the other strategies', () =>
     expect(strategyOrders(e).length).toBeGreaterThan(0);
     await e.stop();
 
-    // journaled: the start-up batch without the late symbol, then its own record when it came
-    const warm = [...readJournal(dir)].filter((r) => r.kind === 'input.warmup').map((r) => Object.keys((JSON.parse(r.data) as { bars: object }).bars));
+    // journaled: a live bar before any history, the start-up batch without the late symbol, then its own record when it came
+    const records = [...readJournal(dir)];
+    const firstWarm = records.findIndex((r) => r.kind === 'input.warmup');
+    expect(records.slice(0, firstWarm).some((r) => r.kind === 'input.bar' && (JSON.parse(r.data) as Bar).symbol === EARLY)).toBe(true);
+    const warm = records.filter((r) => r.kind === 'input.warmup').map((r) => Object.keys((JSON.parse(r.data) as { bars: object }).bars));
     expect(warm).toHaveLength(2);
     expect(warm[0]).not.toContain(LATE);
     expect(warm[1]).toEqual([LATE]);
