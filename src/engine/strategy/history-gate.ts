@@ -1,7 +1,7 @@
 // Which symbols the strategies still wait for: a symbol whose warm-up history
-// has not arrived (still loading, or its request failed) gets no strategy
-// call and so no signal; its live bars are held meanwhile. When the history
-// arrives the symbol joins: the history bars older than the first held live
+// is still loading gets no strategy call and so no signal; its live bars are
+// held meanwhile. When the history arrives (or its request fails: then empty,
+// and the symbol starts cold from the held bars) the symbol joins: the history bars older than the first held live
 // bar, then the held bars, are its warm-up (each bar once; history is what the
 // venue had when it answered, so nothing from after the join), and the next
 // live bar is traded as usual. Pure: time comes only from the calls.
