@@ -40,6 +40,7 @@ import { TradeCosts } from './execution/costs/trade-costs.js';
 import { sessionMsOf } from './execution/costs/market-stats.js';
 import { Learning } from './strategy/learning/learning.js';
 import { StrategyRunner } from './strategy/runner.js';
+import { HistoryWarmup, type WarmupRecord } from './strategy/history-warmup.js';
 import type { SignalSink, WeightProvider } from './strategy/signal.js';
 import type { StrategyControl, StrategyInfo } from './strategy/strategy-control.js';
 import { ApiFailure } from '../shared/api/protocol.js';
@@ -145,6 +146,8 @@ export class Engine implements EngineHandle {
   /** Data quality on every bar and tick: per-symbol reports, alerts, drop or flag. */
   readonly quality: QualityMonitor;
   private history: HistoryService | undefined;
+  /** The strategies' warm-up history: fetched per symbol at start, each symbol joining when its own is in. */
+  private readonly historyWarmup: HistoryWarmup;
   /** Crypto prices compared with a second exchange, when configured. */
   crossCheck: CrossExchangeCheck | undefined;
   private lastProgress: FetchProgress = { done: 0, total: 0, failed: 0, canceled: 0, inFlight: 0, queued: 0, symbol: '', key: '', retries: 0 };
@@ -337,6 +340,19 @@ export class Engine implements EngineHandle {
       onError: (err) => this.alerts.raise('warning', 'LEARNING_WRITE_FAILED', err.message, 'learning'),
     });
     this.snapshotAtStart.learning = this.learning.snapshot();
+    this.historyWarmup = new HistoryWarmup({
+      gate: this.signals.history,
+      clock: this.clock,
+      fetch: (symbols) => this.historyEach(symbols, this.signals.historyBars),
+      record: (rec) => {
+        if (!options.replay) this.record('input.warmup', rec);
+      },
+      warmup: (bars) => this.warmup(bars),
+      alert: (level, code, message, key) => this.alerts.raise(level, code, message, 'data', key),
+      strategies: () => (options.strategies ? this.strategies.map((s) => s.id) : this.signals.active()),
+      timeoutMs: () => this.config.strategy.warmupTimeoutMs,
+      closed: () => this.closed,
+    });
     const regimeOf = (sym: string) => this.signals.regimes.get(sym)?.regime;
     this.signals.attach(
       options.weights ?? this.learning,
@@ -431,6 +447,10 @@ export class Engine implements EngineHandle {
         snapshot: this.snapshotAtStart,
       });
     }
+    // every symbol waits for its history from before the first live bar can arrive
+    const symbols = [...this.instrumentsBySymbol.keys()];
+    this.signals.register(symbols);
+    this.signals.history.wait(symbols, this.clock.now());
     await this.venue.connect({
       onQuote: (q) => this.input('input.quote', 'quote', q),
       onTrade: (t) => this.bus.publish('trade', t),
@@ -443,12 +463,8 @@ export class Engine implements EngineHandle {
         this.onConnection(state, reason, active);
       },
     });
-    this.signals.register([...this.instrumentsBySymbol.keys()]);
-    const warm = Math.max(this.config.strategy.slowPeriod + 2, this.signals.warmupBars);
-    const warmup: Record<string, Bar[]> = {};
-    for (const [symbol, bars] of await this.bars([...this.instrumentsBySymbol.keys()], warm)) warmup[symbol] = bars;
-    if (!this.options.replay) this.record('input.warmup', { bars: warmup });
-    this.warmup(warmup);
+    // a replay applies the recorded history itself (replay.ts), when the record says it arrived
+    if (!this.options.replay) await this.historyWarmup.load(symbols);
     if (!this.options.replay && (this.snapshotAtStart.sessionNo > 1 || isBrokerVenue(this.config.venue))) await this.reconcile('start');
     if (!this.options.replay) this.endRecoveredAlgos();
   }
@@ -496,7 +512,11 @@ export class Engine implements EngineHandle {
     if (!isBrokerVenue(this.config.venue)) {
       return new Map(await Promise.all(symbols.map(async (s) => [s, await this.venue.getBars(s, limit)] as [string, Bar[]])));
     }
-    this.history ??= new HistoryService({
+    return this.historyService().recent(symbols, limit, this.clock.now());
+  }
+
+  private historyService(): HistoryService {
+    return (this.history ??= new HistoryService({
       venue: this.venue,
       venueId: this.config.venue,
       dataDir: this.readOnly ? undefined : this.options.dataDir,
@@ -506,8 +526,7 @@ export class Engine implements EngineHandle {
         this.publisher.markDirty('dataProgress');
       },
       onWarning: (m) => this.alerts.raise('warning', 'HISTORY', m, 'data', `hist:${m.slice(0, 40)}`),
-    });
-    return this.history.recent(symbols, limit, this.clock.now());
+    }));
   }
 
   /** The historical-data rate budget used over its window (broker venues), or null (simulator, no budget, nothing fetched yet). */
@@ -515,11 +534,23 @@ export class Engine implements EngineHandle {
     return this.history?.budgetUsed() ?? null;
   }
 
+  /** A late symbol's history as recorded (replay), or the start-up batch: its symbols join the strategies (history-warmup.ts). */
+  applyHistory(rec: WarmupRecord, startup: boolean): void {
+    this.historyWarmup.apply(rec, startup);
+  }
+
+  /** Per symbol, a promise of its recent 1-minute bars: the simulator from memory, a broker venue through the history service. */
+  private historyEach(symbols: string[], limit: number): Map<string, Promise<Bar[]>> {
+    if (!isBrokerVenue(this.config.venue)) return new Map(symbols.map((s) => [s, this.venue.getBars(s, limit)]));
+    return this.historyService().recentEach(symbols, limit, this.clock.now());
+  }
+
   /** Feeds history bars to the strategies (no orders). */
   warmup(bars: Record<string, Bar[]>): void {
     for (const [symbol, list] of Object.entries(bars)) {
       const valid = list.filter((b) => isBarValid(b));
-      if (valid.length) this.lastBarTs.set(symbol, valid[valid.length - 1]!.ts);
+      // a late symbol's live bars were seen already: never move its last bar time back
+      if (valid.length) this.lastBarTs.set(symbol, Math.max(valid[valid.length - 1]!.ts, this.lastBarTs.get(symbol) ?? -Infinity));
       for (const s of this.strategies) this.guard(s, () => s.warmup?.(valid));
       this.signals.warmup(valid);
     }
@@ -788,6 +819,8 @@ export class Engine implements EngineHandle {
       this.sampleEquity(b.ts);
       this.costs.stats.onBar(b);
       this.algos.onBar(b.symbol, b.volume);
+      // a symbol still waiting for its history: held for its warm-up, no strategy sees it yet
+      if (this.signals.history.hold(b)) return;
       for (const s of this.strategies) if (s.onBar) this.guard(s, () => s.onBar!(b, this.contextFor(s)));
       if (!this.options.strategies) this.signals.onBar(b);
     });

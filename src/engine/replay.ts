@@ -9,6 +9,7 @@ import { isNyseOpen } from './data/calendar.js';
 import { applyCommand, type TradingCommand } from './engine-commands.js';
 import { MaCrossover } from './strategy/ma-crossover.js';
 import { Engine, type JournalSink } from './engine.js';
+import type { WarmupRecord } from './strategy/history-warmup.js';
 import { readJournal } from './journal/reader.js';
 import type { JournalKind, JournalRecord } from './journal/records.js';
 import type { SessionSnapshot } from './journal/recovery.js';
@@ -94,6 +95,8 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
   let expected: JournalRecord[] = [];
   let pendingStart: { rec: JournalRecord; start: SessionStart } | undefined;
   const early: JournalRecord[] = [];
+  /** The session's start-up history was applied (later `input.warmup` records are late symbols). */
+  let startupApplied = false;
 
   const compare = (final: boolean): string | undefined => {
     if (!collector) return undefined;
@@ -119,7 +122,8 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
     return d;
   };
 
-  const begin = async (warm: Record<string, Bar[]>): Promise<void> => {
+  /** `warm`: the session's first `input.warmup` record; none recorded = every symbol without history (as before). */
+  const begin = async (rec0: WarmupRecord | undefined): Promise<void> => {
     const { rec, start } = pendingStart!;
     pendingStart = undefined;
     result.sessions++;
@@ -130,11 +134,16 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
     const legacy = !('strategies' in (start.config as object));
     engine = new Engine(config, {
       ...(legacy ? { strategies: config.strategy.enabled ? [new MaCrossover(config.strategy)] : [] } : {}),
-      venue: (_clock: Clock) => new ReplayVenue(start.venue, start.instruments, warm),
+      venue: (_clock: Clock) => new ReplayVenue(start.venue, start.instruments, rec0?.bars ?? {}),
       journal: collector,
       replay: { start: rec.ts, snapshot: start.snapshot, sessionId: start.sessionId },
     });
     await engine.prepare();
+    // the history that arrived at start; a symbol missing from it joins at its own later record. A
+    // session recorded before symbols waited for their history (no strategy.warmupTimeoutMs) and
+    // without a warm-up record began every symbol cold; a newer one waits for its records.
+    startupApplied = rec0 !== undefined || !('warmupTimeoutMs' in ((start.config as Partial<EngineConfig>).strategy ?? {}));
+    if (startupApplied) engine.applyHistory(rec0 ?? { bars: Object.fromEntries(start.instruments.map((i) => [i.symbol, []])) }, true);
     for (const r of early.splice(0)) {
       const c = JSON.parse(r.data) as { state: 'connected' | 'disconnected'; reason: string | null; active: boolean };
       engine.clock.advanceTo(r.ts);
@@ -159,7 +168,7 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
     if (pendingStart) {
       // the session begins at its warm-up record (alerts may come before it)
       if (r.kind === 'input.warmup') {
-        await begin((JSON.parse(r.data) as { bars: Record<string, Bar[]> }).bars);
+        await begin(JSON.parse(r.data) as WarmupRecord);
         continue;
       }
       // the connection at start comes before the warm-up: it is applied once the session begins
@@ -168,7 +177,7 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
         continue;
       }
       if (!r.kind.startsWith('input.') && !COMPARED.has(r.kind)) continue;
-      await begin({});
+      await begin(undefined);
     }
     if (!engine) continue;
     const e = engine;
@@ -192,6 +201,13 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
       case 'input.venue_fill':
         advance();
         e.bus.publish('venueFill', JSON.parse(r.data));
+        result.inputs++;
+        break;
+      case 'input.warmup':
+        // a symbol's history that arrived after the start (or the start-up batch after early inputs): it joins here, as it did
+        advance();
+        e.applyHistory(JSON.parse(r.data) as WarmupRecord, !startupApplied);
+        startupApplied = true;
         result.inputs++;
         break;
       case 'input.connection': {
@@ -235,7 +251,7 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
       return { ...result, ok: false, divergence: d };
     }
   }
-  if (pendingStart) await begin({});
+  if (pendingStart) await begin(undefined);
   const d = await finish();
   if (d) return { ...result, ok: false, divergence: d };
   if (result.sessions === 0) return { ...result, ok: false, divergence: `no recorded session in ${dataDir}` };

@@ -65,6 +65,8 @@ export const StrategyConfig = z
     passiveBps: z.number().min(0).max(500),
     /** Unfilled entry orders are canceled after this many bars. */
     orderTtlBars: z.number().int().min(1),
+    /** A symbol's warm-up history still loading this long after start is alerted (its strategies wait for it; the others trade). */
+    warmupTimeoutMs: z.number().int().positive(),
   })
   .refine((s) => s.fastPeriod < s.slowPeriod, { message: 'fastPeriod must be below slowPeriod', path: ['fastPeriod'] });
 export type StrategyConfig = z.infer<typeof StrategyConfig>;
@@ -303,6 +305,7 @@ export function defaultConfig(profile: Profile = 'balanced'): EngineConfig {
       targetPctEquity: PROFILE_TARGET[profile],
       passiveBps: 2,
       orderTtlBars: 3,
+      warmupTimeoutMs: 60_000,
     },
     regime: { ...DEFAULT_REGIME, modes: { ...DEFAULT_REGIME.modes }, sizeMultiplier: { ...DEFAULT_REGIME.sizeMultiplier } },
     costs: { benefitCostRatio: 1.5, fees: 'venue', impactCoefficient: 1, feedbackAlpha: 0.1, statsWindow: 100 },

@@ -122,6 +122,11 @@ export interface LoadBarsOptions {
   signal?: AbortSignal;
   /** Return what loaded and list the failures instead of rejecting. Default false. */
   allowPartial?: boolean;
+  /**
+   * Called for each symbol as soon as every request carrying it has settled (a fully cached
+   * symbol at once): its bars, or the first error of a request that carried it.
+   */
+  onSymbol?: (symbol: string, outcome: { bars: Bar[] } | { error: unknown }) => void;
 }
 
 export interface LoadBarsResult {
@@ -294,16 +299,55 @@ export class BarCache {
     const result: LoadBarsResult = { series: new Map(), fetches: 0, requests: 0, fetchedBars: 0, errors: [] };
     // What each symbol receives from the fetcher, kept to assemble the answer without reading it back.
     const fetched = new Map<string, Bar[][]>();
-    const settled = await Promise.allSettled(batches.map((b) => this.fetchBatch(venue, timeframe, b, fetcher, scheduler, options.signal, result, fetched)));
+    const answered = new Map<string, Bar[]>();
+    const seriesOf = (s: string): Bar[] => {
+      const known = answered.get(s);
+      if (known) return known;
+      const parts = fetched.get(s);
+      // Nothing stored before and one fetch now: the stored rows are exactly these bars.
+      const bars = parts && parts.length === 1 && !hadRows.has(s) ? parts[0]! : this.get(venue, s, timeframe, range.start, range.end);
+      answered.set(s, bars);
+      return bars;
+    };
+    const onSymbol = options.onSymbol;
+    // per symbol: requests still open, and the first error of one that carried it
+    const open = new Map<string, number>();
+    const failed = new Map<string, unknown>();
+    if (onSymbol) {
+      for (const b of batches) for (const s of b.symbols) open.set(s, (open.get(s) ?? 0) + 1);
+      for (const s of symbols) if (!open.has(s)) onSymbol(s, { bars: seriesOf(s) });
+    }
+    const settledOne = (b: Batch, error: unknown, ok: boolean): void => {
+      if (!onSymbol) return;
+      for (const s of b.symbols) {
+        if (!ok && !failed.has(s)) failed.set(s, error);
+        const left = open.get(s)! - 1;
+        open.set(s, left);
+        if (left > 0) continue;
+        let outcome: { bars: Bar[] } | { error: unknown };
+        try {
+          outcome = failed.has(s) ? { error: failed.get(s) } : { bars: seriesOf(s) };
+        } catch (e) {
+          outcome = { error: e };
+        }
+        onSymbol(s, outcome);
+      }
+    };
+    const settled = await Promise.allSettled(
+      batches.map((b) =>
+        this.fetchBatch(venue, timeframe, b, fetcher, scheduler, options.signal, result, fetched).then(
+          () => settledOne(b, undefined, true),
+          (e: unknown) => {
+            settledOne(b, e, false);
+            throw e;
+          },
+        ),
+      ),
+    );
     const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ symbols: batches[i]!.symbols, range: batches[i]!.range, error: s.reason as unknown }] : []));
     if (failures.length && !options.allowPartial) throw failures[0]!.error;
     result.errors = failures;
-    for (const s of symbols) {
-      const parts = fetched.get(s);
-      // Nothing stored before and one fetch now: the stored rows are exactly these bars.
-      if (parts && parts.length === 1 && !hadRows.has(s)) result.series.set(s, parts[0]!);
-      else result.series.set(s, this.get(venue, s, timeframe, range.start, range.end));
-    }
+    for (const s of symbols) result.series.set(s, seriesOf(s));
     return result;
   }
 

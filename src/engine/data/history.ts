@@ -2,7 +2,8 @@
 // request goes through one FetchScheduler (concurrency limit, the venue's rate
 // budget, identical requests in flight shared), and on a venue with ranged
 // history (Alpaca) through the SQLite bar cache with incremental top-up.
-// Progress is reported for the UI.
+// Progress is reported for the UI. `recentEach` answers per symbol, so the
+// engine's warm-up never waits for the slowest symbol.
 import type { Bar } from '../../shared/domain.js';
 import type { Venue } from '../venues/venue.js';
 import { BarCache, barCachePath } from './bar-cache.js';
@@ -39,10 +40,8 @@ export class HistoryService {
   async recent(symbols: string[], limit: number, now: number): Promise<Map<string, Bar[]>> {
     const v = this.o.venue;
     if (this.cache && hasRangedHistory(v)) {
-      // enough calendar time to hold `limit` session minutes, plus weekends and holidays
-      const span = Math.max(4 * 24 * 60, Math.ceil(limit / 390) * 2 * 24 * 60) * MIN;
       const r = await this.cache.loadBars(
-        { venue: this.o.venueId, symbols, timeframe: '1Min', start: now - span, end: now - MIN },
+        { venue: this.o.venueId, symbols, timeframe: '1Min', ...this.span(limit, now) },
         venueBarFetcher(v),
         this.scheduler,
         { allowPartial: true },
@@ -62,6 +61,40 @@ export class HistoryService {
       }),
     );
     return out;
+  }
+
+  /**
+   * The same history, one promise per symbol that settles as soon as that symbol's
+   * bars are in (or its request failed), so a slow or failing symbol holds up no other.
+   */
+  recentEach(symbols: string[], limit: number, now: number): Map<string, Promise<Bar[]>> {
+    const v = this.o.venue;
+    const out = new Map<string, Promise<Bar[]>>();
+    if (this.cache && hasRangedHistory(v)) {
+      const settle = new Map<string, { ok: (b: Bar[]) => void; fail: (e: unknown) => void }>();
+      for (const s of symbols) out.set(s, new Promise<Bar[]>((ok, fail) => settle.set(s, { ok, fail })));
+      const once = (s: string, outcome: { bars: Bar[] } | { error: unknown }): void => {
+        const d = settle.get(s);
+        settle.delete(s);
+        if (!d) return;
+        if ('bars' in outcome) d.ok(outcome.bars.slice(-limit));
+        else d.fail(outcome.error);
+      };
+      this.cache
+        .loadBars({ venue: this.o.venueId, symbols, timeframe: '1Min', ...this.span(limit, now) }, venueBarFetcher(v), this.scheduler, { allowPartial: true, onSymbol: once })
+        .then(
+          () => [...settle.keys()].forEach((s) => once(s, { error: new Error('no answer for this symbol') })),
+          (e: unknown) => [...settle.keys()].forEach((s) => once(s, { error: e })),
+        );
+      return out;
+    }
+    for (const s of symbols) out.set(s, this.scheduler.run(`bars:${s}:${limit}`, () => v.getBars(s, limit), { symbol: s }));
+    return out;
+  }
+
+  /** Enough calendar time before `now` to hold `limit` session minutes, plus weekends and holidays. */
+  private span(limit: number, now: number): { start: number; end: number } {
+    return { start: now - Math.max(4 * 24 * 60, Math.ceil(limit / 390) * 2 * 24 * 60) * MIN, end: now - MIN };
   }
 
   /** The venue's historical-data rate budget used over its window, or null without one. */

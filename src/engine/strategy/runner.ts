@@ -4,7 +4,9 @@
 // every strategy is asked for signals in isolation (a throw or a non-finite
 // score is no signal, an alert, and after repeated failures the strategy is
 // switched off), and, at the volatility-adaptive evaluation interval, the
-// ensemble turns the live signals into an order.
+// ensemble turns the live signals into an order. A symbol whose warm-up
+// history has not arrived is held back by `history` (history-gate.ts): the
+// engine gives its bars to no strategy until it joins.
 import type { Bar } from '../../shared/domain.js';
 import type { EngineConfig } from '../core/config.js';
 import { nyseSessionFor } from '../data/calendar.js';
@@ -17,6 +19,7 @@ import { StrategyScorer } from './ensemble/scorer.js';
 import type { Signal, SignalSink, WeightProvider } from './signal.js';
 import type { SignalContext } from './signal-strategy.js';
 import type { StrategyInfo } from './strategy-control.js';
+import { HistoryGate } from './history-gate.js';
 
 export const STRATEGY_ERROR_LIMIT = 5;
 
@@ -36,6 +39,8 @@ export class StrategyRunner {
   readonly runtimes: Runtime[];
   readonly scorer: StrategyScorer;
   readonly ensemble: Ensemble;
+  /** Symbols the strategies still wait for (their history not in yet). */
+  readonly history: HistoryGate;
   sink: SignalSink | undefined;
   private readonly symbolList: string[] = [];
   private readonly live = new Map<string, Map<string, LiveSignal>>();
@@ -59,6 +64,7 @@ export class StrategyRunner {
       const c = cfg.strategies[s.id as StrategyId];
       return { strategy: s, enabled: c.enabled, baseWeight: c.weight, errors: 0 };
     });
+    this.history = new HistoryGate(this.historyBars);
   }
 
   /** Learning: learned weights for the vote, and a sink for every signal and bar. */
@@ -70,6 +76,11 @@ export class StrategyRunner {
   /** Bars of history needed before every strategy and the regime can speak. */
   get warmupBars(): number {
     return Math.max(this.cfg.regime.volLongBars + 2, this.cfg.regime.smaSlow + this.cfg.regime.slopeBars + 1, ...this.runtimes.map((r) => r.strategy.warmupBars + 1));
+  }
+
+  /** Bars of history the engine fetches per symbol at start (also the older Strategy API's slow average). */
+  get historyBars(): number {
+    return Math.max(this.cfg.strategy.slowPeriod + 2, this.warmupBars);
   }
 
   /** The universe, in a fixed order (instrument order). */
@@ -216,6 +227,11 @@ export class StrategyRunner {
     }));
   }
 
+  /** Ids of the strategies that would be asked about a symbol now (enabled, not switched off). */
+  active(): string[] {
+    return this.runtimes.filter((r) => r.enabled && !r.error).map((r) => r.strategy.id);
+  }
+
   runtime(id: string): Runtime | undefined {
     return this.runtimes.find((r) => r.strategy.id === id);
   }
@@ -229,6 +245,9 @@ export class StrategyRunner {
       'strategies.errors': this.failures,
       'strategies.signals': this.signals,
       'strategies.judged': this.scorer.judgedTotal,
+      'history.waiting': this.history.symbols.length,
+      'history.lateJoins': this.history.lateJoins,
+      'history.failed': this.history.failed,
       'evaluation.runs': this.ensemble.evaluations,
       'evaluation.skippedLowVol': this.skipped,
       'evaluation.symbolsEveryBar': this.fast.size,

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WsEngineClient } from '../../../../src/cli/ws-client.js';
+import { readJournal } from '../../../../src/engine/journal/reader.js';
 import { deleteCredentials, setCredentials } from '../../../../src/engine/secrets/credentials.js';
 import { AlpacaLoopbackServer } from '../../../support/loopback/alpaca-server.js';
 import { CoinbaseExchangeLoopback } from '../../../support/loopback/exchange-server.js';
@@ -185,6 +186,10 @@ describe('serve on Alpaca (paper) through the real SDK', () => {
     const n = (db.prepare(`SELECT count(*) n FROM bars WHERE symbol IN ('AAPL', 'MSFT')`).get() as { n: number }).n;
     db.close();
     expect(n).toBeGreaterThan(0);
+    // and warmed the strategies up, each symbol as its own answer came (journaled input.warmup records)
+    const warmed: Record<string, unknown[]> = Object.assign({}, ...[...readJournal(dir)].filter((r) => r.kind === 'input.warmup').map((r) => (JSON.parse(r.data) as { bars: object }).bars));
+    expect(warmed.AAPL!.length).toBeGreaterThan(30);
+    expect(warmed.MSFT!.length).toBeGreaterThan(30);
   }, 180_000);
 });
 

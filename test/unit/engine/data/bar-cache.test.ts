@@ -32,6 +32,8 @@ class FakeFetcher implements BarFetcher {
   readonly data = new Map<string, Bar[]>();
   readonly calls: BarFetchRequest[] = [];
   failFor = new Set<string>();
+  /** A request carrying one of these symbols answers only once its promise settles. */
+  readonly holdFor = new Map<string, Promise<void>>();
   constructor(
     readonly maxSymbolsPerRequest = 1,
     readonly pageSize = 10_000,
@@ -40,6 +42,7 @@ class FakeFetcher implements BarFetcher {
   async fetchBars(req: BarFetchRequest): Promise<Bar[]> {
     this.calls.push({ symbols: [...req.symbols], timeframe: req.timeframe, start: req.start, end: req.end });
     await new Promise((r) => setImmediate(r));
+    for (const s of req.symbols) await this.holdFor.get(s);
     const bad = req.symbols.find((s) => this.failFor.has(s));
     if (bad) throw Object.assign(new Error(`no data for ${bad}`), { retryable: false });
     return req.symbols.flatMap((s) => (this.data.get(s) ?? []).filter((b) => b.ts >= req.start && b.ts <= req.end));
@@ -227,6 +230,42 @@ describe('BarCache.loadBars top-up', () => {
     const healed = await cache.loadBars(spec, f, s);
     expect(f.calls.at(-1)!.symbols).toEqual(['BAD']);
     expect(healed.series.get('BAD')).toHaveLength(f.data.get('BAD')!.length);
+  });
+});
+
+describe('BarCache per-symbol answers (onSymbol)', () => {
+  it('answers each symbol once its requests settle: a cached one at once, a slow one holds up no other, a failed one with its error', async () => {
+    const cache = new BarCache(path, { now: () => NOW });
+    const f = new FakeFetcher(1);
+    for (const s of ['AAPL', 'MSFT', 'SLOW', 'BAD']) f.data.set(s, dailyBars(s, '2025-01-02', '2025-01-31'));
+    f.failFor.add('BAD');
+    let release!: () => void;
+    f.holdFor.set('SLOW', new Promise<void>((r) => (release = r)));
+    const s = scheduler();
+    const range = { timeframe: '1Day', start: t('2025-01-02T00:00:00Z'), end: endOf('2025-01-31') };
+    await cache.loadBars({ venue: 'alpaca', symbols: ['AAPL'], ...range }, f, s);
+    const seen: Array<[string, number | string]> = [];
+    const answered = new Map<string, () => void>();
+    const when = (sym: string) => new Promise<void>((r) => answered.set(sym, r));
+    const [msft, bad] = [when('MSFT'), when('BAD')];
+    const all = cache.loadBars({ venue: 'alpaca', symbols: ['AAPL', 'SLOW', 'MSFT', 'BAD'], ...range }, f, s, {
+      allowPartial: true,
+      onSymbol: (sym, o) => {
+        seen.push([sym, 'bars' in o ? o.bars.length : (o.error as Error).message]);
+        answered.get(sym)?.();
+      },
+    });
+    // the cached symbol is answered before any request is made
+    expect(seen).toEqual([['AAPL', f.data.get('AAPL')!.length]]);
+    await Promise.all([msft, bad]);
+    expect(seen).toContainEqual(['MSFT', f.data.get('MSFT')!.length]);
+    expect(seen).toContainEqual(['BAD', 'no data for BAD']);
+    expect(seen.map(([sym]) => sym)).not.toContain('SLOW');
+    release();
+    const r = await all;
+    expect(seen.at(-1)).toEqual(['SLOW', f.data.get('SLOW')!.length]);
+    expect(seen).toHaveLength(4);
+    expect(r.series.get('SLOW')).toHaveLength(f.data.get('SLOW')!.length);
   });
 });
 
