@@ -13,8 +13,8 @@
 // journal.durable_commit_ms_p99: append-to-durable latency of an order whose
 // sender waits for it (as the OMS does before the venue call), group commit on,
 // p99 over 1,000 orders arriving 1 and 8 per event-loop turn; today's immediate
-// mode (one fsync per record before append returns) is measured in the same run
-// (detail), and the peer is a bare better-sqlite3 insert with
+// mode (one fsync per record before append returns) is measured in the same run,
+// turn by turn interleaved with it (detail), and the peer is a bare better-sqlite3 insert with
 // synchronous=FULL, autocommit. Also reports the file size per million records.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -77,25 +77,34 @@ function appendMix(dir: string, n: number, mode: Mode): { perS: number; cpuUs: n
 
 /**
  * Append-to-durable latency of orders whose sender waits for them (the OMS's
- * write-ahead gate), `perTurn` orders per event-loop turn, in group or immediate mode.
+ * write-ahead gate), `perTurn` orders per event-loop turn, group commit and
+ * immediate mode interleaved turn by turn (so both see the same disk and load).
  */
-async function orderLatency(dir: string, orders: number, perTurn: number, group: boolean): Promise<number[]> {
-  const j = Journal.open(dir, { anchor: new FileAnchor(dir), ...(group ? { durableGroupMs: DURABLE_GROUP_MS, durableGroupRecords: DURABLE_GROUP_RECORDS } : {}) });
-  const lat: number[] = [];
+async function orderLatency(root: string, orders: number, perTurn: number): Promise<{ group: number[]; immediate: number[]; groupTurn: number[]; immediateTurn: number[] }> {
+  const open = (name: string, group: boolean): Journal =>
+    Journal.open(join(root, name), { anchor: new FileAnchor(join(root, name)), ...(group ? { durableGroupMs: DURABLE_GROUP_MS, durableGroupRecords: DURABLE_GROUP_RECORDS } : {}) });
+  const runs = [
+    { j: open(`latency-group-${perTurn}`, true), lat: [] as number[], turn: [] as number[] },
+    { j: open(`latency-immediate-${perTurn}`, false), lat: [] as number[], turn: [] as number[] },
+  ];
   for (let i = 0; i < orders; i += perTurn) {
-    const sent: Array<Promise<void>> = [];
-    for (let k = 0; k < perTurn; k++) {
-      const t = performance.now();
-      j.append(T0 + i + k, 'order', payload(0).data);
-      const gate = j.whenDurable();
-      if (!gate) lat.push(performance.now() - t);
-      else sent.push(gate.then(() => void lat.push(performance.now() - t)));
+    for (const { j, lat, turn } of runs) {
+      const sent: Array<Promise<void>> = [];
+      const t0 = performance.now();
+      for (let k = 0; k < perTurn; k++) {
+        const t = performance.now();
+        j.append(T0 + i + k, 'order', payload(0).data);
+        const gate = j.whenDurable();
+        if (!gate) lat.push(performance.now() - t);
+        else sent.push(gate.then(() => void lat.push(performance.now() - t)));
+      }
+      await Promise.all(sent);
+      turn.push(performance.now() - t0);
+      await new Promise((r) => setImmediate(r));
     }
-    await Promise.all(sent);
-    await new Promise((r) => setImmediate(r));
   }
-  j.close();
-  return lat;
+  for (const { j } of runs) j.close();
+  return { group: runs[0]!.lat, immediate: runs[1]!.lat, groupTurn: runs[0]!.turn, immediateTurn: runs[1]!.turn };
 }
 
 function dirSize(dir: string): number {
@@ -135,10 +144,9 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
     db.close();
 
     // durable commits: orders whose sender waits, 1 and 8 per event-loop turn, group commit and immediate
-    const lat = await orderLatency(join(root, 'durable-1'), durableN, 1, true);
-    const lat8 = await orderLatency(join(root, 'durable-8'), durableN, 8, true);
-    const latImm = await orderLatency(join(root, 'durable-imm-1'), durableN, 1, false);
-    const latImm8 = await orderLatency(join(root, 'durable-imm-8'), durableN, 8, false);
+    const one = await orderLatency(root, durableN, 1);
+    const eight = await orderLatency(root, durableN, 8);
+    const [lat, latImm, lat8, latImm8] = [one.group, one.immediate, eight.group, eight.immediate];
     const bare = new Database(join(root, 'bare-durable.sqlite'));
     bare.pragma('journal_mode = WAL');
     bare.pragma('synchronous = FULL');
@@ -167,7 +175,8 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
     );
     opts.log(
       `journal: waited-for order append-to-durable p50/p99, group commit: 1 per turn ${ms(pct(lat, 0.5))}/${ms(p99(lat))} ms, 8 per turn ${ms(pct(lat8, 0.5))}/${ms(p99(lat8))} ms; ` +
-        `immediate (one fsync each): 1 per turn ${ms(pct(latImm, 0.5))}/${ms(p99(latImm))} ms, 8 per turn ${ms(pct(latImm8, 0.5))}/${ms(p99(latImm8))} ms; bare fsync insert ${ms(b50)}/${ms(b99)} ms`,
+        `immediate (one fsync each): 1 per turn ${ms(pct(latImm, 0.5))}/${ms(p99(latImm))} ms, 8 per turn ${ms(pct(latImm8, 0.5))}/${ms(p99(latImm8))} ms; bare fsync insert ${ms(b50)}/${ms(b99)} ms; ` +
+        `8 orders all durable from the turn's start p50: group ${ms(pct(eight.groupTurn, 0.5))} ms, immediate ${ms(pct(eight.immediateTurn, 0.5))} ms`,
     );
     return [
       {
@@ -209,6 +218,8 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
           immediate_1_per_turn_p99_ms: p99(latImm),
           immediate_8_per_turn_p50_ms: pct(latImm8, 0.5),
           immediate_8_per_turn_p99_ms: p99(latImm8),
+          group_8_per_turn_all_durable_p50_ms: pct(eight.groupTurn, 0.5),
+          immediate_8_per_turn_all_durable_p50_ms: pct(eight.immediateTurn, 0.5),
         },
       },
       { name: 'journal.bytes_per_million_records', value: bytesPerMillion, unit: 'bytes', peer: 'bare better-sqlite3 file of the same rows', peer_value: (statSync(join(root, 'bare.sqlite')).size / n) * 1_000_000, ratio: bytesPerMillion / ((statSync(join(root, 'bare.sqlite')).size / n) * 1_000_000) },
