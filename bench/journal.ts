@@ -1,15 +1,21 @@
 // journal.append_events_per_s: records appended per second through the Journal
 // (JSON, HMAC chain, group commit in WAL) for a mix like a live session's (mostly
-// quotes, some orders and fills that commit durably). Peer: a bare better-sqlite3
-// loop inserting the same rows (same JSON text) in one transaction per 500 rows,
-// with no hashing and no durable commits. ratio = ours / peer.
-// journal.durable_commit_ms_p99: one durable record (an order) appended and
-// fsynced, p99 over 1,000 (peer: a bare better-sqlite3 insert with
-// synchronous=FULL, autocommit). Also reports the file size per million records.
-// Details: CPU time per record (process.cpuUsage) of ours and the peer, the
-// durable commits the mix forces (one fsync each: 1 record in 50 is an order)
-// and the same mix with the order rows journaled as a non-durable kind, which
-// separates our per-record cost from the disk's fsync latency.
+// quotes; 1 record in 50 an order, which is durable) with durable group commit
+// on (the mode of a broker venue: 256 durable records or 2 ms per fsync). Peer:
+// a bare better-sqlite3 loop inserting the same rows (same JSON text) in one
+// transaction per 500 rows, with no hashing and no durable commits. ratio =
+// ours / peer. Details: the same mix in immediate mode (one fsync per durable
+// record before append returns: the simulator's mode), the same mix with the
+// order rows journaled as a non-durable kind (our per-record cost without any
+// fsync), CPU time per record of each, and the append-to-durable latency of
+// the mix's orders in group mode (appended in one synchronous loop, so no timer
+// fires and groups close by count).
+// journal.durable_commit_ms_p99: append-to-durable latency of an order whose
+// sender waits for it (as the OMS does before the venue call), group commit on,
+// p99 over 1,000 orders arriving 1 and 8 per event-loop turn; today's immediate
+// mode (one fsync per record before append returns) is measured in the same run,
+// turn by turn interleaved with it (detail), and the peer is a bare better-sqlite3 insert with
+// synchronous=FULL, autocommit. Also reports the file size per million records.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +23,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FileAnchor } from '../src/engine/journal/anchor.js';
 import { Journal } from '../src/engine/journal/journal.js';
+import { DURABLE_GROUP_MS, DURABLE_GROUP_RECORDS } from '../src/engine/journal/settings.js';
 import { listJournalFiles } from '../src/engine/journal/journal-file.js';
 import type { BenchOptions, BenchResult } from './index.js';
 
@@ -35,20 +42,69 @@ function pct(xs: number[], q: number): number {
 }
 const p99 = (xs: number[]): number => pct(xs, 0.99);
 
-/** Appends the mix through a Journal; `durable` false journals the order rows as 'decision' (same payload, not durable). */
-function appendMix(dir: string, n: number, durable: boolean): { perS: number; cpuUs: number; durableCommits: number } {
-  const j = Journal.open(dir, { anchor: new FileAnchor(dir), groupCommitMs: 1_000_000 });
+type Mode = 'group' | 'immediate' | 'no-durable';
+
+/**
+ * Appends the mix through a Journal in one synchronous loop. 'no-durable'
+ * journals the order rows as 'decision' (same payload, not durable). In group
+ * mode the latency from each order's append to the commit that made it durable is kept.
+ */
+function appendMix(dir: string, n: number, mode: Mode): { perS: number; cpuUs: number; durableCommits: number; latency: number[] } {
+  const j = Journal.open(dir, { anchor: new FileAnchor(dir), groupCommitMs: 1_000_000, ...(mode === 'group' ? { durableGroupMs: DURABLE_GROUP_MS, durableGroupRecords: DURABLE_GROUP_RECORDS } : {}) });
+  const waiting: Array<[number, number]> = [];
+  const latency: number[] = [];
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const p = payload(i);
-    j.append(T0 + i, durable || p.kind !== 'order' ? p.kind : 'decision', p.data);
+    const seq = j.append(T0 + i, mode !== 'no-durable' || p.kind !== 'order' ? p.kind : 'decision', p.data);
+    if (mode !== 'group') continue;
+    if (p.kind === 'order') waiting.push([seq, performance.now()]);
+    if (waiting.length && j.durableSeq >= waiting[0]![0]) {
+      const now = performance.now();
+      for (const [, t] of waiting) latency.push(now - t);
+      waiting.length = 0;
+    }
   }
   j.flush();
-  const perS = n / ((performance.now() - t0) / 1000);
+  const end = performance.now();
+  for (const [, t] of waiting) latency.push(end - t);
+  const perS = n / ((end - t0) / 1000);
   const c = process.cpuUsage(c0);
   j.close();
-  return { perS, cpuUs: (c.user + c.system) / n, durableCommits: j.stats.durableCommits };
+  return { perS, cpuUs: (c.user + c.system) / n, durableCommits: j.stats.durableCommits, latency };
+}
+
+/**
+ * Append-to-durable latency of orders whose sender waits for them (the OMS's
+ * write-ahead gate), `perTurn` orders per event-loop turn, group commit and
+ * immediate mode interleaved turn by turn (so both see the same disk and load).
+ */
+async function orderLatency(root: string, orders: number, perTurn: number): Promise<{ group: number[]; immediate: number[]; groupTurn: number[]; immediateTurn: number[] }> {
+  const open = (name: string, group: boolean): Journal =>
+    Journal.open(join(root, name), { anchor: new FileAnchor(join(root, name)), ...(group ? { durableGroupMs: DURABLE_GROUP_MS, durableGroupRecords: DURABLE_GROUP_RECORDS } : {}) });
+  const runs = [
+    { j: open(`latency-group-${perTurn}`, true), lat: [] as number[], turn: [] as number[] },
+    { j: open(`latency-immediate-${perTurn}`, false), lat: [] as number[], turn: [] as number[] },
+  ];
+  for (let i = 0; i < orders; i += perTurn) {
+    for (const { j, lat, turn } of runs) {
+      const sent: Array<Promise<void>> = [];
+      const t0 = performance.now();
+      for (let k = 0; k < perTurn; k++) {
+        const t = performance.now();
+        j.append(T0 + i + k, 'order', payload(0).data);
+        const gate = j.whenDurable();
+        if (!gate) lat.push(performance.now() - t);
+        else sent.push(gate.then(() => void lat.push(performance.now() - t)));
+      }
+      await Promise.all(sent);
+      turn.push(performance.now() - t0);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  for (const { j } of runs) j.close();
+  return { group: runs[0]!.lat, immediate: runs[1]!.lat, groupTurn: runs[0]!.turn, immediateTurn: runs[1]!.turn };
 }
 
 function dirSize(dir: string): number {
@@ -60,12 +116,13 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
   const durableN = opts.quick ? 50 : 1_000;
   const root = mkdtempSync(join(tmpdir(), 'td-bench-journal-'));
   try {
-    // ours
+    // ours: group commit (a broker venue's mode), immediate (the simulator's), no durable kind
     const dir = join(root, 'ours');
-    const mix = appendMix(dir, n, true);
+    const mix = appendMix(dir, n, 'group');
     const ours = mix.perS;
     const bytesPerMillion = (dirSize(dir) / n) * 1_000_000;
-    const group = appendMix(join(root, 'ours-group'), n, false);
+    const immediate = appendMix(join(root, 'ours-immediate'), n, 'immediate');
+    const group = appendMix(join(root, 'ours-no-durable'), n, 'no-durable');
 
     // peer: the same rows through a bare better-sqlite3 loop
     const db = new Database(join(root, 'bare.sqlite'));
@@ -86,16 +143,10 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
     const peerCpuUs = (pc.user + pc.system) / n;
     db.close();
 
-    // durable commits: one order record each, fsynced before append returns
-    const ddir = join(root, 'durable');
-    const dj = Journal.open(ddir, { anchor: new FileAnchor(ddir) });
-    const lat: number[] = [];
-    for (let i = 0; i < durableN; i++) {
-      const t = performance.now();
-      dj.append(T0 + i, 'order', payload(0).data);
-      lat.push(performance.now() - t);
-    }
-    dj.close();
+    // durable commits: orders whose sender waits, 1 and 8 per event-loop turn, group commit and immediate
+    const one = await orderLatency(root, durableN, 1);
+    const eight = await orderLatency(root, durableN, 8);
+    const [lat, latImm, lat8, latImm8] = [one.group, one.immediate, eight.group, eight.immediate];
     const bare = new Database(join(root, 'bare-durable.sqlite'));
     bare.pragma('journal_mode = WAL');
     bare.pragma('synchronous = FULL');
@@ -109,13 +160,23 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
       blat.push(performance.now() - t);
     }
     bare.close();
-    const d99 = p99(lat);
+    const pooled = [...lat, ...lat8];
+    const d99 = p99(pooled);
     const b99 = p99(blat);
     const b50 = pct(blat, 0.5);
-    opts.log(`journal: ${Math.round(ours)} records/s (bare insert loop ${Math.round(peer)}/s); ${(bytesPerMillion / 1e6).toFixed(1)} MB per million records; durable p99 ${d99.toFixed(3)} ms (bare fsync insert ${b99.toFixed(3)} ms)`);
+    const ms = (x: number): string => x.toFixed(3);
     opts.log(
-      `journal: CPU ${mix.cpuUs.toFixed(2)} µs/record (bare ${peerCpuUs.toFixed(2)}); ${mix.durableCommits} durable commits (bare fsync p50 ${b50.toFixed(3)} ms: ~${((mix.durableCommits * b50) / 1000).toFixed(2)} s of fsync); ` +
-        `with no durable kind ${Math.round(group.perS)} records/s (ratio ${(group.perS / peer).toFixed(3)}), CPU ${group.cpuUs.toFixed(2)} µs/record`,
+      `journal: group commit ${Math.round(ours)} records/s (ratio ${(ours / peer).toFixed(3)}; bare insert loop ${Math.round(peer)}/s), ${mix.durableCommits} fsyncs; ` +
+        `immediate ${Math.round(immediate.perS)} records/s (ratio ${(immediate.perS / peer).toFixed(3)}), ${immediate.durableCommits} fsyncs; no durable kind ${Math.round(group.perS)} records/s (ratio ${(group.perS / peer).toFixed(3)})`,
+    );
+    opts.log(
+      `journal: CPU µs/record group ${mix.cpuUs.toFixed(2)}, immediate ${immediate.cpuUs.toFixed(2)}, no durable ${group.cpuUs.toFixed(2)}, bare ${peerCpuUs.toFixed(2)}; ${(bytesPerMillion / 1e6).toFixed(1)} MB per million records; ` +
+        `mix orders append-to-durable p50/p99 ${ms(pct(mix.latency, 0.5))}/${ms(p99(mix.latency))} ms (one synchronous loop: groups close by count)`,
+    );
+    opts.log(
+      `journal: waited-for order append-to-durable p50/p99, group commit: 1 per turn ${ms(pct(lat, 0.5))}/${ms(p99(lat))} ms, 8 per turn ${ms(pct(lat8, 0.5))}/${ms(p99(lat8))} ms; ` +
+        `immediate (one fsync each): 1 per turn ${ms(pct(latImm, 0.5))}/${ms(p99(latImm))} ms, 8 per turn ${ms(pct(latImm8, 0.5))}/${ms(p99(latImm8))} ms; bare fsync insert ${ms(b50)}/${ms(b99)} ms; ` +
+        `8 orders all durable from the turn's start p50: group ${ms(pct(eight.groupTurn, 0.5))} ms, immediate ${ms(pct(eight.immediateTurn, 0.5))} ms`,
     );
     return [
       {
@@ -129,13 +190,38 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
           cpu_us_per_record: mix.cpuUs,
           peer_cpu_us_per_record: peerCpuUs,
           durable_commits: mix.durableCommits,
+          immediate_records_per_s: immediate.perS,
+          immediate_ratio: immediate.perS / peer,
+          immediate_cpu_us_per_record: immediate.cpuUs,
+          immediate_durable_commits: immediate.durableCommits,
+          mix_order_durable_ms_p50: pct(mix.latency, 0.5),
+          mix_order_durable_ms_p99: p99(mix.latency),
           bare_fsync_ms_p50: b50,
           no_durable_records_per_s: group.perS,
           no_durable_ratio: group.perS / peer,
           no_durable_cpu_us_per_record: group.cpuUs,
         },
       },
-      { name: 'journal.durable_commit_ms_p99', value: d99, unit: 'ms', peer: 'bare better-sqlite3 insert, synchronous=FULL, autocommit (p99)', peer_value: b99, ratio: d99 / b99, detail: { p50_ms: pct(lat, 0.5), peer_p50_ms: b50 } },
+      {
+        name: 'journal.durable_commit_ms_p99',
+        value: d99,
+        unit: 'ms',
+        peer: 'bare better-sqlite3 insert, synchronous=FULL, autocommit (p99)', peer_value: b99, ratio: d99 / b99,
+        detail: {
+          p50_ms: pct(pooled, 0.5),
+          peer_p50_ms: b50,
+          group_1_per_turn_p50_ms: pct(lat, 0.5),
+          group_1_per_turn_p99_ms: p99(lat),
+          group_8_per_turn_p50_ms: pct(lat8, 0.5),
+          group_8_per_turn_p99_ms: p99(lat8),
+          immediate_1_per_turn_p50_ms: pct(latImm, 0.5),
+          immediate_1_per_turn_p99_ms: p99(latImm),
+          immediate_8_per_turn_p50_ms: pct(latImm8, 0.5),
+          immediate_8_per_turn_p99_ms: p99(latImm8),
+          group_8_per_turn_all_durable_p50_ms: pct(eight.groupTurn, 0.5),
+          immediate_8_per_turn_all_durable_p50_ms: pct(eight.immediateTurn, 0.5),
+        },
+      },
       { name: 'journal.bytes_per_million_records', value: bytesPerMillion, unit: 'bytes', peer: 'bare better-sqlite3 file of the same rows', peer_value: (statSync(join(root, 'bare.sqlite')).size / n) * 1_000_000, ratio: bytesPerMillion / ((statSync(join(root, 'bare.sqlite')).size / n) * 1_000_000) },
     ];
   } finally {

@@ -30,6 +30,7 @@ import { OrderMonitor } from './execution/order-monitor.js';
 import { isOpen } from './execution/order-state.js';
 import { DecisionLog, type DecisionRecord } from './journal/decision-log.js';
 import { Journal } from './journal/journal.js';
+import { durableCommitOptions } from './journal/settings.js';
 import type { JournalKind } from './journal/records.js';
 import { lastSessionConfig, recoverFromJournal, type SessionSnapshot } from './journal/recovery.js';
 import { Portfolio } from './portfolio/portfolio.js';
@@ -70,6 +71,8 @@ export interface JournalSink {
   append(ts: number, kind: JournalKind, payload: unknown): unknown;
   flush?(): void;
   close?(): void;
+  /** The write-ahead gate (Journal.whenDurable): undefined when every durable record is on disk, else when it will be. */
+  whenDurable?(): Promise<void> | undefined;
 }
 
 export interface EngineOptions {
@@ -185,7 +188,9 @@ export class Engine implements EngineHandle {
       this.bus.publish('alert', a);
     });
     // 3. the journal (opening checks every file; a damaged one throws, naming it)
-    this.journal = options.journal ?? (options.dataDir && !this.readOnly ? Journal.open(options.dataDir) : undefined);
+    // durable records group-committed only on the wall clock (a broker venue) unless the config says otherwise
+    this.journal =
+      options.journal ?? (options.dataDir && !this.readOnly ? Journal.open(options.dataDir, durableCommitOptions(config.journal, isBrokerVenue(config.venue))) : undefined);
 
     for (const d of recovered?.damaged ?? []) this.alerts.raise('critical', 'JOURNAL_DAMAGED', d, 'journal');
     // read-only never touches the venue's account file
@@ -207,6 +212,7 @@ export class Engine implements EngineHandle {
       risk: this.risk,
       ids: new ClientOrderIds(this.sessionId),
       now,
+      writeAhead: () => this.journal?.whenDurable?.(),
       view: {
         position: (s) => this.portfolio.qty(s),
         referencePrice: (s) => this.referencePrice(s),

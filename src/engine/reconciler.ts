@@ -256,6 +256,7 @@ export class Reconciler {
     const parked = this.d.oms.parkedFills(clientOrderId);
     if (!isOpen(o.status) && parked.length === 0 && !this.recheck.has(clientOrderId)) return false;
     if (v.isResolving?.(clientOrderId)) return false; // the venue is still establishing the submission
+    if (this.d.oms.awaitingJournal(clientOrderId)) return false; // not sent yet: waiting for its journal record to be durable
     if (!v.getOrder) {
       this.diff('order', o.symbol, `order ${clientOrderId} cannot be verified: ${v.id} cannot look orders up`);
       return false;

@@ -38,7 +38,13 @@ export function wideLimits(over: Partial<RiskLimits> = {}): RiskLimits {
   };
 }
 
-export function omsHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 10_000, maxOrderQty: 1_000, maxPositionNotional: 20_000 })) {
+/** Optional journal wiring: where order and fill records go, and the write-ahead gate the OMS waits on. */
+export interface HarnessJournal {
+  record?: (kind: 'order' | 'fill', payload: unknown) => void;
+  writeAhead?: () => Promise<void> | undefined;
+}
+
+export function omsHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 10_000, maxOrderQty: 1_000, maxPositionNotional: 20_000 }), journal: HarnessJournal = {}) {
   let now = 1_000;
   const prices = new Map<string, number>([['X', 100]]);
   const venue = new ScriptedVenue();
@@ -57,6 +63,7 @@ export function omsHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 1
     risk,
     ids: new ClientOrderIds('test'),
     now: () => now,
+    writeAhead: journal.writeAhead,
     view: {
       position: (s) => portfolio.qty(s),
       referencePrice: (s) => prices.get(s),
@@ -71,8 +78,14 @@ export function omsHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 1
     },
     events: {
       checked: (order, decision) => checked.push({ order, decision }),
-      order: (o) => updates.push(o),
-      fill: (f) => portfolio.applyFill(f),
+      order: (o) => {
+        journal.record?.('order', o);
+        updates.push(o);
+      },
+      fill: (f) => {
+        journal.record?.('fill', f);
+        portfolio.applyFill(f);
+      },
       denied: (order, decision) => denials.push({ order, decision }),
       problem: (code, message) => problems.push({ code, message }),
       covered: (f, qty) => covered.push({ fillId: f.fillId, qty }),

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { defaultStrategies, StrategiesConfig } from '../strategy/builtin/index.js';
 import { DEFAULT_EXECUTION, ExecutionSettings } from '../execution/settings.js';
+import { DEFAULT_JOURNAL_SETTINGS, JournalSettings } from '../journal/settings.js';
 
 export const Profile = z.enum(['conservative', 'balanced', 'aggressive']);
 export type Profile = z.infer<typeof Profile>;
@@ -229,6 +230,8 @@ export const EngineConfig = z
     learning: LearningSettings,
     /** Order monitoring (timeouts, cancel/replace) and execution algorithms (src/engine/execution). */
     execution: ExecutionSettings,
+    /** Durable commits of the journal: group commit on the wall clock (src/engine/journal/settings.ts); absent in configs recorded before it. */
+    journal: JournalSettings.default(DEFAULT_JOURNAL_SETTINGS),
     /** Minimum ms between two event snapshots of the same topic sent to a UI. */
     uiCoalesceMs: z.number().int().min(1).max(5_000),
   })
@@ -313,6 +316,7 @@ export function defaultConfig(profile: Profile = 'balanced'): EngineConfig {
     ensemble: structuredClone(DEFAULT_ENSEMBLE),
     learning: structuredClone(DEFAULT_LEARNING),
     execution: structuredClone(DEFAULT_EXECUTION),
+    journal: { ...DEFAULT_JOURNAL_SETTINGS },
     uiCoalesceMs: 50,
   };
 }

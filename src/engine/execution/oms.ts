@@ -105,12 +105,20 @@ export interface OmsDeps {
   risk: RiskEngine;
   ids: ClientOrderIds;
   now: () => number;
+  /**
+   * The write-ahead gate (the journal's `whenDurable`): undefined when every
+   * durable record journaled so far is on disk, else a promise of when it is.
+   * Nothing is sent to the venue before it resolves; absent = always on disk.
+   */
+  writeAhead?: () => Promise<void> | undefined;
   /** What the risk engine reads; the OMS fills in the open-order parts. */
   view: Omit<RiskView, 'openQty' | 'openOrderNotional'>;
   events: OmsEvents;
 }
 
 const MAX_CLOSED_KEPT = 2_000;
+/** The key under which a cancel-all waiting for the journal is counted (no order has it as a client order id). */
+const CANCEL_ALL = ' cancel-all';
 
 /** A new order (status 'new') from a request: the one shape of an order before its risk ruling (OMS orders and algorithm parents). */
 export function newOrderRecord(clientOrderId: string, req: Omit<NewOrder, 'provenance' | 'flatten'>, now: number): Order {
@@ -145,6 +153,8 @@ export class OrderManager {
   /** Remaining open quantity per symbol and side, and the notional of all of it: running sums. */
   private readonly openBySymbol = new Map<string, { buy: number; sell: number }>();
   private openNotionalSum = 0;
+  /** Sends per order waiting for the journal's durable commit (the write-ahead gate). */
+  private readonly gated = new Map<string, number>();
   private readonly riskView: RiskView;
   submitted = 0;
   denied = 0;
@@ -181,6 +191,19 @@ export class OrderManager {
     this.submitted++;
     this.deps.risk.recordApproved(intent);
     this.transition(order, 'pending_new');
+    this.afterJournal(
+      order.clientOrderId,
+      () => this.send(order),
+      (e) => {
+        this.deps.events.problem('JOURNAL_FAILED', `order ${order.clientOrderId} not sent: its record could not be made durable (${e.message})`);
+        this.onVenueUpdate({ kind: 'rejected', clientOrderId: order.clientOrderId, code: 'INVALID_ORDER', reason: `not sent: journal commit failed (${e.message})`, ts: this.deps.now() });
+      },
+    );
+    return { order, decision };
+  }
+
+  /** Hands an approved order (journaled pending_new) to the venue. */
+  private send(order: Order): void {
     this.deps.venue
       .submitOrder({
         clientOrderId: order.clientOrderId,
@@ -207,7 +230,47 @@ export class OrderManager {
           ts: this.deps.now(),
         });
       });
-    return { order, decision };
+  }
+
+  /**
+   * Runs `send` once every durable record journaled so far is on disk: at once
+   * (synchronously) when it already is, else after the journal's durable commit;
+   * if that commit fails nothing is sent and `failed` is told. While it waits the
+   * order counts as in flight (`awaitingJournal`), so reconciliation leaves it alone.
+   */
+  private afterJournal(clientOrderId: string, send: () => void, failed: (e: Error) => void): void {
+    const gate = this.deps.writeAhead?.();
+    if (!gate) return send();
+    this.gated.set(clientOrderId, (this.gated.get(clientOrderId) ?? 0) + 1);
+    const done = (): void => {
+      const n = (this.gated.get(clientOrderId) ?? 1) - 1;
+      if (n > 0) this.gated.set(clientOrderId, n);
+      else this.gated.delete(clientOrderId);
+    };
+    gate.then(
+      () => {
+        done();
+        this.guarded(send);
+      },
+      (e: unknown) => {
+        done();
+        this.guarded(() => failed(e instanceof Error ? e : new Error(String(e))));
+      },
+    );
+  }
+
+  /** A deferred send or its failure report: an exception is reported, never left to the event loop. */
+  private guarded(f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      this.deps.events.problem('SEND_FAILED', `deferred venue call failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** True while a send for this order waits for its journal records to be durable. */
+  awaitingJournal(clientOrderId: string): boolean {
+    return this.gated.has(clientOrderId);
   }
 
   /**
@@ -245,9 +308,14 @@ export class OrderManager {
       this.deps.events.problem('MODIFY_DENIED', `modify of ${clientOrderId} denied: ${decision.reason}`);
       return { requested: false, reason: `denied: ${decision.reason}`, decision };
     }
-    this.deps.venue.replaceOrder(clientOrderId, changes).catch((e: unknown) => {
-      this.deps.events.problem('REPLACE_FAILED', `modify of ${clientOrderId} failed: ${(e as Error).message}`);
-    });
+    this.afterJournal(
+      clientOrderId,
+      () =>
+        void this.deps.venue.replaceOrder(clientOrderId, changes).catch((e: unknown) => {
+          this.deps.events.problem('REPLACE_FAILED', `modify of ${clientOrderId} failed: ${(e as Error).message}`);
+        }),
+      (e) => this.deps.events.problem('REPLACE_FAILED', `modify of ${clientOrderId} not sent: journal commit failed (${e.message})`),
+    );
     return { requested: true, reason: 'modify requested', decision };
   }
 
@@ -257,9 +325,14 @@ export class OrderManager {
     if (!order) return { requested: false, reason: `unknown order ${clientOrderId}` };
     if (!isOpen(order.status)) return { requested: false, reason: `order ${clientOrderId} is ${order.status}` };
     if (order.status !== 'pending_cancel') this.transition(order, 'pending_cancel');
-    this.deps.venue.cancelOrder(clientOrderId).catch((e: unknown) => {
-      this.deps.events.problem('CANCEL_FAILED', `cancel of ${clientOrderId} failed: ${(e as Error).message}`);
-    });
+    this.afterJournal(
+      clientOrderId,
+      () =>
+        void this.deps.venue.cancelOrder(clientOrderId).catch((e: unknown) => {
+          this.deps.events.problem('CANCEL_FAILED', `cancel of ${clientOrderId} failed: ${(e as Error).message}`);
+        }),
+      (e) => this.deps.events.problem('CANCEL_FAILED', `cancel of ${clientOrderId} not sent: journal commit failed (${e.message})`),
+    );
     return { requested: true, reason: 'cancel requested' };
   }
 
@@ -280,10 +353,16 @@ export class OrderManager {
       if (o.status !== 'pending_cancel') this.transition(o, 'pending_cancel');
       return true;
     });
-    v.cancelAll().catch((e: unknown) => {
-      this.deps.events.problem('CANCEL_ALL_FAILED', `cancel-all at ${v.id} failed (${(e as Error).message}); canceling order by order`);
-      for (const id of ids) this.cancel(id);
-    });
+    const cancelAll = v.cancelAll.bind(v);
+    this.afterJournal(
+      CANCEL_ALL,
+      () =>
+        void cancelAll().catch((e: unknown) => {
+          this.deps.events.problem('CANCEL_ALL_FAILED', `cancel-all at ${v.id} failed (${(e as Error).message}); canceling order by order`);
+          for (const id of ids) this.cancel(id);
+        }),
+      (e) => this.deps.events.problem('CANCEL_ALL_FAILED', `cancel-all at ${v.id} not sent: journal commit failed (${e.message})`),
+    );
   }
 
   onVenueUpdate(u: VenueOrderUpdate): void {

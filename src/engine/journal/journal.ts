@@ -1,25 +1,39 @@
-// The journal writer. Appends records to the hash chain in one order; orders,
-// fills and trading-state changes are committed durably (synchronous=FULL,
-// WAL fsync) before the caller goes on, so they are on disk before an order
-// leaves for the venue; other records are group-committed (synchronous=NORMAL:
-// no fsync of their own; the next durable commit syncs them with it) when
-// `groupCommitRecords` are pending or `groupCommitMs` after the first one.
-// Files rotate by UTC day; the chain continues across them.
+// The journal writer. Appends records to the hash chain in one order. Durable
+// kinds (orders, fills, trading-state changes...) are on disk before an order
+// leaves for the venue, in one of two modes:
+// - immediate (the default; the simulator, backtests and replays, where time is
+//   simulated and the order of events must not depend on the disk): each durable
+//   record is committed with synchronous=FULL (one WAL fsync, covering everything
+//   pending before it) before `append` returns;
+// - durable group commit (`durableGroupMs` > 0; the engine turns it on for
+//   broker venues, on the wall clock): a durable record joins the open group,
+//   which commits with ONE fsync when it holds `durableGroupRecords` durable
+//   records, `durableGroupMs` after its first one, or at the end of the current
+//   event-loop turn when a sender waits on `whenDurable()` — which every venue
+//   send does (the OMS's write-ahead gate), so no order leaves before its record
+//   is on disk.
+// Other records are group-committed (synchronous=NORMAL: no fsync of their
+// own; the next durable commit syncs them with it) when `groupCommitRecords`
+// are pending or `groupCommitMs` after the first one. Files rotate by UTC day;
+// the chain continues across them.
 //
 // Each record is serialized once (JSON.stringify), its HMAC taken over those
 // bytes and the previous 32-byte hash, and inserted by a statement prepared
-// for its kind. A day file written by schema 1 (an upgrade during the day) is
-// continued in schema 1, so no file ever mixes row formats.
-import type Database from 'better-sqlite3';
+// for its kind (day-file.ts). A day file written by schema 1 (an upgrade during
+// the day) is continued in schema 1, so no file ever mixes row formats.
 import { mkdirSync } from 'node:fs';
 import { defaultAnchor, FileAnchor, KeychainAnchor, newAnchorKey, type AnchorState, type JournalAnchor } from './anchor.js';
 import { recordHash, recordHashV1 } from './chain.js';
+import { DayFile, type Pending } from './day-file.js';
 import { JournalCorruptError } from './errors.js';
 import { createJournalFile, lastRecord, listJournalFiles, openJournalFile, utcDay } from './journal-file.js';
+import { DURABLE_GROUP_RECORDS } from './settings.js';
 import { DURABLE_KINDS, GENESIS_PREV, JOURNAL_SCHEMA_VERSION, type JournalKind } from './records.js';
 
 const GROUP_COMMIT_MS = 25;
 const GROUP_COMMIT_RECORDS = 500;
+/** Records pending in an open durable group that close it at once (bounds memory in a flood of non-durable records). */
+const DURABLE_GROUP_MAX_PENDING = 8_192;
 const CHECKPOINT_MS = 1_000;
 const DAY_MS = 86_400_000;
 
@@ -29,79 +43,28 @@ export interface JournalOptions {
   groupCommitMs?: number;
   /** Pending records that trigger a group commit at once. */
   groupCommitRecords?: number;
+  /**
+   * Durable group commit: 0 (default) commits each durable record with its own
+   * fsync before `append` returns; > 0 is the wall-clock ms an open durable group
+   * waits at most for more records before its one fsync.
+   */
+  durableGroupMs?: number;
+  /** Durable records that close the open durable group at once (default 256). */
+  durableGroupRecords?: number;
 }
 
 export interface JournalStats {
   appended: number;
+  /** Commits with an fsync (synchronous=FULL). */
   durableCommits: number;
   groupCommits: number;
 }
 
-interface Pending {
-  seq: number;
-  ts: number;
-  kind: JournalKind;
-  data: string;
-  hash: Buffer;
-  /** Schema 1 only: the hex link and hash as stored. */
-  prevHex?: string;
-  hashHex?: string;
-}
-
-/** The open file of the current day, with its statements. */
-class DayFile {
-  private readonly byKind = new Map<string, Database.Statement>();
-  private readonly insertV1: Database.Statement | undefined;
-  private readonly syncFull: Database.Statement;
-  private readonly syncNormal: Database.Statement;
-  private readonly write: (batch: Pending[]) => void;
-
-  constructor(
-    readonly db: Database.Database,
-    readonly file: string,
-    readonly version: number,
-  ) {
-    db.pragma('synchronous = NORMAL');
-    this.syncFull = db.prepare('PRAGMA synchronous = FULL');
-    this.syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
-    if (version === 1) {
-      const ins = db.prepare('INSERT INTO records (seq, ts, kind, data, prev, hash) VALUES (?, ?, ?, ?, ?, ?)');
-      this.insertV1 = ins;
-      this.write = db.transaction((batch: Pending[]) => {
-        for (const r of batch) ins.run(r.seq, r.ts, r.kind, r.data, r.prevHex, r.hashHex);
-      });
-    } else {
-      this.write = db.transaction((batch: Pending[]) => {
-        for (const r of batch) this.statementFor(r.kind).run(r.seq, r.ts, r.data, r.hash);
-      });
-    }
-  }
-
-  /** One prepared insert per kind, the kind a literal of the statement. */
-  private statementFor(kind: JournalKind): Database.Statement {
-    let s = this.byKind.get(kind);
-    if (!s) {
-      if (!/^[a-z_.]+$/.test(kind)) throw new Error(`bad journal kind ${JSON.stringify(kind)}`);
-      s = this.db.prepare(`INSERT INTO records (seq, ts, kind, data, hash) VALUES (?, ?, '${kind}', ?, ?)`);
-      this.byKind.set(kind, s);
-    }
-    return s;
-  }
-
-  /** Writes the batch in one transaction; a durable commit fsyncs the WAL before it returns. */
-  commit(batch: Pending[], durable: boolean): void {
-    if (!durable) return this.write(batch);
-    this.syncFull.run();
-    try {
-      this.write(batch);
-    } finally {
-      this.syncNormal.run();
-    }
-  }
-
-  close(): void {
-    this.db.close();
-  }
+/** The promise of the next durable commit, shared by every sender waiting on it. */
+interface Waiting {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (e: Error) => void;
 }
 
 export class Journal {
@@ -115,11 +78,21 @@ export class Journal {
   /** Hash of the last committed record (the `prev` of a new file's first row). */
   private committed: Buffer;
   private pending: Pending[] = [];
+  /** Durable-kind records among `pending`. */
+  private pendingDurable = 0;
+  /** Seq of the last durable-kind record appended, and the last seq an fsync covers. */
+  private lastDurableKind = 0;
+  private synced: number;
   private timer: NodeJS.Timeout | undefined;
+  private durableTimer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private waiting: Waiting | undefined;
   private lastCheckpoint = 0;
   private closed = false;
   private readonly key: Buffer;
   private readonly groupCommitRecords: number;
+  private readonly durableGroupMs: number;
+  private readonly durableGroupRecords: number;
   readonly stats: JournalStats = { appended: 0, durableCommits: 0, groupCommits: 0 };
 
   private constructor(
@@ -128,13 +101,19 @@ export class Journal {
     private anchorState: AnchorState,
     head: { seq: number; hash: Buffer },
     private readonly groupCommitMs: number,
-    groupCommitRecords: number,
+    opts: JournalOptions,
   ) {
     this.key = Buffer.from(anchorState.key, 'base64');
     this.seq = head.seq;
+    this.synced = head.seq;
     this.prev = head.hash;
     this.committed = head.hash;
-    this.groupCommitRecords = groupCommitRecords;
+    this.groupCommitRecords = opts.groupCommitRecords ?? GROUP_COMMIT_RECORDS;
+    this.durableGroupMs = opts.durableGroupMs ?? 0;
+    this.durableGroupRecords = opts.durableGroupRecords ?? DURABLE_GROUP_RECORDS;
+    if (!(this.durableGroupMs >= 0) || !(this.durableGroupRecords >= 1)) {
+      throw new Error(`journal durable group commit needs durableGroupMs >= 0 and durableGroupRecords >= 1 (got ${this.durableGroupMs}, ${this.durableGroupRecords})`);
+    }
   }
 
   /**
@@ -177,18 +156,52 @@ export class Journal {
       }
       head = { seq: rec.seq, hash: typeof rec.hash === 'string' ? Buffer.from(rec.hash, 'hex') : rec.hash };
     }
-    return new Journal(dataDir, anchor, state, head, opts.groupCommitMs ?? GROUP_COMMIT_MS, opts.groupCommitRecords ?? GROUP_COMMIT_RECORDS);
+    return new Journal(dataDir, anchor, state, head, opts.groupCommitMs ?? GROUP_COMMIT_MS, opts);
   }
 
   get lastSeq(): number {
     return this.seq;
   }
 
+  /** The last seq an fsync covers: every record up to it survives a crash. */
+  get durableSeq(): number {
+    return this.synced;
+  }
+
+  /** True when durable records are group-committed (`durableGroupMs` > 0). */
+  get groupsDurable(): boolean {
+    return this.durableGroupMs > 0;
+  }
+
   get currentFile(): string {
     return this.out?.file ?? '';
   }
 
-  /** Appends a record and returns its seq; durable kinds are committed before this returns. */
+  /**
+   * The write-ahead gate: undefined when every durable-kind record appended so
+   * far is on disk (always, in immediate mode), else the promise of the durable
+   * commit that covers them, which is then made at the end of the current
+   * event-loop turn. It rejects if that commit fails.
+   */
+  whenDurable(): Promise<void> | undefined {
+    if (this.lastDurableKind <= this.synced) return undefined;
+    if (!this.waiting) {
+      let resolve!: () => void;
+      let reject!: (e: Error) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.waiting = { promise, resolve, reject };
+    }
+    this.immediate ??= setImmediate(() => {
+      this.immediate = undefined;
+      this.commitGroup();
+    });
+    return this.waiting.promise;
+  }
+
+  /** Appends a record and returns its seq; in immediate mode durable kinds are committed before this returns. */
   append(ts: number, kind: JournalKind, payload: unknown): number {
     if (this.closed) throw new Error('journal is closed');
     // a record dated before the current day (clock moved back) stays in the current file
@@ -207,17 +220,22 @@ export class Journal {
     this.pending.push(rec);
     this.stats.appended++;
     if (DURABLE_KINDS.has(kind)) {
-      this.commit(true);
-      this.stats.durableCommits++;
+      this.lastDurableKind = seq;
+      this.pendingDurable++;
+      if (this.durableGroupMs === 0 || this.pendingDurable >= this.durableGroupRecords) this.commit(true);
+      else if (!this.durableTimer) {
+        this.durableTimer = setTimeout(() => this.commitGroup(), this.durableGroupMs);
+        this.durableTimer.unref?.();
+      }
+    } else if (this.pendingDurable > 0) {
+      // an open durable group takes the records after its first one along
+      if (this.pending.length >= DURABLE_GROUP_MAX_PENDING) this.commit(true);
     } else if (this.pending.length >= this.groupCommitRecords) {
       this.commit(false);
-      this.stats.groupCommits++;
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        if (this.closed) return;
-        this.commit(false);
-        this.stats.groupCommits++;
+        if (!this.closed) this.commitOrReport(false);
       }, this.groupCommitMs);
       this.timer.unref?.();
     }
@@ -234,16 +252,64 @@ export class Journal {
     this.commit(true);
     this.checkpoint(true);
     if (this.timer) clearTimeout(this.timer);
+    this.clearGroupTimers();
     this.closed = true;
     this.out?.close();
   }
 
+  /** The open durable group's commit from a timer or the end of a turn. */
+  private commitGroup(): void {
+    this.clearGroupTimers();
+    if (!this.closed) this.commitOrReport(true);
+  }
+
+  /** A commit outside any caller (a timer): a failure rejects the waiting senders instead of throwing into the event loop. */
+  private commitOrReport(durable: boolean): void {
+    try {
+      this.commit(durable);
+    } catch {
+      // the records stay pending (commit put them back) and the waiting senders were told
+    }
+  }
+
+  private clearGroupTimers(): void {
+    if (this.durableTimer) clearTimeout(this.durableTimer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.durableTimer = undefined;
+    this.immediate = undefined;
+  }
+
+  /**
+   * Writes everything pending in one transaction, with an fsync when asked or
+   * when a durable-kind record is among it. On failure the records stay pending
+   * (the transaction rolled back) and senders waiting on the durable commit are rejected.
+   */
   private commit(durable: boolean): void {
     if (this.pending.length === 0) return;
+    const full = durable || this.pendingDurable > 0;
     const batch = this.pending;
     this.pending = [];
-    this.open().commit(batch, durable);
+    const pendingDurable = this.pendingDurable;
+    this.pendingDurable = 0;
+    try {
+      this.open().commit(batch, full);
+    } catch (e) {
+      this.pending = batch.concat(this.pending);
+      this.pendingDurable += pendingDurable;
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting?.reject(e as Error);
+      throw e;
+    }
     this.committed = batch[batch.length - 1]!.hash;
+    if (full) {
+      this.stats.durableCommits++;
+      this.synced = batch[batch.length - 1]!.seq;
+      if (this.pendingDurable === 0) this.clearGroupTimers();
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting?.resolve();
+    } else this.stats.groupCommits++;
     this.checkpoint(false);
   }
 

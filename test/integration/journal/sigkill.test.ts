@@ -6,7 +6,10 @@
 // own writes) and a HALT just journaled are each hit, not left to chance. After
 // each crash the journal verifies, every order that reached the simulated broker
 // is in the journal, and a restart restores open orders, positions and the
-// trading state, reconciled with the broker's own account file.
+// trading state, reconciled with the broker's own account file. Two more trials
+// run the engine with durable group commit forced on (group-commit-child.ts):
+// there an order waits in memory for its group's commit, so a kill before the
+// commit must leave it neither in the journal nor at the broker.
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +26,7 @@ import { WsEngineClient } from '../../../src/cli/ws-client.js';
 
 const REPO = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 const BIN = join(REPO, 'bin', 'tradedesk.js');
+const GROUP_CHILD = join(REPO, 'test', 'integration', 'journal', 'group-commit-child.ts');
 const TRIALS = 8;
 /** The window of kill moments after the UI line, ms. */
 const KILL_FROM = 300;
@@ -38,11 +42,13 @@ function rand(seed: number): () => number {
   return () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
 }
 
-async function crashTrial(trial: number): Promise<{ dir: string; halted: boolean }> {
+/** `group`: the engine runs with durable group commit forced on (group-commit-child.ts) instead of `serve`, and is never halted. */
+async function crashTrial(trial: number, group = false): Promise<{ dir: string; halted: boolean }> {
   const r = rand(trial + 1);
   const dir = mkdtempSync(join(tmpdir(), `td-kill-${trial}-`));
   dirs.push(dir);
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--speed', '3000', '--seed', String(trial), '--data-dir', dir], {
+  const args = group ? ['--import', 'tsx', GROUP_CHILD, dir, String(trial)] : [BIN, 'serve', '--port', '0', '--speed', '3000', '--seed', String(trial), '--data-dir', dir];
+  const proc = spawn(process.execPath, args, {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -63,7 +69,7 @@ async function crashTrial(trial: number): Promise<{ dir: string; halted: boolean
   });
   // let it trade for a while (a random point of this trial's slice of the window); every third trial halts first
   await new Promise((res) => setTimeout(res, KILL_FROM + ((trial + r()) / TRIALS) * KILL_SPAN));
-  const halted = trial % 3 === 0;
+  const halted = !group && trial % 3 === 0;
   if (halted) {
     const client = await WsEngineClient.connect(url);
     await client.call('halt', { reason: `trial ${trial}` });
@@ -89,11 +95,14 @@ function venueOrderIds(dir: string): string[] {
 }
 
 describe('SIGKILL trials', () => {
-  it(`survives ${TRIALS} crashes at moments spread over the trading window, some just after a HALT`, { timeout: 600_000 }, async () => {
+  it(`survives ${TRIALS} crashes at moments spread over the trading window, some just after a HALT, and 2 with durable group commit`, { timeout: 600_000 }, async () => {
     let ordersSeen = 0;
-    for (let base = 0; base < TRIALS; base += 2) {
+    let groupOrdersSeen = 0;
+    // the last pair runs with durable group commit (orders wait for their group's fsync before they are sent)
+    for (let base = 0; base < TRIALS + 2; base += 2) {
       // two crashes at a time to keep the suite fast on two cores
-      const trials = await Promise.all([crashTrial(base), crashTrial(base + 1)]);
+      const group = base >= TRIALS;
+      const trials = await Promise.all([crashTrial(base, group), crashTrial(base + 1, group)]);
       for (const { dir, halted } of trials) {
         const v = verifyJournal(dir);
         expect(v.problem, dir).toBeUndefined();
@@ -103,6 +112,7 @@ describe('SIGKILL trials', () => {
         const atVenue = venueOrderIds(dir);
         for (const id of atVenue) expect(journaled.has(id), `order ${id} reached the venue but is not journaled`).toBe(true);
         ordersSeen += atVenue.length;
+        if (group) groupOrdersSeen += atVenue.length;
 
         const recovered = recoverFromJournal(dir).snapshot;
         const e = await createEngine({ sim: { speed: 'max' } }, { dataDir: dir });
@@ -127,5 +137,6 @@ describe('SIGKILL trials', () => {
     }
     // the trials exercised real trading, not idle engines
     expect(ordersSeen).toBeGreaterThan(TRIALS);
+    expect(groupOrdersSeen, 'the group-commit trials traded').toBeGreaterThan(0);
   });
 });
