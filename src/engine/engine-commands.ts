@@ -394,17 +394,24 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
 
 /**
  * The opposing market order that closes `symbol`'s position, or a refusal
- * naming why nothing can be sent: no position; open orders on the closing side
- * (both could fill and flip the position); the symbol's trading state HALTED.
+ * naming why nothing can be sent: no position; open orders on the symbol (on
+ * the closing side both could fill and flip the position; on the other side one
+ * would re-open it after the close); the symbol's trading state HALTED.
  */
 function closeOrderFor(e: EngineContext, symbol: string): { symbol: string; side: 'buy' | 'sell'; qty: number } {
   if (!e.instrumentsBySymbol.has(symbol)) throw new ApiFailure('UNKNOWN_SYMBOL', `unknown symbol '${symbol}'`);
   const pos = e.portfolio.positions().find((p) => p.symbol === symbol);
   if (!pos || pos.qty === 0) throw new ApiFailure('NO_POSITION', `no open position in ${symbol} to close`);
   const side = pos.qty > 0 ? 'sell' : 'buy';
-  const closing = e.oms.openOrders(symbol).filter((o) => o.side === side);
-  if (closing.length > 0) {
-    throw new ApiFailure('OPEN_ORDERS', `${closing.length} open ${side} order(s) on ${symbol} would also reduce this position; cancel them first`);
+  const open = e.oms.openOrders(symbol);
+  if (open.length > 0) {
+    // closing side: both could fill and flip the position; the other side: it would grow the position again after the close
+    const closing = open.filter((o) => o.side === side).length;
+    const parts = [
+      closing ? `${closing} ${side} order(s) would also reduce this position` : '',
+      open.length - closing ? `${open.length - closing} ${side === 'sell' ? 'buy' : 'sell'} order(s) would grow it again after the close` : '',
+    ].filter(Boolean);
+    throw new ApiFailure('OPEN_ORDERS', `${open.length} open order(s) on ${symbol}: ${parts.join(', ')}; cancel them first`);
   }
   const state = e.risk.effectiveState('manual', symbol);
   if (state === 'HALTED') throw new ApiFailure('TRADING_HALTED', `trading is HALTED for ${symbol}: a close goes through FLATTEN, or RESUME first`);

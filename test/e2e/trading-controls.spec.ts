@@ -149,10 +149,10 @@ test('positions close through the risk engine (a refusal shows at the row), the 
     copyFileSync(join(SCREENSHOT_DIR, '30-position-close-refused.png'), join(REPO_ROOT, 'docs', 'images', 'positions-blotter.png'));
 
     // ACTIVE again: Close, confirmed, sends the market order and the position goes
-    // (resting ETH sells left by the strategies would make the close refuse with OPEN_ORDERS: none are left)
+    // (ETH orders left open by the strategies would make the close refuse with OPEN_ORDERS: none are left)
     await api.call('resume', { reason: 'e2e: close allowed', scope: { symbol: 'ETH/USD' } });
     for (const o of (await api.call('snapshot', {})).orders) {
-      if (o.symbol === 'ETH/USD' && o.side === 'sell' && ['pending_new', 'accepted', 'partially_filled'].includes(o.status)) await api.call('cancelOrder', { clientOrderId: o.clientOrderId });
+      if (o.symbol === 'ETH/USD' && ['pending_new', 'accepted', 'partially_filled'].includes(o.status)) await api.call('cancelOrder', { clientOrderId: o.clientOrderId });
     }
     await row.getByRole('button', { name: 'Close position ETH/USD' }).click();
     await page.getByTestId('close-position-confirm').click();

@@ -1,8 +1,8 @@
 // closePosition (the Positions table's Close) on the real engine and simulator:
 // for random positions, open orders and trading states, a close either sends
 // exactly one opposing market order for the whole position through the risk
-// engine (source 'manual', reason 'close position from UI'), or is refused with
-// a code naming why and sends nothing to the venue.
+// engine (source 'manual', reason 'close position from UI') and the position is
+// gone once it fills, or is refused with a code naming why and sends nothing.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/engine/core/config.js';
@@ -55,6 +55,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 describe('closePosition', () => {
   it('sends one opposing market order for the whole position through the risk engine, or refuses and sends nothing', async () => {
     const seen = { closed: 0, refused: new Set<string>() };
+    // found by this property: a close while an opening-side market order waited for the
+    // open left the position at -2 once that order filled; any open order now refuses the close
+    const reopened = { seed: 1, steps: [{ t: 'sell', sym: 0, qty: 1 }, { t: 'wait', seconds: 1 }, { t: 'sell', sym: 0, qty: 2 }, { t: 'resume' }] as Step[], target: 0 };
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 1000 }), fc.array(step, { minLength: 2, maxLength: 14 }), fc.nat(SYMBOLS.length - 1), async (seed, steps, target) => {
         const { e, journal, sent } = await makeEngine(seed);
@@ -99,15 +102,15 @@ describe('closePosition', () => {
           expect(result).toMatchObject({ side: newlySent[0]!.side, qty: Math.abs(before) });
           const order = e.oms.get(result.clientOrderId)!;
           expect(order).toMatchObject({ source: 'manual', reason: CLOSE_REASON });
-          // it could not flip the position: nothing else was open on its side
-          expect(openBefore.filter((o) => o.side === newlySent[0]!.side)).toEqual([]);
+          // nothing else was open on the symbol: it could neither flip the position nor re-open it
+          expect(openBefore).toEqual([]);
           expect(stateBefore).not.toBe('HALTED');
           seen.closed++;
         } else {
           expect(newlySent).toEqual([]);
           seen.refused.add(code);
           if (before === 0) expect(code).toBe('NO_POSITION');
-          else if (openBefore.some((o) => o.side === (before > 0 ? 'sell' : 'buy'))) expect(code).toBe('OPEN_ORDERS');
+          else if (openBefore.length > 0) expect(code).toBe('OPEN_ORDERS');
           else if (stateBefore === 'HALTED') expect(code).toBe('TRADING_HALTED');
           else {
             // the risk engine said no: a journaled, denied decision with its failed check
@@ -125,7 +128,7 @@ describe('closePosition', () => {
         }
         await e.stop();
       }),
-      { numRuns: 40 },
+      { numRuns: 40, examples: [[reopened.seed, reopened.steps, reopened.target]] },
     );
     // the runs exercised both outcomes
     expect(seen.closed).toBeGreaterThan(0);
