@@ -67,6 +67,9 @@ async function crashTrial(trial: number, group = false): Promise<{ dir: string; 
       }
     });
   });
+  // a group-commit trial is about orders waiting for their group: on a loaded machine the first
+  // order can come after the whole window, so its window starts at the venue's first order
+  if (group) await firstVenueOrder(dir, () => stderr);
   // let it trade for a while (a random point of this trial's slice of the window); every third trial halts first
   await new Promise((res) => setTimeout(res, KILL_FROM + ((trial + r()) / TRIALS) * KILL_SPAN));
   const halted = !group && trial % 3 === 0;
@@ -79,6 +82,17 @@ async function crashTrial(trial: number, group = false): Promise<{ dir: string; 
   proc.kill('SIGKILL');
   await exited;
   return { dir, halted };
+}
+
+async function firstVenueOrder(dir: string, stderr: () => string): Promise<void> {
+  for (const t0 = Date.now(); Date.now() - t0 < 90_000; await new Promise((res) => setTimeout(res, 100))) {
+    try {
+      if (venueOrderIds(dir).length > 0) return;
+    } catch {
+      // the venue's file is not written yet
+    }
+  }
+  throw new Error(`no order reached the venue in 90 s; stderr: ${stderr()}`);
 }
 
 function journalOrderIds(dir: string): Set<string> {
