@@ -1,10 +1,10 @@
 // Builds the price chart's ECharts options from one data window
 // (chart-window.ts): a full option (candles, volume, overlay lines, decision /
-// order / fill markers, crosshair, the inside zoom over the window's axes and a
-// navigator slider over the whole history) when the chart is (re)built, and a
-// patch merged by id (series data, window axes, zoom positions) when the tail
-// moved or the window changed, so tooltip and axes are kept. Colours come from
-// the theme's palette (chart-palette.ts).
+// order / fill markers, crosshair, the inside zoom over the window's axes) when
+// the chart is (re)built, and a patch merged by id (series data, window axes,
+// zoom position) when the tail moved or the window changed, so tooltip and axes
+// are kept. The slider over the whole history is a chart of its own
+// (navigator-options.ts). Colours come from the theme's palette (chart-palette.ts).
 import type { DecisionSummary } from '../../../shared/api/contract.js';
 import type { Bar } from '../../../shared/domain.js';
 import { fmtAxisTime, fmtCompact, fmtDateTime, fmtPrice, fmtQty } from '../lib/format.js';
@@ -20,7 +20,7 @@ export const LARGE_THRESHOLD = 5_000;
 export const GRID_LEFT = 8;
 export const GRID_RIGHT = 68;
 /** ms between zoom events while dragging or wheeling (about one frame). */
-const ZOOM_THROTTLE_MS = 16;
+export const ZOOM_THROTTLE_MS = 16;
 const LINE_COLORS: Record<string, string> = {
   sma20: '#f5c542',
   sma50: '#4da3ff',
@@ -48,10 +48,6 @@ export interface ChartFrame {
   last: Bar | undefined;
   /** The visible range in window bucket positions (the inside zoom). */
   zoom: { startValue: number; endValue: number };
-  /** The whole history (bars) and the visible range in it (the navigator slider). */
-  nav: { n: number; start: number; end: number };
-  /** Open time of a full-series bar index (the navigator's labels). */
-  timeAt: (i: number) => number;
   /** Time labels and grid lines on every `labels.every`-th bucket of the series (the window's first is bucket `labels.first`). */
   labels: { first: number; every: number };
 }
@@ -113,13 +109,6 @@ function volumePoints(data: WindowData, pal: ChartPalette) {
   });
 }
 
-function navSeriesData(n: number): Array<[number, number]> {
-  return [
-    [0, 0],
-    [Math.max(1, n - 1), 0],
-  ];
-}
-
 export function fullOption(f: ChartFrame, decimals: number | undefined, pal: ChartPalette) {
   const large = f.data.categories.length > LARGE_THRESHOLD;
   const interval = labelInterval(f.labels);
@@ -130,8 +119,7 @@ export function fullOption(f: ChartFrame, decimals: number | undefined, pal: Cha
     textStyle: { fontFamily: 'Inter, "Segoe UI", system-ui, sans-serif' },
     grid: [
       { left: GRID_LEFT, right: GRID_RIGHT, top: 12, bottom: '34%' },
-      { left: GRID_LEFT, right: GRID_RIGHT, top: '70%', bottom: 44 },
-      { left: GRID_LEFT, right: GRID_RIGHT, bottom: 4, height: 18, show: false },
+      { left: GRID_LEFT, right: GRID_RIGHT, top: '70%', bottom: 20 },
     ],
     tooltip: {
       trigger: 'axis' as const,
@@ -166,7 +154,6 @@ export function fullOption(f: ChartFrame, decimals: number | undefined, pal: Cha
         axisPointer: { label: { formatter: (p: { value: unknown }) => fmtAxisTime(Number(p.value)) } },
         splitLine: { show: false },
       },
-      { id: 'nav-x', type: 'value' as const, gridIndex: 2, min: 0, max: Math.max(1, f.nav.n - 1), show: false, axisPointer: { show: false } },
     ],
     yAxis: [
       {
@@ -188,27 +175,9 @@ export function fullOption(f: ChartFrame, decimals: number | undefined, pal: Cha
         axisPointer: { label: { formatter: (p: { value: unknown }) => fmtCompact(Number(p.value)) } },
         splitLine: { show: false },
       },
-      { gridIndex: 2, show: false, min: -1, max: 1 },
     ],
     dataZoom: [
       { id: 'zoom', type: 'inside' as const, xAxisIndex: [0, 1], ...f.zoom, minValueSpan: MIN_VIEW_BARS - 1, throttle: ZOOM_THROTTLE_MS },
-      {
-        id: 'nav',
-        type: 'slider' as const,
-        xAxisIndex: [2],
-        filterMode: 'none' as const,
-        startValue: f.nav.start,
-        endValue: f.nav.end,
-        minValueSpan: MIN_VIEW_BARS - 1,
-        throttle: ZOOM_THROTTLE_MS,
-        bottom: 4,
-        height: 18,
-        showDataShadow: false,
-        borderColor: pal.sliderBorder,
-        fillerColor: pal.sliderFill,
-        textStyle: { color: pal.axis, fontSize: 10 },
-        labelFormatter: (v: number) => fmtAxisTime(f.timeAt(Math.round(v))),
-      },
     ],
     series: [
       {
@@ -237,7 +206,6 @@ export function fullOption(f: ChartFrame, decimals: number | undefined, pal: Cha
       { id: 'decisions', ...markerSeries(f.markers.decisions) },
       tradeSeries(ORDER_SERIES, f.markers.orders),
       tradeSeries(FILL_SERIES, f.markers.fills),
-      { id: 'nav', type: 'line' as const, xAxisIndex: 2, yAxisIndex: 2, data: navSeriesData(f.nav.n), silent: true, symbol: 'none', animation: false, lineStyle: { opacity: 0 }, tooltip: { show: false } },
     ],
   };
 }
@@ -255,8 +223,8 @@ export function labelPatch(labels: ChartFrame['labels']) {
 /** A new window or a moved tail: window axes, series data and zoom positions, merged by id. */
 export function windowPatch(f: ChartFrame, decimals: number | undefined, pal: ChartPalette) {
   return {
-    xAxis: [...labelPatch(f.labels).map((a) => ({ ...a, data: f.data.categories })), { id: 'nav-x', max: Math.max(1, f.nav.n - 1) }],
-    dataZoom: [{ id: 'zoom', ...f.zoom }, { id: 'nav', startValue: f.nav.start, endValue: f.nav.end }],
+    xAxis: labelPatch(f.labels).map((a) => ({ ...a, data: f.data.categories })),
+    dataZoom: [{ id: 'zoom', ...f.zoom }],
     series: [
       { id: 'price', data: f.data.candles, markLine: lastPriceLine(f.last, decimals, pal) },
       { id: 'volume', data: volumePoints(f.data, pal) },
@@ -264,7 +232,6 @@ export function windowPatch(f: ChartFrame, decimals: number | undefined, pal: Ch
       { id: 'decisions', data: markerData(f.markers.decisions) },
       { id: ORDER_SERIES, data: tradeSeries(ORDER_SERIES, f.markers.orders).data },
       { id: FILL_SERIES, data: tradeSeries(FILL_SERIES, f.markers.fills).data },
-      { id: 'nav', data: navSeriesData(f.nav.n) },
     ],
   };
 }

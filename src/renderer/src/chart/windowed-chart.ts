@@ -2,10 +2,11 @@
 // the visible range of it, gives ECharts only a data window around that range
 // (chart-window.ts: the visible bars plus a margin, aggregated when there are
 // more bars than pixels), and re-windows cheaply on pan and zoom — the inside
-// zoom, the navigator slider, the keyboard, a resize — with one merged
-// setOption (lazyUpdate) of only the window's axes, series data and zoom
-// positions. A moved tail patches the window the same way; a view showing the
-// last bar follows new bars. PriceChart.tsx creates one per ECharts instance.
+// zoom, the navigator slider (a small chart of its own, navigator-options.ts),
+// the keyboard, a resize — with one merged setOption (lazyUpdate) of only the
+// window's axes, series data and zoom position. A moved tail patches the window
+// the same way; a view showing the last bar follows new bars. PriceChart.tsx
+// creates one per pair of ECharts instances (price chart, navigator).
 import type { Bar } from '../../../shared/domain.js';
 import { fullOption, GRID_LEFT, GRID_RIGHT, labelPatch, NO_MARKERS, windowPatch, type ChartFrame, type ChartMarkers } from './candle-options.js';
 import type { ChartModel, ModelChange } from './chart-model.js';
@@ -29,6 +30,7 @@ import {
 } from './chart-window.js';
 import { barIndexAt } from './decision-markers.js';
 import type { EChartsType } from './echarts.js';
+import { navOption, navPatch, type NavFrame } from './navigator-options.js';
 
 /** One zoom of a 'datazoom' event (percent or values, whichever the sender gave). */
 interface ZoomItem {
@@ -54,14 +56,19 @@ export class WindowedChart {
   /** Full option builds and window patches so far (published for tests). */
   readonly counts = { full: 0, patches: 0 };
 
+  /** The history length the navigator was last given. */
+  private navN = 0;
+
   constructor(
     private readonly chart: EChartsType,
+    private readonly nav: EChartsType,
     private readonly model: ChartModel,
     private palette: ChartPalette,
     private decimals: number | undefined = undefined,
     private readonly onChange: () => void = () => undefined,
   ) {
-    chart.on('datazoom', (e) => this.onZoom(e as ZoomEvent));
+    chart.on('datazoom', (e) => this.onZoom(e as ZoomEvent, 'zoom'));
+    nav.on('datazoom', (e) => this.onZoom(e as ZoomEvent, 'nav'));
   }
 
   get currentView(): ViewRange | null {
@@ -137,15 +144,13 @@ export class WindowedChart {
     return Math.max(50, this.chart.getWidth() - GRID_LEFT - GRID_RIGHT);
   }
 
-  private onZoom(e: ZoomEvent): void {
+  private onZoom(e: ZoomEvent, source: 'zoom' | 'nav'): void {
     const w = this.win;
     const n = this.model.bars.length;
     if (!w || !this.view || n === 0) return;
     let view: ViewRange | null = null;
-    let source: ViewSource = 'zoom';
     for (const it of e.batch ?? [e]) {
-      if (it.dataZoomId === 'nav') {
-        source = 'nav';
+      if (source === 'nav') {
         const last = Math.max(1, n - 1);
         const s = it.startValue ?? ((it.start ?? 0) / 100) * last;
         const en = it.endValue ?? ((it.end ?? 100) / 100) * last;
@@ -167,13 +172,13 @@ export class WindowedChart {
     const px = this.plotPx();
     if (w && windowServes(w, view, n, px)) {
       if (source === 'resize') return;
-      // the zoom that moved already shows the range; only the other one follows
-      const zoom = source === 'zoom' ? [] : [{ id: 'zoom', ...viewToLocal(w, view) }];
-      const nav = source === 'nav' ? [] : [{ id: 'nav', startValue: view.start, endValue: view.end }];
+      // the zoom that moved already shows the range; only the other one follows,
+      // by the same light action a drag sends (no option merge), without an event
       const step = labelStep(view, w.bucket, px);
-      const xAxis = step !== this.step ? labelPatch({ first: w.from / w.bucket, every: step }) : [];
+      if (step !== this.step) this.chart.setOption({ xAxis: labelPatch({ first: w.from / w.bucket, every: step }) }, { lazyUpdate: true });
       this.step = step;
-      this.chart.setOption({ dataZoom: [...zoom, ...nav], xAxis }, { lazyUpdate: true });
+      if (source !== 'zoom') this.chart.dispatchAction({ type: 'dataZoom', dataZoomId: 'zoom', ...viewToLocal(w, view) }, { silent: true });
+      if (source !== 'nav') this.nav.dispatchAction({ type: 'dataZoom', dataZoomId: 'nav', startValue: view.start, endValue: view.end }, { silent: true });
     } else {
       this.win = planWindow(n, view, this.plotPx());
       this.patch();
@@ -197,20 +202,29 @@ export class WindowedChart {
       markers: this.shown,
       last: model.bars.at(-1),
       zoom: viewToLocal(w, v),
-      nav: { n: model.bars.length, start: v.start, end: v.end },
-      timeAt: (i) => model.bars[Math.max(0, Math.min(i, model.bars.length - 1))]?.ts ?? 0,
     };
+  }
+
+  private navFrame(): NavFrame {
+    const bars = this.model.bars;
+    const v = this.view!;
+    return { n: bars.length, start: v.start, end: v.end, timeAt: (i) => this.model.bars[Math.max(0, Math.min(i, this.model.bars.length - 1))]?.ts ?? 0 };
   }
 
   private build(): void {
     this.win = planWindow(this.model.bars.length, this.view!, this.plotPx());
     this.counts.full++;
     this.chart.setOption(fullOption(this.frame(), this.decimals, this.palette), { notMerge: true });
+    this.navN = this.model.bars.length;
+    this.nav.setOption(navOption(this.navFrame(), this.palette, GRID_LEFT, GRID_RIGHT), { notMerge: true });
   }
 
   private patch(): void {
     this.counts.patches++;
     this.chart.setOption(windowPatch(this.frame(), this.decimals, this.palette), { lazyUpdate: true });
+    const n = this.model.bars.length;
+    this.nav.setOption(navPatch(this.navFrame(), n !== this.navN), { lazyUpdate: true });
+    this.navN = n;
   }
 }
 

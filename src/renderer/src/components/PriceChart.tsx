@@ -3,6 +3,7 @@
 // disposed on unmount. The full series stays in the ChartModel; ECharts only
 // ever holds a window around the visible range (chart/windowed-chart.ts), so a
 // new series, a moved tail, a pan or a zoom costs the window, not the history.
+// Under it, a slim navigator chart holds the slider over the whole history.
 // Colours follow the theme. Arrow keys pan, + and - zoom, Home and End jump
 // when the chart has focus. The host element publishes its state as data
 // attributes for tests and benchmarks.
@@ -14,6 +15,7 @@ import { CHART_PALETTES } from '../chart/chart-palette.js';
 import { MARKER_SERIES, type DecisionMarker } from '../chart/decision-markers.js';
 import { initResizing, type EChartsType } from '../chart/echarts.js';
 import type { OverlayId } from '../chart/indicators.js';
+import { NAV_HEIGHT } from '../chart/navigator-options.js';
 import { WindowedChart } from '../chart/windowed-chart.js';
 import { usePrefs } from '../shell/prefs-store.js';
 import { openDecision } from '../store/decision-store.js';
@@ -29,8 +31,8 @@ export interface PriceChartProps {
   markers?: ChartMarkers;
   /** Bars in the first zoom window (0: all). */
   visible?: number;
-  /** Called after each full rebuild's render has finished (benchmarks). */
-  onFinished?: (chart: EChartsType) => void;
+  /** Called after each full rebuild's render has finished, with the price chart and its navigator (benchmarks). */
+  onFinished?: (chart: EChartsType, nav: EChartsType) => void;
 }
 
 /** Pixel centre of the newest marker inside the plot, for tests and tooling ("x,y"), or ''. Indices are the window's. */
@@ -67,7 +69,9 @@ function publish(host: HTMLElement, wc: WindowedChart): void {
 
 export function PriceChart({ symbol, bars, seriesKey, overlays, decimals, markers = NO_MARKERS, visible = INITIAL_VISIBLE_BARS, onFinished }: PriceChartProps) {
   const hostRef = useRef<HTMLDivElement>(null);
-  const chartRef = useRef<{ chart: EChartsType; wc: WindowedChart } | null>(null);
+  const mainRef = useRef<HTMLDivElement>(null);
+  const navRef = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<{ chart: EChartsType; nav: EChartsType; wc: WindowedChart } | null>(null);
   const modelRef = useRef(new ChartModel());
   const pendingFinish = useRef(false);
   const finishedRef = useRef(onFinished);
@@ -80,11 +84,13 @@ export function PriceChart({ symbol, bars, seriesKey, overlays, decimals, marker
   // Create once; resize with the container; dispose on unmount.
   useEffect(() => {
     const host = hostRef.current;
-    if (!host) return;
+    if (!host || !mainRef.current || !navRef.current) return;
     let wc: WindowedChart | null = null;
-    const { chart, dispose } = initResizing(host, () => wc?.resized());
-    wc = new WindowedChart(chart, modelRef.current, paletteRef.current, undefined, () => publish(host, wc!));
-    chartRef.current = { chart, wc };
+    const { chart, dispose } = initResizing(mainRef.current, () => wc?.resized());
+    const navigator = initResizing(navRef.current);
+    const nav = navigator.chart;
+    wc = new WindowedChart(chart, nav, modelRef.current, paletteRef.current, undefined, () => publish(host, wc!));
+    chartRef.current = { chart, nav, wc };
     chart.on('click', (p) => {
       const id = (p.data as { id?: unknown } | undefined)?.id;
       if (p.seriesName === MARKER_SERIES && typeof id === 'string') openDecision(id);
@@ -96,10 +102,11 @@ export function PriceChart({ symbol, bars, seriesKey, overlays, decimals, marker
     chart.on('finished', () => {
       if (!pendingFinish.current) return;
       pendingFinish.current = false;
-      finishedRef.current?.(chart);
+      finishedRef.current?.(chart, nav);
     });
     return () => {
       dispose();
+      navigator.dispose();
       chartRef.current = null;
       wc.clear();
     };
@@ -112,6 +119,7 @@ export function PriceChart({ symbol, bars, seriesKey, overlays, decimals, marker
     if (!c || !host) return;
     if (bars.length === 0) {
       c.chart.clear();
+      c.nav.clear();
       c.wc.clear();
       return;
     }
@@ -159,6 +167,9 @@ export function PriceChart({ symbol, bars, seriesKey, overlays, decimals, marker
       data-overlays={overlays.join(',')}
       data-theme-bg={palette.background}
       data-axis-color={palette.axis}
-    />
+    >
+      <div ref={mainRef} className="price-chart-main" style={{ bottom: NAV_HEIGHT }} />
+      <div ref={navRef} className="price-chart-nav" style={{ height: NAV_HEIGHT }} data-testid="chart-navigator" />
+    </div>
   );
 }
