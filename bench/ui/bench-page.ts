@@ -53,12 +53,18 @@ export function finished(chart: ChartLike): Promise<void> {
   });
 }
 
+/** Moves a chart's zoom to bars [start, end] of the full series, as a user's drag of the zoom would. */
+export type PanTo = (chart: ChartLike, start: number, end: number) => void;
+
+/** Plain ECharts: one dataZoom action over every zoom component. */
+export const panAllZooms: PanTo = (chart, start, end) => chart.dispatchAction({ type: 'dataZoom', startValue: start, endValue: end });
+
 /**
  * Pans a chart whose zoom window shows `visible` of `n` bars: each animation
  * frame moves the window `visible / 8` bars back in time (wrapping to the end),
  * for `ms` milliseconds; returns the frames counted per second.
  */
-export async function panLoop(chart: ChartLike, n: number, visible: number, ms: number): Promise<number> {
+export async function panLoop(chart: ChartLike, n: number, visible: number, ms: number, panTo: PanTo = panAllZooms): Promise<number> {
   const step = Math.max(1, Math.round(visible / 8));
   let end = n - 1;
   let frames = 0;
@@ -67,7 +73,7 @@ export async function panLoop(chart: ChartLike, n: number, visible: number, ms: 
   while (now - t0 < ms) {
     end -= step;
     if (end - visible < 0) end = n - 1;
-    chart.dispatchAction({ type: 'dataZoom', startValue: end - visible + 1, endValue: end });
+    panTo(chart, end - visible + 1, end);
     now = await nextFrame();
     frames++;
   }
@@ -81,28 +87,33 @@ export function chartHost(): HTMLElement {
 }
 
 /**
- * The window.__bench API of a chart page: `prepare` (timed) turns the bars into
- * a chart and its option; render sets it and waits for the first full paint,
- * pan then moves its `visible`-bar window.
+ * The window.__bench API of a chart page: `draw` (timed) turns the bars into
+ * a chart and resolves at its first full paint; pan then moves its
+ * `visible`-bar window with `panTo`.
  */
-export function exposeChartPage(prepare: (bars: Bar[]) => { chart: ChartLike; option: object }, visible: number): void {
+export function exposeChartPage(draw: (bars: Bar[]) => Promise<ChartLike>, visible: number, panTo: PanTo = panAllZooms): void {
   let drawn: { chart: ChartLike; n: number } | null = null;
   const api: ChartBenchApi = {
     async render(n) {
       const bars = makeBars(n);
       const t0 = performance.now();
-      const { chart, option } = prepare(bars);
-      const done = finished(chart);
-      chart.setOption(option, { notMerge: true });
-      await done;
+      const chart = await draw(bars);
       await nextFrame();
       drawn = { chart, n };
       return performance.now() - t0;
     },
     async pan(ms) {
       if (!drawn) throw new Error('pan before render');
-      return panLoop(drawn.chart, drawn.n, visible, ms);
+      return panLoop(drawn.chart, drawn.n, visible, ms, panTo);
     },
   };
   (window as unknown as { __bench: ChartBenchApi }).__bench = api;
+}
+
+/** Sets an option on a fresh chart and resolves at its first full paint (the peer page). */
+export async function drawOption(chart: ChartLike, option: object): Promise<ChartLike> {
+  const done = finished(chart);
+  chart.setOption(option, { notMerge: true });
+  await done;
+  return chart;
 }

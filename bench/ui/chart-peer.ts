@@ -4,7 +4,7 @@
 // paint is not an animation's length).
 import * as echarts from 'echarts';
 import { INITIAL_VISIBLE_BARS } from '../../src/renderer/src/chart/candle-options.js';
-import { chartHost, exposeChartPage } from './bench-page.js';
+import { chartHost, drawOption, exposeChartPage } from './bench-page.js';
 
 exposeChartPage((bars) => {
   const n = bars.length;
@@ -21,5 +21,5 @@ exposeChartPage((bars) => {
       { type: 'bar', xAxisIndex: 1, yAxisIndex: 1, data: bars.map((b) => b.volume) },
     ],
   };
-  return { chart: echarts.init(chartHost()), option };
+  return drawOption(echarts.init(chartHost()), option);
 }, INITIAL_VISIBLE_BARS);

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { ConfigInput } from '../engine/core/config.js';
 import type { EngineHandle } from '../engine/engine-api.js';
 import { ensureRendererBuilt, RENDERER_OUT } from './renderer-build.js';
+import { portsToTry, readServeSession, writeServeSession } from './serve-session.js';
 import { LOOPBACK, startServer, type RunningServer } from './server.js';
 import { CliError, UsageError } from './usage.js';
 
@@ -15,6 +16,8 @@ export const DEFAULT_PORT = 5317;
 
 export interface ServeOptions {
   port: number;
+  /** --port was given: that port only (0 still prefers the data dir's previous port). */
+  portExplicit?: boolean;
   seed?: number;
   speed?: number | 'max';
   profile?: string;
@@ -107,6 +110,7 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
   }
   return {
     port: parseIntArg('port', values.port, 0, 65535) ?? DEFAULT_PORT,
+    portExplicit: values.port !== undefined,
     seed: parseIntArg('seed', values.seed, 0, Number.MAX_SAFE_INTEGER),
     speed,
     profile: values.profile,
@@ -193,13 +197,12 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   }
   let server: RunningServer;
   try {
-    server = await startServer({ engine, port: opts.port, staticRoot, log: opts.log });
+    server = await listen(opts, engine, staticRoot);
   } catch (e) {
     await engine.stop();
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`port ${opts.port} on ${LOOPBACK} is in use; pick another with --port N (0 = any free port)`, 1);
     throw e;
   }
+  writeServeSession(opts.dataDir, { port: server.port, token: server.token }, opts.log);
   return {
     engine,
     server,
@@ -208,6 +211,29 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       await engine.stop();
     },
   };
+}
+
+/**
+ * Starts the server with the data dir's previous token, on its previous port
+ * when that is free (an open page then reconnects by itself), else on the
+ * requested one, saying so.
+ */
+async function listen(opts: ServeOptions, engine: EngineHandle, staticRoot: string | null): Promise<RunningServer> {
+  const previous = readServeSession(opts.dataDir, opts.log);
+  const ports = portsToTry(opts.port, opts.portExplicit ?? false, previous);
+  for (let i = 0; ; i++) {
+    const port = ports[i]!;
+    try {
+      const server = await startServer({ engine, port, staticRoot, log: opts.log, token: previous?.token });
+      if (previous) opts.log(`the previous session's token reused${server.port === previous.port ? ` on its port ${server.port}` : ''}: an open page reconnects by itself`);
+      return server;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      const next = ports[i + 1];
+      if (next === undefined) throw new CliError(`port ${port} on ${LOOPBACK} is in use; pick another with --port N (0 = any free port)`, 1);
+      opts.log(`port ${port} (the previous serve's on this data dir) is in use; serving on ${next === 0 ? 'a free port' : `port ${next}`} instead — an open page must be reopened from the new UI: link`);
+    }
+  }
 }
 
 export async function runServe(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
-// The chart draws on a canvas, follows live bars, switches symbol and resizes
-// with its container; a wrong or missing token shows a clear error state.
+// The chart draws on a canvas, follows live bars, switches symbol, resizes
+// with its container, pans from the keyboard and takes the theme's colours; a wrong or missing token shows a clear error state.
 import { expect, test } from '@playwright/test';
 import { expectAccessibleBothThemes } from './support/axe.js';
 import { copyFileSync } from 'node:fs';
@@ -103,6 +103,30 @@ test('the chart renders candles on a canvas and updates with live bars', async (
     .poll(async () => chart.locator('canvas').first().evaluate((c: HTMLCanvasElement) => c.clientWidth))
     .toBeLessThan(widthBefore);
   await shot(page, '12-chart-resized');
+
+  // ECharts holds only a window of the series; the keyboard pans it and End returns to the last bar.
+  const viewOf = async () => (await chart.getAttribute('data-view'))!.split('-').map(Number) as [number, number];
+  const n = Number(await chart.getAttribute('data-bars'));
+  expect((await viewOf())[1]).toBe(n - 1);
+  await chart.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect.poll(async () => (await viewOf())[1]).toBeLessThan(Number(await chart.getAttribute('data-bars')) - 1);
+  await page.keyboard.press('End');
+  await expect.poll(async () => (await viewOf())[1]).toBe(Number(await chart.getAttribute('data-bars')) - 1);
+
+  // The canvas takes the theme's colours: background pixel and axis colour differ between themes.
+  const corner = () => chart.locator('canvas').first().evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(1, 1, 1, 1).data).join(','));
+  const themeBefore = await page.evaluate(() => document.documentElement.dataset.theme);
+  const pixelBefore = await corner();
+  const axisBefore = await chart.getAttribute('data-axis-color');
+  await page.keyboard.press('Alt+Shift+T');
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', themeBefore ?? 'dark');
+  await expect(chart).not.toHaveAttribute('data-axis-color', axisBefore!);
+  await expect.poll(corner).not.toBe(pixelBefore);
+  await page.keyboard.press('Alt+Shift+T');
+  await expect(chart).toHaveAttribute('data-axis-color', axisBefore!);
+  await expect.poll(corner).toBe(pixelBefore);
   expect(errors).toEqual([]);
 });
 

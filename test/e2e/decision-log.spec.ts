@@ -254,11 +254,30 @@ test('decision log: list, search, filter, detail chain, chart markers, export, d
 });
 
 test('the same journal served --read-only: banner, trading controls off, decisions still shown', async ({ page }) => {
-  await server?.stop();
-  server = await startServe(['--port', '0', '--read-only'], 150_000, { dataDir });
+  // A page open and rearranged when serve restarts on the same data dir: the
+  // new serve reuses the port and token, so the page reconnects by itself,
+  // without a reload, its layout kept.
   const problems = watchProblems(page);
+  server ??= await startServe(['--port', '0', '--speed', '600', '--seed', '7'], 150_000, { dataDir });
   await page.goto(server.uiUrl);
   await waitForLiveUi(page);
+  await page.getByRole('button', { name: 'Move Alerts to another area' }).click();
+  await page.getByRole('menuitem', { name: 'Centre' }).click();
+  const centre = page.getByTestId('area-center');
+  await expect(centre).toHaveAttribute('data-panels', 'chart dashboard alerts');
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  const url = server.uiUrl;
+  await server.stop();
+  await expect(page.getByTestId('connection-error')).toContainText('Not connected to the engine');
+  server = await startServe(['--port', '0', '--read-only'], 150_000, { dataDir });
+  expect(server.uiUrl).toBe(url);
+  const restarted = server;
+  await expect.poll(() => restarted.stderr()).toContain("the previous session's token reused on its port");
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'open', { timeout: 30_000 });
+  await expect(page.getByTestId('connection-error')).toHaveCount(0);
+  await waitForLiveUi(page);
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  await expect(centre).toHaveAttribute('data-panels', 'chart dashboard alerts');
 
   const banner = page.getByTestId('read-only-banner');
   await expect(banner).toBeVisible();

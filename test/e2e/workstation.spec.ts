@@ -56,6 +56,20 @@ test('layout: move a panel by menu and keyboard, resize, reload keeps it, reset 
   await docShot(page, 'workstation-dark');
   await expectAccessibleBothThemes(page, 'workstation');
 
+  // A narrow right column: the positions table scrolls sideways and its last column is reachable.
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({ width: 900, height: viewport.height });
+  const scroller = page.getByTestId('positions-scroll');
+  await expect.poll(() => scroller.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeGreaterThan(20);
+  const lastHeader = page.getByTestId('positions-table').locator('th').last();
+  const outside = () => Promise.all([scroller.boundingBox(), lastHeader.boundingBox()]).then(([s, h]) => h!.x + h!.width - (s!.x + s!.width));
+  expect(await outside()).toBeGreaterThan(0);
+  await scroller.evaluate((e) => e.scrollTo({ left: e.scrollWidth }));
+  await expect.poll(outside).toBeLessThanOrEqual(1);
+  await expect(page.getByTestId('position-row').first().getByRole('button', { name: /^Close/ })).toBeInViewport();
+  await expectAccessible(page, 'positions scrolled sideways in a narrow column');
+  await page.setViewportSize(viewport);
+
   // Move the alerts to the right column with the mouse.
   await page.getByRole('button', { name: 'Move Alerts to another area' }).click();
   await expect(page.getByRole('menu', { name: 'Move Alerts to' })).toBeVisible();

@@ -86,17 +86,15 @@ describe('ChartModel', () => {
     const m = new ChartModel();
     const bars = series(300);
     expect(m.update(bars, 'SPY|1m', ['sma20', 'bb20', 'vwap'])).toBe('full');
-    const candles = m.candles;
     const sma = m.lines.find((l) => l.id === 'sma20')!.data;
-    const before = candles[150];
+    const vwap = m.lines.find((l) => l.id === 'vwap')!.data;
     const firstPoints = sma.slice(0, 299);
 
     const changed = [...bars.slice(0, -1), { ...bars[299]!, close: 200, high: 201 }];
     expect(m.update(changed, 'SPY|1m', ['sma20', 'bb20', 'vwap'])).toBe('tail');
     expect(m.lastChange).toEqual({ kind: 'tail', from: 299 });
-    expect(m.candles).toBe(candles);
-    expect(m.candles[150]).toBe(before); // untouched points are the same objects
-    expect(m.candles[299]).toEqual([changed[299]!.open, 200, changed[299]!.low, 201]);
+    expect(m.bars).toBe(changed);
+    expect(m.lines.find((l) => l.id === 'vwap')!.data).toBe(vwap); // the same arrays, rewritten at the tail
     expect(sma).toBe(m.lines.find((l) => l.id === 'sma20')!.data);
     expect(sma.slice(0, 299)).toEqual(firstPoints);
     expect(sma[299]).toBeCloseTo(fillSma(changed, 20, [])[299] as number, 10);
@@ -104,7 +102,8 @@ describe('ChartModel', () => {
     const appended = [...changed, bar(300, 150)];
     expect(m.update(appended, 'SPY|1m', ['sma20', 'bb20', 'vwap'])).toBe('tail');
     expect(m.lastChange.from).toBe(299);
-    expect(m.categories).toHaveLength(301);
+    expect(sma).toHaveLength(301);
+    expect(sma[300]).toBeCloseTo(fillSma(appended, 20, [])[300] as number, 10);
     expect(m.update(appended, 'SPY|1m', ['sma20', 'bb20', 'vwap'])).toBe('none');
 
     expect(m.update([bar(-1, 99), ...appended], 'SPY|1m', ['sma20', 'bb20', 'vwap'])).toBe('full');
@@ -116,10 +115,11 @@ describe('ChartModel', () => {
   it('an older bar corrected in place is a full rebuild, not a stale tail', () => {
     const m = new ChartModel();
     const bars = series(50);
-    m.update(bars, 'k', []);
+    m.update(bars, 'k', ['sma20']);
     const fixed = bars.slice();
     fixed[10] = { ...bars[10]!, close: 1 };
-    expect(m.update(fixed, 'k', [])).toBe('full');
-    expect(m.candles[10]![1]).toBe(1);
+    expect(m.update(fixed, 'k', ['sma20'])).toBe('full');
+    expect(m.bars[10]!.close).toBe(1);
+    expect(m.lines[0]!.data[20]).toBeCloseTo(fillSma(fixed, 20, [])[20] as number, 10);
   });
 });

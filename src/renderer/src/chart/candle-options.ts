@@ -1,22 +1,26 @@
-// Builds the price chart's ECharts options from the incremental ChartModel:
-// a full option (candles, volume, overlay lines, decision / order / fill
-// markers, crosshair, inside + slider zoom) when the model was rebuilt, and a
-// patch of only the series data (merged by series id, the same arrays) when its
-// tail moved, so zoom, tooltip and axes are kept. Large series switch ECharts
-// to its large mode and the lines to LTTB sampling.
+// Builds the price chart's ECharts options from one data window
+// (chart-window.ts): a full option (candles, volume, overlay lines, decision /
+// order / fill markers, crosshair, the inside zoom over the window's axes) when
+// the chart is (re)built, and a patch merged by id (series data, window axes,
+// zoom position) when the tail moved or the window changed, so tooltip and axes
+// are kept. The slider over the whole history is a chart of its own
+// (navigator-options.ts). Colours come from the theme's palette (chart-palette.ts).
 import type { DecisionSummary } from '../../../shared/api/contract.js';
 import type { Bar } from '../../../shared/domain.js';
 import { fmtAxisTime, fmtCompact, fmtDateTime, fmtPrice, fmtQty } from '../lib/format.js';
-import { DOWN, UP, type ChartModel } from './chart-model.js';
+import type { ChartPalette } from './chart-palette.js';
+import { MIN_VIEW_BARS, type WindowData } from './chart-window.js';
 import { markerData, markerSeries, type DecisionMarker } from './decision-markers.js';
 import { FILL_SERIES, ORDER_SERIES, tradeSeries, type TradeMarker } from './trade-markers.js';
 
-export { DOWN, UP };
-const AXIS = '#6b7785';
-const GRID_LINE = '#1a2330';
 export const INITIAL_VISIBLE_BARS = 160;
 /** Above this many points a series is drawn in ECharts' large mode (one path, no per-item styles). */
 export const LARGE_THRESHOLD = 5_000;
+/** Grid insets (px): the plot is the chart's width less these. */
+export const GRID_LEFT = 8;
+export const GRID_RIGHT = 68;
+/** ms between zoom events while dragging or wheeling (about one frame). */
+export const ZOOM_THROTTLE_MS = 16;
 const LINE_COLORS: Record<string, string> = {
   sma20: '#f5c542',
   sma50: '#4da3ff',
@@ -36,9 +40,31 @@ export interface ChartMarkers {
 
 export const NO_MARKERS: ChartMarkers = { decisions: [], orders: [], fills: [] };
 
-function lastPriceLine(last: Bar | undefined, decimals: number | undefined) {
+/** What one drawing of the chart shows: a window's data, its markers (window indices) and the zoom positions. */
+export interface ChartFrame {
+  data: WindowData;
+  markers: ChartMarkers;
+  /** The series' last bar (the last-price line). */
+  last: Bar | undefined;
+  /** The visible range in window bucket positions (the inside zoom). */
+  zoom: { startValue: number; endValue: number };
+  /** Time labels and grid lines on every `labels.every`-th bucket of the series (the window's first is bucket `labels.first`). */
+  labels: { first: number; every: number };
+}
+
+/**
+ * The category axes' label / grid-line interval as a function (ECharts then
+ * skips measuring every label to choose one, which costs more than the rest of
+ * a pan frame): every n-th bucket of the whole series, so they stay put on pan.
+ */
+export function labelInterval(labels: ChartFrame['labels']) {
+  const { first, every } = labels;
+  return (index: number) => (first + index) % every === 0;
+}
+
+function lastPriceLine(last: Bar | undefined, decimals: number | undefined, pal: ChartPalette) {
   if (!last) return { data: [] };
-  const color = last.close >= last.open ? UP : DOWN;
+  const color = last.close >= last.open ? pal.up : pal.down;
   return {
     silent: true,
     symbol: ['none', 'none'],
@@ -47,7 +73,7 @@ function lastPriceLine(last: Bar | undefined, decimals: number | undefined) {
     label: {
       position: 'end' as const,
       formatter: () => fmtPrice(last.close, decimals),
-      color: '#fff',
+      color: pal.labelText,
       backgroundColor: color,
       padding: [2, 4],
       borderRadius: 2,
@@ -57,9 +83,9 @@ function lastPriceLine(last: Bar | undefined, decimals: number | undefined) {
   };
 }
 
-function lineSeries(m: ChartModel) {
-  const large = m.categories.length > LARGE_THRESHOLD;
-  return m.lines.map((l) => ({
+function lineSeries(data: WindowData) {
+  const large = data.categories.length > LARGE_THRESHOLD;
+  return data.lines.map((l) => ({
     id: l.id,
     name: l.name,
     type: 'line' as const,
@@ -75,51 +101,55 @@ function lineSeries(m: ChartModel) {
   }));
 }
 
-/** The zoom window: the last `visible` bars, or everything when `visible` is 0. */
-function startPct(n: number, visible: number): number {
-  return visible > 0 && n > visible ? 100 - (visible / n) * 100 : 0;
+/** Volume bars coloured by their candle's direction. */
+function volumePoints(data: WindowData, pal: ChartPalette) {
+  return data.volumes.map((value, i) => {
+    const c = data.candles[i]!;
+    return { value, itemStyle: { color: c[1] >= c[0] ? pal.upVolume : pal.downVolume } };
+  });
 }
 
-export function fullOption(m: ChartModel, decimals: number | undefined, markers: ChartMarkers = NO_MARKERS, visible = INITIAL_VISIBLE_BARS) {
-  const n = m.categories.length;
-  const large = n > LARGE_THRESHOLD;
-  const start = startPct(n, visible);
-  const axisLabel = { color: AXIS, fontSize: 10, formatter: (v: string) => fmtAxisTime(Number(v)) };
+export function fullOption(f: ChartFrame, decimals: number | undefined, pal: ChartPalette) {
+  const large = f.data.categories.length > LARGE_THRESHOLD;
+  const interval = labelInterval(f.labels);
+  const axisLabel = { color: pal.axis, fontSize: 10, interval, formatter: (v: string) => fmtAxisTime(Number(v)) };
   return {
-    backgroundColor: 'transparent',
+    backgroundColor: pal.background,
     animation: false,
     textStyle: { fontFamily: 'Inter, "Segoe UI", system-ui, sans-serif' },
     grid: [
-      { left: 8, right: 68, top: 12, bottom: '34%' },
-      { left: 8, right: 68, top: '70%', bottom: 44 },
+      { left: GRID_LEFT, right: GRID_RIGHT, top: 12, bottom: '34%' },
+      { left: GRID_LEFT, right: GRID_RIGHT, top: '70%', bottom: 20 },
     ],
     tooltip: {
       trigger: 'axis' as const,
-      axisPointer: { type: 'cross' as const, lineStyle: { color: '#3b4a5c' }, crossStyle: { color: '#3b4a5c' } },
-      backgroundColor: 'rgba(17, 24, 33, 0.95)',
-      borderColor: '#2a3646',
-      textStyle: { color: '#d5dde6', fontSize: 11 },
-      formatter: (params: unknown) => tooltipHtml(params, decimals),
+      axisPointer: { type: 'cross' as const, lineStyle: { color: pal.pointer }, crossStyle: { color: pal.pointer } },
+      backgroundColor: pal.tooltipBg,
+      borderColor: pal.tooltipBorder,
+      textStyle: { color: pal.tooltipText, fontSize: 11 },
+      formatter: (params: unknown) => tooltipHtml(params, decimals, pal),
     },
-    axisPointer: { link: [{ xAxisIndex: 'all' as const }], label: { backgroundColor: '#2a3646' } },
+    axisPointer: { link: [{ xAxisIndex: [0, 1] }], label: { backgroundColor: pal.tooltipBorder, color: pal.tooltipText } },
     xAxis: [
       {
+        id: 'price-x',
         type: 'category' as const,
-        data: m.categories,
+        data: f.data.categories,
         boundaryGap: true,
-        axisLine: { lineStyle: { color: GRID_LINE } },
-        axisTick: { show: false },
-        axisLabel: { show: false },
+        axisLine: { lineStyle: { color: pal.gridLine } },
+        axisTick: { show: false, interval },
+        axisLabel: { show: false, interval },
         axisPointer: { label: { show: false } },
-        splitLine: { show: true, lineStyle: { color: GRID_LINE } },
+        splitLine: { show: true, interval, lineStyle: { color: pal.gridLine } },
       },
       {
+        id: 'volume-x',
         type: 'category' as const,
         gridIndex: 1,
-        data: m.categories,
+        data: f.data.categories,
         boundaryGap: true,
-        axisLine: { lineStyle: { color: GRID_LINE } },
-        axisTick: { show: false },
+        axisLine: { lineStyle: { color: pal.gridLine } },
+        axisTick: { show: false, interval },
         axisLabel,
         axisPointer: { label: { formatter: (p: { value: unknown }) => fmtAxisTime(Number(p.value)) } },
         splitLine: { show: false },
@@ -131,9 +161,9 @@ export function fullOption(m: ChartModel, decimals: number | undefined, markers:
         position: 'right' as const,
         splitNumber: 6,
         axisLine: { show: false },
-        axisLabel: { color: AXIS, fontSize: 10, formatter: (v: number) => fmtPrice(v, decimals) },
+        axisLabel: { color: pal.axis, fontSize: 10, formatter: (v: number) => fmtPrice(v, decimals) },
         axisPointer: { label: { formatter: (p: { value: unknown }) => fmtPrice(Number(p.value), decimals) } },
-        splitLine: { lineStyle: { color: GRID_LINE } },
+        splitLine: { lineStyle: { color: pal.gridLine } },
       },
       {
         scale: true,
@@ -141,37 +171,25 @@ export function fullOption(m: ChartModel, decimals: number | undefined, markers:
         position: 'right' as const,
         splitNumber: 2,
         axisLine: { show: false },
-        axisLabel: { color: AXIS, fontSize: 10, formatter: (v: number) => fmtCompact(v) },
+        axisLabel: { color: pal.axis, fontSize: 10, formatter: (v: number) => fmtCompact(v) },
         axisPointer: { label: { formatter: (p: { value: unknown }) => fmtCompact(Number(p.value)) } },
         splitLine: { show: false },
       },
     ],
     dataZoom: [
-      { type: 'inside' as const, xAxisIndex: [0, 1], start, end: 100, minValueSpan: 20 },
-      {
-        type: 'slider' as const,
-        xAxisIndex: [0, 1],
-        start,
-        end: 100,
-        bottom: 4,
-        height: 18,
-        showDataShadow: !large,
-        borderColor: GRID_LINE,
-        textStyle: { color: AXIS, fontSize: 10 },
-        labelFormatter: (_v: number, s: string) => fmtAxisTime(Number(s)),
-      },
+      { id: 'zoom', type: 'inside' as const, xAxisIndex: [0, 1], ...f.zoom, minValueSpan: MIN_VIEW_BARS - 1, throttle: ZOOM_THROTTLE_MS },
     ],
     series: [
       {
         id: 'price',
         name: 'Price',
         type: 'candlestick' as const,
-        data: m.candles,
+        data: f.data.candles,
         barMaxWidth: 14,
         large,
         largeThreshold: LARGE_THRESHOLD,
-        itemStyle: { color: UP, color0: DOWN, borderColor: UP, borderColor0: DOWN },
-        markLine: lastPriceLine(m.bars.at(-1), decimals),
+        itemStyle: { color: pal.up, color0: pal.down, borderColor: pal.up, borderColor0: pal.down },
+        markLine: lastPriceLine(f.last, decimals, pal),
       },
       {
         id: 'volume',
@@ -179,36 +197,46 @@ export function fullOption(m: ChartModel, decimals: number | undefined, markers:
         type: 'bar' as const,
         xAxisIndex: 1,
         yAxisIndex: 1,
-        data: m.volumes,
+        data: volumePoints(f.data, pal),
         barMaxWidth: 14,
         large,
         largeThreshold: LARGE_THRESHOLD,
-        itemStyle: { color: `${UP}80` },
       },
-      ...lineSeries(m),
-      { id: 'decisions', ...markerSeries(markers.decisions) },
-      tradeSeries(ORDER_SERIES, markers.orders),
-      tradeSeries(FILL_SERIES, markers.fills),
+      ...lineSeries(f.data),
+      { id: 'decisions', ...markerSeries(f.markers.decisions) },
+      tradeSeries(ORDER_SERIES, f.markers.orders),
+      tradeSeries(FILL_SERIES, f.markers.fills),
     ],
   };
 }
 
-/** Data-only update merged by series id into the current option (keeps zoom and tooltip state). */
-export function dataPatch(m: ChartModel, decimals: number | undefined, markers: ChartMarkers = NO_MARKERS) {
+/** The category axes' interval (a new label step or window). */
+export function labelPatch(labels: ChartFrame['labels']) {
+  const interval = labelInterval(labels);
+  const axis = { axisLabel: { interval }, axisTick: { interval }, splitLine: { interval } };
+  return [
+    { id: 'price-x', ...axis },
+    { id: 'volume-x', ...axis },
+  ];
+}
+
+/** A new window or a moved tail: window axes, series data and zoom positions, merged by id. */
+export function windowPatch(f: ChartFrame, decimals: number | undefined, pal: ChartPalette) {
   return {
-    xAxis: [{ data: m.categories }, { data: m.categories }],
+    xAxis: labelPatch(f.labels).map((a) => ({ ...a, data: f.data.categories })),
+    dataZoom: [{ id: 'zoom', ...f.zoom }],
     series: [
-      { id: 'price', data: m.candles, markLine: lastPriceLine(m.bars.at(-1), decimals) },
-      { id: 'volume', data: m.volumes },
-      ...m.lines.map((l) => ({ id: l.id, data: l.data })),
-      { id: 'decisions', data: markerData(markers.decisions) },
-      { id: ORDER_SERIES, data: tradeSeries(ORDER_SERIES, markers.orders).data },
-      { id: FILL_SERIES, data: tradeSeries(FILL_SERIES, markers.fills).data },
+      { id: 'price', data: f.data.candles, markLine: lastPriceLine(f.last, decimals, pal) },
+      { id: 'volume', data: volumePoints(f.data, pal) },
+      ...f.data.lines.map((l) => ({ id: l.id, data: l.data })),
+      { id: 'decisions', data: markerData(f.markers.decisions) },
+      { id: ORDER_SERIES, data: tradeSeries(ORDER_SERIES, f.markers.orders).data },
+      { id: FILL_SERIES, data: tradeSeries(FILL_SERIES, f.markers.fills).data },
     ],
   };
 }
 
-function tooltipHtml(params: unknown, decimals: number | undefined): string {
+function tooltipHtml(params: unknown, decimals: number | undefined, pal: ChartPalette): string {
   const list = Array.isArray(params) ? params : [params];
   const candle = list.find((p) => (p as { seriesType?: string }).seriesType === 'candlestick') as
     | { axisValue: string; data: number[] }
@@ -221,7 +249,7 @@ function tooltipHtml(params: unknown, decimals: number | undefined): string {
   const d = candle.data.length === 5 ? candle.data.slice(1) : candle.data;
   const [open, close, low, high] = d as [number, number, number, number];
   const v = vol ? (typeof vol.data === 'number' ? vol.data : vol.data.value) : undefined;
-  const color = close >= open ? UP : DOWN;
+  const color = close >= open ? pal.up : pal.down;
   const decisions = list
     .filter((p) => (p as { seriesType?: string }).seriesType === 'scatter')
     .map((p) => (p as { data?: { decision?: DecisionSummary } }).data?.decision)
@@ -229,7 +257,7 @@ function tooltipHtml(params: unknown, decimals: number | undefined): string {
   const trades = list
     .map((p) => (p as { data?: { label?: unknown } }).data?.label)
     .filter((l): l is string => typeof l === 'string');
-  const row = (k: string, val: string) => `<div style="display:flex;justify-content:space-between;gap:16px"><span style="color:#7d8b99">${k}</span><span>${val}</span></div>`;
+  const row = (k: string, val: string) => `<div style="display:flex;justify-content:space-between;gap:16px"><span style="color:${pal.tooltipMuted}">${k}</span><span>${val}</span></div>`;
   return [
     `<div style="font-weight:600;margin-bottom:4px">${fmtDateTime(Number(candle.axisValue))}</div>`,
     row('Open', fmtPrice(open, decimals)),
@@ -237,14 +265,14 @@ function tooltipHtml(params: unknown, decimals: number | undefined): string {
     row('Low', fmtPrice(low, decimals)),
     row('Close', `<span style="color:${color}">${fmtPrice(close, decimals)}</span>`),
     v !== undefined ? row('Volume', fmtCompact(v)) : '',
-    ...decisions.map((d) => decisionLine(d, decimals)),
+    ...decisions.map((d) => decisionLine(d, decimals, pal)),
     ...trades.map((t) => `<div style="margin-top:4px">${escapeHtml(t)}</div>`),
   ].join('');
 }
 
-function decisionLine(d: DecisionSummary, decimals: number | undefined): string {
+function decisionLine(d: DecisionSummary, decimals: number | undefined, pal: ChartPalette): string {
   const denied = d.outcome === 'denied';
-  const color = denied ? '#8a96a3' : d.action === 'buy' ? UP : DOWN;
+  const color = denied ? pal.tooltipMuted : d.action === 'buy' ? pal.up : pal.down;
   const mark = d.action === 'buy' ? '▲' : '▼';
   const price = d.limitPrice !== null ? fmtPrice(d.limitPrice, decimals) : 'MKT';
   return `<div style="margin-top:4px;color:${color}">${mark} ${d.action.toUpperCase()} ${fmtQty(d.qty)} @ ${price} · ${denied ? 'denied' : escapeHtml(d.status.replace('_', ' '))}</div>`;

@@ -1,21 +1,19 @@
-// The price chart's series data, kept incrementally: given the (aggregated) bar
+// The price chart's full series, kept incrementally: given the (aggregated) bar
 // series it works out whether only the tail changed (the last bar updated, or
-// new bars appended) and then rewrites only those points of the candle, volume
-// and overlay arrays, reusing the arrays themselves; anything else (another
-// symbol, timeframe or overlay set, history prepended) is a full rebuild.
+// new bars appended) and then rewrites only those points of the overlay arrays,
+// reusing the arrays themselves; anything else (another symbol, timeframe or
+// overlay set, history prepended) is a full rebuild. It holds the bars and the
+// overlays at full resolution and nothing per bar for ECharts: the candles,
+// volumes and categories ECharts is given are cut for a window of it
+// (chart-window.ts), so a 200k-bar history allocates no 200k drawing objects.
 import type { Bar } from '../../../shared/domain.js';
 import { fillBollinger, fillEma, fillSma, fillVwap, type OverlayId, type Series } from './indicators.js';
 
 export const UP = '#22ab94';
 export const DOWN = '#f23645';
-const UP_VOL = `${UP}80`;
-const DOWN_VOL = `${DOWN}80`;
 
+/** ECharts' candlestick order: open, close, low, high. */
 export type Candle = [number, number, number, number];
-export interface VolumePoint {
-  value: number;
-  itemStyle: { color: string };
-}
 
 /** One drawn line of an overlay (Bollinger has three). */
 export interface OverlayLine {
@@ -29,20 +27,8 @@ export type ModelChange = 'full' | 'tail' | 'none';
 
 const SMA_PERIODS: Record<string, number | undefined> = { sma20: 20, sma50: 50, sma200: 200 };
 
-function candleOf(b: Bar): Candle {
-  // ECharts candlestick order: open, close, low, high.
-  return [b.open, b.close, b.low, b.high];
-}
-
-function volumeOf(b: Bar): VolumePoint {
-  return { value: b.volume, itemStyle: { color: b.close >= b.open ? UP_VOL : DOWN_VOL } };
-}
-
 export class ChartModel {
   bars: readonly Bar[] = [];
-  readonly categories: string[] = [];
-  readonly candles: Candle[] = [];
-  readonly volumes: VolumePoint[] = [];
   lines: OverlayLine[] = [];
   private key = '';
   private vwapCum = { pv: [] as number[], v: [] as number[] };
@@ -59,7 +45,6 @@ export class ChartModel {
     if (from < 0) {
       this.key = fullKey;
       this.lines = linesFor(overlays);
-      this.categories.length = this.candles.length = this.volumes.length = 0;
       this.vwapCum = { pv: [], v: [] };
     }
     const start = Math.max(0, from);
@@ -68,13 +53,6 @@ export class ChartModel {
       this.lastChange = { kind: 'none', from: bars.length };
       return 'none';
     }
-    for (let i = start; i < bars.length; i++) {
-      const b = bars[i]!;
-      this.categories[i] = String(b.ts);
-      this.candles[i] = candleOf(b);
-      this.volumes[i] = volumeOf(b);
-    }
-    this.categories.length = this.candles.length = this.volumes.length = bars.length;
     this.fillOverlays(bars, start);
     this.bars = bars;
     const kind: ModelChange = from < 0 ? 'full' : 'tail';

@@ -28,10 +28,13 @@ echarts.use([
 export { echarts };
 export type EChartsType = ReturnType<typeof echarts.init>;
 
-/** An ECharts instance on `host` that follows the host's size; dispose() stops both. */
-export function initResizing(host: HTMLElement): { chart: EChartsType; dispose: () => void } {
+/** An ECharts instance on `host` that follows the host's size (then calls `onResize`); dispose() stops both. */
+export function initResizing(host: HTMLElement, onResize: () => void = () => undefined): { chart: EChartsType; dispose: () => void } {
   const chart = echarts.init(host, undefined, { renderer: 'canvas' });
-  const ro = new ResizeObserver(() => chart.resize());
+  const ro = new ResizeObserver(() => {
+    chart.resize();
+    onResize();
+  });
   ro.observe(host);
   return {
     chart,

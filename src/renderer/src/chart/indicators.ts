@@ -1,7 +1,7 @@
 // Indicator overlays for the price chart: SMA, EMA, Bollinger bands and the
 // session VWAP, as pure functions over a bar series. Each fills an output array
 // from an index on, reusing the values before it, so a changed last bar costs
-// O(period) instead of a pass over the whole series. Missing values are '-'
+// O(period) instead of a pass over the whole series (the SMA keeps a running sum). Missing values are '-'
 // (ECharts' empty point). The session is the UTC day, as in the engine.
 import type { Bar } from '../../../shared/domain.js';
 
@@ -20,17 +20,15 @@ export const OVERLAY_LABELS: Record<OverlayId, string> = {
   vwap: 'VWAP',
 };
 
-/** Simple moving average of the closes; '-' until `period` bars exist. */
+/** Simple moving average of the closes; '-' until `period` bars exist. A running sum: O(1) per bar. */
 export function fillSma(bars: readonly Bar[], period: number, out: Series, from = 0): Series {
   out.length = bars.length;
+  let sum = 0;
+  for (let j = Math.max(0, from - period + 1); j < from; j++) sum += bars[j]!.close;
   for (let i = from; i < bars.length; i++) {
-    if (i + 1 < period) {
-      out[i] = '-';
-      continue;
-    }
-    let sum = 0;
-    for (let j = i - period + 1; j <= i; j++) sum += bars[j]!.close;
-    out[i] = sum / period;
+    sum += bars[i]!.close;
+    if (i > from && i >= period) sum -= bars[i - period]!.close;
+    out[i] = i + 1 < period ? '-' : sum / period;
   }
   return out;
 }

@@ -2,7 +2,8 @@
 // the account summary (the Account tab of the right column). A row click shows
 // the instrument on the chart; Close (after confirmation) asks the engine to
 // close that position with a market order through the risk engine, and a
-// refusal is shown next to that row's button.
+// refusal is shown next to that row's button. The table scrolls on its own
+// (both ways, header kept) so every column is reachable in a narrow column.
 import { useState } from 'react';
 import type { Position } from '../../../shared/domain.js';
 import { fmtMoney, fmtPct, fmtPrice, fmtQty, pnlClass } from '../lib/format.js';
@@ -10,6 +11,7 @@ import { priceDecimals, useInstrumentMap } from '../lib/instruments.js';
 import { selectSymbol, useDesk } from '../store/desk-store.js';
 import { errorMessage } from '../transport/errors.js';
 import { AccountSummary } from './AccountSummary.js';
+import './positions.css';
 import { useClient } from './client-context.js';
 import { ConfirmModal } from './ConfirmModal.js';
 import './data-views.css';
@@ -39,8 +41,9 @@ export function PositionsTable() {
   };
 
   return (
-    <>
+    <div className="positions-pane">
       <AccountSummary />
+      <div className="positions-scroll" role="region" aria-label="Positions" tabIndex={0} data-testid="positions-scroll">
       <table className="grid-table positions-table" data-testid="positions-table">
         <thead>
           <tr>
@@ -122,6 +125,7 @@ export function PositionsTable() {
           )}
         </tbody>
       </table>
+      </div>
       {closing && (
         <ConfirmModal
           title={`Close ${closing.symbol}?`}
@@ -137,6 +141,6 @@ export function PositionsTable() {
           onClose={() => setClosing(null)}
         />
       )}
-    </>
+    </div>
   );
 }
