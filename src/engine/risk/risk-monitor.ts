@@ -62,26 +62,25 @@ function sd(xs: number[]): number {
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
 }
 
-/** The last `w` values minus their mean, and the sum of their squares; undefined with fewer than max(w, 5) values. */
-function centered(a: readonly number[], w: number): { d: Float64Array; ss: number } | undefined {
-  if (a.length < w || w < 5) return undefined;
+/** The last `w` values of `a` minus their mean, written to `out` from `at`, and the sum of their squares (a has at least w values). */
+function centerInto(a: readonly number[], w: number, out: Float64Array, at: number): number {
   const off = a.length - w;
   let s = 0;
   for (let i = 0; i < w; i++) s += a[off + i]!;
   const m = s / w;
-  const d = new Float64Array(w);
   let ss = 0;
   for (let i = 0; i < w; i++) {
-    d[i] = a[off + i]! - m;
-    ss += d[i]! ** 2;
+    const d = (out[at + i] = a[off + i]! - m);
+    ss += d ** 2;
   }
-  return { d, ss };
+  return ss;
 }
 
-function corrCentered(a: { d: Float64Array; ss: number }, b: { d: Float64Array; ss: number }): number {
+/** Correlation of two centered windows of `w` values in `d` (at `i` and `j`) with sums of squares `si`, `sj`. */
+function corrCentered(d: Float64Array, i: number, si: number, j: number, sj: number, w: number): number {
   let sxy = 0;
-  for (let i = 0; i < a.d.length; i++) sxy += a.d[i]! * b.d[i]!;
-  return a.ss > 0 && b.ss > 0 ? sxy / Math.sqrt(a.ss * b.ss) : NaN;
+  for (let k = 0; k < w; k++) sxy += d[i + k]! * d[j + k]!;
+  return si > 0 && sj > 0 ? sxy / Math.sqrt(si * sj) : NaN;
 }
 
 /** Correlation of the last min(|a|, |b|, window) values of two series, read in place (no copies: it runs per minute for every pair of holdings). */
@@ -128,6 +127,10 @@ export class RiskMonitor {
   private avgCorr: number | null = null;
   private corrAlertedAt = -Infinity;
   private lastCorrMinute = -Infinity;
+  /** checkCorrelation's buffers (it runs every minute): each holding's centered window, its sum of squares, whether its window is full. */
+  private dev = new Float64Array(0);
+  private ss = new Float64Array(0);
+  private full = new Uint8Array(0);
 
   constructor(
     private cfg: MonitorConfig,
@@ -293,21 +296,21 @@ export class RiskMonitor {
 
   private checkStale(t: number): void {
     const limit = this.cfg.staleDataSeconds * 1000;
-    for (const p of this.portfolio.positions()) {
-      const last = this.lastQuoteTs.get(p.symbol);
-      const stale = this.actions.marketOpen(p.symbol) && last !== undefined && t - last > limit;
-      if (stale && !this.staleNow.has(p.symbol)) {
-        this.staleNow.add(p.symbol);
-        this.risk.setState('REDUCING', 'risk-monitor', `no quote for ${p.symbol} for ${((t - last!) / 1000).toFixed(0)}s while its market is open`, `instrument:${p.symbol}`);
-      } else if (!stale && this.staleNow.has(p.symbol)) {
-        this.staleNow.delete(p.symbol);
-        this.risk.setState('ACTIVE', 'risk-monitor', `quotes for ${p.symbol} resumed`, `instrument:${p.symbol}`);
+    for (const symbol of this.portfolio.heldSymbols()) {
+      const last = this.lastQuoteTs.get(symbol);
+      const stale = this.actions.marketOpen(symbol) && last !== undefined && t - last > limit;
+      if (stale && !this.staleNow.has(symbol)) {
+        this.staleNow.add(symbol);
+        this.risk.setState('REDUCING', 'risk-monitor', `no quote for ${symbol} for ${((t - last!) / 1000).toFixed(0)}s while its market is open`, `instrument:${symbol}`);
+      } else if (!stale && this.staleNow.has(symbol)) {
+        this.staleNow.delete(symbol);
+        this.risk.setState('ACTIVE', 'risk-monitor', `quotes for ${symbol} resumed`, `instrument:${symbol}`);
       }
     }
   }
 
   private checkCorrelation(t: number): void {
-    const held = this.portfolio.positions().map((p) => p.symbol);
+    const held = this.portfolio.heldSymbols();
     if (held.length < 2) {
       this.avgCorr = null;
       return;
@@ -317,12 +320,20 @@ export class RiskMonitor {
     // a symbol with a full window: its deviations from the mean and their sum of squares once, for all its pairs
     // (the same arithmetic, in the same order, as corr() on the pair)
     const w = this.cfg.correlationWindowBars;
-    const dev = held.map((s) => centered(this.returns.returns(s), w));
+    if (this.dev.length < held.length * w) this.dev = new Float64Array(held.length * w);
+    if (this.ss.length < held.length) {
+      this.ss = new Float64Array(held.length);
+      this.full = new Uint8Array(held.length);
+    }
+    const { dev, ss, full } = this;
+    for (let i = 0; i < held.length; i++) {
+      const r = this.returns.returns(held[i]!);
+      full[i] = r.length >= w && w >= 5 ? 1 : 0;
+      if (full[i]) ss[i] = centerInto(r, w, dev, i * w);
+    }
     for (let i = 0; i < held.length; i++) {
       for (let j = i + 1; j < held.length; j++) {
-        const a = dev[i];
-        const b = dev[j];
-        const c = a && b ? corrCentered(a, b) : corr(this.returns.returns(held[i]!), this.returns.returns(held[j]!), w);
+        const c = full[i] && full[j] ? corrCentered(dev, i * w, ss[i]!, j * w, ss[j]!, w) : corr(this.returns.returns(held[i]!), this.returns.returns(held[j]!), w);
         if (Number.isFinite(c)) {
           sum += c;
           n++;
