@@ -224,6 +224,9 @@ export async function runBacktest(input: readonly Bar[], config: BacktestConfig,
         if (hooks.signal) {
           await yieldToLoop();
           if (hooks.signal.aborted) throw new BacktestError('CANCELED', `backtest canceled after ${venue.delivered} of ${bars.length} bars`);
+        } else {
+          // settle the venue calls' promise reactions (one per order and cancel): held to the end, a long run's pile of them costs memory and GC
+          await Promise.resolve();
         }
       }
     }
