@@ -131,6 +131,10 @@ export class RiskMonitor {
   private dev = new Float64Array(0);
   private ss = new Float64Array(0);
   private full = new Uint8Array(0);
+  /** Σ of the unit-length centered windows (surelyBelowAlert). */
+  private usum = new Float64Array(0);
+  /** The holdings whose average correlation checkCorrelation left to work out when read. */
+  private corrPending: { held: readonly string[]; w: number } | undefined;
 
   constructor(
     private cfg: MonitorConfig,
@@ -257,7 +261,7 @@ export class RiskMonitor {
       },
       consecutiveLosses: Object.fromEntries(this.losses),
       staleInstruments: [...this.staleNow],
-      avgCorrelation: this.avgCorr,
+      avgCorrelation: this.averageCorrelation(),
       rejectsInWindow: this.rejects.length,
     };
   }
@@ -311,12 +315,11 @@ export class RiskMonitor {
 
   private checkCorrelation(t: number): void {
     const held = this.portfolio.heldSymbols();
+    this.corrPending = undefined;
     if (held.length < 2) {
       this.avgCorr = null;
       return;
     }
-    let sum = 0;
-    let n = 0;
     // a symbol with a full window: its deviations from the mean and their sum of squares once, for all its pairs
     // (the same arithmetic, in the same order, as corr() on the pair)
     const w = this.cfg.correlationWindowBars;
@@ -331,6 +334,23 @@ export class RiskMonitor {
       full[i] = r.length >= w && w >= 5 ? 1 : 0;
       if (full[i]) ss[i] = centerInto(r, w, dev, i * w);
     }
+    if (this.surelyBelowAlert(held.length, w)) {
+      // no alert can follow: the exact average (every pair) is worked out only if the gauges read it before the next minute
+      this.corrPending = { held, w };
+      return;
+    }
+    this.avgCorr = this.pairwiseAverage(held, w);
+    if (this.avgCorr !== null && this.avgCorr > this.cfg.correlationAlert && t - this.corrAlertedAt > 30 * 60_000) {
+      this.corrAlertedAt = t;
+      this.alerts.raise('warning', 'CORRELATION', `average pairwise correlation of the ${held.length} holdings is ${this.avgCorr.toFixed(2)}, above ${this.cfg.correlationAlert}`, 'risk-monitor');
+    }
+  }
+
+  /** The average of every pair's correlation over the windows checkCorrelation prepared (null: no finite pair). */
+  private pairwiseAverage(held: readonly string[], w: number): number | null {
+    const { dev, ss, full } = this;
+    let sum = 0;
+    let n = 0;
     for (let i = 0; i < held.length; i++) {
       for (let j = i + 1; j < held.length; j++) {
         const c = full[i] && full[j] ? corrCentered(dev, i * w, ss[i]!, j * w, ss[j]!, w) : corr(this.returns.returns(held[i]!), this.returns.returns(held[j]!), w);
@@ -340,10 +360,44 @@ export class RiskMonitor {
         }
       }
     }
-    this.avgCorr = n ? sum / n : null;
-    if (this.avgCorr !== null && this.avgCorr > this.cfg.correlationAlert && t - this.corrAlertedAt > 30 * 60_000) {
-      this.corrAlertedAt = t;
-      this.alerts.raise('warning', 'CORRELATION', `average pairwise correlation of the ${held.length} holdings is ${this.avgCorr.toFixed(2)}, above ${this.cfg.correlationAlert}`, 'risk-monitor');
-    }
+    return n ? sum / n : null;
   }
+
+  /**
+   * True when the average pairwise correlation is certainly below the alert
+   * level, found in O(holdings × window) instead of O(holdings² × window): with
+   * every window full, the sum over pairs of correlations is (|Σ uᵢ|² − m) / 2
+   * for the m unit-length centered windows uᵢ of non-zero variance (a flat
+   * window's pairs are NaN and left out, as in pairwiseAverage). Rounding
+   * differs from the pairwise sum by far less than the 1e-9 margin kept.
+   */
+  private surelyBelowAlert(k: number, w: number): boolean {
+    const { dev, ss, full } = this;
+    if (this.usum.length < w) this.usum = new Float64Array(w);
+    const u = this.usum.fill(0, 0, w);
+    let m = 0;
+    for (let i = 0; i < k; i++) {
+      const s = ss[i]!;
+      if (!full[i]) return false;
+      if (s === 0) continue;
+      if (!(s > 1e-150 && s < 1e150)) return false;
+      const inv = 1 / Math.sqrt(s);
+      for (let j = 0; j < w; j++) u[j] = u[j]! + dev[i * w + j]! * inv;
+      m++;
+    }
+    if (m < 2) return false;
+    let q = 0;
+    for (let j = 0; j < w; j++) q += u[j]! ** 2;
+    return (q - m) / (m * (m - 1)) < this.cfg.correlationAlert - 1e-9;
+  }
+
+  /** The last average pairwise correlation, worked out now if checkCorrelation left it pending. */
+  private averageCorrelation(): number | null {
+    if (this.corrPending) {
+      this.avgCorr = this.pairwiseAverage(this.corrPending.held, this.corrPending.w);
+      this.corrPending = undefined;
+    }
+    return this.avgCorr;
+  }
+
 }
