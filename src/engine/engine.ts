@@ -770,7 +770,10 @@ export class Engine implements EngineHandle {
       type: o.type,
       reason: o.reason,
       approved: d.approved,
-      checks: d.checks,
+      // an approved decision builds its per-check results when first read: the journal reads them at once; a run without one, only if asked
+      get checks() {
+        return d.checks;
+      },
       provenance: p ?? null,
     };
     this.record('decision', rec);
@@ -803,7 +806,7 @@ export class Engine implements EngineHandle {
       this.monitor.onQuote(q);
       this.orderMonitor.onQuote(q.symbol);
       this.algos.onTick(q.symbol);
-      for (const s of this.strategies) if (s.onQuote) this.guard(s, () => s.onQuote!(q, this.contextFor(s)));
+      for (const s of this.strategies) if (s.onQuote) this.deliver(s, s.onQuote, q);
     });
     bus.subscribe('bar', (b) => {
       // the quality monitor first: it drops impossible bars and counts them in the symbol's report
@@ -827,7 +830,7 @@ export class Engine implements EngineHandle {
       this.algos.onBar(b.symbol, b.volume);
       // a symbol still waiting for its history: held for its warm-up, no strategy sees it yet
       if (this.signals.history.hold(b)) return;
-      for (const s of this.strategies) if (s.onBar) this.guard(s, () => s.onBar!(b, this.contextFor(s)));
+      for (const s of this.strategies) if (s.onBar) this.deliver(s, s.onBar, b);
       if (!this.options.strategies) this.signals.onBar(b);
     });
     bus.subscribe('venueOrderUpdate', (u) => {
@@ -849,7 +852,7 @@ export class Engine implements EngineHandle {
       pub.markDirty('positions');
       pub.markDirty('account');
       pub.markDirty('risk');
-      for (const s of this.strategies) if (s.onFill) this.guard(s, () => s.onFill!(f, this.contextFor(s)));
+      for (const s of this.strategies) if (s.onFill) this.deliver(s, s.onFill, f);
     });
     bus.subscribe('order', (o) => {
       this.costs.onOrder(o);
@@ -890,11 +893,25 @@ export class Engine implements EngineHandle {
     try {
       fn();
     } catch (e) {
-      const n = (this.strategyErrors.get(s.id) ?? 0) + 1;
-      this.strategyErrors.set(s.id, n);
-      const disabled = n >= STRATEGY_ERROR_LIMIT ? `; disabled after ${n} errors` : '';
-      this.alerts.raise('critical', 'STRATEGY_ERROR', `strategy ${s.id} failed: ${(e as Error).message}${disabled}`, s.id);
+      this.strategyFailed(s, e);
     }
+  }
+
+  /** One market or fill event to a strategy's handler, guarded as guard() (no closure per event: it runs on every bar). */
+  private deliver<T>(s: Strategy, handler: (m: T, ctx: StrategyContext) => void, m: T): void {
+    if ((this.strategyErrors.get(s.id) ?? 0) >= STRATEGY_ERROR_LIMIT) return;
+    try {
+      handler.call(s, m, this.contextFor(s));
+    } catch (e) {
+      this.strategyFailed(s, e);
+    }
+  }
+
+  private strategyFailed(s: Strategy, e: unknown): void {
+    const n = (this.strategyErrors.get(s.id) ?? 0) + 1;
+    this.strategyErrors.set(s.id, n);
+    const disabled = n >= STRATEGY_ERROR_LIMIT ? `; disabled after ${n} errors` : '';
+    this.alerts.raise('critical', 'STRATEGY_ERROR', `strategy ${s.id} failed: ${(e as Error).message}${disabled}`, s.id);
   }
 
   /**

@@ -44,9 +44,14 @@ export interface HarnessJournal {
   writeAhead?: () => Promise<void> | undefined;
 }
 
-export function omsHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 10_000, maxOrderQty: 1_000, maxPositionNotional: 20_000 }), journal: HarnessJournal = {}) {
+/** `symbols`: the tradable instruments (TEST_INSTRUMENT under each name), each priced 100. */
+export function omsHarness(
+  limits: RiskLimits = wideLimits({ maxOrderNotional: 10_000, maxOrderQty: 1_000, maxPositionNotional: 20_000 }),
+  journal: HarnessJournal = {},
+  symbols: readonly string[] = ['X'],
+) {
   let now = 1_000;
-  const prices = new Map<string, number>([['X', 100]]);
+  const prices = new Map<string, number>(symbols.map((s) => [s, 100]));
   const venue = new ScriptedVenue();
   const portfolio = new Portfolio(100_000);
   portfolio.setClassifier(() => ({ sector: 'Tech', assetClass: 'us_equity' }));
@@ -67,7 +72,7 @@ export function omsHarness(limits: RiskLimits = wideLimits({ maxOrderNotional: 1
     view: {
       position: (s) => portfolio.qty(s),
       referencePrice: (s) => prices.get(s),
-      instrument: (s) => (s === 'X' ? TEST_INSTRUMENT : undefined),
+      instrument: (s) => (s === 'X' ? TEST_INSTRUMENT : symbols.includes(s) ? { ...TEST_INSTRUMENT, symbol: s } : undefined),
       marketOpen: () => state.marketOpen,
       equity: () => portfolio.equity(),
       gross: () => portfolio.gross(),

@@ -213,7 +213,7 @@ export class BarVenue implements Venue {
 
   /** A quote around the bar's close, as wide as the symbol's liquidity tier. */
   private quoteAt(b: Bar): Quote {
-    const half = (b.close * LIQUIDITY_TIERS[liquidityTier(this.stats.get(b.symbol)?.dollarAdv)].spreadBps) / 20_000;
+    const half = (b.close * LIQUIDITY_TIERS[liquidityTier(this.stats.dollarAdv(b.symbol))].spreadBps) / 20_000;
     return { symbol: b.symbol, ts: this.clock.now(), bid: b.close - half, ask: b.close + half, bidSize: b.volume, askSize: b.volume };
   }
 

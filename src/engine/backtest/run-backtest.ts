@@ -48,7 +48,7 @@ export function prepareBars(bars: readonly Bar[], from = -Infinity, to = Infinit
     if (typeof b.symbol !== 'string' || b.symbol === '') throw new BacktestError('BAD_INPUT', `bar ${i}: field 'symbol' must be a non-empty string`);
     if (!Number.isFinite(b.ts)) throw new BacktestError('BAD_INPUT', `bar ${i} (${b.symbol}): field 'ts' must be a finite epoch-ms number, got ${b.ts}`);
   }
-  const kept = bars.filter((b) => b.ts >= from && b.ts <= to);
+  const kept = from === -Infinity && to === Infinity ? bars.slice() : bars.filter((b) => b.ts >= from && b.ts <= to);
   let sorted = true;
   for (let i = 1; i < kept.length && sorted; i++) {
     const a = kept[i - 1]!;
@@ -58,14 +58,16 @@ export function prepareBars(bars: readonly Bar[], from = -Infinity, to = Infinit
   return sorted ? kept : kept.sort((a, b) => a.ts - b.ts || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
 }
 
-/** The bar interval: the smallest spacing between two bars of one symbol (60 s if none). */
-export function barInterval(bars: readonly Bar[]): number {
+/** The bar interval: the smallest spacing between two bars of one symbol (60 s if none), over the lists read one after the other (warm-up, then bars). */
+export function barInterval(...lists: ReadonlyArray<readonly Bar[]>): number {
   const last = new Map<string, number>();
   let dt = Infinity;
-  for (const b of bars) {
-    const p = last.get(b.symbol);
-    if (p !== undefined && b.ts > p && b.ts - p < dt) dt = b.ts - p;
-    last.set(b.symbol, b.ts);
+  for (const bars of lists) {
+    for (const b of bars) {
+      const p = last.get(b.symbol);
+      if (p !== undefined && b.ts > p && b.ts - p < dt) dt = b.ts - p;
+      last.set(b.symbol, b.ts);
+    }
   }
   return Number.isFinite(dt) ? dt : 60_000;
 }
@@ -109,7 +111,7 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
   }
   const bars = prepareBars(input, config.from, config.to);
   if (bars.length === 0) throw new BacktestError('NO_BARS', 'no bars to replay (empty input, or none between --from and --to)');
-  const barMs = barInterval([...(config.warmup ?? []), ...bars]);
+  const barMs = barInterval(config.warmup ?? [], bars);
   const symbols = [...new Set(bars.map((b) => b.symbol))].sort();
   const instruments: Instrument[] = symbols.map((s) => defaultInstrument(s, config.instruments?.[s]));
   const warmup: Record<string, Bar[]> = {};
@@ -225,6 +227,9 @@ export async function runBacktest(input: readonly Bar[], config: BacktestConfig,
         if (hooks.signal) {
           await yieldToLoop();
           if (hooks.signal.aborted) throw new BacktestError('CANCELED', `backtest canceled after ${venue.delivered} of ${bars.length} bars`);
+        } else {
+          // settle the venue calls' promise reactions (one per order and cancel): held to the end, a long run's pile of them costs memory and GC
+          await Promise.resolve();
         }
       }
     }

@@ -13,15 +13,14 @@ export class MessageBus<M extends object> {
 
   constructor(private readonly onHandlerError: (topic: string, error: unknown) => void = () => {}) {}
 
+  // handler lists are copied on (un)subscribe, never changed in place, so a delivery walks the list as it was without copying it
   subscribe<K extends keyof M>(topic: K, handler: Handler<M[K]>): () => void {
-    const list = this.handlers.get(topic) ?? [];
-    list.push(handler as Handler<never>);
-    this.handlers.set(topic, list);
+    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler as Handler<never>]);
     return () => {
       const current = this.handlers.get(topic);
       if (!current) return;
       const i = current.indexOf(handler as Handler<never>);
-      if (i >= 0) current.splice(i, 1);
+      if (i >= 0) this.handlers.set(topic, [...current.slice(0, i), ...current.slice(i + 1)]);
     };
   }
 
@@ -35,7 +34,7 @@ export class MessageBus<M extends object> {
         this.published++;
         const list = this.handlers.get(next[0]);
         if (!list) continue;
-        for (const h of list.slice()) {
+        for (const h of list) {
           try {
             (h as Handler<unknown>)(next[1]);
           } catch (e) {

@@ -10,9 +10,16 @@ export class ClientOrderIds {
     if (!/^[A-Za-z0-9]{1,16}$/.test(sessionId)) throw new Error(`bad session id '${sessionId}': 1-16 letters or digits`);
   }
 
+  /** Each source's id tag (a few sources, one per order). */
+  private readonly tags = new Map<string, string>();
+
   next(source: string): string {
     this.seq++;
-    const tag = source.replace(/[^A-Za-z0-9]/g, '').slice(0, 8) || 'x';
+    let tag = this.tags.get(source);
+    if (tag === undefined) {
+      tag = source.replace(/[^A-Za-z0-9]/g, '').slice(0, 8) || 'x';
+      if (this.tags.size < 256) this.tags.set(source, tag);
+    }
     return `td-${this.sessionId}-${tag}-${this.seq.toString().padStart(6, '0')}`;
   }
 

@@ -141,6 +141,10 @@ export interface QualityMonitorOptions {
 }
 
 const NO_ISSUES: readonly VerdictIssue[] = [];
+/** A problem found in a tick: the issue, the offending value, the message. */
+type Problem = [QualityIssue, number, string];
+const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
+const OPEN_CLOSE = ['open', 'close'] as const;
 
 /** Rolling mean / standard deviation over the last n samples. */
 class Rolling {
@@ -225,7 +229,8 @@ export class QualityMonitor {
   private readonly staleAfterMs: number;
   private readonly now: () => number;
   private readonly onAlert: ((a: QualityAlert) => void) | undefined;
-  private readonly series = new Map<string, SeriesState>();
+  /** Series state by timeframe, then symbol. */
+  private readonly series = new Map<string, Map<string, SeriesState>>();
   private readonly symbols = new Map<string, SymbolState>();
   private readonly held = new Set<string>();
 
@@ -257,9 +262,10 @@ export class QualityMonitor {
   /** Checks one bar (of `timeframe`, default the monitor's) and records the verdict. */
   onBar(bar: Bar, timeframe = this.timeframe): BarVerdict {
     const sym = this.sym(bar.symbol);
-    const key = `${bar.symbol}\u0000${timeframe}`;
-    let st = this.series.get(key);
-    if (!st) this.series.set(key, (st = { returns: new Rolling(this.window), volumes: new Rolling(this.window) }));
+    let byTf = this.series.get(timeframe);
+    if (!byTf) this.series.set(timeframe, (byTf = new Map()));
+    let st = byTf.get(bar.symbol);
+    if (!st) byTf.set(bar.symbol, (st = { returns: new Rolling(this.window), volumes: new Rolling(this.window) }));
     sym.bars++;
     const verdict: BarVerdict = { accepted: true, issues: [] };
 
@@ -359,13 +365,13 @@ export class QualityMonitor {
   }
 
   private structural(bar: Bar): { issue: QualityIssue; value: number; message: string } | undefined {
-    for (const f of ['open', 'high', 'low', 'close'] as const) {
+    for (const f of PRICE_FIELDS) {
       if (!positive(bar[f])) return { issue: 'bad_price', value: bar[f], message: `${f} ${String(bar[f])} at ${iso(bar.ts)} is not a positive price` };
     }
     if (!finite(bar.volume) || bar.volume < 0) return { issue: 'bad_price', value: bar.volume, message: `volume ${String(bar.volume)} at ${iso(bar.ts)} is not a non-negative number` };
     if (!finite(bar.ts)) return { issue: 'bad_price', value: bar.ts, message: `timestamp ${String(bar.ts)} is not a number` };
     if (bar.high < bar.low) return { issue: 'high_below_low', value: bar.high - bar.low, message: `high ${bar.high} below low ${bar.low} at ${iso(bar.ts)}` };
-    for (const f of ['open', 'close'] as const) {
+    for (const f of OPEN_CLOSE) {
       if (bar[f] > bar.high || bar[f] < bar.low) return { issue: 'ohlc_range', value: bar[f], message: `${f} ${bar[f]} outside [low ${bar.low}, high ${bar.high}] at ${iso(bar.ts)}` };
     }
     return undefined;
@@ -381,7 +387,7 @@ export class QualityMonitor {
 
   private finishBar(sym: SymbolState, st: SeriesState, bar: Bar, verdict: BarVerdict): BarVerdict {
     // A spike issue is about the previous bar, already counted there.
-    const own = verdict.issues.filter((i) => i.ts === bar.ts);
+    const own = verdict.issues.length === 0 ? NO_ISSUES : verdict.issues.filter((i) => i.ts === bar.ts);
     if (own.some((i) => i.action === 'drop')) {
       verdict.accepted = false;
       sym.dropped++;
@@ -397,30 +403,32 @@ export class QualityMonitor {
   // ---- ticks ------------------------------------------------------------------------
 
   onQuote(q: Quote): TickVerdict {
-    const problems: Array<[QualityIssue, number, string]> = [];
-    if (!positive(q.bid)) problems.push(['bad_price', q.bid, `bid ${String(q.bid)} at ${iso(q.ts)} is not a positive price`]);
-    else if (!positive(q.ask)) problems.push(['bad_price', q.ask, `ask ${String(q.ask)} at ${iso(q.ts)} is not a positive price`]);
+    let problem: Problem | undefined;
+    if (!positive(q.bid)) problem = ['bad_price', q.bid, `bid ${String(q.bid)} at ${iso(q.ts)} is not a positive price`];
+    else if (!positive(q.ask)) problem = ['bad_price', q.ask, `ask ${String(q.ask)} at ${iso(q.ts)} is not a positive price`];
     else if (!(finite(q.bidSize) && q.bidSize >= 0 && finite(q.askSize) && q.askSize >= 0)) {
-      problems.push(['bad_price', finite(q.bidSize) && q.bidSize >= 0 ? q.askSize : q.bidSize, `quote sizes ${String(q.bidSize)} x ${String(q.askSize)} at ${iso(q.ts)} are not non-negative numbers`]);
-    } else if (q.ask < q.bid) problems.push(['crossed_quote', q.ask - q.bid, `crossed quote at ${iso(q.ts)}: ask ${q.ask} below bid ${q.bid}`]);
-    return this.tick(q.symbol, q.ts, problems);
+      problem = ['bad_price', finite(q.bidSize) && q.bidSize >= 0 ? q.askSize : q.bidSize, `quote sizes ${String(q.bidSize)} x ${String(q.askSize)} at ${iso(q.ts)} are not non-negative numbers`];
+    } else if (q.ask < q.bid) problem = ['crossed_quote', q.ask - q.bid, `crossed quote at ${iso(q.ts)}: ask ${q.ask} below bid ${q.bid}`];
+    return this.tick(q.symbol, q.ts, problem);
   }
 
   onTrade(t: Trade): TickVerdict {
-    const problems: Array<[QualityIssue, number, string]> = [];
-    if (!positive(t.price)) problems.push(['bad_price', t.price, `trade price ${String(t.price)} at ${iso(t.ts)} is not a positive price`]);
-    else if (!(finite(t.size) && t.size >= 0)) problems.push(['bad_price', t.size, `trade size ${String(t.size)} at ${iso(t.ts)} is not a non-negative number`]);
-    return this.tick(t.symbol, t.ts, problems);
+    let problem: Problem | undefined;
+    if (!positive(t.price)) problem = ['bad_price', t.price, `trade price ${String(t.price)} at ${iso(t.ts)} is not a positive price`];
+    else if (!(finite(t.size) && t.size >= 0)) problem = ['bad_price', t.size, `trade size ${String(t.size)} at ${iso(t.ts)} is not a non-negative number`];
+    return this.tick(t.symbol, t.ts, problem);
   }
 
-  private tick(symbol: string, ts: number, problems: Array<[QualityIssue, number, string]>): TickVerdict {
+  /** A tick with at most one problem found in its fields (none: checked for order). */
+  private tick(symbol: string, ts: number, problem: Problem | undefined): TickVerdict {
     const sym = this.sym(symbol);
     sym.ticks++;
-    if (!problems.length && sym.lastTickTs !== undefined && ts < sym.lastTickTs) {
-      problems.push(['out_of_order', ts, `tick at ${iso(ts)} arrived after one at ${iso(sym.lastTickTs)}`]);
+    if (!problem && sym.lastTickTs !== undefined && ts < sym.lastTickTs) {
+      problem = ['out_of_order', ts, `tick at ${iso(ts)} arrived after one at ${iso(sym.lastTickTs)}`];
     }
     const verdict: TickVerdict = { accepted: true, issues: [] };
-    for (const [issue, value, message] of problems) {
+    if (problem) {
+      const [issue, value, message] = problem;
       const action = this.policies[issue];
       verdict.issues.push({ issue, value, action, ts });
       this.alert(sym, { symbol, ts, issue, value, action, message });

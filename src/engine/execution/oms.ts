@@ -144,6 +144,8 @@ export function newOrderRecord(clientOrderId: string, req: Omit<NewOrder, 'prove
 export class OrderManager {
   private readonly orders = new Map<string, Order>();
   private readonly open = new Set<string>();
+  /** The open orders' ids per symbol, in the order of `open` (every quote asks for a symbol's open orders). */
+  private readonly openIds = new Map<string, Set<string>>();
   private readonly closed: string[] = [];
   private readonly seenFills = new Set<string>();
   /** Per order: spans (from, to] of cumulative quantity applied by inferred fills and not yet matched by real executions. */
@@ -558,7 +560,7 @@ export class OrderManager {
       const copy = { ...o };
       this.orders.set(o.clientOrderId, copy);
       if (isOpen(o.status)) {
-        this.open.add(o.clientOrderId);
+        this.addOpen(copy);
         this.track(copy, copy.qty - copy.filledQty, 1);
       } else this.closed.push(o.clientOrderId);
     }
@@ -571,7 +573,7 @@ export class OrderManager {
     if (this.orders.has(o.clientOrderId)) return;
     const copy = { ...o, source: 'external' };
     this.orders.set(copy.clientOrderId, copy);
-    this.open.add(copy.clientOrderId);
+    this.addOpen(copy);
     this.track(copy, copy.qty - copy.filledQty, 1);
     this.emit(copy);
   }
@@ -586,11 +588,22 @@ export class OrderManager {
 
   openOrders(symbol?: string): Order[] {
     const out: Order[] = [];
-    for (const id of this.open) {
-      const o = this.orders.get(id)!;
-      if (!symbol || o.symbol === symbol) out.push(o);
-    }
+    const ids = symbol ? this.openIds.get(symbol) : this.open;
+    if (ids) for (const id of ids) out.push(this.orders.get(id)!);
     return out;
+  }
+
+  private addOpen(o: Order): void {
+    this.open.add(o.clientOrderId);
+    let ids = this.openIds.get(o.symbol);
+    if (!ids) this.openIds.set(o.symbol, (ids = new Set()));
+    ids.add(o.clientOrderId);
+  }
+
+  private deleteOpen(o: Order): void {
+    this.open.delete(o.clientOrderId);
+    const ids = this.openIds.get(o.symbol);
+    if (ids?.delete(o.clientOrderId) && ids.size === 0) this.openIds.delete(o.symbol);
   }
 
   get openCount(): number {
@@ -643,9 +656,9 @@ export class OrderManager {
     if (patch.reason) order.reason = patch.reason;
     if (!wasOpen && isOpen(to)) this.track(order, order.qty - order.filledQty, 1);
     if (wasOpen && !isOpen(to)) this.track(order, order.qty - order.filledQty, -1);
-    if (isOpen(to)) this.open.add(order.clientOrderId);
+    if (isOpen(to)) this.addOpen(order);
     else if (to !== 'new') {
-      this.open.delete(order.clientOrderId);
+      this.deleteOpen(order);
       this.closed.push(order.clientOrderId);
       this.trimClosed();
     }

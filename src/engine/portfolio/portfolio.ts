@@ -45,6 +45,8 @@ export class Portfolio {
   private readonly classGross = new Map<string, number>();
   private classifier: Classifier = () => undefined;
   private updates = 0;
+  /** heldSymbols(), until a position opens or closes. */
+  private held: string[] | undefined;
 
   constructor(private readonly startingCash: number) {
     this.cash = startingCash;
@@ -57,11 +59,8 @@ export class Portfolio {
     this.resum();
   }
 
-  /** Applies `change` to a holding, keeping every running sum in step. */
-  private touch(h: Holding, change: () => void): void {
-    const oldMv = h.qty * h.mark;
-    const oldCost = h.qty * h.avgPrice;
-    change();
+  /** After a change to a holding that had market value `oldMv` and cost `oldCost`: every running sum in step. */
+  private touched(h: Holding, oldMv: number, oldCost: number): void {
     const newMv = h.qty * h.mark;
     const dGross = Math.abs(newMv) - Math.abs(oldMv);
     this.grossMv += dGross;
@@ -111,11 +110,13 @@ export class Portfolio {
       h = { qty: 0, avgPrice: 0, realized: 0, mark: fill.price, ...this.classifier(fill.symbol) };
       this.holdings.set(fill.symbol, h);
     }
-    let realized = 0;
-    this.touch(h, () => {
-      realized = this.book(h!, signed, fill.price);
-      h!.mark = fill.price;
-    });
+    const oldMv = h.qty * h.mark;
+    const oldCost = h.qty * h.avgPrice;
+    const wasOpen = h.qty !== 0;
+    let realized = this.book(h, signed, fill.price);
+    h.mark = fill.price;
+    this.touched(h, oldMv, oldCost);
+    if (wasOpen !== (h.qty !== 0)) this.held = undefined;
     realized -= fill.fee;
     h.realized += realized;
     this.realizedTotal += realized;
@@ -157,7 +158,9 @@ export class Portfolio {
       h.mark = price;
       return false;
     }
-    this.touch(h, () => (h.mark = price));
+    const oldMv = h.qty * h.mark;
+    h.mark = price;
+    this.touched(h, oldMv, h.qty * h.avgPrice);
     return true;
   }
 
@@ -178,6 +181,7 @@ export class Portfolio {
     p.realizedTotal = s.realizedTotal;
     p.fees = s.fees;
     for (const h of s.holdings) p.holdings.set(h.symbol, { qty: h.qty, avgPrice: h.avgPrice, realized: h.realized, mark: h.mark });
+    p.held = undefined;
     p.resum();
     return p;
   }
@@ -213,6 +217,16 @@ export class Portfolio {
       });
     }
     return out.sort((a, b) => a.symbol.localeCompare(b.symbol));
+  }
+
+  /** The symbols of the open positions, in the order of positions(); kept until a position opens or closes (the risk monitor reads it every second). */
+  heldSymbols(): readonly string[] {
+    if (!this.held) {
+      const out: string[] = [];
+      for (const [symbol, h] of this.holdings) if (h.qty !== 0) out.push(symbol);
+      this.held = out.sort((a, b) => a.localeCompare(b));
+    }
+    return this.held;
   }
 
   openPositionCount(): number {

@@ -62,26 +62,25 @@ function sd(xs: number[]): number {
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
 }
 
-/** The last `w` values minus their mean, and the sum of their squares; undefined with fewer than max(w, 5) values. */
-function centered(a: readonly number[], w: number): { d: Float64Array; ss: number } | undefined {
-  if (a.length < w || w < 5) return undefined;
+/** The last `w` values of `a` minus their mean, written to `out` from `at`, and the sum of their squares (a has at least w values). */
+function centerInto(a: readonly number[], w: number, out: Float64Array, at: number): number {
   const off = a.length - w;
   let s = 0;
   for (let i = 0; i < w; i++) s += a[off + i]!;
   const m = s / w;
-  const d = new Float64Array(w);
   let ss = 0;
   for (let i = 0; i < w; i++) {
-    d[i] = a[off + i]! - m;
-    ss += d[i]! ** 2;
+    const d = (out[at + i] = a[off + i]! - m);
+    ss += d ** 2;
   }
-  return { d, ss };
+  return ss;
 }
 
-function corrCentered(a: { d: Float64Array; ss: number }, b: { d: Float64Array; ss: number }): number {
+/** Correlation of two centered windows of `w` values in `d` (at `i` and `j`) with sums of squares `si`, `sj`. */
+function corrCentered(d: Float64Array, i: number, si: number, j: number, sj: number, w: number): number {
   let sxy = 0;
-  for (let i = 0; i < a.d.length; i++) sxy += a.d[i]! * b.d[i]!;
-  return a.ss > 0 && b.ss > 0 ? sxy / Math.sqrt(a.ss * b.ss) : NaN;
+  for (let k = 0; k < w; k++) sxy += d[i + k]! * d[j + k]!;
+  return si > 0 && sj > 0 ? sxy / Math.sqrt(si * sj) : NaN;
 }
 
 /** Correlation of the last min(|a|, |b|, window) values of two series, read in place (no copies: it runs per minute for every pair of holdings). */
@@ -128,6 +127,14 @@ export class RiskMonitor {
   private avgCorr: number | null = null;
   private corrAlertedAt = -Infinity;
   private lastCorrMinute = -Infinity;
+  /** checkCorrelation's buffers (it runs every minute): each holding's centered window, its sum of squares, whether its window is full. */
+  private dev = new Float64Array(0);
+  private ss = new Float64Array(0);
+  private full = new Uint8Array(0);
+  /** Σ of the unit-length centered windows (surelyBelowAlert). */
+  private usum = new Float64Array(0);
+  /** The holdings whose average correlation checkCorrelation left to work out when read. */
+  private corrPending: { held: readonly string[]; w: number } | undefined;
 
   constructor(
     private cfg: MonitorConfig,
@@ -254,7 +261,7 @@ export class RiskMonitor {
       },
       consecutiveLosses: Object.fromEntries(this.losses),
       staleInstruments: [...this.staleNow],
-      avgCorrelation: this.avgCorr,
+      avgCorrelation: this.averageCorrelation(),
       rejectsInWindow: this.rejects.length,
     };
   }
@@ -293,46 +300,104 @@ export class RiskMonitor {
 
   private checkStale(t: number): void {
     const limit = this.cfg.staleDataSeconds * 1000;
-    for (const p of this.portfolio.positions()) {
-      const last = this.lastQuoteTs.get(p.symbol);
-      const stale = this.actions.marketOpen(p.symbol) && last !== undefined && t - last > limit;
-      if (stale && !this.staleNow.has(p.symbol)) {
-        this.staleNow.add(p.symbol);
-        this.risk.setState('REDUCING', 'risk-monitor', `no quote for ${p.symbol} for ${((t - last!) / 1000).toFixed(0)}s while its market is open`, `instrument:${p.symbol}`);
-      } else if (!stale && this.staleNow.has(p.symbol)) {
-        this.staleNow.delete(p.symbol);
-        this.risk.setState('ACTIVE', 'risk-monitor', `quotes for ${p.symbol} resumed`, `instrument:${p.symbol}`);
+    for (const symbol of this.portfolio.heldSymbols()) {
+      const last = this.lastQuoteTs.get(symbol);
+      const stale = this.actions.marketOpen(symbol) && last !== undefined && t - last > limit;
+      if (stale && !this.staleNow.has(symbol)) {
+        this.staleNow.add(symbol);
+        this.risk.setState('REDUCING', 'risk-monitor', `no quote for ${symbol} for ${((t - last!) / 1000).toFixed(0)}s while its market is open`, `instrument:${symbol}`);
+      } else if (!stale && this.staleNow.has(symbol)) {
+        this.staleNow.delete(symbol);
+        this.risk.setState('ACTIVE', 'risk-monitor', `quotes for ${symbol} resumed`, `instrument:${symbol}`);
       }
     }
   }
 
   private checkCorrelation(t: number): void {
-    const held = this.portfolio.positions().map((p) => p.symbol);
+    const held = this.portfolio.heldSymbols();
+    this.corrPending = undefined;
     if (held.length < 2) {
       this.avgCorr = null;
       return;
     }
-    let sum = 0;
-    let n = 0;
     // a symbol with a full window: its deviations from the mean and their sum of squares once, for all its pairs
     // (the same arithmetic, in the same order, as corr() on the pair)
     const w = this.cfg.correlationWindowBars;
-    const dev = held.map((s) => centered(this.returns.returns(s), w));
+    if (this.dev.length < held.length * w) this.dev = new Float64Array(held.length * w);
+    if (this.ss.length < held.length) {
+      this.ss = new Float64Array(held.length);
+      this.full = new Uint8Array(held.length);
+    }
+    const { dev, ss, full } = this;
+    for (let i = 0; i < held.length; i++) {
+      const r = this.returns.returns(held[i]!);
+      full[i] = r.length >= w && w >= 5 ? 1 : 0;
+      if (full[i]) ss[i] = centerInto(r, w, dev, i * w);
+    }
+    if (this.surelyBelowAlert(held.length, w)) {
+      // no alert can follow: the exact average (every pair) is worked out only if the gauges read it before the next minute
+      this.corrPending = { held, w };
+      return;
+    }
+    this.avgCorr = this.pairwiseAverage(held, w);
+    if (this.avgCorr !== null && this.avgCorr > this.cfg.correlationAlert && t - this.corrAlertedAt > 30 * 60_000) {
+      this.corrAlertedAt = t;
+      this.alerts.raise('warning', 'CORRELATION', `average pairwise correlation of the ${held.length} holdings is ${this.avgCorr.toFixed(2)}, above ${this.cfg.correlationAlert}`, 'risk-monitor');
+    }
+  }
+
+  /** The average of every pair's correlation over the windows checkCorrelation prepared (null: no finite pair). */
+  private pairwiseAverage(held: readonly string[], w: number): number | null {
+    const { dev, ss, full } = this;
+    let sum = 0;
+    let n = 0;
     for (let i = 0; i < held.length; i++) {
       for (let j = i + 1; j < held.length; j++) {
-        const a = dev[i];
-        const b = dev[j];
-        const c = a && b ? corrCentered(a, b) : corr(this.returns.returns(held[i]!), this.returns.returns(held[j]!), w);
+        const c = full[i] && full[j] ? corrCentered(dev, i * w, ss[i]!, j * w, ss[j]!, w) : corr(this.returns.returns(held[i]!), this.returns.returns(held[j]!), w);
         if (Number.isFinite(c)) {
           sum += c;
           n++;
         }
       }
     }
-    this.avgCorr = n ? sum / n : null;
-    if (this.avgCorr !== null && this.avgCorr > this.cfg.correlationAlert && t - this.corrAlertedAt > 30 * 60_000) {
-      this.corrAlertedAt = t;
-      this.alerts.raise('warning', 'CORRELATION', `average pairwise correlation of the ${held.length} holdings is ${this.avgCorr.toFixed(2)}, above ${this.cfg.correlationAlert}`, 'risk-monitor');
-    }
+    return n ? sum / n : null;
   }
+
+  /**
+   * True when the average pairwise correlation is certainly below the alert
+   * level, found in O(holdings × window) instead of O(holdings² × window): with
+   * every window full, the sum over pairs of correlations is (|Σ uᵢ|² − m) / 2
+   * for the m unit-length centered windows uᵢ of non-zero variance (a flat
+   * window's pairs are NaN and left out, as in pairwiseAverage). Rounding
+   * differs from the pairwise sum by far less than the 1e-9 margin kept.
+   */
+  private surelyBelowAlert(k: number, w: number): boolean {
+    const { dev, ss, full } = this;
+    if (this.usum.length < w) this.usum = new Float64Array(w);
+    const u = this.usum.fill(0, 0, w);
+    let m = 0;
+    for (let i = 0; i < k; i++) {
+      const s = ss[i]!;
+      if (!full[i]) return false;
+      if (s === 0) continue;
+      if (!(s > 1e-150 && s < 1e150)) return false;
+      const inv = 1 / Math.sqrt(s);
+      for (let j = 0; j < w; j++) u[j] = u[j]! + dev[i * w + j]! * inv;
+      m++;
+    }
+    if (m < 2) return false;
+    let q = 0;
+    for (let j = 0; j < w; j++) q += u[j]! ** 2;
+    return (q - m) / (m * (m - 1)) < this.cfg.correlationAlert - 1e-9;
+  }
+
+  /** The last average pairwise correlation, worked out now if checkCorrelation left it pending. */
+  private averageCorrelation(): number | null {
+    if (this.corrPending) {
+      this.avgCorr = this.pairwiseAverage(this.corrPending.held, this.corrPending.w);
+      this.corrPending = undefined;
+    }
+    return this.avgCorr;
+  }
+
 }

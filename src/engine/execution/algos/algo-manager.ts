@@ -144,6 +144,7 @@ export class ExecutionAlgos {
 
   /** A quote or bar on `symbol`: parents on it send what is due. */
   onTick(symbol: string): void {
+    if (this.active.size === 0) return;
     for (const p of [...this.active.values()]) if (p.order.symbol === symbol) this.step(p);
   }
 

@@ -84,11 +84,22 @@ export class MarketStats {
     r.lastTs = b.ts;
   }
 
+  /** The symbol's average daily dollar volume as get() reports it, without building the rest (a backtest's quote on every bar). */
+  dollarAdv(symbol: string): number | undefined {
+    const r = this.bySymbol.get(symbol);
+    if (!r || r.volume.n < this.minBars || r.returns.n < 2) return undefined;
+    return (r.volume.sum / r.volume.n) * this.perDay(symbol, r) * r.lastClose;
+  }
+
+  private perDay(symbol: string, r: Rolling): number {
+    return r.minDt >= DAY_MS ? 1 : this.sessionMs(symbol) / r.minDt;
+  }
+
   /** The symbol's statistics, or undefined before `minBars` bars. */
   get(symbol: string): SymbolStats | undefined {
     const r = this.bySymbol.get(symbol);
     if (!r || r.volume.n < this.minBars || r.returns.n < 2) return undefined;
-    const perDay = r.minDt >= DAY_MS ? 1 : this.sessionMs(symbol) / r.minDt;
+    const perDay = this.perDay(symbol, r);
     const adv = (r.volume.sum / r.volume.n) * perDay;
     const n = r.returns.n;
     const m = r.returns.sum / n;
