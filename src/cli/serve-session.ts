@@ -5,7 +5,7 @@
 // with its layout intact. A file that is unreadable, malformed or readable by
 // others is named in the log and replaced by a fresh session; nothing else in
 // the data dir is touched.
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SESSION_FILE = 'serve-session.json';
@@ -47,8 +47,10 @@ export function readServeSession(dataDir: string, log: (line: string) => void): 
 export function writeServeSession(dataDir: string, session: ServeSession, log: (line: string) => void): void {
   const file = sessionPath(dataDir);
   try {
-    writeFileSync(file, `${JSON.stringify(session)}\n`, { mode: 0o600 });
-    chmodSync(file, 0o600); // an existing file keeps its mode on write
+    // a new file, so the token is never written into an old one's wider mode
+    rmSync(file, { force: true });
+    writeFileSync(file, `${JSON.stringify(session)}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
   } catch (e) {
     log(`could not record the session in ${file} (${(e as Error).message}): a restarted serve will print a new UI link`);
   }
