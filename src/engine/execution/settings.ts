@@ -30,6 +30,11 @@ export const AlgoSettings = z.object({
   /** How long a TWAP / VWAP works its parent, and the time between two slices. */
   durationMs: z.number().int().min(1_000).max(7 * 86_400_000),
   sliceMs: z.number().int().min(1_000).max(86_400_000),
+  /**
+   * The hard deadline: a TWAP / VWAP still unfilled this long after its duration ends is stopped (its working child
+   * canceled, the parent ended 'canceled' with what filled). The grace lets the last slice's child fill.
+   */
+  overrunMs: z.number().int().min(0).max(86_400_000),
   /** A child is at most this fraction of the symbol's last bar volume. */
   participationCap: z.number().finite().gt(0).max(1),
   /** An iceberg's visible quantity when the order does not say, as a fraction of the parent (rounded to the lot, at least one lot). */
@@ -42,5 +47,5 @@ export type ExecutionSettings = z.infer<typeof ExecutionSettings>;
 
 export const DEFAULT_EXECUTION: ExecutionSettings = {
   monitor: { limitTimeoutMs: 120_000, onTimeout: 'replace', scope: 'algo', marketableBps: 5, maxReplaces: 3, unknownOutcomeMs: 30_000 },
-  algo: { advThresholdPct: 0.05, largeOrderAlgo: 'twap', durationMs: 30 * 60_000, sliceMs: 60_000, participationCap: 0.1, icebergDisplayPct: 0.1 },
+  algo: { advThresholdPct: 0.05, largeOrderAlgo: 'twap', durationMs: 30 * 60_000, sliceMs: 60_000, overrunMs: 60_000, participationCap: 0.1, icebergDisplayPct: 0.1 },
 };

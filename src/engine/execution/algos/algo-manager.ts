@@ -8,7 +8,10 @@
 // covering it), a denied or venue-refused child stop it: its open children are
 // canceled and nothing more is sent. Start, every child and the finish (with
 // its reason) are journaled as 'algo' records; after a restart an unfinished
-// parent is ended cleanly (its open children canceled), not resumed.
+// parent is ended cleanly (its open children canceled), not resumed. A TWAP /
+// VWAP has a hard deadline: its duration plus `overrunMs`; still unfilled then,
+// it stops like a canceled parent (the working child canceled, the remainder
+// left unsent) and says so.
 // Driven by quotes, bars and order events, never timers, so replay matches.
 import type { Instrument, Order, OrderType, Quote, TradingState, TradingStateChange } from '../../../shared/domain.js';
 import type { OrderIntent, RiskDecision } from '../../risk/risk-engine.js';
@@ -49,6 +52,8 @@ export interface AlgoRecord {
   childId?: string;
   childQty?: number;
   childLimit?: number | null;
+  /** 'start' of a TWAP / VWAP: its hard deadline (ms since epoch). */
+  deadline?: number;
   approved?: boolean;
   reason?: string;
 }
@@ -80,6 +85,8 @@ interface Parent {
   kind: AlgoKind;
   params: NonNullable<AlgoRecord['params']>;
   schedule: Slice[];
+  /** TWAP / VWAP: stopped when a tick finds it unfilled at or after this time (undefined: an iceberg, no deadline). */
+  deadline: number | undefined;
   lot: number;
   children: string[];
   working: string | undefined;
@@ -134,9 +141,10 @@ export class ExecutionAlgos {
     const schedule =
       params.kind === 'vwap' ? vwapSchedule(now, params.durationMs, params.sliceMs, inst?.calendar ?? '24x7') : params.kind === 'twap' ? twapSchedule(now, params.durationMs, params.sliceMs) : [];
     order.status = 'accepted';
-    const p: Parent = { order, kind: params.kind, params, schedule, lot: inst?.lotSize ?? 1, children: [], working: undefined, ours: new Set(), stopping: undefined };
+    const deadline = params.kind === 'iceberg' ? undefined : now + params.durationMs + s.overrunMs;
+    const p: Parent = { order, kind: params.kind, params, schedule, deadline, lot: inst?.lotSize ?? 1, children: [], working: undefined, ours: new Set(), stopping: undefined };
     this.active.set(order.clientOrderId, p);
-    d.record({ event: 'start', parentId: order.clientOrderId, order: { ...order }, params });
+    d.record({ event: 'start', parentId: order.clientOrderId, order: { ...order }, params, ...(deadline === undefined ? {} : { deadline }) });
     d.changed({ ...order });
     this.step(p);
     return { order: { ...p.order }, decision };
@@ -266,6 +274,9 @@ export class ExecutionAlgos {
     if (p.stopping || !this.active.has(p.order.clientOrderId)) return;
     const o = p.order;
     if (d.effectiveState(o.source, o.symbol) === 'HALTED') return this.stop(p, `trading HALTED for ${o.source} / ${o.symbol}`);
+    if (p.deadline !== undefined && d.now() >= p.deadline) {
+      return this.stop(p, `deadline ${new Date(p.deadline).toISOString()} passed (its duration and grace are over) with ${o.filledQty} of ${o.qty} filled; the rest is not sent`);
+    }
     if (p.working !== undefined) return;
     const remaining = o.qty - o.filledQty;
     const qty =

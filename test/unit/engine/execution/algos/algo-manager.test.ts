@@ -107,6 +107,50 @@ function runningTwap() {
 }
 
 describe('stopping a parent', () => {
+  it('a TWAP still unfilled when its duration and grace are over stops: the working child canceled, the rest never sent', () => {
+    const h = algoHarness(undefined, { algo: { overrunMs: 30_000 } as never });
+    h.bar(150); // the cap (15 a child) keeps it behind its schedule of 20 a minute
+    const { order: p } = h.algos.submit(twap(100)); // 5 min + 30 s grace
+    const deadline = h.records[0]!.deadline!;
+    expect(deadline).toBe(h.now() + 5 * MIN + 30_000);
+    for (let k = 0; k < 5; k++) {
+      const kid = h.children(p.clientOrderId).at(-1)!;
+      h.ack(kid.clientOrderId);
+      h.fill(kid.clientOrderId, kid.qty);
+      h.tick(MIN);
+    }
+    // at 5 min (the duration's end, inside the grace) it still works its remainder: 5 filled children of 15, a 6th sent
+    const last = h.children(p.clientOrderId).at(-1)!;
+    expect(h.children(p.clientOrderId)).toHaveLength(6);
+    expect(h.algos.get(p.clientOrderId)).toMatchObject({ status: 'partially_filled', filledQty: 75 });
+    h.ack(last.clientOrderId);
+    h.tick(MIN); // 6 min: past the 5.5 min deadline, the 6th child still working
+    expect(h.venue.cancels).toEqual([last.clientOrderId]);
+    h.venueCanceled(last.clientOrderId); // the parent ends once its child is confirmed canceled
+    const end = h.algos.get(p.clientOrderId)!;
+    expect(end.status).toBe('canceled');
+    expect(end.reason).toMatch(new RegExp(`deadline ${new Date(deadline).toISOString()} passed .* with 75 of 100 filled`));
+    expect(h.alerts.some((a) => a.code === 'ALGO_STOPPED' && /deadline/.test(a.message))).toBe(true);
+    const sent = h.venue.submitted.length;
+    for (let k = 0; k < 5; k++) h.tick(MIN);
+    expect(h.venue.submitted.length).toBe(sent);
+  });
+
+  it('before its deadline a TWAP behind schedule keeps working its remainder', () => {
+    const h = algoHarness(undefined, { algo: { overrunMs: 10 * MIN } as never });
+    h.bar(150);
+    const { order: p } = h.algos.submit(twap(100));
+    for (let k = 0; k < 8; k++) {
+      const kid = h.children(p.clientOrderId).at(-1)!;
+      if (h.oms.get(kid.clientOrderId)!.status === 'pending_new') {
+        h.ack(kid.clientOrderId);
+        h.fill(kid.clientOrderId, kid.qty);
+      }
+      h.tick(MIN);
+    }
+    expect(h.algos.get(p.clientOrderId)!.status).toBe('filled'); // 8 min: past its 5 min duration, inside the grace
+  });
+
   it('cancel of the parent cancels its working child and sends nothing more', () => {
     const { h, p, first: child } = runningTwap();
     expect(h.algos.cancel(p.clientOrderId)).toMatchObject({ requested: true });
