@@ -216,6 +216,7 @@ export class StrategyRunner {
   // --- what StrategyControl reads and changes (the engine journals the changes) ---
 
   info(): StrategyInfo[] {
+    const waiting = this.history.symbols;
     return this.runtimes.map((r) => ({
       id: r.strategy.id,
       name: r.strategy.name,
@@ -224,6 +225,7 @@ export class StrategyRunner {
       kind: r.strategy.kind,
       ...(r.lastSignal ? { lastSignal: r.lastSignal } : {}),
       ...(r.error ? { error: r.error } : {}),
+      ...(r.enabled && waiting.length ? { waitingFor: waiting } : {}),
     }));
   }
 

@@ -6,17 +6,9 @@
 import type { StrategyRow } from '../../shared/api/contract.js';
 import { ApiFailure, type CommandHandlers } from '../../shared/api/protocol.js';
 import type { StrategyLearning } from './learning/learning.js';
-import type { Signal } from './signal.js';
+import type { StrategyInfo } from './strategy-control.js';
 
-export interface StrategyInfo {
-  id: string;
-  name: string;
-  enabled: boolean;
-  baseWeight: number;
-  kind: 'intraday' | 'position' | 'benchmark';
-  lastSignal?: Signal;
-  error?: string;
-}
+export type { StrategyInfo };
 
 /** What the commands need of the engine's StrategyControl (src/engine/strategy/strategy-control.ts). */
 export interface StrategyControlLike {
@@ -98,6 +90,7 @@ function toRow(s: StrategyInfo, l: StrategyLearning | undefined): StrategyRow {
     // NaN features (warm-up) cannot cross JSON: they are left out
     lastSignal: sig ? { ...sig, reasons: [...sig.reasons], features: Object.fromEntries(Object.entries(sig.features).filter(([, v]) => Number.isFinite(v))) } : null,
     error: s.error ?? null,
+    waitingFor: s.waitingFor ?? [],
     learning: l
       ? { resolved: l.resolved, hits: l.hits, pending: l.pending, accuracy: l.accuracy, meanPayoff: l.meanPayoff, regime: l.regime, weight: l.weight, influence: l.influence, byRegime: l.byRegime }
       : NO_LEARNING,

@@ -13,6 +13,8 @@ export interface StrategyInfo {
   kind: StrategyKind;
   lastSignal?: Signal;
   error?: string;
+  /** Symbols whose warm-up history has not arrived: this (enabled) strategy gets none of their bars yet. */
+  waitingFor?: string[];
 }
 
 export interface StrategyControl {

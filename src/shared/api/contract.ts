@@ -308,6 +308,8 @@ export const StrategyRow = z.object({
   kind: z.enum(['intraday', 'position', 'benchmark']),
   lastSignal: SignalView.nullable(),
   error: z.string().nullable(),
+  /** Symbols whose warm-up history is still loading: the strategy gets none of their bars until it arrives. */
+  waitingFor: z.array(z.string()),
   learning: RegimeLearningView.omit({ regime: true }).extend({
     pending: z.number().int(),
     /** The regime of the latest signal; weight and influence are for it (null before any signal). */

@@ -122,10 +122,16 @@ describe('a late or failing symbol does not hold up the other strategies', () =>
     expect(waiting).toHaveLength(1);
     expect(waiting[0]!.message).toMatch(new RegExp(`history for ${LATE} still loading after 300 s \\(strategy.warmupTimeoutMs\\): strategies .*ts_momentum.* give no signal on ${LATE}`));
     expect((await e.handlers.venueHealth({})).counters['history.waiting']).toBe(1);
+    // the strategies panel names it on every enabled strategy
+    const rows = await e.handlers.listStrategies({});
+    expect(rows.filter((r) => r.enabled).map((r) => r.waitingFor.join())).toEqual(rows.filter((r) => r.enabled).map(() => LATE));
+    expect(rows.filter((r) => r.enabled).length).toBeGreaterThan(3);
+    expect(rows.filter((r) => !r.enabled).every((r) => r.waitingFor.length === 0)).toBe(true);
 
     gate.resolve();
     await new Promise((r) => setImmediate(r));
     expect(e.signals.history.isWaiting(LATE)).toBe(false);
+    expect((await e.handlers.listStrategies({})).every((r) => r.waitingFor.length === 0)).toBe(true);
     expect(alertsOf(e, 'HISTORY_JOINED')).toHaveLength(1);
     expect(alertsOf(e, 'HISTORY_JOINED')[0]!.message).toMatch(new RegExp(`history arrived for ${LATE} after 900 s \\(\\d+ bars, ${w.live.length} live bars held meanwhile\\)`));
     // the warm-up: the history before the first live bar, then the live bars, each once, in order

@@ -1,7 +1,7 @@
 // The dock's Strategies tab: one row per strategy with its enabled toggle,
 // base weight (editable), what learning has learned of it (weight, influence,
 // accuracy overall and per regime), its last signal with the reasons, and its
-// error if any (under its name). listStrategies is asked on open, then every 2 s while shown,
+// error and the symbols it still waits for warm-up history on, if any (under its name). listStrategies is asked on open, then every 2 s while shown,
 // and at once after a change. Every change asks for a reason (journaled with
 // it) before setStrategyEnabled / setStrategyWeight is sent.
 import { useState } from 'react';
@@ -50,9 +50,16 @@ export function StrategiesSummary({ q }: { q: StrategiesQuery }) {
   const enabled = q.rows.filter((r) => r.enabled).length;
   const resolved = q.rows.reduce((n, r) => n + r.learning.resolved, 0);
   const failing = q.rows.filter((r) => r.error).length;
+  const waiting = new Set(q.rows.flatMap((r) => r.waitingFor)).size;
   return (
     <span className="muted">
       {q.rows.length} strategies · {enabled} enabled · {resolved} resolved
+      {waiting > 0 && (
+        <>
+          {' · '}
+          <b className="warn-text">{waiting} symbol{waiting === 1 ? '' : 's'} waiting for history</b>
+        </>
+      )}
       {failing > 0 && (
         <>
           {' · '}
@@ -150,6 +157,13 @@ export function StrategiesView({ q }: { q: StrategiesQuery }) {
                 <td className="l">
                   <span className="strategy-name">{r.name}</span> <span className="chip">{r.kind}</span>
                   {r.name !== r.id && <span className="muted mono strategy-id">{r.id}</span>}
+                  {r.waitingFor.length > 0 && (
+                    <div className="strategy-error" data-testid="strategy-waiting" data-symbols={r.waitingFor.join(',')}>
+                      <span className="chip chip-warn" title="Their warm-up history is still loading: this strategy gets none of their bars until it arrives (the others trade meanwhile)">
+                        waiting for history: {r.waitingFor.length > 4 ? `${r.waitingFor.slice(0, 4).join(', ')} +${r.waitingFor.length - 4}` : r.waitingFor.join(', ')}
+                      </span>
+                    </div>
+                  )}
                   {r.error && (
                     <div className="strategy-error" role="status" data-testid="strategy-error">
                       <span className="chip chip-bad">{r.error}</span>
