@@ -233,6 +233,7 @@ export class Engine implements EngineHandle {
           this.decisions.onOrder(o);
           this.bus.publish('order', o);
         },
+        modifying: (o, changes, decisionId) => this.record('order.modify', { clientOrderId: o.clientOrderId, symbol: o.symbol, ...changes, decisionId }),
         fill: (f) => {
           this.record('fill', f);
           this.bus.publish('fill', f);

@@ -283,6 +283,7 @@ export class Reconciler {
     if (o.status === 'pending_new' && vs.status !== 'pending_new' && vs.status !== 'rejected') {
       this.update({ kind: 'accepted', clientOrderId, venueOrderId: vs.venueOrderId, ts });
     }
+    this.adoptTerms(o, vs, ts);
     await this.applyMissingFills(o, vs, parked);
     const after = this.d.oms.get(clientOrderId)!;
     if (isOpen(after.status)) {
@@ -300,6 +301,27 @@ export class Reconciler {
       this.diff('fill', o.symbol, `order ${clientOrderId} is filled at ${v.id} but ${final.filledQty} of ${final.qty} is known here`);
     }
     return this.applied > start;
+  }
+
+  /**
+   * An open order whose quantity or limit differs at the venue (a modify whose
+   * confirmation was missed, or one made outside the app) takes the venue's
+   * terms before any fill is applied, so exposure and risk see what is working.
+   */
+  private adoptTerms(o: Order, vs: VenueOrderState, ts: number): void {
+    if (!isOpen(o.status)) return;
+    const limitDiffers = vs.limitPrice !== undefined && o.limitPrice !== undefined && Math.abs(vs.limitPrice - o.limitPrice) > EPS;
+    if (Math.abs(vs.qty - o.qty) <= EPS && !limitDiffers) return;
+    const asked = this.d.oms.pendingModify(o.clientOrderId);
+    if (asked && Math.abs(asked.qty - vs.qty) <= EPS && (asked.limitPrice === undefined || vs.limitPrice === undefined || Math.abs(asked.limitPrice - vs.limitPrice) <= EPS)) {
+      // our own modify, done at the venue: its confirmation was missed or is still on its way
+      this.update({ kind: 'replaced', clientOrderId: o.clientOrderId, qty: vs.qty, ...(vs.limitPrice !== undefined ? { limitPrice: vs.limitPrice } : {}), ts });
+      return;
+    }
+    const terms = (qty: number, limit: number | undefined) => `${qty}${limit === undefined ? '' : ` @ ${limit}`}`;
+    const detail = `order ${o.clientOrderId} was ${terms(o.qty, o.limitPrice)} here but is ${terms(vs.qty, vs.limitPrice)} at ${this.d.venue.id} (modified without a confirmation seen here); the venue's terms applied`;
+    this.update({ kind: 'replaced', clientOrderId: o.clientOrderId, qty: vs.qty, ...(vs.limitPrice !== undefined ? { limitPrice: vs.limitPrice } : {}), ts });
+    this.diff('order', o.symbol, detail);
   }
 
   private validate(o: Order, vs: VenueOrderState): void {

@@ -40,7 +40,7 @@ export function wideLimits(over: Partial<RiskLimits> = {}): RiskLimits {
 
 /** Optional journal wiring: where order and fill records go, and the write-ahead gate the OMS waits on. */
 export interface HarnessJournal {
-  record?: (kind: 'order' | 'fill', payload: unknown) => void;
+  record?: (kind: 'decision' | 'order' | 'order.modify' | 'fill', payload: unknown) => void;
   writeAhead?: () => Promise<void> | undefined;
 }
 
@@ -82,7 +82,11 @@ export function omsHarness(
       volRegime: () => state.vol,
     },
     events: {
-      checked: (order, decision) => checked.push({ order, decision }),
+      checked: (order, decision) => {
+        journal.record?.('decision', { id: order.clientOrderId, approved: decision.approved });
+        checked.push({ order, decision });
+      },
+      modifying: (o, changes, decisionId) => journal.record?.('order.modify', { clientOrderId: o.clientOrderId, ...changes, decisionId }),
       order: (o) => {
         journal.record?.('order', o);
         updates.push(o);

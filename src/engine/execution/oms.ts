@@ -91,6 +91,11 @@ export interface OmsEvents {
   /** After the risk ruling, before the order changes state or leaves: the decision point. */
   checked(order: Order, decision: RiskDecision, provenance: Provenance | undefined): void;
   order(order: Order): void;
+  /**
+   * An approved modify, before it leaves: journaled durably (the order's own record changes only when the venue
+   * confirms), so the write-ahead gate holds it, and its decision, until they are on disk.
+   */
+  modifying?(order: Order, changes: { qty: number; limitPrice?: number }, decisionId: string): void;
   fill(fill: Fill, order: Order): void;
   denied(order: Order, decision: RiskDecision): void;
   problem(code: string, message: string): void;
@@ -157,6 +162,8 @@ export class OrderManager {
   private openNotionalSum = 0;
   /** Sends per order waiting for the journal's durable commit (the write-ahead gate). */
   private readonly gated = new Map<string, number>();
+  /** Modifies sent (or waiting for the journal) and not yet confirmed by a 'replaced' update: the terms asked for. */
+  private readonly modifying = new Map<string, { qty: number; limitPrice?: number }>();
   private readonly riskView: RiskView;
   submitted = 0;
   denied = 0;
@@ -301,22 +308,27 @@ export class OrderManager {
       this.track(order, remaining, 1);
     }
     this.modifies++;
-    this.deps.events.checked(
-      { ...order, clientOrderId: `${clientOrderId}:modify:${this.modifies}`, qty, limitPrice: changes.limitPrice ?? order.limitPrice, reason: `modify of ${clientOrderId}` },
-      decision,
-      undefined,
-    );
+    const decisionId = `${clientOrderId}:modify:${this.modifies}`;
+    const limitPrice = changes.limitPrice ?? order.limitPrice;
+    this.deps.events.checked({ ...order, clientOrderId: decisionId, qty, limitPrice, reason: `modify of ${clientOrderId}` }, decision, undefined);
     if (!decision.approved) {
       this.deps.events.problem('MODIFY_DENIED', `modify of ${clientOrderId} denied: ${decision.reason}`);
       return { requested: false, reason: `denied: ${decision.reason}`, decision };
     }
+    const terms = { qty, ...(limitPrice !== undefined ? { limitPrice } : {}) };
+    this.modifying.set(clientOrderId, terms);
+    this.deps.events.modifying?.({ ...order }, terms, decisionId);
     this.afterJournal(
       clientOrderId,
       () =>
         void this.deps.venue.replaceOrder(clientOrderId, changes).catch((e: unknown) => {
+          if (this.modifying.get(clientOrderId) === terms) this.modifying.delete(clientOrderId);
           this.deps.events.problem('REPLACE_FAILED', `modify of ${clientOrderId} failed: ${(e as Error).message}`);
         }),
-      (e) => this.deps.events.problem('REPLACE_FAILED', `modify of ${clientOrderId} not sent: journal commit failed (${e.message})`),
+      (e) => {
+        if (this.modifying.get(clientOrderId) === terms) this.modifying.delete(clientOrderId);
+        this.deps.events.problem('REPLACE_FAILED', `modify of ${clientOrderId} not sent: journal commit failed (${e.message})`);
+      },
     );
     return { requested: true, reason: 'modify requested', decision };
   }
@@ -390,6 +402,7 @@ export class OrderManager {
         this.transition(order, 'expired');
         return;
       case 'replaced':
+        this.modifying.delete(order.clientOrderId);
         if (isOpen(order.status)) this.track(order, u.qty - order.qty, 1);
         order.qty = u.qty;
         if (u.limitPrice !== undefined) order.limitPrice = u.limitPrice;
@@ -582,6 +595,11 @@ export class OrderManager {
     return this.seenFills.has(fillId);
   }
 
+  /** The terms of a modify of this order sent and not yet confirmed (undefined: none in flight). */
+  pendingModify(clientOrderId: string): { qty: number; limitPrice?: number } | undefined {
+    return this.modifying.get(clientOrderId);
+  }
+
   get(clientOrderId: string): Order | undefined {
     return this.orders.get(clientOrderId);
   }
@@ -658,6 +676,7 @@ export class OrderManager {
     if (wasOpen && !isOpen(to)) this.track(order, order.qty - order.filledQty, -1);
     if (isOpen(to)) this.addOpen(order);
     else if (to !== 'new') {
+      this.modifying.delete(order.clientOrderId);
       this.deleteOpen(order);
       this.closed.push(order.clientOrderId);
       this.trimClosed();

@@ -5,7 +5,7 @@ import { hashHex, type JournalKind, type JournalRecord } from './records.js';
 
 export const EXPORT_KINDS = {
   decisions: ['decision'],
-  orders: ['order'],
+  orders: ['order', 'order.modify'],
   fills: ['fill'],
   alerts: ['alert', 'alert.ack'],
   all: null,

@@ -24,6 +24,8 @@ export type JournalKind =
   /** Decisions and their consequences. */
   | 'decision'
   | 'order'
+  /** A modify of an open order, approved and about to be sent: { clientOrderId, qty, limitPrice?, decisionId } (durable: written ahead of the venue). */
+  | 'order.modify'
   | 'fill'
   /** A real execution recognized as already counted (by an inferred fill or the venue's cumulative): not applied again. */
   | 'fill.covered'
@@ -57,7 +59,7 @@ export function hashHex(hash: Buffer | string): string {
 }
 
 /** Kinds committed durably (fsync) before the engine goes on: write-ahead of the venue. */
-export const DURABLE_KINDS: ReadonlySet<JournalKind> = new Set(['order', 'fill', 'trading_state', 'session.start', 'credential', 'config']);
+export const DURABLE_KINDS: ReadonlySet<JournalKind> = new Set(['order', 'order.modify', 'fill', 'trading_state', 'session.start', 'credential', 'config']);
 
 /** The hex of the genesis "previous hash" (32 zero bytes), as the anchor stores heads. */
 export const GENESIS_PREV = '0'.repeat(64);

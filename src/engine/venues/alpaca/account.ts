@@ -60,15 +60,30 @@ export class AlpacaAccount {
       throw e;
     }
     let base = 0;
+    const replaced: string[] = [];
     for (let hops = 0; o.status === 'replaced' && o.replacedBy && hops < 20; hops++) {
       const next = `GET /v2/orders/${o.replacedBy}`;
       const id = o.replacedBy;
       base = round9(base + o.filledQty);
+      replaced.push(o.id);
       o = this.s.parseRest(OrderPayload, await this.s.rest(next, () => this.s.sdk.orders.getOrderByOrderID({ orderId: id }), 'order_id'), next);
     }
     const t = this.s.orders.get(clientOrderId);
     const filledQty = round9(base + o.filledQty);
     const qty = round9(base + (o.qty ?? o.filledQty));
+    if (t && replaced.length && t.venueOrderId !== o.id) {
+      // a replacement this adapter never saw confirmed (lost in an outage, or made outside the app):
+      // it now is this order, so its later events count here and it is not adopted as an external order
+      for (const id of replaced) t.retired.add(id);
+      this.s.aliases.set(o.clientOrderId, clientOrderId);
+      t.venueOrderId = o.id;
+      t.baseCum = base;
+      t.venueCum = 0;
+      t.lastAvg = 0;
+      t.qty = qty;
+      if (o.limitPrice != null) t.limitPrice = o.limitPrice;
+      t.pendingReplace = undefined;
+    }
     if (t && (!t.venueOrderId || t.venueOrderId === o.id)) {
       // what the engine is told now: later stream events count from here
       t.venueOrderId = o.id;

@@ -204,6 +204,49 @@ describe('venue truth after faults (Alpaca, engine end to end)', () => {
     expect((await h().resume({ reason: 'looked at it' })).tradingState).toBe('REDUCING');
   });
 
+  it('an order modified outside the app during an outage: reconnect adopts the venue\'s quantity and limit before any fill, shows a difference, and the rest fills once', async () => {
+    const cid = await limitBuy('AAPL', 5, 189);
+    let replacement = '';
+    await outage(async () => {
+      // the trader changes it on Alpaca's web dashboard: PATCH /v2/orders/{id} (the replacement has a new id)
+      const id = server.orderByClientId(cid)!.id;
+      const r = await fetch(`${server.endpoints().rest}/v2/orders/${id}`, {
+        method: 'PATCH',
+        headers: { 'APCA-API-KEY-ID': server.keyId, 'APCA-API-SECRET-KEY': server.secret, 'content-type': 'application/json' },
+        body: JSON.stringify({ qty: '8', limit_price: '188.5' }),
+      });
+      expect(r.status).toBe(200);
+      replacement = ((await r.json()) as { client_order_id: string }).client_order_id;
+      await new Promise((res) => setImmediate(res));
+      server.fill(replacement, 3, 188.5);
+    });
+    // the venue's terms, then its fills: 3 of 8 @ 188.5, working
+    expect(engine.oms.get(cid)).toMatchObject({ qty: 8, limitPrice: 188.5, filledQty: 3, status: 'partially_filled' });
+    expect(engine.portfolio.qty('AAPL')).toBe(3);
+    expect(engine.reconciliation.differences.map((d) => d.detail)).toEqual([expect.stringMatching(new RegExp(`order ${cid} was 5 @ 189 here but is 8 @ 188.5 at alpaca.*venue's terms applied`))]);
+    expect(journal.of('input.venue_update', cid).some((u) => u.kind === 'replaced' && u.qty === 8)).toBe(true);
+    // the replacement's later fills on the live stream count on this order, once; it is not adopted as an external order
+    server.fill(replacement, 5, 188.4);
+    await waitFor(() => engine.oms.get(cid)?.status === 'filled', 'filled');
+    expect(engine.portfolio.qty('AAPL')).toBe(8);
+    expect(journal.filled(cid)).toBe(8);
+    expect(engine.oms.openOrders()).toEqual([]);
+  });
+
+  it("the app's own modify whose confirmation is lost in an outage is adopted at reconnect without a difference", async () => {
+    const cid = await limitBuy('MSFT', 4, 405);
+    const m = await h().replaceOrder({ clientOrderId: cid, qty: 6, limitPrice: 404 });
+    expect(m.requested).toBe(true);
+    server.cutTradeStream(); // before Alpaca's 'replaced' / 'new' events go out: they are lost
+    await waitFor(() => server.orders.some((o) => o.replaces === server.orderByClientId(cid)!.id) || undefined, 'replacement at the venue');
+    await waitFor(() => engine.status().tradingState === 'HALTED', 'HALTED by the disconnect');
+    expect(engine.oms.get(cid)).toMatchObject({ qty: 4, limitPrice: 405 }); // not confirmed here
+    server.restoreTradeStream();
+    await waitFor(() => engine.reconciliation.trigger === 'reconnect' && !['running', 'none'].includes(engine.reconciliation.state), 'reconnect reconciliation');
+    expect(engine.oms.get(cid)).toMatchObject({ qty: 6, limitPrice: 404 });
+    expect(engine.reconciliation.differences).toEqual([]);
+  });
+
   it('KILL uses DELETE /v2/orders first, then verifies nothing rests', async () => {
     const a = await limitBuy('AAPL', 1, 180);
     const b = await limitBuy('MSFT', 1, 400);
