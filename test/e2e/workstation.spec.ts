@@ -55,10 +55,21 @@ test('layout: move a panel by menu and keyboard, resize, reload keeps it, reset 
   await expect(page.getByTestId('position-row').first()).toBeVisible({ timeout: 90_000 });
   await docShot(page, 'workstation-dark');
   await expectAccessibleBothThemes(page, 'workstation');
+  // the trading controls are whole and on screen at this width and narrower ones (the rest of the top bar compacts)
+  const controlsOnScreen = async () => {
+    for (const id of ['trading-state', 'halt-button', 'resume-button', 'kill-button', 'flatten-button']) await expect(page.getByTestId(id)).toBeInViewport({ ratio: 1 });
+    // and the dock's Export button is whole (its summary line ellipsizes first)
+    const exp = page.getByTestId('export-button');
+    expect(await exp.evaluate((b) => b.scrollWidth <= b.clientWidth + 1 && b.getBoundingClientRect().right <= document.documentElement.clientWidth)).toBe(true);
+  };
+  await controlsOnScreen();
 
   // A narrow right column: the positions table scrolls sideways and its last column is reachable.
   const viewport = page.viewportSize()!;
+  await page.setViewportSize({ width: 1280, height: viewport.height });
+  await controlsOnScreen();
   await page.setViewportSize({ width: 900, height: viewport.height });
+  await controlsOnScreen();
   const scroller = page.getByTestId('positions-scroll');
   await expect.poll(() => scroller.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeGreaterThan(20);
   const lastHeader = page.getByTestId('positions-table').locator('th').last();

@@ -1,7 +1,8 @@
 // Top bar: product name, mode badge (PAPER / LIVE in red / BACKTEST), venue
 // and profile, engine clock, connection indicator, the Settings button (risk
 // limits, brokers, live trading), Reset layout, theme and shortcut help
-// (ShellControls) and the trading-state controls.
+// (ShellControls) and the trading-state controls, which never leave the screen
+// (on narrower windows the rest compacts first: shell/shell.css).
 import { useDesk } from '../store/desk-store.js';
 import { openSettings } from '../store/risk-store.js';
 import { ShellControls } from '../shell/ShellControls.js';
@@ -31,12 +32,12 @@ export function Header() {
         </span>
       )}
       {venue && (
-        <span className="meta" data-testid="venue">
+        <span className="meta meta-venue" data-testid="venue">
           <span className="meta-key">Venue</span> {venue}
         </span>
       )}
       {profile && (
-        <span className="meta">
+        <span className="meta meta-profile">
           <span className="meta-key">Profile</span> {profile}
         </span>
       )}
@@ -44,14 +45,14 @@ export function Header() {
       <div className="topbar-spacer" />
       <ConnectionIndicator />
       <ShellControls />
-      <button type="button" className="btn btn-settings" data-testid="settings-button" onClick={() => openSettings()} title="Settings: risk limits, broker keys, live trading">
+      <button type="button" className="btn btn-settings" data-testid="settings-button" onClick={() => openSettings()} aria-label="Settings" title="Settings: risk limits, broker keys, live trading">
         <svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true">
           <path
             fill="currentColor"
             d="M6.6 1h2.8l.4 1.9 1.2.6 1.7-1 2 2-1 1.7.5 1.2 1.8.4v2.8l-1.8.4-.5 1.2 1 1.7-2 2-1.7-1-1.2.5-.4 1.8H6.6l-.4-1.8-1.2-.5-1.7 1-2-2 1-1.7-.5-1.2L0 9.4V6.6l1.8-.4.5-1.2-1-1.7 2-2 1.7 1 1.2-.6L6.6 1zM8 5.5a2.5 2.5 0 100 5 2.5 2.5 0 000-5z"
           />
         </svg>
-        Settings
+        <span className="topbar-label">Settings</span>
       </button>
       <TradingControls />
     </header>

@@ -16,8 +16,9 @@ export function ShellControls() {
           Layout repaired
         </span>
       )}
-      <button type="button" className="btn btn-ghost shell-btn" data-testid="reset-layout" onClick={resetLayout} title="Put every panel back in its place, at its default size">
-        Reset layout
+      <button type="button" className="btn btn-ghost shell-btn" data-testid="reset-layout" onClick={resetLayout} aria-label="Reset layout" title="Put every panel back in its place, at its default size">
+        <span className="shell-long">Reset layout</span>
+        <span className="shell-short">Layout</span>
       </button>
       <button
         type="button"
@@ -28,7 +29,8 @@ export function ShellControls() {
         title={`Switch to the ${next} theme (Alt+Shift+T)`}
         onClick={toggleTheme}
       >
-        {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+        <span className="shell-long">{theme === 'dark' ? 'Light theme' : 'Dark theme'}</span>
+        <span className="shell-short">{theme === 'dark' ? 'Light' : 'Dark'}</span>
       </button>
       <button type="button" className="btn btn-ghost shell-btn" data-testid="help-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setHelpOpen(true)}>
         ?
