@@ -31,7 +31,10 @@ const COST_LABEL: Record<CostRow['kind'], string> = { spread: 'Spread (half)', s
 
 const PERCENT_METRICS = new Set(['total_return', 'cagr', 'volatility', 'max_drawdown', 'var_95', 'var_99', 'es_95', 'es_99']);
 
-/** A line (or filled area down to 0) over [ts, value] points, with the value range and the dates labelled. */
+/**
+ * A line (or filled area down to 0) over [ts, value] points, with the value range and the dates labelled. Points
+ * are spaced by sample, not by clock, so closed-market hours (nights, weekends) do not flatten the curve.
+ */
 function svgChart(points: ReadonlyArray<[number, number]>, opts: { label: string; color: string; area?: boolean; fmt: (v: number) => string }): string {
   const W = 960;
   const H = 220;
@@ -50,10 +53,10 @@ function svgChart(points: ReadonlyArray<[number, number]>, opts: { label: string
   }
   if (opts.area) hi = Math.max(hi, 0);
   if (hi === lo) hi = lo + 1;
-  const x = (t: number): number => L + ((t - t0) / Math.max(1, t1 - t0)) * (W - L - R);
+  const x = (i: number): number => L + (i / (points.length - 1)) * (W - L - R);
   const y = (v: number): number => T + ((hi - v) / (hi - lo)) * (H - T - B);
-  const path = points.map(([t, v], i) => `${i ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`).join('');
-  const fill = opts.area ? `<path d="${path}L${x(t1).toFixed(1)},${y(0).toFixed(1)}L${x(t0).toFixed(1)},${y(0).toFixed(1)}Z" fill="${opts.color}" fill-opacity="0.25" stroke="none"/>` : '';
+  const path = points.map(([, v], i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
+  const fill = opts.area ? `<path d="${path}L${x(points.length - 1).toFixed(1)},${y(0).toFixed(1)}L${x(0).toFixed(1)},${y(0).toFixed(1)}Z" fill="${opts.color}" fill-opacity="0.25" stroke="none"/>` : '';
   const grid = [hi, (hi + lo) / 2, lo]
     .map((v) => `<line x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/><text x="${W - R + 6}" y="${(y(v) + 4).toFixed(1)}">${escapeHtml(opts.fmt(v))}</text>`)
     .join('');

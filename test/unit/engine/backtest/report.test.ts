@@ -147,6 +147,17 @@ describe('renderHtmlReport', () => {
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/i);
   });
 
+  it('spaces the curve by sample, not by clock: a weekend between two bars takes one step', () => {
+    const r = handResult();
+    const fri = Date.parse('2024-03-01T20:59:00Z');
+    const mon = Date.parse('2024-03-04T14:30:00Z');
+    const html = renderHtmlReport({ ...r, from: fri - 60_000, equity: [[fri - 60_000, 100], [fri, 101], [mon, 102], [mon + 60_000, 103]] }, { source: 'gap.csv' });
+    const xs = [.../<path d="(M[^"]+)" fill="none"/.exec(html)![1]!.matchAll(/[ML]([\d.]+),/g)].map((m) => Number(m[1]));
+    expect(xs).toHaveLength(4);
+    const steps = xs.slice(1).map((x, i) => x - xs[i]!);
+    for (const d of steps) expect(Math.abs(d - steps[0]!)).toBeLessThan(0.5); // the weekend step is no wider than a minute's
+  });
+
   it('escapes a hostile symbol and strategy name everywhere', () => {
     const evil = '<img src=x onerror=alert(1)>"&\'';
     const html = renderHtmlReport(handResult(evil, `</td><script>alert(2)</script>`), { title: '<b>t</b>', source: evil });
