@@ -5,6 +5,9 @@
 // be replayed late, and scripted steps can run while a REST read is in flight.
 // Two flavours: `listsExecutions` (ccxt-like: getFills lists every execution)
 // or cumulative-only (Alpaca-like: getOrder's filled quantity is all there is).
+// Orders can be modified (by the app, or by another client: `amend`); a
+// 'replaced' event is never replayed late, since the adapters drop events of a
+// replaced (retired) venue order.
 import type { Bar, Instrument } from '../../src/shared/domain.js';
 import type {
   Venue,
@@ -40,6 +43,8 @@ interface ModelOrder {
 }
 
 type StreamEvent = { kind: 'update'; u: VenueOrderUpdate } | { kind: 'fill'; f: VenueFill };
+
+const replayable = (e: StreamEvent): boolean => e.kind === 'fill' || e.u.kind !== 'replaced';
 
 export class ModelVenue implements Venue {
   readonly id = 'model';
@@ -89,7 +94,7 @@ export class ModelVenue implements Venue {
   /** Delivers an old event again, late: one an outage lost (`lost`), or any earlier one. */
   replay(index: number, lost = false): void {
     if (this.down) return; // nothing arrives on a stream that is down
-    const pool = lost ? this.lost : this.history;
+    const pool = (lost ? this.lost : this.history).filter(replayable);
     if (pool.length) this.emit(pool[index % pool.length]!);
   }
 
@@ -120,6 +125,19 @@ export class ModelVenue implements Venue {
     const f: VenueFill = { clientOrderId: o.req.clientOrderId, fillId: `exec-${++this.seq}`, symbol: o.req.symbol, side: o.req.side, qty, price, fee: 0, ts: this.now(), cumQty: o.filled, leavesQty: o.req.qty - o.filled };
     o.executions.push(f);
     this.produce({ kind: 'fill', f });
+  }
+
+  /** Another client (the broker's web page) changes an open order's quantity: at least one more than filled. */
+  amend(index: number, extra: number): boolean {
+    const open = [...this.orders.values()].filter((o) => o.status === 'accepted' || o.status === 'partially_filled');
+    if (!open.length) return false;
+    this.setQty(open[index % open.length]!, Math.floor(open[index % open.length]!.filled) + Math.max(1, extra));
+    return true;
+  }
+
+  private setQty(o: ModelOrder, qty: number): void {
+    o.req.qty = qty;
+    this.produce({ kind: 'update', u: { kind: 'replaced', clientOrderId: o.req.clientOrderId, qty, ts: this.now() } });
   }
 
   /** The venue cancels an open order on its own (end of day, another client). */
@@ -167,7 +185,14 @@ export class ModelVenue implements Venue {
     this.produce({ kind: 'update', u: { kind: 'canceled', clientOrderId, reason: 'on request', ts: this.now() } });
   }
 
-  async replaceOrder(): Promise<void> {}
+  async replaceOrder(clientOrderId: string, changes: { qty?: number; limitPrice?: number }): Promise<void> {
+    const o = this.orders.get(clientOrderId);
+    if (!o || (o.status !== 'accepted' && o.status !== 'partially_filled') || changes.qty === undefined || !(changes.qty > o.filled)) {
+      this.produce({ kind: 'update', u: { kind: 'cancel_rejected', clientOrderId, reason: 'replace refused', ts: this.now() } });
+      return;
+    }
+    this.setQty(o, changes.qty);
+  }
 
   async getOrder(clientOrderId: string): Promise<VenueOrderState | undefined> {
     await this.read();

@@ -7,7 +7,8 @@
 // lost) between random steps. Once the stream settles:
 //  - the engine's position equals the venue's;
 //  - every order's filled quantity equals the venue's, and no order the venue
-//    has filled is held canceled;
+//    has filled is held canceled; every open order's quantity is the venue's
+//    (modified by the app or by another client, the confirmation maybe lost);
 //  - every venue execution is journaled at most once as an applied fill, never
 //    both applied and recognized, and the applied quantity per order equals the
 //    venue's cumulative; nothing was adopted as a position difference.
@@ -29,6 +30,8 @@ type Step =
   | { t: 'slowRead'; exec: number }
   | { t: 'venueCancel'; i: number }
   | { t: 'cancel'; i: number }
+  | { t: 'modify'; i: number; extra: number }
+  | { t: 'amend'; i: number; extra: number }
   | { t: 'resume' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -41,6 +44,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('slowRead' as const), exec: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('venueCancel' as const), i: fc.nat(9) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('cancel' as const), i: fc.nat(9) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('modify' as const), i: fc.nat(9), extra: fc.integer({ min: 1, max: 10 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('amend' as const), i: fc.nat(9), extra: fc.integer({ min: 1, max: 10 }) }) },
   { weight: 1, arbitrary: fc.constant({ t: 'resume' as const }) },
 );
 
@@ -74,7 +79,7 @@ const settle = async (e: Engine) => {
 };
 
 /** What the runs exercised, so a generator that never reaches the interesting paths fails the test. */
-const seen = { fills: 0, inferred: 0, covered: 0, outages: 0 };
+const seen = { fills: 0, inferred: 0, covered: 0, outages: 0, modifies: 0, amends: 0 };
 
 async function run(listsExecutions: boolean, steps: Step[]): Promise<void> {
   const journal = new Records();
@@ -123,6 +128,18 @@ async function run(listsExecutions: boolean, steps: Step[]): Promise<void> {
           if (ids.length) await e.handlers.cancelOrder({ clientOrderId: ids[s.i % ids.length]! });
           break;
         }
+        case 'modify': {
+          const ids = ours();
+          const o = ids.length ? e.oms.get(ids[s.i % ids.length]!)! : undefined;
+          if (o) {
+            const r = await e.handlers.replaceOrder({ clientOrderId: o.clientOrderId, qty: Math.floor(o.filledQty) + s.extra });
+            if (r.requested) seen.modifies++;
+          }
+          break;
+        }
+        case 'amend':
+          if (venue.amend(s.i, s.extra)) seen.amends++;
+          break;
         case 'resume':
           await e.handlers.resume({ reason: 'property test' });
           break;
@@ -144,6 +161,7 @@ async function run(listsExecutions: boolean, steps: Step[]): Promise<void> {
       const o = e.oms.get(cid)!;
       expect(o.filledQty, `filled of ${cid}`).toBeCloseTo(vo.filled, 9);
       if (vo.status === 'filled') expect(o.status, `status of ${cid}`).toBe('filled');
+      if (vo.status === 'accepted' || vo.status === 'partially_filled') expect(o.qty, `quantity of open order ${cid}`).toBeCloseTo(vo.req.qty, 9);
       const applied = journal.list.filter((r) => r.kind === 'fill' && r.data.clientOrderId === cid).reduce((a, r) => a + (r.data.qty as number), 0);
       expect(applied, `journaled fills of ${cid}`).toBeCloseTo(vo.filled, 9);
       for (const x of vo.executions) {
@@ -181,6 +199,8 @@ describe('reconciliation properties (engine + model venue)', () => {
     expect(seen.fills).toBeGreaterThan(300);
     expect(seen.inferred).toBeGreaterThan(50);
     expect(seen.covered).toBeGreaterThan(50);
+    expect(seen.modifies).toBeGreaterThan(20);
+    expect(seen.amends).toBeGreaterThan(20);
   });
 });
 
