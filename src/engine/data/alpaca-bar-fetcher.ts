@@ -16,6 +16,7 @@
 // fetcher with `rateLimit: false` so the SDK's own limiter does not spend it a
 // second time, and with `retry: {maxAttempts: 1}` if the scheduler should own
 // retries (otherwise the SDK retries 429 / 5xx itself first).
+import { isAscii } from 'node:buffer';
 import type { Bar } from '../../shared/domain.js';
 import { ALPACA_TIMEFRAMES, MAX_PAGE_SIZE, type AlpacaTimeframe } from '../venues/alpaca/bars.js';
 import { VenueError, toVenueError } from '../venues/alpaca/errors.js';
@@ -136,12 +137,14 @@ export class AlpacaMultiBarFetcher implements BarFetcher {
       try {
         // stockBarsRaw: the SDK builds, signs, rate-limits and retries the request; the
         // body is read with JSON.parse (the SDK's lossless-json parser costs ~2 us per
-        // bar, and bar numbers are plain doubles).
+        // bar, and bar numbers are plain doubles). A bars page is ASCII: read as latin1
+        // it is one copy, not a UTF-8 decode (~8 ms per 1.4 MB page, the SDK's json()).
         const res = await this.sdk.stocks.stockBarsRaw(
           { symbols: req.symbols.join(','), timeframe, start, end, limit: this.pageSize, sort: 'asc', feed: this.feed, ...(pageToken ? { pageToken } : {}) },
           req.signal ? { signal: req.signal } : undefined,
         );
-        r = (await res.raw.json()) as typeof r;
+        const body = Buffer.from(await res.raw.arrayBuffer());
+        r = JSON.parse(body.toString(isAscii(body) ? 'latin1' : 'utf8')) as typeof r;
       } catch (e) {
         throw toVenueError(e, endpoint, pageToken ? 'page_token' : undefined);
       }
