@@ -92,14 +92,21 @@ const pos = (x: unknown): x is number => typeof x === 'number' && Number.isFinit
  * The common case checked without zod (~50x cheaper on 90k bars): the same
  * rules as RestBarPayload - a valid timestamp, finite positive prices, a finite
  * non-negative volume, high >= open/close/low, low <= open/close. Returns
- * undefined for anything else, which then goes through the schema.
+ * undefined for anything else, which then goes through the schema. `times`
+ * remembers the page's parsed timestamps: the symbols of a page share them.
  */
-function fastBar(symbol: string, b: WireBar | null | undefined): Bar | undefined {
+function fastBar(symbol: string, b: WireBar | null | undefined, times: Map<string, number>): Bar | undefined {
   if (!b) return undefined;
   const { o, h, l, c, v } = b;
   if (!(pos(o) && pos(h) && pos(l) && pos(c) && typeof v === 'number' && Number.isFinite(v) && v >= 0)) return undefined;
   if (h < Math.max(o, c, l) - 1e-12 || l > Math.min(o, c) + 1e-12) return undefined;
-  const ts = b.t instanceof Date ? b.t.getTime() : typeof b.t === 'string' ? Date.parse(b.t) : NaN;
+  const t = b.t;
+  let ts: number;
+  if (typeof t === 'string') {
+    const known = times.get(t);
+    if (known === undefined) times.set(t, (ts = Date.parse(t)));
+    else ts = known;
+  } else ts = t instanceof Date ? t.getTime() : NaN;
   if (!Number.isFinite(ts)) return undefined;
   return { symbol, ts, open: o, high: h, low: l, close: c, volume: v };
 }
@@ -156,11 +163,12 @@ export class AlpacaMultiBarFetcher implements BarFetcher {
           ambiguous: false,
         });
       }
+      const times = new Map<string, number>();
       for (const [symbol, list] of Object.entries(r.bars ?? {})) {
         if (!Array.isArray(list)) continue;
         for (let i = 0; i < list.length; i++) {
           const b = list[i] as unknown as WireBar;
-          const fast = fastBar(symbol, b);
+          const fast = fastBar(symbol, b, times);
           if (fast) {
             bars.push(fast);
             continue;
