@@ -303,10 +303,12 @@ export class BarCache {
    */
   missing(venue: string, symbol: string, timeframe: string, range: TimeRange, calendar: MarketCalendar = defaultCalendarOf(symbol)): TimeRange[] {
     this.flush();
-    const covered = this.guard(() => {
-      const id = this.seriesId(venue, symbol, timeframe, false);
-      return id === undefined ? [] : this.ranges(id);
-    });
+    return this.guard(() => this.missingNow(venue, symbol, timeframe, range, calendar));
+  }
+
+  private missingNow(venue: string, symbol: string, timeframe: string, range: TimeRange, calendar: MarketCalendar): TimeRange[] {
+    const id = this.seriesId(venue, symbol, timeframe, false);
+    const covered = id === undefined ? [] : this.ranges(id);
     return subtractRanges(range, covered).filter((g) => expectsBars(calendar, timeframe, g.start, g.end));
   }
 
@@ -354,15 +356,18 @@ export class BarCache {
       typeof spec.calendar === 'function' ? spec.calendar(s) : (spec.calendar ?? defaultCalendarOf(s));
     const range: TimeRange = { start: spec.start, end: spec.end };
 
-    const batches = this.plan(venue, symbols, timeframe, range, calendarOf, fetcher);
-    // Symbols with bars already stored in the range: their answer is read back from the table.
-    const hadRows = new Set(
-      this.guard(() =>
-        symbols.filter((s) => {
-          const id = this.seriesId(venue, s, timeframe, false);
-          return id !== undefined && this.st.any.get(id, range.start, range.end) !== undefined;
-        }),
-      ),
+    // One read transaction for the plan's queries (two per symbol): one WAL read lock, not hundreds.
+    const { batches, hadRows } = this.guard(() =>
+      this.db.transaction(() => ({
+        batches: this.plan(venue, symbols, timeframe, range, calendarOf, fetcher),
+        // Symbols with bars already stored in the range: their answer is read back from the table.
+        hadRows: new Set(
+          symbols.filter((s) => {
+            const id = this.seriesId(venue, s, timeframe, false);
+            return id !== undefined && this.st.any.get(id, range.start, range.end) !== undefined;
+          }),
+        ),
+      }))(),
     );
     const result: LoadBarsResult = { series: new Map(), fetches: 0, requests: 0, fetchedBars: 0, errors: [] };
     // What each symbol receives from the fetcher, kept to assemble the answer without reading it back.
@@ -424,7 +429,7 @@ export class BarCache {
     const groups = new Map<string, { range: TimeRange; calendar: MarketCalendar; symbols: string[] }>();
     for (const s of symbols) {
       const cal = calendarOf(s);
-      for (const gap of this.missing(venue, s, timeframe, range, cal)) {
+      for (const gap of this.missingNow(venue, s, timeframe, range, cal)) {
         const key = `${gap.start}:${gap.end}:${cal}`;
         let g = groups.get(key);
         if (!g) groups.set(key, (g = { range: gap, calendar: cal, symbols: [] }));
