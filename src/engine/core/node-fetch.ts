@@ -1,8 +1,9 @@
 // A fetch() on node:http / node:https for bulk downloads, given to an SDK as its
 // `fetchApi`. Node's built-in fetch (undici) parses HTTP in WebAssembly and hands
 // the body over as a web stream of small chunks through JavaScript that must
-// warm up in each process; node:http parses natively and this reads the body
-// into one Buffer, then answers a standard Response built on it, so everything
+// warm up in each process; node:http parses natively and this reads the whole
+// body, then answers a standard Response streaming the socket's own chunks (no
+// copy: the reader above makes the one copy it needs), so everything
 // above (the SDK's status handling, retries, deadlines, error classes) is
 // unchanged. Keep-alive agents per instance (idle sockets do not hold the
 // process); gzip / deflate / br answers are decompressed off the main thread
@@ -27,6 +28,16 @@ function requestBody(body: RequestInit['body']): string | Uint8Array | undefined
   if (body === undefined || body === null) return undefined;
   if (typeof body === 'string' || body instanceof Uint8Array) return body;
   throw new TypeError(`node-fetch: unsupported request body type ${Object.prototype.toString.call(body)} (field 'body'); send a string or bytes`);
+}
+
+/** A stream of the body's chunks as received (a Response would copy a buffer given whole). */
+function bodyStream(parts: Buffer[]): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const p of parts) controller.enqueue(p);
+      controller.close();
+    },
+  });
 }
 
 /** A fetch with its own keep-alive agents. */
@@ -54,7 +65,6 @@ export function createNodeFetch(): typeof fetch {
         res.on('error', fail);
         res.on('end', () => {
           signal?.removeEventListener('abort', onAbort);
-          const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
           const status = res.statusCode ?? 0;
           const out = new Headers();
           const h = res.rawHeaders;
@@ -62,9 +72,9 @@ export function createNodeFetch(): typeof fetch {
           const encoding = (out.get('content-encoding') ?? '').trim().toLowerCase();
           const decode = DECODERS[encoding];
           if (decode) out.delete('content-encoding');
-          (decode && raw.length > 0 ? decode(raw) : Promise.resolve(raw)).then(
-            (bytes) => {
-              const payload = NULL_BODY.has(status) ? null : new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
+          (decode && chunks.length > 0 ? decode(Buffer.concat(chunks)).then((b) => [b]) : Promise.resolve(chunks)).then(
+            (parts) => {
+              const payload = NULL_BODY.has(status) || parts.length === 0 ? null : bodyStream(parts);
               resolve(new Response(payload, { status, statusText: res.statusMessage ?? '', headers: out }));
             },
             (e: unknown) => reject(new TypeError(`node-fetch: ${url.origin}${url.pathname}: could not decode the ${encoding} body: ${(e as Error).message}`, { cause: e })),
