@@ -258,9 +258,17 @@ interface Fault {
 
 interface HandlerResult {
   status: number;
-  /** An object (sent as JSON) or JSON already serialized (text or UTF-8 bytes). */
+  /** An object (sent as JSON), JSON text, or JSON bytes in pieces (JsonPieces). */
   body?: unknown;
   headers?: Record<string, string>;
+}
+
+/** A JSON answer as UTF-8 pieces, written one after another (no concatenated copy). */
+class JsonPieces {
+  constructor(readonly pieces: Buffer[]) {}
+  get length(): number {
+    return this.pieces.reduce((n, p) => n + p.length, 0);
+  }
 }
 
 /** One bar of a bars page: its symbol, the bar, and its index in the symbol's aggregated list. */
@@ -644,7 +652,7 @@ export class AlpacaLoopbackServer {
       // a pre-serialized answer (precomputeBars) is corrupted as the object it stands for
       if (corrupt) {
         const b = result.body;
-        result = { ...result, body: corrupt.mutate!(typeof b === 'string' ? JSON.parse(b) : Buffer.isBuffer(b) ? JSON.parse(b.toString('utf8')) : structuredClone(b)) };
+        result = { ...result, body: corrupt.mutate!(typeof b === 'string' ? JSON.parse(b) : b instanceof JsonPieces ? JSON.parse(Buffer.concat(b.pieces).toString('utf8')) : structuredClone(b)) };
       }
     }
     this.write(res, result);
@@ -671,7 +679,14 @@ export class AlpacaLoopbackServer {
       res.end();
       return;
     }
-    const text = typeof r.body === 'string' || Buffer.isBuffer(r.body) ? r.body : JSON.stringify(r.body);
+    if (r.body instanceof JsonPieces) {
+      res.writeHead(r.status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': String(r.body.length), ...headers });
+      res.cork();
+      for (const p of r.body.pieces) res.write(p);
+      res.end();
+      return;
+    }
+    const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     res.writeHead(r.status, { 'Content-Type': 'application/json; charset=UTF-8', ...headers });
     res.end(text);
   }
@@ -731,7 +746,7 @@ export class AlpacaLoopbackServer {
       const page = this.barsPage((q.symbols ?? '').split(',').filter(Boolean), q);
       if ('status' in page) return page;
       const bytes = this.pageBytes(page.slice, q.timeframe ?? '');
-      if (bytes !== undefined) return { status: 200, body: Buffer.concat([Buffer.from('{"bars":'), ...bytes, Buffer.from(`,"next_page_token":${JSON.stringify(page.next)}}`)]) };
+      if (bytes !== undefined) return { status: 200, body: new JsonPieces([Buffer.from('{"bars":'), ...bytes, Buffer.from(`,"next_page_token":${JSON.stringify(page.next)}}`)]) };
       return { status: 200, body: { bars: this.pageObject(page.slice), next_page_token: page.next } };
     }
     if (method === 'GET' && path === '/v2/stocks/trades/latest') {
