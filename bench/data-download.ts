@@ -5,8 +5,8 @@
 // FetchScheduler (concurrency 16, 200/60 s token bucket, retries) ->
 // AlpacaMultiBarFetcher (the real SDK's StockApi, built from the same
 // AlpacaVenueOptions / createAlpacaSdk as AlpacaVenue - which itself only has a
-// per-symbol getHistoricalBars - with the venue's error mapping and bar rules)
-// -> SQLite (WAL). The scheduler owns the budget: the SDK's own limiter is off
+// per-symbol getHistoricalBars - with the venue's error mapping and bar rules;
+// its HTTP transport is core/node-fetch.ts on node:http) -> SQLite (WAL). The scheduler owns the budget: the SDK's own limiter is off
 // (rateLimit: false), so the 200/min is not spent twice. The cache answers before
 // it stores (write-behind: the rows are written over the next event-loop turns, or
 // by the next read): the value is the time until the caller has every bar; the
