@@ -20,6 +20,14 @@
 // makes no request. Bars newer than `now - timeframe` may still be forming: they
 // are stored but not marked covered, so the next call fetches them again.
 //
+// Write-behind: loadBars answers with the bars it received before storing them;
+// each response's rows (one transaction) are written after the call has answered,
+// one response per event-loop turn, so the caller is not held up by SQLite and the
+// loop stays responsive. Every read (get, coverage, missing, loadBars, put, clear)
+// and close() first writes whatever is still queued, so the cache never answers
+// without them. A process that dies before the queue is written loses only cache
+// rows (fetched again next time); a write that fails is reported as a warning.
+//
 // A cache file that cannot be opened, fails SQLite's quick_check, is not a bar
 // cache, or reports corruption later is moved aside as
 // `<file>.damaged-<epoch ms>` and rebuilt empty, with a warning.
@@ -187,6 +195,10 @@ export class BarCache {
   private readonly seriesIds = new Map<string, number>();
   /** Files set aside because they were damaged (this session). */
   readonly setAside: string[] = [];
+  /** Writes loadBars queued (write-behind), oldest first. */
+  private readonly queued: Array<{ label: string; bars: number; write: () => void }> = [];
+  private draining = false;
+  private closed = false;
 
   constructor(path: string, options: BarCacheOptions = {}) {
     this.path = path;
@@ -197,6 +209,12 @@ export class BarCache {
   }
 
   close(): void {
+    this.flush();
+    this.closed = true;
+    this.closeDb();
+  }
+
+  private closeDb(): void {
     try {
       this.db.close();
     } catch {
@@ -204,10 +222,46 @@ export class BarCache {
     }
   }
 
+  /** Writes queued by loadBars not yet in the file (write-behind). */
+  get pendingWrites(): number {
+    return this.queued.length;
+  }
+
+  /** Writes every queued response now (each read does this first). */
+  flush(): void {
+    while (this.queued.length) this.runQueued(this.queued.shift()!);
+  }
+
+  private runQueued(q: { label: string; bars: number; write: () => void }): void {
+    if (this.closed) return;
+    try {
+      this.guard(q.write);
+    } catch (e) {
+      this.warn(`bar cache ${this.path}: could not store ${q.bars} bars of ${q.label} (${(e as Error).message}); they will be fetched again`);
+    }
+  }
+
+  /** Writes the queue one response per event-loop turn, after the loadBars that queued it has answered. */
+  private drainLater(): void {
+    if (this.draining || this.queued.length === 0) return;
+    this.draining = true;
+    const step = (): void => {
+      const q = this.queued.shift();
+      if (!q) {
+        this.draining = false;
+        return;
+      }
+      this.runQueued(q);
+      setImmediate(step);
+    };
+    setImmediate(step);
+  }
+
   // ---- queries -----------------------------------------------------------------
 
   /** Cached bars with open time in [start, end], oldest first. */
   get(venue: string, symbol: string, timeframe: string, start: number, end: number): Bar[] {
+    this.flush();
     return this.guard(() => {
       const id = this.seriesId(venue, symbol, timeframe, false);
       if (id === undefined) return [];
@@ -222,10 +276,12 @@ export class BarCache {
    * the bars written.
    */
   put(venue: string, symbol: string, timeframe: string, bars: readonly Bar[], covered?: TimeRange): number {
+    this.flush();
     return this.guard(() => this.db.transaction(() => this.putRows(venue, timeframe, symbol, bars, covered))());
   }
 
   coverage(venue: string, symbol: string, timeframe: string): BarCoverage {
+    this.flush();
     return this.guard(() => {
       const id = this.seriesId(venue, symbol, timeframe, false);
       const s = id === undefined ? { n: 0, first: null, last: null } : (this.st.stats.get(id) as { n: number; first: number | null; last: number | null });
@@ -246,15 +302,19 @@ export class BarCache {
    * ranges, without stretches in which the calendar expects no bar.
    */
   missing(venue: string, symbol: string, timeframe: string, range: TimeRange, calendar: MarketCalendar = defaultCalendarOf(symbol)): TimeRange[] {
-    const covered = this.guard(() => {
-      const id = this.seriesId(venue, symbol, timeframe, false);
-      return id === undefined ? [] : this.ranges(id);
-    });
+    this.flush();
+    return this.guard(() => this.missingNow(venue, symbol, timeframe, range, calendar));
+  }
+
+  private missingNow(venue: string, symbol: string, timeframe: string, range: TimeRange, calendar: MarketCalendar): TimeRange[] {
+    const id = this.seriesId(venue, symbol, timeframe, false);
+    const covered = id === undefined ? [] : this.ranges(id);
     return subtractRanges(range, covered).filter((g) => expectsBars(calendar, timeframe, g.start, g.end));
   }
 
   /** Drops everything cached for one venue (or all). */
   clear(venue?: string): void {
+    this.flush();
     this.guard(() => {
       if (venue === undefined) this.db.exec('DELETE FROM bar; DELETE FROM coverage; DELETE FROM series;');
       else {
@@ -275,9 +335,19 @@ export class BarCache {
 
   /**
    * Returns the bars of every symbol in [start, end], fetching only what the
-   * cache is missing, through `scheduler`.
+   * cache is missing, through `scheduler`. What it fetched is stored after it
+   * answers (write-behind, see the header).
    */
   async loadBars(spec: LoadBarsSpec, fetcher: BarFetcher, scheduler: FetchScheduler, options: LoadBarsOptions = {}): Promise<LoadBarsResult> {
+    try {
+      return await this.load(spec, fetcher, scheduler, options);
+    } finally {
+      this.drainLater();
+    }
+  }
+
+  private async load(spec: LoadBarsSpec, fetcher: BarFetcher, scheduler: FetchScheduler, options: LoadBarsOptions): Promise<LoadBarsResult> {
+    this.flush();
     const { venue, timeframe } = spec;
     timeframeMs(timeframe); // validates
     if (!(spec.end >= spec.start)) throw new RangeError(`loadBars: end ${spec.end} is before start ${spec.start}`);
@@ -286,15 +356,18 @@ export class BarCache {
       typeof spec.calendar === 'function' ? spec.calendar(s) : (spec.calendar ?? defaultCalendarOf(s));
     const range: TimeRange = { start: spec.start, end: spec.end };
 
-    const batches = this.plan(venue, symbols, timeframe, range, calendarOf, fetcher);
-    // Symbols with bars already stored in the range: their answer is read back from the table.
-    const hadRows = new Set(
-      this.guard(() =>
-        symbols.filter((s) => {
-          const id = this.seriesId(venue, s, timeframe, false);
-          return id !== undefined && this.st.any.get(id, range.start, range.end) !== undefined;
-        }),
-      ),
+    // One read transaction for the plan's queries (two per symbol): one WAL read lock, not hundreds.
+    const { batches, hadRows } = this.guard(() =>
+      this.db.transaction(() => ({
+        batches: this.plan(venue, symbols, timeframe, range, calendarOf, fetcher),
+        // Symbols with bars already stored in the range: their answer is read back from the table.
+        hadRows: new Set(
+          symbols.filter((s) => {
+            const id = this.seriesId(venue, s, timeframe, false);
+            return id !== undefined && this.st.any.get(id, range.start, range.end) !== undefined;
+          }),
+        ),
+      }))(),
     );
     const result: LoadBarsResult = { series: new Map(), fetches: 0, requests: 0, fetchedBars: 0, errors: [] };
     // What each symbol receives from the fetcher, kept to assemble the answer without reading it back.
@@ -356,7 +429,7 @@ export class BarCache {
     const groups = new Map<string, { range: TimeRange; calendar: MarketCalendar; symbols: string[] }>();
     for (const s of symbols) {
       const cal = calendarOf(s);
-      for (const gap of this.missing(venue, s, timeframe, range, cal)) {
+      for (const gap of this.missingNow(venue, s, timeframe, range, cal)) {
         const key = `${gap.start}:${gap.end}:${cal}`;
         let g = groups.get(key);
         if (!g) groups.set(key, (g = { range: gap, calendar: cal, symbols: [] }));
@@ -425,11 +498,16 @@ export class BarCache {
       if (!parts) fetched.set(s, (parts = []));
       parts.push(list);
     }
-    this.guard(() =>
-      this.db.transaction(() => {
-        for (const [s, bars] of bySymbol) this.putRows(venue, timeframe, s, bars, covered);
-      })(),
-    );
+    // stored after loadBars answers (write-behind); any read writes it first
+    this.queued.push({
+      label: `${venue} ${timeframe} ${label}`,
+      bars: got.bars.length,
+      // the caller owns the arrays it is given: the rows are the bars as received
+      write: ((rows: Array<[string, Bar[]]>) => () =>
+        this.db.transaction(() => {
+          for (const [s, bars] of rows) this.putRows(venue, timeframe, s, bars, covered);
+        })())([...bySymbol].map(([s, list]) => [s, list.slice()])),
+    });
   }
 
   // ---- storage -------------------------------------------------------------------
@@ -568,7 +646,7 @@ export class BarCache {
       return fn();
     } catch (e) {
       if (!isCorruption(e)) throw e;
-      this.close();
+      this.closeDb();
       this.setAsideDamaged((e as Error).message);
       this.db = this.openChecked();
       this.st = this.prepare();

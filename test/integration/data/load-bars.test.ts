@@ -1,7 +1,8 @@
 // BarCache.loadBars for 20 symbols from the loopback Alpaca server, through the
 // real @alpacahq SDK: many symbols per request (GET /v2/stocks/bars) and one per
 // request through AlpacaVenue.getHistoricalBars; a repeat load makes no request,
-// new days fetch only the tail, a 429 is retried after its Retry-After.
+// new days fetch only the tail, a 429 is retried after its Retry-After, and
+// transport failures map to the venue's errors (TIMEOUT, NETWORK, AUTH_FAILED).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +124,27 @@ describe('loadBars from the loopback Alpaca server', () => {
     expect(waits[0]).toBeGreaterThan(900);
     expect(waits[0]).toBeLessThanOrEqual(1_000);
     expect(r.series.get('AAPL')).toHaveLength(10);
+  });
+
+  it('multi-symbol transport failures keep the venue error mapping: no answer before the deadline is TIMEOUT, a refused connection NETWORK, a 401 AUTH_FAILED', async () => {
+    const spec = { venue: 'alpaca', symbols: SYMBOLS.slice(0, 3), timeframe: '1Day', start: t('2025-03-03T00:00:00Z'), end: endOf('2025-03-14') };
+    const once = (): FetchScheduler => new FetchScheduler({ concurrency: 1, retry: { maxAttempts: 1 } });
+    server.hangNext({ method: 'GET', path: '/v2/stocks/bars' });
+    const slow = new AlpacaMultiBarFetcher(loopbackVenueOptions(server, { rateLimit: false, retry: { maxAttempts: 1, baseDelayMs: 20, maxDelayMs: 200 }, timeoutMs: 300 }));
+    await expect(cache.loadBars(spec, slow, once())).rejects.toMatchObject({ code: 'TIMEOUT', endpoint: 'GET /v2/stocks/bars', retryable: true });
+
+    const badKey = new AlpacaMultiBarFetcher(loopbackVenueOptions({ keyId: server.keyId, secret: 'wrong', endpoints: () => server.endpoints() }, { rateLimit: false, retry: { maxAttempts: 1, baseDelayMs: 20, maxDelayMs: 200 } }));
+    await expect(cache.loadBars(spec, badKey, once())).rejects.toMatchObject({ code: 'AUTH_FAILED', status: 401 });
+
+    const port = server.port;
+    await server.close();
+    const gone = new AlpacaMultiBarFetcher(
+      loopbackVenueOptions({ keyId: 'k', secret: 's', endpoints: () => ({ rest: `http://127.0.0.1:${port}`, data: `http://127.0.0.1:${port}`, stream: `ws://127.0.0.1:${port}/stream`, dataStream: `ws://127.0.0.1:${port}` }) }, { rateLimit: false, retry: { maxAttempts: 1, baseDelayMs: 20, maxDelayMs: 200 } }),
+    );
+    const refused = await cache.loadBars(spec, gone, once()).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'NETWORK', endpoint: 'GET /v2/stocks/bars', retryable: true });
+    expect((refused as Error).message).toContain('ECONNREFUSED');
+    server = await AlpacaLoopbackServer.start();
   });
 
   it('a malformed bar in a multi-symbol answer is dropped and reported, naming the field', async () => {

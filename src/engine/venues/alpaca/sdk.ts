@@ -20,7 +20,12 @@ export interface AlpacaSdk {
   newStockStream(): streaming.StockDataStream;
 }
 
-export function createAlpacaSdk(o: ResolvedAlpacaOptions): AlpacaSdk {
+export interface AlpacaSdkTransport {
+  /** The fetch the market-data clients use (default: Node's fetch). */
+  dataFetchApi?: typeof fetch;
+}
+
+export function createAlpacaSdk(o: ResolvedAlpacaOptions, transport: AlpacaSdkTransport = {}): AlpacaSdk {
   const shared = {
     keyId: o.keyId,
     secret: o.secretKey,
@@ -38,6 +43,7 @@ export function createAlpacaSdk(o: ResolvedAlpacaOptions): AlpacaSdk {
   const dataConfig = new marketData.Configuration({
     ...shared,
     ...(o.customData ? { basePath: o.endpoints.data } : {}),
+    ...(transport.dataFetchApi ? { fetchApi: transport.dataFetchApi } : {}),
   });
   const credentials = { keyId: o.keyId, secret: o.secretKey };
   const reconnect = {

@@ -233,6 +233,82 @@ describe('BarCache.loadBars top-up', () => {
   });
 });
 
+describe('BarCache write-behind', () => {
+  const rowsInFile = (): number => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.prepare('SELECT count(*) FROM bar').pluck().get() as number;
+    } finally {
+      db.close();
+    }
+  };
+  const turns = async (n: number): Promise<void> => {
+    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+  };
+
+  it('loadBars answers before storing; the rows reach the file one response per turn after it, and every read writes what is queued first', async () => {
+    const cache = new BarCache(path, { now: () => NOW });
+    const f = new FakeFetcher(1);
+    const syms = ['AAPL', 'MSFT', 'SPY'];
+    for (const s of syms) f.data.set(s, dailyBars(s, '2025-01-02', '2025-01-31'));
+    const spec = { venue: 'alpaca', symbols: syms, timeframe: '1Day', start: t('2025-01-02T00:00:00Z'), end: endOf('2025-01-31') };
+    const perSymbol = f.data.get('AAPL')!.length;
+
+    const first = await cache.loadBars(spec, f, scheduler());
+    for (const s of syms) expect(first.series.get(s)).toEqual(f.data.get(s));
+    // answered, nothing written yet: three responses queued
+    expect(cache.pendingWrites).toBe(3);
+    expect(rowsInFile()).toBe(0);
+    // the caller owns the arrays it was given: changing them changes nothing stored
+    first.series.get('AAPL')!.length = 0;
+    await turns(1);
+    expect(cache.pendingWrites).toBe(2);
+    expect(rowsInFile()).toBe(perSymbol);
+    // a read writes the rest first
+    expect(cache.coverage('alpaca', 'SPY', '1Day').bars).toBe(perSymbol);
+    expect(cache.pendingWrites).toBe(0);
+    expect(rowsInFile()).toBe(3 * perSymbol);
+    expect(cache.get('alpaca', 'AAPL', '1Day', spec.start, spec.end)).toEqual(f.data.get('AAPL'));
+
+    // a second load: from the cache alone
+    const again = await cache.loadBars(spec, f, scheduler());
+    expect(again.requests).toBe(0);
+    for (const s of syms) expect(again.series.get(s)).toEqual(f.data.get(s));
+    cache.close();
+  });
+
+  it('close() writes what is queued; a write that fails is a warning, the answer stands and those bars are fetched again next time', async () => {
+    const f = new FakeFetcher(1);
+    for (const s of ['AAPL', 'MSFT']) f.data.set(s, dailyBars(s, '2025-01-02', '2025-01-31'));
+    const spec = { venue: 'alpaca', symbols: ['AAPL', 'MSFT'], timeframe: '1Day', start: t('2025-01-02T00:00:00Z'), end: endOf('2025-01-31') };
+    const perSymbol = f.data.get('AAPL')!.length;
+    const cache = new BarCache(path, { now: () => NOW });
+    await cache.loadBars(spec, f, scheduler());
+    expect(cache.pendingWrites).toBe(2);
+    cache.close();
+    expect(rowsInFile()).toBe(2 * perSymbol);
+
+    // a bar SQLite refuses (NOT NULL volume): its response's transaction fails
+    rmSync(dir, { recursive: true, force: true });
+    const warnings: string[] = [];
+    const fresh = new BarCache(path, { now: () => NOW, onWarning: (m) => warnings.push(m) });
+    const broken = f.data.get('MSFT')!.map((b, i) => (i === 3 ? { ...b, volume: null as unknown as number } : b));
+    f.data.set('MSFT', broken);
+    const r = await fresh.loadBars(spec, f, scheduler());
+    expect(r.series.get('MSFT')).toEqual(broken);
+    fresh.flush();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/could not store \d+ bars of alpaca 1Day MSFT \(NOT NULL constraint failed: bar\.volume\); they will be fetched again/);
+    expect(fresh.coverage('alpaca', 'AAPL', '1Day').bars).toBe(perSymbol);
+    expect(fresh.coverage('alpaca', 'MSFT', '1Day')).toMatchObject({ bars: 0, ranges: [] });
+    f.data.set('MSFT', dailyBars('MSFT', '2025-01-02', '2025-01-31'));
+    const healed = await fresh.loadBars(spec, f, scheduler());
+    expect(healed.requests).toBe(1);
+    expect(f.calls.at(-1)!.symbols).toEqual(['MSFT']);
+    fresh.close();
+  });
+});
+
 describe('BarCache per-symbol answers (onSymbol)', () => {
   it('answers each symbol once its requests settle: a cached one at once, a slow one holds up no other, a failed one with its error', async () => {
     const cache = new BarCache(path, { now: () => NOW });
