@@ -5,9 +5,11 @@
 //   {type:'mark'}   -> {type:'marked'}  (starts counting requests and CPU time)
 //   {type:'report'} -> {type:'report', requests: [{path, query}], cpuUs}  (since the mark)
 //   {type:'close'}  -> closes the server and exits.
-// The bars are generated here from the symbols and session opens (same formula
-// as before the split), so 90,000 bars need not cross the IPC channel, and
-// aggregated to daily bars before the first request.
+// The bars are generated here from the symbols and session opens, so 90,000
+// bars need not cross the IPC channel, and aggregated to daily bars before the
+// first request. Prices are in cents, as US equities above $1 trade (and as
+// Alpaca's bars carry them); the first versions had 16-17 significant digits,
+// which made each answer's JSON about a third larger than a real one.
 import { AlpacaLoopbackServer, type LoopbackBar } from '../test/support/loopback/alpaca-server.js';
 
 export type ChildRequest =
@@ -35,8 +37,9 @@ process.on('message', (m: ChildRequest) => {
       server = await AlpacaLoopbackServer.start({ latencyMs: m.latencyMs });
       m.symbols.forEach((s, i) => {
         const bars: LoopbackBar[] = m.opens.map((t, k) => {
-          const o = 50 + i + Math.sin(k / 7) * 5;
-          return { t, o, h: o + 1, l: o - 1, c: o + 0.5, v: 10_000 + k };
+          const o = Math.round((50 + i + Math.sin(k / 7) * 5) * 100) / 100;
+          const cents = (x: number): number => Math.round(x * 100) / 100;
+          return { t, o, h: cents(o + 1), l: cents(o - 1), c: cents(o + 0.5), v: 10_000 + k, vw: cents(o + 0.25) };
         });
         server!.setBars(s, bars);
       });
