@@ -108,6 +108,18 @@ describe('tradedesk backtest --symbols (cached venue bars)', () => {
     expect(msg).toContain('--bars FILE.csv');
   });
 
+  it('keys the venue refuses: the error names the download and the refusal; nothing is cached', async () => {
+    setCredentials('alpaca', { keyId: KEY, secretKey: 'not-the-secret' });
+    const refused = join(dir, 'refused');
+    const e = server.endpoints();
+    const err = await backtest(['--symbols', 'SPY', '--from', FROM, '--to', TO, '--data-dir', refused, '--endpoint', `data=${e.data}`]).catch((x: unknown) => x);
+    expect(err).toMatchObject({ name: 'CliError', exitCode: 1 });
+    expect((err as Error).message).toMatch(/^downloading 1Day bars of SPY from alpaca-paper: .*(401|not authorized|unauthori[sz]ed)/i);
+    expect((err as Error).message).not.toContain('not-the-secret');
+    const offline = await backtest(['--symbols', 'SPY', '--from', FROM, '--to', TO, '--data-dir', refused, '--offline']).catch((x: unknown) => x);
+    expect((offline as Error).message).toContain('no 1Day bars for SPY');
+  });
+
   it('usage errors: --symbols with --bars, a bad timeframe or date, venue flags without --symbols', () => {
     const usage = (argv: string[]): string => {
       try {
