@@ -1,6 +1,7 @@
-// `tradedesk backtest --bars FILE.csv [...]`: runs the engine over CSV bars in
-// simulated time (see src/engine/backtest) and prints the result as a report or
-// JSON. The run goes to a worker thread (progress on a terminal, Ctrl-C
+// `tradedesk backtest --bars FILE.csv [...]` or `--symbols A,B --timeframe 1Day
+// --from D --to D` (cached venue bars, topped up from Alpaca: backtest-bars.ts):
+// runs the engine over the bars in simulated time (see src/engine/backtest) and
+// prints the result as a report or JSON. The run goes to a worker thread (progress on a terminal, Ctrl-C
 // cancels). Exit codes: 0 ok; 1 unreadable or bad file, or a strategy that raised;
 // 2 usage error; 130 canceled (Ctrl-C).
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,9 @@ import { BarsCsvError, readBarsCsv } from '../engine/data/csv-bars.js';
 import { parseStrategySpec, strategyCatalog, StrategySpecError } from '../engine/strategy/registry.js';
 import type { Bar } from '../shared/domain.js';
 import { parseWalkForward, type WalkForwardSpec } from '../engine/backtest/walk-forward.js';
+import { ALPACA_TIMEFRAMES } from '../engine/venues/alpaca/bars.js';
+import type { BarsVenue, VenueBarsRequest } from './backtest-bars.js';
+import { parseEndpoints, resolveDataDir } from './common-flags.js';
 import { backtestJson, backtestText, walkForwardText } from './backtest-output.js';
 import { CliError, UsageError } from './usage.js';
 
@@ -26,13 +30,25 @@ const SIGNAL_NAMES = strategyCatalog()
   .replace(/,\n\s*$/, '');
 
 export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [options]
+       tradedesk backtest --symbols A,B --timeframe 1Day --from DATE --to DATE [options]
 
   Runs the engine (strategies, risk checks, OMS, simulated fills, cost model)
-  in simulated time over CSV bars: header timestamp,open,high,low,close,volume
-  plus an optional symbol column. Market orders fill at the next bar's open,
-  limit orders when a later bar trades through them.
+  in simulated time over CSV bars (header timestamp,open,high,low,close,volume
+  plus an optional symbol column) or over venue bars from the local bar cache.
+  Market orders fill at the next bar's open, limit orders when a later bar
+  trades through them.
 
   --bars FILE            the bars CSV (repeat for several files)
+  --symbols A,B          instead of --bars: these stocks' bars from the bar cache
+                         (<data-dir>/cache/bars.sqlite); with Alpaca keys in the
+                         keychain the missing ranges are downloaded first (needs
+                         --from and --to)
+  --timeframe TF         with --symbols: ${ALPACA_TIMEFRAMES.join(' | ')} (default 1Day)
+  --data-dir DIR         with --symbols: the data folder (default ~/.tradedesk, as serve)
+  --venue V              with --symbols: alpaca-paper (default) | alpaca-live: whose keys
+                         and cached bars
+  --endpoint rest=URL,data=URL  with --symbols: override Alpaca's endpoints (as serve)
+  --offline              with --symbols: only cached bars, never download
   --strategy NAME[:k=v,...]  buy_and_hold (weight, attempts) or ma_cross (fast,
                          slow, target, passive_bps, ttl), order-submitting; repeatable;
                          default buy_and_hold. Or signal strategies, through the
@@ -62,8 +78,14 @@ export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [option
   -h, --help             show this help
 `;
 
+/** Where --symbols bars come from (the request of backtest-bars.ts without its log and signal). */
+export type VenueBarsSpec = Omit<VenueBarsRequest, 'log' | 'signal'>;
+
 export interface BacktestArgs {
+  /** --bars files; empty with --symbols. */
   files: string[];
+  /** --symbols: cached (and downloaded) venue bars instead of files. */
+  venueBars?: VenueBarsSpec;
   config: BacktestConfig;
   seed: number;
   json: boolean;
@@ -112,6 +134,12 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
     allowPositionals: false,
     options: {
       bars: { type: 'string', multiple: true },
+      symbols: { type: 'string' },
+      timeframe: { type: 'string' },
+      'data-dir': { type: 'string' },
+      venue: { type: 'string' },
+      endpoint: { type: 'string', multiple: true },
+      offline: { type: 'boolean' },
       strategy: { type: 'string', multiple: true },
       from: { type: 'string' },
       to: { type: 'string' },
@@ -131,7 +159,12 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
     },
   });
   if (values.help) return 'help';
-  if (!values.bars?.length) throw new UsageError('--bars FILE.csv is required');
+  if (values.bars?.length && values.symbols !== undefined) throw new UsageError('--bars reads a CSV and --symbols loads cached venue bars: give one of them');
+  if (!values.bars?.length && values.symbols === undefined) throw new UsageError('--bars FILE.csv or --symbols A,B is required');
+  if (values.symbols === undefined) {
+    const stray = (['timeframe', 'data-dir', 'venue', 'endpoint', 'offline'] as const).filter((k) => values[k] !== undefined);
+    if (stray.length) throw new UsageError(`${stray.map((k) => `--${k}`).join(', ')} ${stray.length === 1 ? 'applies' : 'apply'} to --symbols (cached venue bars), not to --bars`);
+  }
   if (values.costs !== undefined && values.costs !== 'none' && values.costs !== 'model') throw new UsageError(`--costs must be none or model, got ${JSON.stringify(values.costs)}`);
   if (values.fees !== undefined && !['sim', 'alpaca', 'ccxt', 'none'].includes(values.fees)) throw new UsageError(`--fees must be sim, alpaca, ccxt or none, got ${JSON.stringify(values.fees)}`);
   const profile = values.profile === undefined ? undefined : Profile.safeParse(values.profile);
@@ -173,7 +206,35 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
   }
   if (values.html !== undefined && values.html.trim() === '') throw new UsageError('--html needs a file name');
   if (values.html !== undefined && walkForward) throw new UsageError('--html reports one run: leave out --walk-forward');
-  return { files: values.bars, config, seed, json: values.json, equityOut: values['equity-out'], html: values.html, walkForward };
+  const venueBars = values.symbols === undefined ? undefined : venueBarsSpec(values, config);
+  return { files: values.bars ?? [], venueBars, config, seed, json: values.json, equityOut: values['equity-out'], html: values.html, walkForward };
+}
+
+/** --symbols and its flags: symbols, timeframe, range, data dir, venue, endpoints. */
+function venueBarsSpec(
+  values: { symbols?: string; timeframe?: string; 'data-dir'?: string; venue?: string; endpoint?: string[]; offline?: boolean; from?: string; to?: string },
+  config: BacktestConfig,
+): VenueBarsSpec {
+  const symbols = [...new Set((values.symbols ?? '').split(',').map((s) => s.trim().toUpperCase()))];
+  if (symbols.some((s) => s === '')) throw new UsageError(`--symbols takes stock symbols separated by commas, got ${JSON.stringify(values.symbols)}`);
+  const bad = symbols.find((s) => !/^[A-Z0-9][A-Z0-9.-]{0,31}$/.test(s));
+  if (bad !== undefined) throw new UsageError(`--symbols: ${JSON.stringify(bad)} is not a stock symbol (letters, digits, '.' and '-')`);
+  const timeframe = values.timeframe ?? '1Day';
+  if (!(ALPACA_TIMEFRAMES as readonly string[]).includes(timeframe)) throw new UsageError(`--timeframe must be one of ${ALPACA_TIMEFRAMES.join(', ')}, got ${JSON.stringify(timeframe)}`);
+  const venue = values.venue ?? 'alpaca-paper';
+  if (venue !== 'alpaca-paper' && venue !== 'alpaca-live') throw new UsageError(`--venue must be alpaca-paper or alpaca-live (whose cached bars and keys), got ${JSON.stringify(venue)}`);
+  if (config.from === undefined || config.to === undefined) throw new UsageError(`--symbols needs --from DATE and --to DATE: the range of bars to load`);
+  if (config.from > config.to) throw new UsageError(`--from ${values.from} is after --to ${values.to}`);
+  return {
+    symbols,
+    timeframe,
+    from: config.from,
+    to: config.to,
+    dataDir: resolveDataDir(values['data-dir']),
+    venue: venue as BarsVenue,
+    endpoints: parseEndpoints(values.endpoint),
+    offline: values.offline ?? false,
+  };
 }
 
 /** Reads every file; a problem is a CliError naming the file (and line and field). */
@@ -208,56 +269,76 @@ function writeFileAtomic(file: string, text: string): void {
   }
 }
 
-export async function runBacktestCommand(argv: string[]): Promise<number> {
-  const args = parseBacktestArgs(argv);
-  if (args === 'help') {
-    process.stdout.write(BACKTEST_USAGE);
-    return 0;
-  }
-  const bars = loadBars(args.files);
-  if (args.walkForward) return walkForwardCommand(bars, args, args.walkForward);
-  const { runBacktestInWorker } = await import('../engine/backtest/run-in-worker.js');
+/** Where the command writes: stdout (the report) and stderr (progress, notes). Tests pass their own. */
+export interface BacktestIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const STDIO: BacktestIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+
+/** Runs `fn` with a signal that Ctrl-C (SIGINT) aborts. */
+async function withSigint<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
-  // progress on a terminal only: one line, rewritten
-  const tty = process.stderr.isTTY === true;
-  const onProgress = tty ? (p: { done: number; total: number }) => void process.stderr.write(`\rbacktest: ${p.done} / ${p.total} bars (${((100 * p.done) / Math.max(1, p.total)).toFixed(0)}%)`) : undefined;
   try {
-    const result = await runBacktestInWorker(bars, args.config, args.seed, { signal: abort.signal, onProgress });
-    if (tty) process.stderr.write('\n');
-    if (args.equityOut) writeFileSync(args.equityOut, `timestamp,equity\n${result.equity.map(([t, e]) => `${new Date(t).toISOString()},${e}`).join('\n')}\n`);
-    if (args.html) writeFileAtomic(args.html, renderHtmlReport(result, { source: args.files.join(', '), generatedAt: Date.now() }));
-    process.stdout.write(args.json ? `${JSON.stringify(backtestJson(result))}\n` : backtestText(result, args.files.join(', ')));
-    return 0;
-  } catch (e) {
-    if (e instanceof BacktestError) throw new CliError(e.message, e.code === 'CANCELED' ? 130 : 1);
-    if (e instanceof ConfigError) throw new UsageError(e.message);
-    throw e;
+    return await fn(abort.signal);
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
+/** --symbols: the bars from the bar cache, downloaded first where missing (backtest-bars.ts). */
+async function venueBars(spec: VenueBarsSpec, io: BacktestIo): Promise<Bar[]> {
+  const { loadVenueBars } = await import('./backtest-bars.js');
+  return withSigint((signal) => loadVenueBars({ ...spec, signal, log: (line) => io.err(`${line}\n`) }));
+}
+
+export async function runBacktestCommand(argv: string[], io: BacktestIo = STDIO): Promise<number> {
+  const args = parseBacktestArgs(argv);
+  if (args === 'help') {
+    io.out(BACKTEST_USAGE);
+    return 0;
+  }
+  const v = args.venueBars;
+  const bars = v ? await venueBars(v, io) : loadBars(args.files);
+  const source = v ? `${v.symbols.join(', ')} ${v.timeframe} bars (${v.venue}, bar cache)` : args.files.join(', ');
+  if (args.walkForward) return walkForwardCommand(bars, args, args.walkForward, io);
+  const { runBacktestInWorker } = await import('../engine/backtest/run-in-worker.js');
+  // progress on a terminal only: one line, rewritten
+  const tty = process.stderr.isTTY === true;
+  const onProgress = tty ? (p: { done: number; total: number }) => io.err(`\rbacktest: ${p.done} / ${p.total} bars (${((100 * p.done) / Math.max(1, p.total)).toFixed(0)}%)`) : undefined;
+  try {
+    const result = await withSigint((signal) => runBacktestInWorker(bars, args.config, args.seed, { signal, onProgress }));
+    if (tty) io.err('\n');
+    if (args.equityOut) writeFileSync(args.equityOut, `timestamp,equity\n${result.equity.map(([t, e]) => `${new Date(t).toISOString()},${e}`).join('\n')}\n`);
+    if (args.html) writeFileAtomic(args.html, renderHtmlReport(result, { source, generatedAt: Date.now() }));
+    io.out(args.json ? `${JSON.stringify(backtestJson(result))}\n` : backtestText(result, source));
+    return 0;
+  } catch (e) {
+    if (e instanceof BacktestError) throw new CliError(e.message, e.code === 'CANCELED' ? 130 : 1);
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /** --walk-forward: every window's refit and test, on a worker thread (progress on a terminal, Ctrl-C cancels). */
-async function walkForwardCommand(bars: Bar[], args: BacktestArgs, spec: WalkForwardSpec): Promise<number> {
+async function walkForwardCommand(bars: Bar[], args: BacktestArgs, spec: WalkForwardSpec, io: BacktestIo): Promise<number> {
   const { runWalkForwardInWorker } = await import('../engine/backtest/run-in-worker.js');
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
   const tty = process.stderr.isTTY === true;
   try {
-    const r = await runWalkForwardInWorker(bars, args.config, args.seed, spec, {
-      signal: abort.signal,
-      onProgress: tty ? (p) => void process.stderr.write(`\rwalk-forward: ${p.done} / ${p.total} backtest runs`) : undefined,
-    });
-    if (tty) process.stderr.write('\n');
-    process.stdout.write(args.json ? `${JSON.stringify({ walk_forward: r })}\n` : walkForwardText(r));
+    const r = await withSigint((signal) =>
+      runWalkForwardInWorker(bars, args.config, args.seed, spec, {
+        signal,
+        onProgress: tty ? (p) => io.err(`\rwalk-forward: ${p.done} / ${p.total} backtest runs`) : undefined,
+      }),
+    );
+    if (tty) io.err('\n');
+    io.out(args.json ? `${JSON.stringify({ walk_forward: r })}\n` : walkForwardText(r));
     return 0;
   } catch (e) {
     if (e instanceof BacktestError) throw new CliError(e.message, e.code === 'CANCELED' ? 130 : 1);
     throw e;
-  } finally {
-    process.off('SIGINT', onSigint);
   }
 }

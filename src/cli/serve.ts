@@ -2,11 +2,11 @@
 // stale, and serves UI + WebSocket API on 127.0.0.1. stdout carries exactly one
 // line (the UI URL with its token); everything else goes to stderr.
 import { existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConfigInput } from '../engine/core/config.js';
 import type { EngineHandle } from '../engine/engine-api.js';
+import { parseEndpoints, resolveDataDir } from './common-flags.js';
 import { ensureRendererBuilt, RENDERER_OUT } from './renderer-build.js';
 import { portsToTry, readServeSession, writeServeSession } from './serve-session.js';
 import { LOOPBACK, startServer, type RunningServer } from './server.js';
@@ -90,14 +90,7 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
     const clash = (['venue', 'symbols', 'read-only', 'live', 'cross-check', 'profile'] as const).filter((k) => values[k] !== undefined);
     if (clash.length) throw new UsageError(`--bars replays a CSV through the backtest venue; leave out ${clash.map((k) => `--${k}`).join(', ')}`);
   }
-  const endpoints: Record<string, string> = {};
-  for (const spec of values.endpoint ?? []) {
-    for (const part of spec.split(',')) {
-      const m = /^(rest|data|stream|data-stream)=(.+)$/.exec(part.trim());
-      if (!m) throw new UsageError(`--endpoint takes name=URL pairs (rest, data, stream, data-stream), got ${JSON.stringify(part)}`);
-      endpoints[m[1]!] = m[2]!;
-    }
-  }
+  const endpoints = parseEndpoints(values.endpoint);
   if (values.host !== undefined && values.host !== LOOPBACK && values.host !== 'localhost') {
     throw new UsageError(`--host ${values.host} refused: tradedesk serve listens on ${LOOPBACK} only`);
   }
@@ -114,7 +107,7 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
     seed: parseIntArg('seed', values.seed, 0, Number.MAX_SAFE_INTEGER),
     speed,
     profile: values.profile,
-    dataDir: resolve(values['data-dir'] ?? resolve(homedir(), '.tradedesk')),
+    dataDir: resolveDataDir(values['data-dir']),
     readOnly: values['read-only'] ?? false,
     venue: values.venue,
     endpoints,

@@ -40,9 +40,11 @@ Commands:
             (sma_20 ... vol_21 ...), empty during warm-up. --symbol: the symbol when the file has
             no symbol column (default: the file name); --benchmark: corr_63 against that symbol.
             Bad input: exit 1 naming FILE:LINE and the field; nothing is written.
-  backtest Run strategies over CSV bars on the same engine (risk, OMS, simulated fills, costs)
+  backtest Run strategies over CSV or cached venue bars on the same engine (risk, OMS, simulated fills, costs)
             tradedesk backtest --bars FILE.csv [--strategy NAME[:k=v,...]]... [--from DATE] [--to DATE]
                           [--cash N] [--costs none|model] [--walk-forward train=N,test=M] [--json]
+            tradedesk backtest --symbols A,B [--timeframe 1Day] --from DATE --to DATE [--data-dir DIR]
+                          [--offline] [...]   (bar cache; missing bars downloaded with Alpaca keys)
             (tradedesk backtest --help lists every option)
   credentials  Venue API keys in the OS keychain (secrets are read from stdin, never argv)
             tradedesk credentials set|status|delete --venue alpaca|alpaca-live|ccxt:<exchange> [--json]

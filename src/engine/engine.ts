@@ -18,6 +18,7 @@ import { LoopLagMonitor } from './core/loop-lag.js';
 import { SimDriver } from './core/sim-driver.js';
 import { isBarValid, isQuoteValid } from './data/quality.js';
 import { minutesToClose } from './strategy/runner.js';
+import { ALPACA_DATA_RATE } from './data/alpaca-bar-fetcher.js';
 import { HistoryService } from './data/history.js';
 import { QualityMonitor } from './data/quality-monitor.js';
 import { CrossExchangeCheck } from './data/cross-check.js';
@@ -527,7 +528,7 @@ export class Engine implements EngineHandle {
       venue: this.venue,
       venueId: this.config.venue,
       dataDir: this.readOnly ? undefined : this.options.dataDir,
-      rate: this.config.venue.startsWith('alpaca') ? { maxRequests: 200, intervalMs: 60_000 } : false,
+      rate: this.config.venue.startsWith('alpaca') ? ALPACA_DATA_RATE : false,
       onProgress: (p) => {
         this.lastProgress = p;
         this.publisher.markDirty('dataProgress');

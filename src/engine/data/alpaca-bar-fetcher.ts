@@ -27,6 +27,9 @@ import { RestBarPayload, parsePayload } from '../venues/alpaca/schemas.js';
 import { createAlpacaSdk, type AlpacaSdk } from '../venues/alpaca/sdk.js';
 import type { BarFetchRequest, BarFetchResult, BarFetcher } from './bar-cache.js';
 
+/** Alpaca's historical-data budget (requests per minute) for the FetchScheduler that owns it. */
+export const ALPACA_DATA_RATE = { maxRequests: 200, intervalMs: 60_000 } as const;
+
 /** Anything with AlpacaVenue's getHistoricalBars. */
 export interface HistoricalBarsSource {
   getHistoricalBars(
