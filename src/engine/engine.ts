@@ -259,6 +259,7 @@ export class Engine implements EngineHandle {
       this.alerts,
       { cutExposure: (f, why) => this.reducePositions(f, 'risk-monitor', why), marketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()) },
       now,
+      config.barSeconds,
     );
     this.snapshotAtStart = {
       sessionNo,

@@ -72,6 +72,7 @@ export function engineConfigFor(cfg: BacktestConfig, seed: number, startTs: numb
     sim: { seed, speed: cfg.speed ?? 'max', start: new Date(startTs).toISOString(), startingCash: cfg.cash ?? 100_000, historyMinutes: 0 },
     risk: { ...cfg.risk },
     monitor: { staleDataSeconds: stale, ...cfg.monitor },
+    barSeconds: Math.min(7 * 86_400, Math.max(60, Math.round(barMs / 1000))),
     strategy: strategySection(base.strategy, cfg.strategies, signals !== undefined),
     ...(signals ? { strategies: signals } : {}),
     costs: {

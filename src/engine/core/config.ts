@@ -234,6 +234,11 @@ export const EngineConfig = z
     journal: JournalSettings.default(DEFAULT_JOURNAL_SETTINGS),
     /** Minimum ms between two event snapshots of the same topic sent to a UI. */
     uiCoalesceMs: z.number().int().min(1).max(5_000),
+    /**
+     * Length of the bars the engine runs on (60: 1-minute bars, live and simulated; a backtest sets its data's
+     * interval). Annualizes one bar's volatility (the risk monitor's regime check, the ensemble's volatility target).
+     */
+    barSeconds: z.number().int().min(60).max(7 * 86_400).default(60),
   })
   .refine((c) => c.mode !== 'live' || c.liveConfirmed, {
     message: "mode 'live' needs liveConfirmed: true (the explicit live gate)",
@@ -318,6 +323,7 @@ export function defaultConfig(profile: Profile = 'balanced'): EngineConfig {
     execution: structuredClone(DEFAULT_EXECUTION),
     journal: { ...DEFAULT_JOURNAL_SETTINGS },
     uiCoalesceMs: 50,
+    barSeconds: 60,
   };
 }
 

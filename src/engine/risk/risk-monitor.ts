@@ -11,9 +11,9 @@ import type { MonitorConfig } from '../core/config.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import { RoundTrips, type RoundTrip } from '../portfolio/round-trips.js';
 import type { RiskEngine } from './risk-engine.js';
+import { barsPerYear } from '../core/annualize.js';
 
 const DAY = 86_400_000;
-const MINUTES_PER_YEAR = 252 * 390;
 
 export interface MonitorActions {
   /** Reduce every position by `fraction` with reduce-only orders. */
@@ -143,6 +143,8 @@ export class RiskMonitor {
     private readonly alerts: AlertLog,
     private readonly actions: MonitorActions,
     private readonly now: () => number,
+    /** The bars' length: annualizes their returns' volatility (config barSeconds). */
+    private readonly barSeconds = 60,
   ) {
     const eq = portfolio.equity();
     this.peak = eq;
@@ -190,7 +192,7 @@ export class RiskMonitor {
     if (b.symbol === this.cfg.volRegimeSymbol) {
       const r = this.returns.returns(b.symbol).slice(-this.cfg.volWindowBars);
       if (r.length >= Math.min(this.cfg.volWindowBars, 10)) {
-        const v = sd(r) * Math.sqrt(MINUTES_PER_YEAR);
+        const v = sd(r) * Math.sqrt(barsPerYear(this.barSeconds, 'nyse'));
         const was = this.vol !== null && this.vol > this.cfg.volRegimeThreshold;
         this.vol = Number.isFinite(v) ? v : this.vol;
         const is = this.vol !== null && this.vol > this.cfg.volRegimeThreshold;

@@ -59,7 +59,7 @@ export class StrategyRunner {
     private readonly deps: RunnerDeps,
   ) {
     this.scorer = new StrategyScorer(cfg.ensemble);
-    this.ensemble = new Ensemble({ ensemble: cfg.ensemble, passiveBps: cfg.strategy.passiveBps, orderTtlBars: cfg.strategy.orderTtlBars, modes: cfg.regime.modes }, deps, this.scorer);
+    this.ensemble = new Ensemble({ ensemble: cfg.ensemble, passiveBps: cfg.strategy.passiveBps, orderTtlBars: cfg.strategy.orderTtlBars, modes: cfg.regime.modes, barSeconds: cfg.barSeconds }, deps, this.scorer);
     this.runtimes = buildStrategies(cfg.strategies).map((s) => {
       const c = cfg.strategies[s.id as StrategyId];
       return { strategy: s, enabled: c.enabled, baseWeight: c.weight, errors: 0 };

@@ -14,6 +14,7 @@ import type { EnsembleConfig, Regime, TradingMode } from '../../core/config.js';
 import type { Provenance, ProvenanceSignal } from '../../execution/oms.js';
 import type { FeatureSet } from '../../features/feature-set.js';
 import type { RegimeDetector } from '../../features/regime.js';
+import { barsPerYear } from '../../core/annualize.js';
 import { barSd, type SignalStrategy } from '../signal-strategy.js';
 import type { Signal, WeightProvider } from '../signal.js';
 import { roundToTick } from '../strategy.js';
@@ -68,6 +69,8 @@ export interface EnsembleSettings {
   passiveBps: number;
   orderTtlBars: number;
   modes: Record<Regime, TradingMode>;
+  /** The bars' length (config barSeconds): annualizes a bar's volatility for the volatility target; 60 when absent. */
+  barSeconds?: number;
 }
 
 const admits = (mode: TradingMode, kind: SignalStrategy['kind']) => kind !== 'benchmark' && (mode === 'hybrid' || mode === kind);
@@ -199,7 +202,7 @@ export class Ensemble {
     const equity = d.equity();
     if (!(equity > 0)) return undefined;
     const pos = d.position(symbol);
-    const vol = sd * Math.sqrt(inst.calendar === 'nyse' ? 252 * 390 : 365 * 1440);
+    const vol = sd * Math.sqrt(barsPerYear(this.s.barSeconds ?? 60, inst.calendar));
     const volScale = vol > 0 ? Math.min(cfg.maxVolScale, cfg.targetVol / vol) : 1;
     const intradayOnly = byId.size > 0 && [...byId.values()].every((b) => b.rt.strategy.kind === 'intraday');
     const closing = inst.calendar === 'nyse' && d.minutesToClose(symbol) <= cfg.flattenBeforeCloseMin && (intradayOnly || byId.size === 0);

@@ -97,6 +97,15 @@ describe('runBacktest properties', () => {
   const bars = randomBars({ symbols: ['AAA', 'BBB'], n: 400, seed: 3, start: T0 });
   const config = { strategies: [{ name: 'ma_cross' as const, params: { fast: 3, slow: 8 } }], risk: { maxConcentrationPct: 1 } };
 
+  it('annualizes volatility by the bars\' length: daily bars of 0.5% a day (about 8% a year) do not trip the 35% volatility regime', async () => {
+    const bars = randomBars({ symbols: ['SPY'], n: 120, seed: 5, start: Date.parse('2025-01-02T21:00:00Z'), stepMs: 86_400_000, vol: 0.005 });
+    const r = await runBacktest(bars, { strategies: [{ name: 'ma_cross', params: { fast: 3, slow: 8 } }] }, 1);
+    expect(r.barMs).toBe(86_400_000);
+    // annualized as 1-minute bars (x sqrt(98,280)) the same bars read about 300% and every entry was refused
+    expect(r.decisions.filter((d) => /volatility regime/.test(d.reason))).toEqual([]);
+    expect(r.summary.fills).toBeGreaterThan(3);
+  });
+
   it('makes decisions', async () => {
     const r = await runBacktest(bars, config, 1);
     expect(r.decisions.length).toBeGreaterThan(10);
