@@ -141,6 +141,8 @@ export interface QualityMonitorOptions {
 }
 
 const NO_ISSUES: readonly VerdictIssue[] = [];
+/** The verdict of every tick without a problem (shared; frozen so no caller can change it). */
+const TICK_ACCEPTED: TickVerdict = Object.freeze({ accepted: true, issues: Object.freeze([]) as unknown as VerdictIssue[] });
 /** A problem found in a tick: the issue, the offending value, the message. */
 type Problem = [QualityIssue, number, string];
 const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
@@ -329,9 +331,9 @@ export class QualityMonitor {
     if (!dropped.accepted) return dropped;
     // Windows learn from accepted bars without statistical issues.
     const own = verdict.issues.length === 0 ? NO_ISSUES : verdict.issues.filter((i) => i.ts === bar.ts);
-    const isOutlier = own.some((i) => i.issue === 'outlier');
+    const isOutlier = own.length > 0 && own.some((i) => i.issue === 'outlier');
     if (ret !== undefined && !isOutlier) st.returns.push(ret);
-    if (!own.some((i) => i.issue === 'volume_anomaly')) st.volumes.push(bar.volume);
+    if (own.length === 0 || !own.some((i) => i.issue === 'volume_anomaly')) st.volumes.push(bar.volume);
     st.prevRefClose = ref;
     st.prevRefTs = refTs;
     st.refClose = bar.close;
@@ -365,6 +367,15 @@ export class QualityMonitor {
   }
 
   private structural(bar: Bar): { issue: QualityIssue; value: number; message: string } | undefined {
+    // a sound bar passes on plain field reads (the loops below read fields by name, which boxes every price)
+    const { open, high, low, close, volume, ts } = bar;
+    if (
+      typeof open === 'number' && typeof high === 'number' && typeof low === 'number' && typeof close === 'number' && typeof volume === 'number' &&
+      open > 0 && high > 0 && low > 0 && close > 0 && high < Infinity && volume >= 0 && volume < Infinity && Number.isFinite(ts) &&
+      high >= low && open <= high && open >= low && close <= high && close >= low
+    ) {
+      return undefined;
+    }
     for (const f of PRICE_FIELDS) {
       if (!positive(bar[f])) return { issue: 'bad_price', value: bar[f], message: `${f} ${String(bar[f])} at ${iso(bar.ts)} is not a positive price` };
     }
@@ -388,7 +399,7 @@ export class QualityMonitor {
   private finishBar(sym: SymbolState, st: SeriesState, bar: Bar, verdict: BarVerdict): BarVerdict {
     // A spike issue is about the previous bar, already counted there.
     const own = verdict.issues.length === 0 ? NO_ISSUES : verdict.issues.filter((i) => i.ts === bar.ts);
-    if (own.some((i) => i.action === 'drop')) {
+    if (own.length > 0 && own.some((i) => i.action === 'drop')) {
       verdict.accepted = false;
       sym.dropped++;
       return verdict;
@@ -426,23 +437,29 @@ export class QualityMonitor {
     if (!problem && sym.lastTickTs !== undefined && ts < sym.lastTickTs) {
       problem = ['out_of_order', ts, `tick at ${iso(ts)} arrived after one at ${iso(sym.lastTickTs)}`];
     }
-    const verdict: TickVerdict = { accepted: true, issues: [] };
-    if (problem) {
-      const [issue, value, message] = problem;
-      const action = this.policies[issue];
-      verdict.issues.push({ issue, value, action, ts });
-      this.alert(sym, { symbol, ts, issue, value, action, message });
+    if (!problem) {
+      // the common case: one shared verdict (frozen), nothing allocated per tick
+      this.tickSeen(sym, ts);
+      return TICK_ACCEPTED;
     }
-    if (verdict.issues.some((i) => i.action === 'drop')) {
+    const [issue, value, message] = problem;
+    const action = this.policies[issue];
+    const verdict: TickVerdict = { accepted: true, issues: [{ issue, value, action, ts }] };
+    this.alert(sym, { symbol, ts, issue, value, action, message });
+    if (action === 'drop') {
       verdict.accepted = false;
       sym.dropped++;
       return verdict;
     }
-    if (verdict.issues.length) sym.flagged++;
+    sym.flagged++;
+    this.tickSeen(sym, ts);
+    return verdict;
+  }
+
+  private tickSeen(sym: SymbolState, ts: number): void {
     sym.lastTickTs = Math.max(sym.lastTickTs ?? -Infinity, ts);
     sym.lastTs = Math.max(sym.lastTs ?? -Infinity, ts);
     this.seen(sym);
-    return verdict;
   }
 
   // ---- instruments ---------------------------------------------------------------
