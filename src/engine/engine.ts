@@ -92,6 +92,8 @@ export interface EngineOptions {
   weights?: WeightProvider;
   /** Learning: receives every strategy signal and every bar. */
   signalSink?: SignalSink;
+  /** Recent decisions kept in memory for the decision log's queries (default 5,000; 0 for a batch backtest, whose result has them). */
+  keepDecisions?: number;
 }
 
 const STRATEGY_ERROR_LIMIT = 5;
@@ -169,7 +171,7 @@ export class Engine implements EngineHandle {
     // 1. what the journal says (or the recorded session, in replay)
     const recovered = options.dataDir && !options.replay ? recoverFromJournal(options.dataDir, { skipDamaged: this.readOnly }) : undefined;
     const snapshot = options.replay?.snapshot ?? recovered?.snapshot;
-    this.decisions = recovered?.decisions ?? new DecisionLog();
+    this.decisions = recovered?.decisions ?? new DecisionLog(options.keepDecisions);
     // 2. the clock: continue after the journal and the simulated market, never before
     // the simulator starts at its configured (reproducible) time; a broker venue runs on wall time
     const configured = isBrokerVenue(config.venue) ? Date.now() : Date.parse(config.sim.start);

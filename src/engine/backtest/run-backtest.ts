@@ -6,7 +6,7 @@
 // raises ends the run with an error naming the bar; no metrics are returned.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Bar, Instrument, TradingStateChange } from '../../shared/domain.js';
-import { Engine, type JournalSink } from '../engine.js';
+import { Engine, type EngineOptions, type JournalSink } from '../engine.js';
 import { feeModelFor } from '../execution/costs/fees.js';
 import { Journal } from '../journal/journal.js';
 import type { JournalKind } from '../journal/records.js';
@@ -99,8 +99,17 @@ export interface BacktestSession {
   result(): BacktestResult;
 }
 
-/** Builds the engine for a backtest: runBacktest drives it synchronously; a host may drive it with its SimDriver (engine.start()). */
-export function createBacktestSession(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: Pick<BacktestHooks, 'strategies' | 'onEnd'> = {}): BacktestSession {
+/**
+ * Builds the engine for a backtest: runBacktest drives it synchronously; a host may drive it with its SimDriver (engine.start()).
+ * `engineOptions.keepDecisions`: the engine's own decision log (what a host's UI queries); runBacktest keeps none.
+ */
+export function createBacktestSession(
+  input: readonly Bar[],
+  config: BacktestConfig,
+  seed: number,
+  hooks: Pick<BacktestHooks, 'strategies' | 'onEnd'> = {},
+  engineOptions: Pick<EngineOptions, 'keepDecisions'> = {},
+): BacktestSession {
   if (config.strategies.length + (hooks.strategies?.length ?? 0) === 0) throw new BacktestError('BAD_INPUT', 'no strategy to run');
   if (new Set(config.strategies.map((s) => signalIdOf(s) ?? s.name)).size !== config.strategies.length) throw new BacktestError('BAD_INPUT', 'each strategy may run once per backtest');
   // signal strategies run through the StrategyRunner and the ensemble (as live); order-submitting ones alone
@@ -133,6 +142,7 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
     journal: sink,
     // without injected strategies the engine runs its signal strategies and the ensemble; learning is in memory (no data dir), fresh per run
     strategies: signalRun ? undefined : strategies,
+    keepDecisions: engineOptions.keepDecisions,
     venue: (clock) =>
       (venue = new BarVenue(clock, {
         bars,
@@ -214,7 +224,8 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
 }
 
 export async function runBacktest(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: BacktestHooks = {}): Promise<BacktestResult> {
-  const session = createBacktestSession(input, config, seed, hooks);
+  // no UI asks a batch run's engine for its decision log (the result has the decisions): keeping one only made garbage
+  const session = createBacktestSession(input, config, seed, hooks, { keepDecisions: 0 });
   const { engine: e, venue, bars } = session;
   try {
     await e.prepare();

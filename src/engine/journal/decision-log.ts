@@ -93,10 +93,14 @@ export class DecisionLog {
   /** Child order id -> its parent's id (execution algorithms). */
   private readonly parentOf = new Map<string, string>();
 
+  /** `keep`: the recent decisions kept (0: none, for a batch backtest no one asks; its decisions are in its result). */
+  constructor(private readonly keep = KEEP) {}
+
   record(rec: DecisionRecord): void {
+    if (this.keep === 0) return;
     this.entries.set(rec.id, { rec, states: [], fills: [], realized: 0 });
-    if (this.entries.size > KEEP * 1.2) {
-      const drop = this.entries.size - KEEP;
+    if (this.entries.size > this.keep * 1.2) {
+      const drop = this.entries.size - this.keep;
       let i = 0;
       for (const id of this.entries.keys()) {
         if (i++ >= drop) break;
