@@ -223,6 +223,9 @@ export function createBacktestSession(
   return { engine: e, venue: venue!, bars, failure: () => failure, result };
 }
 
+/** Groups of bars between two settlements of pending promise reactions (runBacktest without a cancel signal). */
+const SETTLE_EVERY = 32;
+
 export async function runBacktest(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: BacktestHooks = {}): Promise<BacktestResult> {
   // no UI asks a batch run's engine for its decision log (the result has the decisions): keeping one only made garbage
   const session = createBacktestSession(input, config, seed, hooks, { keepDecisions: 0 });
@@ -233,16 +236,17 @@ export async function runBacktest(input: readonly Bar[], config: BacktestConfig,
     let groups = 0;
     for (let at = e.clock.nextTimerAt(); at !== undefined && !session.failure(); at = e.clock.nextTimerAt()) {
       e.clock.advanceTo(at);
-      if (++groups % every === 0) {
+      const report = ++groups % every === 0;
+      if (report) {
         hooks.onProgress?.({ done: venue.delivered, total: bars.length });
         if (hooks.signal) {
           await yieldToLoop();
           if (hooks.signal.aborted) throw new BacktestError('CANCELED', `backtest canceled after ${venue.delivered} of ${bars.length} bars`);
-        } else {
-          // settle the venue calls' promise reactions (one per order and cancel): held to the end, a long run's pile of them costs memory and GC
-          await Promise.resolve();
         }
       }
+      // settle the venue calls' promise reactions (one per order and cancel) every few groups: held longer, they
+      // outlive young-generation collections and are copied to the old one (a long run's GC)
+      if (!hooks.signal && (report || groups % SETTLE_EVERY === 0)) await Promise.resolve();
     }
     const failed = session.failure();
     if (failed) throw failed;
