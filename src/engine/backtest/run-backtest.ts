@@ -43,30 +43,38 @@ export function backtestDecision(d: DecisionRecord): BacktestDecision {
 
 /** Sorts by time, then symbol (a copy; the input is not changed) and keeps from..to. */
 export function prepareBars(bars: readonly Bar[], from = -Infinity, to = Infinity): Bar[] {
+  const all = from === -Infinity && to === Infinity;
+  // one pass checks every bar and, without a range, whether they are in order already (a pass over a million bar objects is memory-bound)
+  let sorted = true;
   for (let i = 0; i < bars.length; i++) {
     const b = bars[i]!;
     if (typeof b.symbol !== 'string' || b.symbol === '') throw new BacktestError('BAD_INPUT', `bar ${i}: field 'symbol' must be a non-empty string`);
     if (!Number.isFinite(b.ts)) throw new BacktestError('BAD_INPUT', `bar ${i} (${b.symbol}): field 'ts' must be a finite epoch-ms number, got ${b.ts}`);
+    if (all && sorted && i > 0) sorted = inOrder(bars[i - 1]!, b);
   }
-  const kept = from === -Infinity && to === Infinity ? bars.slice() : bars.filter((b) => b.ts >= from && b.ts <= to);
-  let sorted = true;
-  for (let i = 1; i < kept.length && sorted; i++) {
-    const a = kept[i - 1]!;
-    const b = kept[i]!;
-    sorted = a.ts < b.ts || (a.ts === b.ts && a.symbol <= b.symbol);
-  }
+  const kept = all ? bars.slice() : bars.filter((b) => b.ts >= from && b.ts <= to);
+  if (!all) for (let i = 1; i < kept.length && sorted; i++) sorted = inOrder(kept[i - 1]!, kept[i]!);
   return sorted ? kept : kept.sort((a, b) => a.ts - b.ts || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+}
+
+function inOrder(a: Bar, b: Bar): boolean {
+  return a.ts < b.ts || (a.ts === b.ts && a.symbol <= b.symbol);
 }
 
 /** The bar interval: the smallest spacing between two bars of one symbol (60 s if none), over the lists read one after the other (warm-up, then bars). */
 export function barInterval(...lists: ReadonlyArray<readonly Bar[]>): number {
-  const last = new Map<string, number>();
+  // the last time per symbol in a box (a Map of plain numbers would allocate one for every bar)
+  const last = new Map<string, { ts: number }>();
   let dt = Infinity;
   for (const bars of lists) {
     for (const b of bars) {
       const p = last.get(b.symbol);
-      if (p !== undefined && b.ts > p && b.ts - p < dt) dt = b.ts - p;
-      last.set(b.symbol, b.ts);
+      if (p === undefined) {
+        last.set(b.symbol, { ts: b.ts });
+        continue;
+      }
+      if (b.ts > p.ts && b.ts - p.ts < dt) dt = b.ts - p.ts;
+      p.ts = b.ts;
     }
   }
   return Number.isFinite(dt) ? dt : 60_000;
@@ -121,7 +129,9 @@ export function createBacktestSession(
   const bars = prepareBars(input, config.from, config.to);
   if (bars.length === 0) throw new BacktestError('NO_BARS', 'no bars to replay (empty input, or none between --from and --to)');
   const barMs = barInterval(config.warmup ?? [], bars);
-  const symbols = [...new Set(bars.map((b) => b.symbol))].sort();
+  const seen = new Set<string>();
+  for (const b of bars) seen.add(b.symbol);
+  const symbols = [...seen].sort();
   const instruments: Instrument[] = symbols.map((s) => defaultInstrument(s, config.instruments?.[s]));
   const warmup: Record<string, Bar[]> = {};
   for (const b of config.warmup ?? []) (warmup[b.symbol] ??= []).push(b);
