@@ -67,7 +67,9 @@ export function barInterval(...lists: ReadonlyArray<readonly Bar[]>): number {
   const last = new Map<string, { ts: number }>();
   let dt = Infinity;
   for (const bars of lists) {
-    for (const b of bars) {
+    // indexed: this runs once, unoptimized, and `for...of` would allocate an iterator result per bar
+    for (let i = 0; i < bars.length; i++) {
+      const b = bars[i]!;
       const p = last.get(b.symbol);
       if (p === undefined) {
         last.set(b.symbol, { ts: b.ts });
@@ -130,7 +132,7 @@ export function createBacktestSession(
   if (bars.length === 0) throw new BacktestError('NO_BARS', 'no bars to replay (empty input, or none between --from and --to)');
   const barMs = barInterval(config.warmup ?? [], bars);
   const seen = new Set<string>();
-  for (const b of bars) seen.add(b.symbol);
+  for (let i = 0; i < bars.length; i++) seen.add(bars[i]!.symbol);
   const symbols = [...seen].sort();
   const instruments: Instrument[] = symbols.map((s) => defaultInstrument(s, config.instruments?.[s]));
   const warmup: Record<string, Bar[]> = {};
