@@ -29,7 +29,7 @@ import { OrderManager, type Provenance } from './execution/oms.js';
 import { ExecutionAlgos } from './execution/algos/algo-manager.js';
 import { OrderMonitor } from './execution/order-monitor.js';
 import { isOpen } from './execution/order-state.js';
-import { DecisionLog, type DecisionRecord } from './journal/decision-log.js';
+import { DecisionLog, DecisionRecordOf } from './journal/decision-log.js';
 import { Journal } from './journal/journal.js';
 import { durableCommitOptions } from './journal/settings.js';
 import type { JournalKind } from './journal/records.js';
@@ -93,6 +93,8 @@ export interface EngineOptions {
   weights?: WeightProvider;
   /** Learning: receives every strategy signal and every bar. */
   signalSink?: SignalSink;
+  /** Recent decisions kept in memory for the decision log's queries (default 5,000; 0 for a batch backtest, whose result has them). */
+  keepDecisions?: number;
 }
 
 const STRATEGY_ERROR_LIMIT = 5;
@@ -170,7 +172,7 @@ export class Engine implements EngineHandle {
     // 1. what the journal says (or the recorded session, in replay)
     const recovered = options.dataDir && !options.replay ? recoverFromJournal(options.dataDir, { skipDamaged: this.readOnly }) : undefined;
     const snapshot = options.replay?.snapshot ?? recovered?.snapshot;
-    this.decisions = recovered?.decisions ?? new DecisionLog();
+    this.decisions = recovered?.decisions ?? new DecisionLog(options.keepDecisions);
     // 2. the clock: continue after the journal and the simulated market, never before
     // the simulator starts at its configured (reproducible) time; a broker venue runs on wall time
     const configured = isBrokerVenue(config.venue) ? Date.now() : Date.parse(config.sim.start);
@@ -762,23 +764,8 @@ export class Engine implements EngineHandle {
   }
 
   private onDecision(o: Order, d: RiskDecision, p: Provenance | undefined): void {
-    const rec: DecisionRecord = {
-      id: o.clientOrderId,
-      ts: o.createdAt,
-      symbol: o.symbol,
-      source: o.source,
-      side: o.side,
-      qty: o.qty,
-      limitPrice: o.limitPrice ?? null,
-      type: o.type,
-      reason: o.reason,
-      approved: d.approved,
-      // an approved decision builds its per-check results when first read: the journal reads them at once; a run without one, only if asked
-      get checks() {
-        return d.checks;
-      },
-      provenance: p ?? null,
-    };
+    // an approved decision builds its per-check results when first read: the journal reads them at once; a run without one, only if asked
+    const rec = new DecisionRecordOf(o, d, p ?? null);
     this.record('decision', rec);
     this.decisions.record(rec);
   }
@@ -933,7 +920,7 @@ export class Engine implements EngineHandle {
       instrument: (sym) => this.instrumentsBySymbol.get(sym),
       quote: (sym) => this.quotes.get(sym),
       position: shared ? (sym) => this.portfolio.qty(sym) : (sym) => own.get(sym) ?? 0,
-      openOrders: shared ? (sym) => this.oms.openOrders(sym) : (sym) => this.oms.openOrders(sym).filter((o) => o.source === s.id),
+      openOrders: shared ? (sym) => this.oms.openOrders(sym) : (sym) => this.oms.openOrdersFrom(sym, s.id),
       equity: () => this.portfolio.equity(),
       isMarketOpen: (sym) => this.venue.isMarketOpen(sym, this.clock.now()),
       submit: (o) => this.submitStrategyOrder(s.id, o),
@@ -952,10 +939,11 @@ export class Engine implements EngineHandle {
     const inst = this.instrumentsBySymbol.get(o.symbol);
     const estimate = inst ? this.costs.estimate(o, quote, inst.assetClass) : undefined;
     const reducing = reducesExposure(o, this.portfolio.qty(o.symbol), this.oms.openQty(o.symbol));
-    const verdict = this.costs.verdict({ ...o, expectedEdge: o.signal?.expectedEdge }, estimate, reducing);
-    const fields = { symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, timeInForce: o.timeInForce ?? 'day', source: strategy };
-    if (!verdict.pass) return this.skipOrder(fields, verdict, provenance);
-    const { order, decision } = this.oms.submit({ ...fields, reason: o.reason, provenance });
+    // objects written out, not `{ ...o, more }`: V8 copies those on a slow path (microseconds an order)
+    const verdict = this.costs.verdict({ symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, expectedEdge: o.signal?.expectedEdge }, estimate, reducing);
+    const timeInForce = o.timeInForce ?? 'day';
+    if (!verdict.pass) return this.skipOrder({ symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, timeInForce, source: strategy }, verdict, provenance);
+    const { order, decision } = this.oms.submit({ symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, timeInForce, source: strategy, reason: o.reason, provenance });
     if (decision.approved) this.costs.onSent(order, quote, estimate);
     return order;
   }

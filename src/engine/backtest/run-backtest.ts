@@ -6,7 +6,7 @@
 // raises ends the run with an error naming the bar; no metrics are returned.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Bar, Instrument, TradingStateChange } from '../../shared/domain.js';
-import { Engine, type JournalSink } from '../engine.js';
+import { Engine, type EngineOptions, type JournalSink } from '../engine.js';
 import { feeModelFor } from '../execution/costs/fees.js';
 import { Journal } from '../journal/journal.js';
 import type { JournalKind } from '../journal/records.js';
@@ -43,30 +43,40 @@ export function backtestDecision(d: DecisionRecord): BacktestDecision {
 
 /** Sorts by time, then symbol (a copy; the input is not changed) and keeps from..to. */
 export function prepareBars(bars: readonly Bar[], from = -Infinity, to = Infinity): Bar[] {
+  const all = from === -Infinity && to === Infinity;
+  // one pass checks every bar and, without a range, whether they are in order already (a pass over a million bar objects is memory-bound)
+  let sorted = true;
   for (let i = 0; i < bars.length; i++) {
     const b = bars[i]!;
     if (typeof b.symbol !== 'string' || b.symbol === '') throw new BacktestError('BAD_INPUT', `bar ${i}: field 'symbol' must be a non-empty string`);
     if (!Number.isFinite(b.ts)) throw new BacktestError('BAD_INPUT', `bar ${i} (${b.symbol}): field 'ts' must be a finite epoch-ms number, got ${b.ts}`);
+    if (all && sorted && i > 0) sorted = inOrder(bars[i - 1]!, b);
   }
-  const kept = from === -Infinity && to === Infinity ? bars.slice() : bars.filter((b) => b.ts >= from && b.ts <= to);
-  let sorted = true;
-  for (let i = 1; i < kept.length && sorted; i++) {
-    const a = kept[i - 1]!;
-    const b = kept[i]!;
-    sorted = a.ts < b.ts || (a.ts === b.ts && a.symbol <= b.symbol);
-  }
+  const kept = all ? bars.slice() : bars.filter((b) => b.ts >= from && b.ts <= to);
+  if (!all) for (let i = 1; i < kept.length && sorted; i++) sorted = inOrder(kept[i - 1]!, kept[i]!);
   return sorted ? kept : kept.sort((a, b) => a.ts - b.ts || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+}
+
+function inOrder(a: Bar, b: Bar): boolean {
+  return a.ts < b.ts || (a.ts === b.ts && a.symbol <= b.symbol);
 }
 
 /** The bar interval: the smallest spacing between two bars of one symbol (60 s if none), over the lists read one after the other (warm-up, then bars). */
 export function barInterval(...lists: ReadonlyArray<readonly Bar[]>): number {
-  const last = new Map<string, number>();
+  // the last time per symbol in a box (a Map of plain numbers would allocate one for every bar)
+  const last = new Map<string, { ts: number }>();
   let dt = Infinity;
   for (const bars of lists) {
-    for (const b of bars) {
+    // indexed: this runs once, unoptimized, and `for...of` would allocate an iterator result per bar
+    for (let i = 0; i < bars.length; i++) {
+      const b = bars[i]!;
       const p = last.get(b.symbol);
-      if (p !== undefined && b.ts > p && b.ts - p < dt) dt = b.ts - p;
-      last.set(b.symbol, b.ts);
+      if (p === undefined) {
+        last.set(b.symbol, { ts: b.ts });
+        continue;
+      }
+      if (b.ts > p.ts && b.ts - p.ts < dt) dt = b.ts - p.ts;
+      p.ts = b.ts;
     }
   }
   return Number.isFinite(dt) ? dt : 60_000;
@@ -99,8 +109,17 @@ export interface BacktestSession {
   result(): BacktestResult;
 }
 
-/** Builds the engine for a backtest: runBacktest drives it synchronously; a host may drive it with its SimDriver (engine.start()). */
-export function createBacktestSession(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: Pick<BacktestHooks, 'strategies' | 'onEnd'> = {}): BacktestSession {
+/**
+ * Builds the engine for a backtest: runBacktest drives it synchronously; a host may drive it with its SimDriver (engine.start()).
+ * `engineOptions.keepDecisions`: the engine's own decision log (what a host's UI queries); runBacktest keeps none.
+ */
+export function createBacktestSession(
+  input: readonly Bar[],
+  config: BacktestConfig,
+  seed: number,
+  hooks: Pick<BacktestHooks, 'strategies' | 'onEnd'> = {},
+  engineOptions: Pick<EngineOptions, 'keepDecisions'> = {},
+): BacktestSession {
   if (config.strategies.length + (hooks.strategies?.length ?? 0) === 0) throw new BacktestError('BAD_INPUT', 'no strategy to run');
   if (new Set(config.strategies.map((s) => signalIdOf(s) ?? s.name)).size !== config.strategies.length) throw new BacktestError('BAD_INPUT', 'each strategy may run once per backtest');
   // signal strategies run through the StrategyRunner and the ensemble (as live); order-submitting ones alone
@@ -112,7 +131,9 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
   const bars = prepareBars(input, config.from, config.to);
   if (bars.length === 0) throw new BacktestError('NO_BARS', 'no bars to replay (empty input, or none between --from and --to)');
   const barMs = barInterval(config.warmup ?? [], bars);
-  const symbols = [...new Set(bars.map((b) => b.symbol))].sort();
+  const seen = new Set<string>();
+  for (let i = 0; i < bars.length; i++) seen.add(bars[i]!.symbol);
+  const symbols = [...seen].sort();
   const instruments: Instrument[] = symbols.map((s) => defaultInstrument(s, config.instruments?.[s]));
   const warmup: Record<string, Bar[]> = {};
   for (const b of config.warmup ?? []) (warmup[b.symbol] ??= []).push(b);
@@ -133,6 +154,7 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
     journal: sink,
     // without injected strategies the engine runs its signal strategies and the ensemble; learning is in memory (no data dir), fresh per run
     strategies: signalRun ? undefined : strategies,
+    keepDecisions: engineOptions.keepDecisions,
     venue: (clock) =>
       (venue = new BarVenue(clock, {
         bars,
@@ -213,8 +235,12 @@ export function createBacktestSession(input: readonly Bar[], config: BacktestCon
   return { engine: e, venue: venue!, bars, failure: () => failure, result };
 }
 
+/** Groups of bars between two settlements of pending promise reactions (runBacktest without a cancel signal). */
+const SETTLE_EVERY = 32;
+
 export async function runBacktest(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: BacktestHooks = {}): Promise<BacktestResult> {
-  const session = createBacktestSession(input, config, seed, hooks);
+  // no UI asks a batch run's engine for its decision log (the result has the decisions): keeping one only made garbage
+  const session = createBacktestSession(input, config, seed, hooks, { keepDecisions: 0 });
   const { engine: e, venue, bars } = session;
   try {
     await e.prepare();
@@ -222,16 +248,17 @@ export async function runBacktest(input: readonly Bar[], config: BacktestConfig,
     let groups = 0;
     for (let at = e.clock.nextTimerAt(); at !== undefined && !session.failure(); at = e.clock.nextTimerAt()) {
       e.clock.advanceTo(at);
-      if (++groups % every === 0) {
+      const report = ++groups % every === 0;
+      if (report) {
         hooks.onProgress?.({ done: venue.delivered, total: bars.length });
         if (hooks.signal) {
           await yieldToLoop();
           if (hooks.signal.aborted) throw new BacktestError('CANCELED', `backtest canceled after ${venue.delivered} of ${bars.length} bars`);
-        } else {
-          // settle the venue calls' promise reactions (one per order and cancel): held to the end, a long run's pile of them costs memory and GC
-          await Promise.resolve();
         }
       }
+      // settle the venue calls' promise reactions (one per order and cancel) every few groups: held longer, they
+      // outlive young-generation collections and are copied to the old one (a long run's GC)
+      if (!hooks.signal && (report || groups % SETTLE_EVERY === 0)) await Promise.resolve();
     }
     const failed = session.failure();
     if (failed) throw failed;

@@ -7,7 +7,11 @@ export type Handler<T> = (message: T) => void;
 
 export class MessageBus<M extends object> {
   private readonly handlers = new Map<keyof M, Handler<never>[]>();
-  private readonly queue: Array<[keyof M, unknown]> = [];
+  // the queue as two parallel arrays kept at their size between deliveries (cleared, not truncated): a
+  // [topic, message] pair per message and a fresh backing store per delivery were most of a backtest's garbage
+  private readonly topics: Array<keyof M | undefined> = [];
+  private readonly messages: unknown[] = [];
+  private queued = 0;
   private dispatching = false;
   published = 0;
 
@@ -25,25 +29,33 @@ export class MessageBus<M extends object> {
   }
 
   publish<K extends keyof M>(topic: K, message: M[K]): void {
-    this.queue.push([topic, message]);
+    const n = this.queued++;
+    this.topics[n] = topic;
+    this.messages[n] = message;
     if (this.dispatching) return;
     this.dispatching = true;
     try {
-      for (let i = 0; i < this.queue.length; i++) {
-        const next = this.queue[i]!;
+      for (let i = 0; i < this.queued; i++) {
+        const t = this.topics[i]!;
+        const m = this.messages[i];
         this.published++;
-        const list = this.handlers.get(next[0]);
+        const list = this.handlers.get(t);
         if (!list) continue;
         for (const h of list) {
           try {
-            (h as Handler<unknown>)(next[1]);
+            (h as Handler<unknown>)(m);
           } catch (e) {
-            this.onHandlerError(String(next[0]), e);
+            this.onHandlerError(String(t), e);
           }
         }
       }
     } finally {
-      this.queue.length = 0;
+      // drop the references (the messages may be collected) but keep the arrays' room
+      for (let i = 0; i < this.queued; i++) {
+        this.topics[i] = undefined;
+        this.messages[i] = undefined;
+      }
+      this.queued = 0;
       this.dispatching = false;
     }
   }

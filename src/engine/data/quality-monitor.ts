@@ -141,6 +141,10 @@ export interface QualityMonitorOptions {
 }
 
 const NO_ISSUES: readonly VerdictIssue[] = [];
+/** The verdict of every bar without an issue (shared; frozen so no caller can change it). */
+const BAR_ACCEPTED: BarVerdict = Object.freeze({ accepted: true, issues: Object.freeze([]) as unknown as VerdictIssue[] });
+/** The verdict of every tick without a problem (shared; frozen so no caller can change it). */
+const TICK_ACCEPTED: TickVerdict = Object.freeze({ accepted: true, issues: Object.freeze([]) as unknown as VerdictIssue[] });
 /** A problem found in a tick: the issue, the offending value, the message. */
 type Problem = [QualityIssue, number, string];
 const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
@@ -267,24 +271,25 @@ export class QualityMonitor {
     let st = byTf.get(bar.symbol);
     if (!st) byTf.set(bar.symbol, (st = { returns: new Rolling(this.window), volumes: new Rolling(this.window) }));
     sym.bars++;
-    const verdict: BarVerdict = { accepted: true, issues: [] };
+    // made at the first issue: a bar without any gets the shared verdict, nothing allocated
+    let verdict: BarVerdict | undefined;
 
     // Structural checks: any failure here ends the checks.
     const structural = this.structural(bar);
     if (structural) {
-      this.raiseBar(sym, bar, verdict, structural.issue, structural.value, structural.message);
+      verdict = this.raiseBar(sym, bar, verdict, structural.issue, structural.value, structural.message);
       return this.finishBar(sym, st, bar, verdict);
     }
     if (st.lastTs !== undefined && bar.ts <= st.lastTs) {
-      if (bar.ts === st.lastTs) this.raiseBar(sym, bar, verdict, 'duplicate', bar.ts, `duplicate bar at ${iso(bar.ts)}`);
-      else this.raiseBar(sym, bar, verdict, 'out_of_order', bar.ts, `bar at ${iso(bar.ts)} arrived after the bar at ${iso(st.lastTs)}`);
+      if (bar.ts === st.lastTs) verdict = this.raiseBar(sym, bar, verdict, 'duplicate', bar.ts, `duplicate bar at ${iso(bar.ts)}`);
+      else verdict = this.raiseBar(sym, bar, verdict, 'out_of_order', bar.ts, `bar at ${iso(bar.ts)} arrived after the bar at ${iso(st.lastTs)}`);
       return this.finishBar(sym, st, bar, verdict);
     }
 
     const cal = this.calendarOf(bar.symbol);
     if (st.lastTs !== undefined) {
       const missing = missingBarsBetween(cal, timeframe, st.lastTs, bar.ts);
-      if (missing > 0) this.raiseBar(sym, bar, verdict, 'gap', missing, `${missing} bar(s) missing between ${iso(st.lastTs)} and ${iso(bar.ts)} (${cal} calendar)`);
+      if (missing > 0) verdict = this.raiseBar(sym, bar, verdict, 'gap', missing, `${missing} bar(s) missing between ${iso(st.lastTs)} and ${iso(bar.ts)} (${cal} calendar)`);
     }
 
     // A pending spike candidate: does this bar revert it?
@@ -295,7 +300,8 @@ export class QualityMonitor {
       const r1 = st.candidate.ret;
       if (Math.sign(r2) === -Math.sign(r1) && Math.abs(r1 + r2) <= (1 - this.spikeRevert) * Math.abs(r1)) {
         const c = st.candidate;
-        const action = this.raiseBar(sym, bar, verdict, 'spike', c.bar.close, `spike: close ${c.bar.close} at ${iso(c.bar.ts)} jumped ${(r1 * 100).toFixed(2)}% and reverted on the next bar`, c.bar.ts);
+        verdict = this.raiseBar(sym, bar, verdict, 'spike', c.bar.close, `spike: close ${c.bar.close} at ${iso(c.bar.ts)} jumped ${(r1 * 100).toFixed(2)}% and reverted on the next bar`, c.bar.ts);
+        const action = this.policies.spike;
         if (action === 'drop') {
           verdict.retracted = c.bar;
           sym.dropped++;
@@ -309,45 +315,50 @@ export class QualityMonitor {
     st.candidate = undefined;
 
     // Returns: not across an NYSE session break for intraday bars.
-    let ret: number | undefined;
-    let z: number | undefined;
+    // numbers with a flag, not `number | undefined` (a double in such a variable is boxed, on every bar)
+    let hasRet = false;
+    let ret = 0;
+    let hasZ = false;
+    let z = 0;
     if (ref !== undefined && refTs !== undefined && this.comparable(cal, timeframe, refTs, bar.ts)) {
       ret = Math.log(bar.close / ref);
+      hasRet = true;
       if (st.returns.count >= this.minSamples) {
         z = (ret - st.returns.mean()) / Math.max(this.minStd, st.returns.std());
-        if (Math.abs(z) > this.zThreshold) this.raiseBar(sym, bar, verdict, 'outlier', z, `return ${(ret * 100).toFixed(3)}% at ${iso(bar.ts)} is ${z.toFixed(1)} standard deviations from the last ${st.returns.count}`);
+        hasZ = true;
+        if (Math.abs(z) > this.zThreshold) verdict = this.raiseBar(sym, bar, verdict, 'outlier', z, `return ${(ret * 100).toFixed(3)}% at ${iso(bar.ts)} is ${z.toFixed(1)} standard deviations from the last ${st.returns.count}`);
       }
     }
-    let vz: number | undefined;
     if (st.volumes.count >= this.minSamples) {
       const mean = st.volumes.mean();
-      vz = (bar.volume - mean) / Math.max(1e-9, Math.abs(mean) * 1e-3, st.volumes.std());
-      if (vz > this.volumeZ) this.raiseBar(sym, bar, verdict, 'volume_anomaly', vz, `volume ${bar.volume} at ${iso(bar.ts)} is ${vz.toFixed(1)} standard deviations above the last ${st.volumes.count}`);
+      const vz = (bar.volume - mean) / Math.max(1e-9, Math.abs(mean) * 1e-3, st.volumes.std());
+      if (vz > this.volumeZ) verdict = this.raiseBar(sym, bar, verdict, 'volume_anomaly', vz, `volume ${bar.volume} at ${iso(bar.ts)} is ${vz.toFixed(1)} standard deviations above the last ${st.volumes.count}`);
     }
 
     const dropped = this.finishBar(sym, st, bar, verdict);
     if (!dropped.accepted) return dropped;
     // Windows learn from accepted bars without statistical issues.
-    const own = verdict.issues.length === 0 ? NO_ISSUES : verdict.issues.filter((i) => i.ts === bar.ts);
-    const isOutlier = own.some((i) => i.issue === 'outlier');
-    if (ret !== undefined && !isOutlier) st.returns.push(ret);
-    if (!own.some((i) => i.issue === 'volume_anomaly')) st.volumes.push(bar.volume);
+    const own = verdict === undefined || verdict.issues.length === 0 ? NO_ISSUES : verdict.issues.filter((i) => i.ts === bar.ts);
+    const isOutlier = own.length > 0 && own.some((i) => i.issue === 'outlier');
+    if (hasRet && !isOutlier) st.returns.push(ret);
+    if (own.length === 0 || !own.some((i) => i.issue === 'volume_anomaly')) st.volumes.push(bar.volume);
     st.prevRefClose = ref;
     st.prevRefTs = refTs;
     st.refClose = bar.close;
     st.refTs = bar.ts;
-    if (ret !== undefined && z !== undefined && Math.abs(z) > this.spikeZ) {
+    if (hasRet && hasZ && Math.abs(z) > this.spikeZ) {
       st.candidate = { bar, ret, flagged: own.length > 0 };
     }
-    return verdict;
+    return verdict ?? BAR_ACCEPTED;
   }
 
   /** One issue of a bar: into its verdict, and alerted. */
-  private raiseBar(sym: SymbolState, bar: Bar, verdict: BarVerdict, issue: QualityIssue, value: number, message: string, ts = bar.ts): RepairPolicy {
+  private raiseBar(sym: SymbolState, bar: Bar, verdict: BarVerdict | undefined, issue: QualityIssue, value: number, message: string, ts = bar.ts): BarVerdict {
     const action = this.policies[issue];
-    verdict.issues.push({ issue, value, action, ts });
+    const v = verdict ?? { accepted: true, issues: [] };
+    v.issues.push({ issue, value, action, ts });
     this.alert(sym, { symbol: bar.symbol, ts, issue, value, action, message });
-    return action;
+    return v;
   }
 
   /** Runs a whole series through onBar; returns the accepted bars (spikes retracted). */
@@ -365,6 +376,15 @@ export class QualityMonitor {
   }
 
   private structural(bar: Bar): { issue: QualityIssue; value: number; message: string } | undefined {
+    // a sound bar passes on plain field reads (the loops below read fields by name, which boxes every price)
+    const { open, high, low, close, volume, ts } = bar;
+    if (
+      typeof open === 'number' && typeof high === 'number' && typeof low === 'number' && typeof close === 'number' && typeof volume === 'number' &&
+      open > 0 && high > 0 && low > 0 && close > 0 && high < Infinity && volume >= 0 && volume < Infinity && Number.isFinite(ts) &&
+      high >= low && open <= high && open >= low && close <= high && close >= low
+    ) {
+      return undefined;
+    }
     for (const f of PRICE_FIELDS) {
       if (!positive(bar[f])) return { issue: 'bad_price', value: bar[f], message: `${f} ${String(bar[f])} at ${iso(bar.ts)} is not a positive price` };
     }
@@ -385,19 +405,19 @@ export class QualityMonitor {
     return sa !== null && sb !== null && sa.open === sb.open && a >= sa.open && b < sb.close;
   }
 
-  private finishBar(sym: SymbolState, st: SeriesState, bar: Bar, verdict: BarVerdict): BarVerdict {
+  private finishBar(sym: SymbolState, st: SeriesState, bar: Bar, verdict: BarVerdict | undefined): BarVerdict {
     // A spike issue is about the previous bar, already counted there.
-    const own = verdict.issues.length === 0 ? NO_ISSUES : verdict.issues.filter((i) => i.ts === bar.ts);
-    if (own.some((i) => i.action === 'drop')) {
+    if (verdict !== undefined && verdict.issues.some((i) => i.ts === bar.ts && i.action === 'drop')) {
       verdict.accepted = false;
       sym.dropped++;
       return verdict;
     }
+    const own = verdict === undefined || verdict.issues.length === 0 ? NO_ISSUES : verdict.issues.filter((i) => i.ts === bar.ts);
     if (own.length) sym.flagged++;
     st.lastTs = bar.ts;
     sym.lastTs = Math.max(sym.lastTs ?? -Infinity, bar.ts);
     this.seen(sym);
-    return verdict;
+    return verdict ?? BAR_ACCEPTED;
   }
 
   // ---- ticks ------------------------------------------------------------------------
@@ -426,23 +446,29 @@ export class QualityMonitor {
     if (!problem && sym.lastTickTs !== undefined && ts < sym.lastTickTs) {
       problem = ['out_of_order', ts, `tick at ${iso(ts)} arrived after one at ${iso(sym.lastTickTs)}`];
     }
-    const verdict: TickVerdict = { accepted: true, issues: [] };
-    if (problem) {
-      const [issue, value, message] = problem;
-      const action = this.policies[issue];
-      verdict.issues.push({ issue, value, action, ts });
-      this.alert(sym, { symbol, ts, issue, value, action, message });
+    if (!problem) {
+      // the common case: one shared verdict (frozen), nothing allocated per tick
+      this.tickSeen(sym, ts);
+      return TICK_ACCEPTED;
     }
-    if (verdict.issues.some((i) => i.action === 'drop')) {
+    const [issue, value, message] = problem;
+    const action = this.policies[issue];
+    const verdict: TickVerdict = { accepted: true, issues: [{ issue, value, action, ts }] };
+    this.alert(sym, { symbol, ts, issue, value, action, message });
+    if (action === 'drop') {
       verdict.accepted = false;
       sym.dropped++;
       return verdict;
     }
-    if (verdict.issues.length) sym.flagged++;
+    sym.flagged++;
+    this.tickSeen(sym, ts);
+    return verdict;
+  }
+
+  private tickSeen(sym: SymbolState, ts: number): void {
     sym.lastTickTs = Math.max(sym.lastTickTs ?? -Infinity, ts);
     sym.lastTs = Math.max(sym.lastTs ?? -Infinity, ts);
     this.seen(sym);
-    return verdict;
   }
 
   // ---- instruments ---------------------------------------------------------------

@@ -611,6 +611,19 @@ export class OrderManager {
     return out;
   }
 
+  /** The open orders of a symbol sent by one source (a strategy's own), in the order of openOrders(symbol). */
+  openOrdersFrom(symbol: string, source: string): Order[] {
+    const out: Order[] = [];
+    const ids = this.openIds.get(symbol);
+    if (ids) {
+      for (const id of ids) {
+        const o = this.orders.get(id)!;
+        if (o.source === source) out.push(o);
+      }
+    }
+    return out;
+  }
+
   private addOpen(o: Order): void {
     this.open.add(o.clientOrderId);
     let ids = this.openIds.get(o.symbol);

@@ -18,7 +18,8 @@ interface SymbolState {
 export class MaCrossover implements Strategy {
   readonly id = 'ma_cross';
   private readonly state = new Map<string, SymbolState>();
-  private readonly orderBars = new Map<string, number>();
+  /** Per symbol: bars seen by each of its orders still open (an order that is no longer open is forgotten). */
+  private readonly orderBars = new Map<string, Map<string, number>>();
 
   constructor(private readonly cfg: StrategyConfig) {}
 
@@ -57,11 +58,11 @@ export class MaCrossover implements Strategy {
       const qty = roundToLot((ctx.equity() * this.cfg.targetPctEquity) / price, inst.lotSize) + Math.max(0, -pos);
       if (qty <= 0 || qty * price < inst.minNotional) return;
       const order = ctx.submit({ symbol: bar.symbol, side: 'buy', type: 'limit', qty, limitPrice: price, reason: `${why}: enter long`, signal });
-      this.orderBars.set(order.clientOrderId, 0);
+      this.agesOf(bar.symbol).set(order.clientOrderId, 0);
     } else if (sign < 0 && pos > 0) {
       const price = roundToTick(quote.ask * (1 + this.cfg.passiveBps / 10_000), inst.tickSize, 'sell');
       const order = ctx.submit({ symbol: bar.symbol, side: 'sell', type: 'limit', qty: pos, limitPrice: price, reason: `${why}: exit long`, signal });
-      this.orderBars.set(order.clientOrderId, 0);
+      this.agesOf(bar.symbol).set(order.clientOrderId, 0);
     }
   }
 
@@ -81,15 +82,30 @@ export class MaCrossover implements Strategy {
     return s;
   }
 
+  private agesOf(symbol: string): Map<string, number> {
+    let ages = this.orderBars.get(symbol);
+    if (!ages) this.orderBars.set(symbol, (ages = new Map()));
+    return ages;
+  }
+
   private expireStaleOrders(symbol: string, ctx: StrategyContext): void {
+    const ages = this.agesOf(symbol);
+    let open = 0;
     for (const o of ctx.openOrders(symbol)) {
       if (o.source !== this.id) continue;
-      const age = (this.orderBars.get(o.clientOrderId) ?? 0) + 1;
-      this.orderBars.set(o.clientOrderId, age);
+      const age = (ages.get(o.clientOrderId) ?? 0) + 1;
+      ages.set(o.clientOrderId, age);
+      open++;
       if (age >= this.cfg.orderTtlBars && o.status !== 'pending_cancel') {
         ctx.cancel(o.clientOrderId);
-        this.orderBars.delete(o.clientOrderId);
+        ages.delete(o.clientOrderId);
+        open--;
       }
+    }
+    // orders no longer open (filled, canceled, refused) are never asked about again: forget them
+    if (ages.size > open) {
+      const still = new Set(ctx.openOrders(symbol).map((o) => o.clientOrderId));
+      for (const id of ages.keys()) if (!still.has(id)) ages.delete(id);
     }
   }
 }

@@ -60,8 +60,11 @@ export class TradeCosts {
     if (!(price !== undefined && price > 0)) return undefined;
     const marketable = o.type === 'limit' && quote !== undefined && (o.side === 'buy' ? price >= quote.ask : price <= quote.bid);
     const e = estimateCost({ side: o.side, type: o.type, qty: o.qty, price, assetClass, marketable }, quote, this.stats.get(o.symbol), this.fees, this.cfg);
+    // e is this call's own fresh object: corrected in place (a `{ ...e, ... }` copy is a slow path in V8 on every order)
     const totalBps = this.feedback.corrected(o.type, e.totalBps);
-    return { ...e, totalBps, total: (totalBps / 10_000) * e.notional };
+    e.totalBps = totalBps;
+    e.total = (totalBps / 10_000) * e.notional;
+    return e;
   }
 
   /** The benefit/cost verdict for an order that adds exposure (reducing orders always pass). */
