@@ -407,7 +407,9 @@ export class OrderManager {
         order.qty = u.qty;
         if (u.limitPrice !== undefined) order.limitPrice = u.limitPrice;
         order.updatedAt = u.ts;
-        this.emit(order);
+        // cut down to what has filled, the order is done
+        if (isOpen(order.status) && order.filledQty > 0 && order.filledQty >= order.qty - 1e-9) this.transition(order, 'filled');
+        else this.emit(order);
         return;
       case 'cancel_rejected': {
         if (order.status === 'pending_cancel') {

@@ -51,6 +51,22 @@ describe('OrderManager', () => {
     expect(h.oms.openCount).toBe(0);
   });
 
+  it('a venue replace down to the filled quantity completes the order (found by the reconciliation property test)', () => {
+    const h = omsHarness();
+    const { order } = h.oms.submit(buy(10, 100));
+    const id = order.clientOrderId;
+    h.oms.onVenueUpdate({ kind: 'accepted', clientOrderId: id, venueOrderId: 'v1', ts: 1 });
+    h.oms.onVenueFill({ clientOrderId: id, fillId: 'f1', symbol: 'X', side: 'buy', qty: 4, price: 100, fee: 0, ts: 2, cumQty: 4, leavesQty: 6 });
+    h.oms.onVenueUpdate({ kind: 'replaced', clientOrderId: id, qty: 4, ts: 3 });
+    expect(h.oms.get(id)).toMatchObject({ status: 'filled', qty: 4, filledQty: 4 });
+    expect(h.oms.openCount).toBe(0);
+    // a replace that leaves something to fill keeps it working
+    const b = h.oms.submit(buy(10, 100)).order.clientOrderId;
+    h.oms.onVenueUpdate({ kind: 'accepted', clientOrderId: b, venueOrderId: 'v2', ts: 4 });
+    h.oms.onVenueUpdate({ kind: 'replaced', clientOrderId: b, qty: 6, ts: 5 });
+    expect(h.oms.get(b)).toMatchObject({ status: 'accepted', qty: 6 });
+  });
+
   it('ignores a duplicate fill, an overfill and a fill for an unknown order, reporting each', () => {
     const h = omsHarness();
     const { order } = h.oms.submit(buy(10, 100));
