@@ -12,7 +12,8 @@ export interface Pending {
   ts: number;
   kind: JournalKind;
   data: string;
-  hash: Buffer;
+  /** The record's chain hash, latin1 (ChainHasher's form). */
+  hash: string;
   /** Schema 1 only: the hex link and hash as stored. */
   prevHex?: string;
   hashHex?: string;
@@ -41,8 +42,13 @@ export class DayFile {
         for (const r of batch) ins.run(r.seq, r.ts, r.kind, r.data, r.prevHex, r.hashHex);
       });
     } else {
+      // the hash's bytes, rewritten per row (SQLite copies a bound blob)
+      const blob = Buffer.alloc(32);
       this.write = db.transaction((batch: Pending[]) => {
-        for (const r of batch) this.statementFor(r.kind).run(r.seq, r.ts, r.data, r.hash);
+        for (const r of batch) {
+          blob.write(r.hash, 0, 32, 'latin1');
+          this.statementFor(r.kind).run(r.seq, r.ts, r.data, blob);
+        }
       });
     }
   }

@@ -23,7 +23,7 @@
 // the day) is continued in schema 1, so no file ever mixes row formats.
 import { mkdirSync } from 'node:fs';
 import { defaultAnchor, FileAnchor, KeychainAnchor, newAnchorKey, type AnchorState, type JournalAnchor } from './anchor.js';
-import { recordHash, recordHashV1 } from './chain.js';
+import { ChainHasher, hashBytes, hashLatin1, recordHash, recordHashV1 } from './chain.js';
 import { DayFile, type Pending } from './day-file.js';
 import { JournalCorruptError } from './errors.js';
 import { createJournalFile, lastRecord, listJournalFiles, openJournalFile, utcDay } from './journal-file.js';
@@ -74,9 +74,10 @@ export class Journal {
   private dayEnd = -Infinity;
   private dayVersion = JOURNAL_SCHEMA_VERSION;
   private seq: number;
-  private prev: Buffer;
-  /** Hash of the last committed record (the `prev` of a new file's first row). */
-  private committed: Buffer;
+  /** Hash of the last record appended, latin1 (ChainHasher's form). */
+  private prev: string;
+  /** Hash of the last committed record (the `prev` of a new file's first row), latin1. */
+  private committed: string;
   private pending: Pending[] = [];
   /** Durable-kind records among `pending`. */
   private pendingDurable = 0;
@@ -90,6 +91,7 @@ export class Journal {
   private lastCheckpoint = 0;
   private closed = false;
   private readonly key: Buffer;
+  private readonly hasher: ChainHasher;
   private readonly groupCommitRecords: number;
   private readonly durableGroupMs: number;
   private readonly durableGroupRecords: number;
@@ -104,10 +106,11 @@ export class Journal {
     opts: JournalOptions,
   ) {
     this.key = Buffer.from(anchorState.key, 'base64');
+    this.hasher = new ChainHasher(this.key);
     this.seq = head.seq;
     this.synced = head.seq;
-    this.prev = head.hash;
-    this.committed = head.hash;
+    this.prev = hashLatin1(head.hash);
+    this.committed = this.prev;
     this.groupCommitRecords = opts.groupCommitRecords ?? GROUP_COMMIT_RECORDS;
     this.durableGroupMs = opts.durableGroupMs ?? 0;
     this.durableGroupRecords = opts.durableGroupRecords ?? DURABLE_GROUP_RECORDS;
@@ -210,11 +213,11 @@ export class Journal {
     const seq = ++this.seq;
     let rec: Pending;
     if (this.dayVersion === 1) {
-      const prevHex = this.prev.toString('hex');
+      const prevHex = hashBytes(this.prev).toString('hex');
       const hashHex = recordHashV1(this.key, prevHex, seq, ts, kind, data);
-      rec = { seq, ts, kind, data, hash: Buffer.from(hashHex, 'hex'), prevHex, hashHex };
+      rec = { seq, ts, kind, data, hash: hashLatin1(Buffer.from(hashHex, 'hex')), prevHex, hashHex };
     } else {
-      rec = { seq, ts, kind, data, hash: recordHash(this.key, this.prev, seq, ts, kind, data) };
+      rec = { seq, ts, kind, data, hash: this.hasher.hash(this.prev, seq, ts, kind, data) };
     }
     this.prev = rec.hash;
     this.pending.push(rec);
@@ -337,7 +340,7 @@ export class Journal {
       this.out = new DayFile(db, existing, meta.version);
     } else {
       const anchorKind = this.anchor instanceof KeychainAnchor ? 'keychain' : 'file';
-      const created = createJournalFile(this.dataDir, this.day, anchorKind, this.committed.toString('hex'));
+      const created = createJournalFile(this.dataDir, this.day, anchorKind, hashBytes(this.committed).toString('hex'));
       this.out = new DayFile(created.db, created.file, JOURNAL_SCHEMA_VERSION);
     }
     return this.out;
@@ -349,7 +352,7 @@ export class Journal {
     if (!force && now - this.lastCheckpoint < CHECKPOINT_MS) return;
     if (this.seq === this.anchorState.seq) return;
     this.lastCheckpoint = now;
-    this.anchorState = { ...this.anchorState, seq: this.seq, hash: this.committed.toString('hex') };
+    this.anchorState = { ...this.anchorState, seq: this.seq, hash: hashBytes(this.committed).toString('hex') };
     try {
       this.anchor.save(this.anchorState);
     } catch {
