@@ -31,6 +31,28 @@ const TEXT_AT = BLOCK + 32;
 const sha256Latin1: (data: BinaryLike) => string =
   typeof nodeHash === 'function' ? (data) => nodeHash('sha256', data, 'binary') : (data) => createHash('sha256').update(data).digest('binary');
 
+/** The inner buffer's first size; views of messages shorter than it are kept. */
+const KEEP_VIEWS = 4096;
+const NL = 0x0a;
+const ZERO = 0x30;
+
+/** Writes `n` as `${n}` does (ASCII) at `at`; returns the end. */
+function writeNumber(buf: Buffer, at: number, n: number): number {
+  if (!Number.isSafeInteger(n)) return at + buf.write(String(n), at, 'latin1');
+  let v = n;
+  if (v < 0) {
+    buf[at++] = 0x2d;
+    v = -v;
+  }
+  let digits = 1;
+  for (let p = 10; p <= v; p *= 10) digits++;
+  for (let i = at + digits - 1; i >= at; i--) {
+    buf[i] = ZERO + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return at + digits;
+}
+
 /**
  * Schema 2's record hash (the same bytes as `recordHash`), with hashes carried
  * as 32-character latin1 strings (one char per byte). HMAC by its definition:
@@ -43,11 +65,12 @@ export class ChainHasher {
   private inner: Buffer;
   /** key^opad, then the inner digest. */
   private readonly outer = Buffer.alloc(BLOCK + 32);
+  private views: Buffer[] = [];
 
   constructor(key: Buffer) {
     // a key longer than a block is hashed first (RFC 2104); a shorter one is zero-padded
     const k = key.length > BLOCK ? createHash('sha256').update(key).digest() : key;
-    this.inner = Buffer.alloc(4096);
+    this.inner = Buffer.alloc(KEEP_VIEWS);
     for (let i = 0; i < BLOCK; i++) {
       const b = i < k.length ? k[i]! : 0;
       this.inner[i] = b ^ 0x36;
@@ -57,22 +80,33 @@ export class ChainHasher {
 
   /** The hash of a record after `prev` (both latin1). */
   hash(prev: string, seq: number, ts: number, kind: string, data: string): string {
-    const head = `${seq}\n${ts}\n${kind}\n`;
-    // UTF-8 takes at most 3 bytes per UTF-16 unit
-    const most = TEXT_AT + (head.length + data.length) * 3;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; a number at most 24 characters
+    const most = TEXT_AT + 51 + (kind.length + data.length) * 3;
     if (most > this.inner.length) this.grow(most);
     const inner = this.inner;
     inner.write(prev, BLOCK, 32, 'latin1');
-    let end = TEXT_AT + inner.write(head, TEXT_AT, 'utf8');
+    let end = writeNumber(inner, TEXT_AT, seq);
+    inner[end++] = NL;
+    end = writeNumber(inner, end, ts);
+    inner[end++] = NL;
+    end += inner.write(kind, end, 'utf8');
+    inner[end++] = NL;
     end += inner.write(data, end, 'utf8');
-    this.outer.write(sha256Latin1(inner.subarray(0, end)), BLOCK, 32, 'latin1');
+    this.outer.write(sha256Latin1(this.view(end)), BLOCK, 32, 'latin1');
     return sha256Latin1(this.outer);
+  }
+
+  /** The first `end` bytes of the inner message: views of the usual lengths are kept (one per record would be garbage). */
+  private view(end: number): Buffer {
+    if (end >= KEEP_VIEWS) return this.inner.subarray(0, end);
+    return (this.views[end] ??= this.inner.subarray(0, end));
   }
 
   private grow(bytes: number): void {
     const next = Buffer.alloc(Math.max(bytes, this.inner.length * 2));
     this.inner.copy(next, 0, 0, BLOCK);
     this.inner = next;
+    this.views = [];
   }
 }
 
