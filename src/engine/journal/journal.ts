@@ -78,6 +78,8 @@ export class Journal {
   private prev: string;
   /** Hash of the last committed record (the `prev` of a new file's first row), latin1. */
   private committed: string;
+  /** Hash of the record at `synced` (the last one an fsync covers), latin1: the only head the anchor may name. */
+  private syncedHash: string;
   private pending: Pending[] = [];
   /** Durable-kind records among `pending`. */
   private pendingDurable = 0;
@@ -111,6 +113,7 @@ export class Journal {
     this.synced = head.seq;
     this.prev = hashLatin1(head.hash);
     this.committed = this.prev;
+    this.syncedHash = this.prev;
     this.groupCommitRecords = opts.groupCommitRecords ?? GROUP_COMMIT_RECORDS;
     this.durableGroupMs = opts.durableGroupMs ?? 0;
     this.durableGroupRecords = opts.durableGroupRecords ?? DURABLE_GROUP_RECORDS;
@@ -308,6 +311,7 @@ export class Journal {
     if (full) {
       this.stats.durableCommits++;
       this.synced = batch[batch.length - 1]!.seq;
+      this.syncedHash = this.committed;
       if (this.pendingDurable === 0) this.clearGroupTimers();
       const waiting = this.waiting;
       this.waiting = undefined;
@@ -346,13 +350,17 @@ export class Journal {
     return this.out;
   }
 
-  /** Records the committed head in the anchor (throttled; always on close). */
+  /**
+   * Records the durable head in the anchor (throttled; always on close). Only
+   * a head an fsync covers: a commit without one can be lost with the power,
+   * and an anchor naming a head the files no longer hold reads as tampering.
+   */
   private checkpoint(force: boolean): void {
     const now = Date.now();
     if (!force && now - this.lastCheckpoint < CHECKPOINT_MS) return;
-    if (this.seq === this.anchorState.seq) return;
+    if (this.synced === this.anchorState.seq) return;
     this.lastCheckpoint = now;
-    this.anchorState = { ...this.anchorState, seq: this.seq, hash: hashBytes(this.committed).toString('hex') };
+    this.anchorState = { ...this.anchorState, seq: this.synced, hash: hashBytes(this.syncedHash).toString('hex') };
     try {
       this.anchor.save(this.anchorState);
     } catch {
