@@ -8,10 +8,11 @@
 // - durable group commit (`durableGroupMs` > 0; the engine turns it on for
 //   broker venues, on the wall clock): a durable record joins the open group,
 //   which commits with ONE fsync when it holds `durableGroupRecords` durable
-//   records, `durableGroupMs` after its first one, or at the end of the current
-//   event-loop turn when a sender waits on `whenDurable()` — which every venue
-//   send does (the OMS's write-ahead gate), so no order leaves before its record
-//   is on disk.
+//   records, `durableGroupMs` after its first one, or as soon as the current
+//   synchronous job ends (a microtask) when a sender waits on `whenDurable()` —
+//   which every venue send does (the OMS's write-ahead gate), so no order leaves
+//   before its record is on disk. The orders of one job share one fsync; a lone
+//   order does not wait for the event loop's next phase.
 // Other records are group-committed (synchronous=NORMAL: no fsync of their
 // own; the next durable commit syncs them with it) when `groupCommitRecords`
 // are pending or `groupCommitMs` after the first one. Files rotate by UTC day;
@@ -88,7 +89,8 @@ export class Journal {
   private synced: number;
   private timer: NodeJS.Timeout | undefined;
   private durableTimer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
+  /** A close of the open durable group is queued as a microtask (cleared when the group commits otherwise). */
+  private closeQueued = false;
   private waiting: Waiting | undefined;
   private lastCheckpoint = 0;
   private closed = false;
@@ -186,8 +188,8 @@ export class Journal {
   /**
    * The write-ahead gate: undefined when every durable-kind record appended so
    * far is on disk (always, in immediate mode), else the promise of the durable
-   * commit that covers them, which is then made at the end of the current
-   * event-loop turn. It rejects if that commit fails.
+   * commit that covers them, which is then made when the current synchronous
+   * job ends (a microtask queued now). It rejects if that commit fails.
    */
   whenDurable(): Promise<void> | undefined {
     if (this.lastDurableKind <= this.synced) return undefined;
@@ -200,10 +202,13 @@ export class Journal {
       });
       this.waiting = { promise, resolve, reject };
     }
-    this.immediate ??= setImmediate(() => {
-      this.immediate = undefined;
-      this.commitGroup();
-    });
+    if (!this.closeQueued) {
+      this.closeQueued = true;
+      queueMicrotask(() => {
+        // the group may have committed meanwhile (count, flush): then a new one waits for its own close
+        if (this.closeQueued) this.commitGroup();
+      });
+    }
     return this.waiting.promise;
   }
 
@@ -263,7 +268,7 @@ export class Journal {
     this.out?.close();
   }
 
-  /** The open durable group's commit from a timer or the end of a turn. */
+  /** The open durable group's commit from its timer or a waiting sender's microtask. */
   private commitGroup(): void {
     this.clearGroupTimers();
     if (!this.closed) this.commitOrReport(true);
@@ -280,9 +285,8 @@ export class Journal {
 
   private clearGroupTimers(): void {
     if (this.durableTimer) clearTimeout(this.durableTimer);
-    if (this.immediate) clearImmediate(this.immediate);
     this.durableTimer = undefined;
-    this.immediate = undefined;
+    this.closeQueued = false;
   }
 
   /**
