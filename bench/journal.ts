@@ -3,8 +3,8 @@
 // quotes; 1 record in 50 an order, which is durable) with durable group commit
 // on (the mode of a broker venue: 256 durable records or 2 ms per fsync). Peer:
 // a bare better-sqlite3 loop inserting the same rows (same JSON text) in one
-// transaction per 500 rows, with no hashing and no durable commits. ratio =
-// ours / peer. Details: the same mix in immediate mode (one fsync per durable
+// transaction per 500 rows, with no hashing and no durable commits; each side
+// first runs a tenth of the records as a warm-up. ratio = ours / peer. Details: the same mix in immediate mode (one fsync per durable
 // record before append returns: the simulator's mode), the same mix with the
 // order rows journaled as a non-durable kind (our per-record cost without any
 // fsync), CPU time per record of each, and the append-to-durable latency of
@@ -107,6 +107,27 @@ async function orderLatency(root: string, orders: number, perTurn: number): Prom
   return { group: runs[0]!.lat, immediate: runs[1]!.lat, groupTurn: runs[0]!.turn, immediateTurn: runs[1]!.turn };
 }
 
+/** The peer: the same rows inserted by a bare better-sqlite3 loop, 500 per transaction, no hashing, no durable commits. */
+function bareLoop(file: string, n: number): { perS: number; cpuUs: number } {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE records (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)');
+  const ins = db.prepare('INSERT INTO records (seq, ts, kind, data, prev, hash) VALUES (?, ?, ?, ?, ?, ?)');
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const p = payload(i);
+      ins.run(i + 1, T0 + i, p.kind, JSON.stringify(p.data), '', '');
+    }
+  });
+  const c1 = process.cpuUsage();
+  const t1 = performance.now();
+  for (let i = 0; i < n; i += 500) batch(i, Math.min(n, i + 500));
+  const perS = n / ((performance.now() - t1) / 1000);
+  const pc = process.cpuUsage(c1);
+  db.close();
+  return { perS, cpuUs: (pc.user + pc.system) / n };
+}
+
 function dirSize(dir: string): number {
   return listJournalFiles(dir).reduce((a, f) => a + statSync(f).size + (statSync(`${f}-wal`, { throwIfNoEntry: false })?.size ?? 0), 0);
 }
@@ -116,6 +137,9 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
   const durableN = opts.quick ? 50 : 1_000;
   const root = mkdtempSync(join(tmpdir(), 'td-bench-journal-'));
   try {
+    // warm-up of both sides (JIT, SQLite and file system paths), so neither pays its first-use costs in the figure
+    appendMix(join(root, 'warm-ours'), n / 10, 'group');
+    bareLoop(join(root, 'warm-bare.sqlite'), n / 10);
     // ours: group commit (a broker venue's mode), immediate (the simulator's), no durable kind
     const dir = join(root, 'ours');
     const mix = appendMix(dir, n, 'group');
@@ -125,23 +149,7 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
     const group = appendMix(join(root, 'ours-no-durable'), n, 'no-durable');
 
     // peer: the same rows through a bare better-sqlite3 loop
-    const db = new Database(join(root, 'bare.sqlite'));
-    db.pragma('journal_mode = WAL');
-    db.exec('CREATE TABLE records (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)');
-    const ins = db.prepare('INSERT INTO records (seq, ts, kind, data, prev, hash) VALUES (?, ?, ?, ?, ?, ?)');
-    const batch = db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i++) {
-        const p = payload(i);
-        ins.run(i + 1, T0 + i, p.kind, JSON.stringify(p.data), '', '');
-      }
-    });
-    const c1 = process.cpuUsage();
-    const t1 = performance.now();
-    for (let i = 0; i < n; i += 500) batch(i, Math.min(n, i + 500));
-    const peer = n / ((performance.now() - t1) / 1000);
-    const pc = process.cpuUsage(c1);
-    const peerCpuUs = (pc.user + pc.system) / n;
-    db.close();
+    const { perS: peer, cpuUs: peerCpuUs } = bareLoop(join(root, 'bare.sqlite'), n);
 
     // durable commits: orders whose sender waits, 1 and 8 per event-loop turn, group commit and immediate
     const one = await orderLatency(root, durableN, 1);

@@ -8,10 +8,11 @@
 // - durable group commit (`durableGroupMs` > 0; the engine turns it on for
 //   broker venues, on the wall clock): a durable record joins the open group,
 //   which commits with ONE fsync when it holds `durableGroupRecords` durable
-//   records, `durableGroupMs` after its first one, or at the end of the current
-//   event-loop turn when a sender waits on `whenDurable()` — which every venue
-//   send does (the OMS's write-ahead gate), so no order leaves before its record
-//   is on disk.
+//   records, `durableGroupMs` after its first one, or as soon as the current
+//   synchronous job ends (a microtask) when a sender waits on `whenDurable()` —
+//   which every venue send does (the OMS's write-ahead gate), so no order leaves
+//   before its record is on disk. The orders of one job share one fsync; a lone
+//   order does not wait for the event loop's next phase.
 // Other records are group-committed (synchronous=NORMAL: no fsync of their
 // own; the next durable commit syncs them with it) when `groupCommitRecords`
 // are pending or `groupCommitMs` after the first one. Files rotate by UTC day;
@@ -23,7 +24,7 @@
 // the day) is continued in schema 1, so no file ever mixes row formats.
 import { mkdirSync } from 'node:fs';
 import { defaultAnchor, FileAnchor, KeychainAnchor, newAnchorKey, type AnchorState, type JournalAnchor } from './anchor.js';
-import { recordHash, recordHashV1 } from './chain.js';
+import { ChainHasher, hashBytes, hashLatin1, recordHash, recordHashV1 } from './chain.js';
 import { DayFile, type Pending } from './day-file.js';
 import { JournalCorruptError } from './errors.js';
 import { createJournalFile, lastRecord, listJournalFiles, openJournalFile, utcDay } from './journal-file.js';
@@ -74,9 +75,12 @@ export class Journal {
   private dayEnd = -Infinity;
   private dayVersion = JOURNAL_SCHEMA_VERSION;
   private seq: number;
-  private prev: Buffer;
-  /** Hash of the last committed record (the `prev` of a new file's first row). */
-  private committed: Buffer;
+  /** Hash of the last record appended, latin1 (ChainHasher's form). */
+  private prev: string;
+  /** Hash of the last committed record (the `prev` of a new file's first row), latin1. */
+  private committed: string;
+  /** Hash of the record at `synced` (the last one an fsync covers), latin1: the only head the anchor may name. */
+  private syncedHash: string;
   private pending: Pending[] = [];
   /** Durable-kind records among `pending`. */
   private pendingDurable = 0;
@@ -85,11 +89,13 @@ export class Journal {
   private synced: number;
   private timer: NodeJS.Timeout | undefined;
   private durableTimer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
+  /** A close of the open durable group is queued as a microtask (cleared when the group commits otherwise). */
+  private closeQueued = false;
   private waiting: Waiting | undefined;
   private lastCheckpoint = 0;
   private closed = false;
   private readonly key: Buffer;
+  private readonly hasher: ChainHasher;
   private readonly groupCommitRecords: number;
   private readonly durableGroupMs: number;
   private readonly durableGroupRecords: number;
@@ -104,10 +110,12 @@ export class Journal {
     opts: JournalOptions,
   ) {
     this.key = Buffer.from(anchorState.key, 'base64');
+    this.hasher = new ChainHasher(this.key);
     this.seq = head.seq;
     this.synced = head.seq;
-    this.prev = head.hash;
-    this.committed = head.hash;
+    this.prev = hashLatin1(head.hash);
+    this.committed = this.prev;
+    this.syncedHash = this.prev;
     this.groupCommitRecords = opts.groupCommitRecords ?? GROUP_COMMIT_RECORDS;
     this.durableGroupMs = opts.durableGroupMs ?? 0;
     this.durableGroupRecords = opts.durableGroupRecords ?? DURABLE_GROUP_RECORDS;
@@ -180,8 +188,8 @@ export class Journal {
   /**
    * The write-ahead gate: undefined when every durable-kind record appended so
    * far is on disk (always, in immediate mode), else the promise of the durable
-   * commit that covers them, which is then made at the end of the current
-   * event-loop turn. It rejects if that commit fails.
+   * commit that covers them, which is then made when the current synchronous
+   * job ends (a microtask queued now). It rejects if that commit fails.
    */
   whenDurable(): Promise<void> | undefined {
     if (this.lastDurableKind <= this.synced) return undefined;
@@ -194,10 +202,13 @@ export class Journal {
       });
       this.waiting = { promise, resolve, reject };
     }
-    this.immediate ??= setImmediate(() => {
-      this.immediate = undefined;
-      this.commitGroup();
-    });
+    if (!this.closeQueued) {
+      this.closeQueued = true;
+      queueMicrotask(() => {
+        // the group may have committed meanwhile (count, flush): then a new one waits for its own close
+        if (this.closeQueued) this.commitGroup();
+      });
+    }
     return this.waiting.promise;
   }
 
@@ -210,11 +221,11 @@ export class Journal {
     const seq = ++this.seq;
     let rec: Pending;
     if (this.dayVersion === 1) {
-      const prevHex = this.prev.toString('hex');
+      const prevHex = hashBytes(this.prev).toString('hex');
       const hashHex = recordHashV1(this.key, prevHex, seq, ts, kind, data);
-      rec = { seq, ts, kind, data, hash: Buffer.from(hashHex, 'hex'), prevHex, hashHex };
+      rec = { seq, ts, kind, data, hash: hashLatin1(Buffer.from(hashHex, 'hex')), prevHex, hashHex };
     } else {
-      rec = { seq, ts, kind, data, hash: recordHash(this.key, this.prev, seq, ts, kind, data) };
+      rec = { seq, ts, kind, data, hash: this.hasher.hash(this.prev, seq, ts, kind, data) };
     }
     this.prev = rec.hash;
     this.pending.push(rec);
@@ -257,7 +268,7 @@ export class Journal {
     this.out?.close();
   }
 
-  /** The open durable group's commit from a timer or the end of a turn. */
+  /** The open durable group's commit from its timer or a waiting sender's microtask. */
   private commitGroup(): void {
     this.clearGroupTimers();
     if (!this.closed) this.commitOrReport(true);
@@ -274,9 +285,8 @@ export class Journal {
 
   private clearGroupTimers(): void {
     if (this.durableTimer) clearTimeout(this.durableTimer);
-    if (this.immediate) clearImmediate(this.immediate);
     this.durableTimer = undefined;
-    this.immediate = undefined;
+    this.closeQueued = false;
   }
 
   /**
@@ -305,6 +315,7 @@ export class Journal {
     if (full) {
       this.stats.durableCommits++;
       this.synced = batch[batch.length - 1]!.seq;
+      this.syncedHash = this.committed;
       if (this.pendingDurable === 0) this.clearGroupTimers();
       const waiting = this.waiting;
       this.waiting = undefined;
@@ -337,19 +348,23 @@ export class Journal {
       this.out = new DayFile(db, existing, meta.version);
     } else {
       const anchorKind = this.anchor instanceof KeychainAnchor ? 'keychain' : 'file';
-      const created = createJournalFile(this.dataDir, this.day, anchorKind, this.committed.toString('hex'));
+      const created = createJournalFile(this.dataDir, this.day, anchorKind, hashBytes(this.committed).toString('hex'));
       this.out = new DayFile(created.db, created.file, JOURNAL_SCHEMA_VERSION);
     }
     return this.out;
   }
 
-  /** Records the committed head in the anchor (throttled; always on close). */
+  /**
+   * Records the durable head in the anchor (throttled; always on close). Only
+   * a head an fsync covers: a commit without one can be lost with the power,
+   * and an anchor naming a head the files no longer hold reads as tampering.
+   */
   private checkpoint(force: boolean): void {
     const now = Date.now();
     if (!force && now - this.lastCheckpoint < CHECKPOINT_MS) return;
-    if (this.seq === this.anchorState.seq) return;
+    if (this.synced === this.anchorState.seq) return;
     this.lastCheckpoint = now;
-    this.anchorState = { ...this.anchorState, seq: this.seq, hash: this.committed.toString('hex') };
+    this.anchorState = { ...this.anchorState, seq: this.synced, hash: hashBytes(this.syncedHash).toString('hex') };
     try {
       this.anchor.save(this.anchorState);
     } catch {

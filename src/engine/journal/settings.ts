@@ -14,7 +14,7 @@ export const DURABLE_GROUP_RECORDS = 256;
 
 export const JournalSettings = z.object({
   groupCommit: z.enum(['auto', 'on', 'off']),
-  /** Wall-clock ms an open durable group waits at most for more records (a waiting order closes it at the end of the event-loop turn). */
+  /** Wall-clock ms an open durable group waits at most for more records (a waiting order closes it when the current synchronous job ends). */
   durableGroupMs: z.number().int().min(1).max(1_000),
   /** Durable records that close the open group at once. */
   durableGroupRecords: z.number().int().min(1).max(100_000),

@@ -122,6 +122,8 @@ export class SimVenue implements Venue {
   /** Without a state file: every order (open, terminal, registered rejects) and its fills, for getOrder / getFills. */
   private readonly memOrders = new Map<string, SimOrder | OrderRow>();
   private readonly memFills = new Map<string, VenueFill[]>();
+  /** Submissions sent and not yet arrived (the simulated latency), by client order id: in flight, as `isResolving` tells. */
+  private readonly inFlight = new Map<string, number>();
   private readonly symbols: string[];
   /** Time of each instrument's latest quote. */
   private readonly quoteTs: Float64Array;
@@ -267,7 +269,19 @@ export class SimVenue implements Venue {
   async submitOrder(request: VenueOrderRequest): Promise<void> {
     this.assertOpen();
     const req: VenueOrderRequest = { ...request };
-    this.afterLatency((t) => this.matcher.submit(req, t));
+    const id = req.clientOrderId;
+    this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
+    this.afterLatency((t) => {
+      const n = this.inFlight.get(id) ?? 1;
+      if (n > 1) this.inFlight.set(id, n - 1);
+      else this.inFlight.delete(id);
+      this.matcher.submit(req, t);
+    });
+  }
+
+  /** True while a submission of this id is still on its way (within the simulated latency): a lookup cannot tell yet. */
+  isResolving(clientOrderId: string): boolean {
+    return this.inFlight.has(clientOrderId);
   }
 
   async cancelOrder(clientOrderId: string): Promise<void> {

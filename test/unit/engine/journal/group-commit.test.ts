@@ -1,7 +1,8 @@
 // Durable group commit on real SQLite files, with fake timers (no timed
 // assertions): a group of durable records commits with one fsync when it holds
-// `durableGroupRecords` of them, `durableGroupMs` after its first one, or at the
-// end of the event-loop turn when a sender waits on `whenDurable()`; a failed
+// `durableGroupRecords` of them, `durableGroupMs` after its first one, or when
+// the current synchronous job ends (a microtask, no timer) if a sender waits on
+// `whenDurable()`; a failed
 // commit rejects the waiting senders and loses nothing; immediate mode (the
 // default) commits each durable record before `append` returns.
 import Database from 'better-sqlite3';
@@ -78,23 +79,47 @@ describe('durable group commit', () => {
     j.close();
   });
 
-  it('a waiting sender closes the group at the end of the turn: every durable record appended in it shares one fsync', async () => {
+  it('a waiting sender closes the group when the synchronous job ends: every durable record appended in it shares one fsync, and no timer is needed', async () => {
     const { j } = open({ durableGroupMs: 60_000, durableGroupRecords: 256 });
     j.append(T0, 'order', { id: 'a' });
     const first = j.whenDurable()!;
     j.append(T0 + 1, 'decision', { id: 'b' });
     j.append(T0 + 2, 'order', { id: 'b' });
     const second = j.whenDurable()!;
-    // one shared promise, not yet durable within the turn
+    // one shared promise, not yet durable within the job
     expect(second).toBe(first);
     expect(j.durableSeq).toBe(0);
-    vi.runOnlyPendingTimers();
-    await first;
+    // the close was queued as a microtask before this await's continuation: no timer or immediate has run
+    await Promise.resolve();
     expect(j.durableSeq).toBe(3);
     expect(j.stats.durableCommits).toBe(1);
+    await first;
+    // a lone order of a later job gets its own commit, again without a timer
+    j.append(T0 + 3, 'order', { id: 'c' });
+    const third = j.whenDurable()!;
+    expect(third).not.toBe(first);
+    await Promise.resolve();
+    expect(j.durableSeq).toBe(4);
+    expect(j.stats.durableCommits).toBe(2);
     // non-durable records alone need no durable commit
-    j.append(T0 + 3, 'input.quote', { q: 1 });
+    j.append(T0 + 4, 'input.quote', { q: 1 });
     expect(j.whenDurable()).toBeUndefined();
+    j.close();
+  });
+
+  it('a group committed by count before the queued close leaves nothing for the close to commit', async () => {
+    const { j } = open({ durableGroupMs: 60_000, durableGroupRecords: 2 });
+    j.append(T0, 'order', { id: 'a' });
+    const waiting = j.whenDurable()!;
+    j.append(T0 + 1, 'fill', { id: 'a' });
+    // the count closed the group at once; the records after it are not durable kinds
+    expect(j.durableSeq).toBe(2);
+    j.append(T0 + 2, 'input.quote', { q: 1 });
+    await waiting;
+    await Promise.resolve();
+    // the queued close found no open group: the quote waits for its ordinary group commit, no extra fsync
+    expect(j.stats.durableCommits).toBe(1);
+    expect(j.durableSeq).toBe(2);
     j.close();
   });
 
@@ -110,7 +135,6 @@ describe('durable group commit', () => {
       () => 'resolved',
       (e: Error) => e.message,
     );
-    vi.runOnlyPendingTimers();
     expect(await outcome).toMatch(/journal-2026-01-05\.sqlite/);
     expect(j.durableSeq).toBe(0);
     rmSync(blocker, { recursive: true });

@@ -70,4 +70,20 @@ describe('SimVenue getOrder / getFills', () => {
     expect(file.rec.quotes).toEqual(mem.rec.quotes);
     file.venue.close();
   });
+
+  it('tells a submission within its simulated latency as resolving (a lookup cannot tell yet), and not once it arrived', async () => {
+    const cfg = stateConfig();
+    const clock = new SimulatedClock(Date.parse(cfg.start));
+    const venue = new SimVenue(clock, cfg);
+    await venue.connect(new Recorder(clock));
+    clock.advanceTo(clock.now() + 1_000);
+    const spy = venue.lastQuote('SPY')!;
+    await venue.submitOrder({ clientOrderId: 'slow', symbol: 'SPY', side: 'buy', type: 'limit', qty: 4, limitPrice: Math.round(spy.bid * 95) / 100, timeInForce: 'gtc' });
+    expect(venue.isResolving('slow')).toBe(true);
+    expect(await venue.getOrder('slow')).toBeUndefined();
+    expect(venue.isResolving('other')).toBe(false);
+    clock.advanceTo(clock.now() + cfg.latencyMs);
+    expect(venue.isResolving('slow')).toBe(false);
+    expect(await venue.getOrder('slow')).toMatchObject({ clientOrderId: 'slow', status: 'accepted' });
+  });
 });
