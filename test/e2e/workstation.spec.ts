@@ -166,6 +166,24 @@ test('dashboard: mode, state, equity, day P&L, exposure, connections and freshne
 });
 
 test('theme is remembered; shortcuts: help overlay lists them; HALT, RESUME, KILL and FLATTEN reach the engine', async ({ page }) => {
+  // KILL's answer can be held back (released by the test), as a slow engine answer would be
+  const held = { kill: false, release: [] as Array<() => void> };
+  await page.routeWebSocket(/\/ws\?token=/, (ws) => {
+    const srv = ws.connectToServer();
+    let killId: unknown;
+    ws.onMessage((m) => {
+      if (held.kill && typeof m === 'string' && m.includes('"cmd":"kill"')) killId = (JSON.parse(m) as { id: unknown }).id;
+      srv.send(m);
+    });
+    srv.onMessage((m) => {
+      if (killId !== undefined && typeof m === 'string' && m.startsWith('{"id":') && (JSON.parse(m) as { id: unknown }).id === killId) {
+        killId = undefined;
+        held.release.push(() => ws.send(m));
+        return;
+      }
+      ws.send(m);
+    });
+  });
   await page.goto(server.uiUrl);
   await waitForLiveUi(page);
   const state = page.getByTestId('trading-state');
@@ -214,6 +232,7 @@ test('theme is remembered; shortcuts: help overlay lists them; HALT, RESUME, KIL
   await expect(state).toHaveText('ACTIVE');
   expect(await engineState()).toBe('ACTIVE');
 
+  held.kill = true;
   await page.keyboard.press('Alt+Shift+K');
   const kill = page.getByRole('dialog', { name: 'Kill switch' });
   await expect(kill).toBeVisible();
@@ -221,7 +240,13 @@ test('theme is remembered; shortcuts: help overlay lists them; HALT, RESUME, KIL
   await expect(state).toHaveText('HALTED');
   expect(await engineState()).toBe('HALTED');
 
+  // RESUME opened while KILL's answer is still on its way: the answer arriving closes the KILL dialog, not this one
   await page.keyboard.press('Alt+Shift+R');
+  await expect(dialog).toBeVisible();
+  await expect.poll(() => held.release.length).toBe(1);
+  held.release.splice(0).forEach((send) => send());
+  await expect(page.getByTestId('command-notice')).toHaveText(/KILL: \d+ open orders? canceled/);
+  await expect(dialog).toBeVisible();
   await dialog.getByLabel(/Reason/).fill('e2e: resumed again');
   await dialog.getByRole('button', { name: 'Resume trading' }).click();
   await expect(state).toHaveText('ACTIVE');

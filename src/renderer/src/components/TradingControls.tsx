@@ -25,6 +25,8 @@ export function TradingControls() {
   const [error, setError] = useState<string | null>(null);
   const ready = client !== null && connected && state !== null && !readOnly;
   const why = (title: string) => (readOnly ? 'Read-only: trading is off' : title);
+  // A dialog closes only itself: KILL's answer can come after the trader has already opened RESUME from the keyboard.
+  const closeDialog = (which: 'kill' | 'resume' | 'flatten') => () => setDialog((d) => (d === which ? null : d));
   const request = useKillRequest();
 
   const halt = async () => {
@@ -142,7 +144,7 @@ export function TradingControls() {
           </button>
         </span>
       )}
-      {dialog === 'flatten' && <FlattenDialog onClose={() => setDialog(null)} />}
+      {dialog === 'flatten' && <FlattenDialog onClose={closeDialog('flatten')} />}
       {dialog === 'kill' && (
         <ConfirmModal
           title="Kill switch"
@@ -150,7 +152,7 @@ export function TradingControls() {
           confirmLabel="Kill: cancel all & halt"
           body={<p>Cancel every open order and halt trading. New orders will be denied until trading is resumed.</p>}
           onConfirm={() => kill()}
-          onClose={() => setDialog(null)}
+          onClose={closeDialog('kill')}
         />
       )}
       {dialog === 'resume' && (
@@ -165,7 +167,7 @@ export function TradingControls() {
             </p>
           }
           onConfirm={(reason) => resume(reason)}
-          onClose={() => setDialog(null)}
+          onClose={closeDialog('resume')}
         />
       )}
     </div>
