@@ -414,6 +414,9 @@ export class OrderManager {
       case 'cancel_rejected': {
         if (order.status === 'pending_cancel') {
           this.transition(order, order.filledQty > 0 ? 'partially_filled' : order.venueOrderId ? 'accepted' : 'pending_new');
+        } else {
+          // the adapters report a refused modify this way too: it is no longer in flight
+          this.modifying.delete(order.clientOrderId);
         }
         this.deps.events.problem('CANCEL_REJECTED', `cancel of ${order.clientOrderId} refused by venue: ${u.reason}`);
         return;

@@ -67,6 +67,20 @@ describe('OrderManager', () => {
     expect(h.oms.get(b)).toMatchObject({ status: 'accepted', qty: 6 });
   });
 
+  it('a modify in flight is known until the venue confirms or refuses it', () => {
+    const h = omsHarness();
+    const id = h.oms.submit(buy(10, 100)).order.clientOrderId;
+    h.oms.onVenueUpdate({ kind: 'accepted', clientOrderId: id, venueOrderId: 'v1', ts: 1 });
+    expect(h.oms.replace(id, { qty: 12 }).requested).toBe(true);
+    expect(h.oms.pendingModify(id)).toMatchObject({ qty: 12 });
+    h.oms.onVenueUpdate({ kind: 'cancel_rejected', clientOrderId: id, reason: 'replace rejected', ts: 2 });
+    expect(h.oms.pendingModify(id)).toBeUndefined();
+    expect(h.oms.get(id)).toMatchObject({ status: 'accepted', qty: 10 });
+    expect(h.oms.replace(id, { qty: 14 }).requested).toBe(true);
+    h.oms.onVenueUpdate({ kind: 'replaced', clientOrderId: id, qty: 14, ts: 3 });
+    expect(h.oms.pendingModify(id)).toBeUndefined();
+  });
+
   it('ignores a duplicate fill, an overfill and a fill for an unknown order, reporting each', () => {
     const h = omsHarness();
     const { order } = h.oms.submit(buy(10, 100));
