@@ -2,8 +2,7 @@
 // `fetchApi`. Node's built-in fetch (undici) parses HTTP in WebAssembly and hands
 // the body over as a web stream of small chunks through JavaScript that must
 // warm up in each process; node:http parses natively and this reads the whole
-// body, then answers a standard Response streaming the socket's own chunks (no
-// copy: the reader above makes the one copy it needs), so everything
+// body, then answers a standard Response streaming it as one chunk, so everything
 // above (the SDK's status handling, retries, deadlines, error classes) is
 // unchanged. Keep-alive agents per instance (idle sockets do not hold the
 // process); gzip / deflate / br answers are decompressed off the main thread
@@ -30,11 +29,16 @@ function requestBody(body: RequestInit['body']): string | Uint8Array | undefined
   throw new TypeError(`node-fetch: unsupported request body type ${Object.prototype.toString.call(body)} (field 'body'); send a string or bytes`);
 }
 
-/** A stream of the body's chunks as received (a Response would copy a buffer given whole). */
+/**
+ * The body as a stream of one chunk (a Response would copy a buffer given whole;
+ * a reader takes one chunk in one read, where the socket's ~64 KB chunks cost a
+ * read each).
+ */
 function bodyStream(parts: Buffer[]): ReadableStream<Uint8Array> {
+  const whole = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      for (const p of parts) controller.enqueue(p);
+      controller.enqueue(whole);
       controller.close();
     },
   });
