@@ -35,8 +35,12 @@
 // with Intl) no longer runs on the client's thread. On a 2-core machine the two
 // processes still share the cores. Reported beside the wall time (detail): the
 // client's CPU time during the load (process.cpuUsage: JSON, validation, SQLite,
-// HTTP) and the server process's.
+// HTTP) and the server process's, and the transport floor: the same requests
+// sent again with bare node:http, each body received and dropped - the time the
+// wire and the server take before any client reads a byte (value / floor is
+// what our client adds).
 import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +63,39 @@ export function downloadLowerBoundS(requests: number, concurrency: number, laten
   const rate = budget.maxRequests / budget.intervalMs;
   const budgetBound = requests > budget.maxRequests ? (requests - budget.maxRequests) / rate + latencyMs : 0;
   return Math.max(waves, budgetBound) / 1000;
+}
+
+/**
+ * The transport alone: the measured load's requests sent again at once with
+ * node:http, each body received and dropped (no SDK, no reading, no storing).
+ * The time the wire and the server take, which no client can beat.
+ */
+async function transportFloorS(port: number, auth: { keyId: string; secret: string }, requests: Array<{ path: string; query: Record<string, string> }>): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true });
+  const once = (): Promise<number> => {
+    const t0 = performance.now();
+    return Promise.all(
+      requests.map(
+        (q) =>
+          new Promise<void>((resolve, reject) => {
+            const path = `${q.path}?${new URLSearchParams(q.query).toString()}`;
+            http
+              .get({ host: '127.0.0.1', port, path, agent, headers: { 'APCA-API-KEY-ID': auth.keyId, 'APCA-API-SECRET-KEY': auth.secret } }, (res) => {
+                res.on('data', () => undefined);
+                res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`transport floor: HTTP ${res.statusCode} for ${path}`))));
+                res.on('error', reject);
+              })
+              .on('error', reject);
+          }),
+      ),
+    ).then(() => (performance.now() - t0) / 1000);
+  };
+  try {
+    await once(); // connections and the server's code warm
+    return await once();
+  } finally {
+    agent.destroy();
+  }
 }
 
 /** Symbol names AAAA, AAAB, ... */
@@ -169,11 +206,13 @@ export async function dataDownload(opts: BenchOptions): Promise<BenchResult[]> {
     const after = await server.call({ type: 'report' }, 'report');
     if (again.requests !== 0 || after.requests.filter((q) => isBars(q.path)).length !== R) throw new Error('the second load made requests');
     cache.close();
+    const floorS = await transportFloorS(ready.port, ready, report.requests.filter((q) => isBars(q.path)));
     const peer = downloadLowerBoundS(R, concurrency, LATENCY_MS, BUDGET);
     const serverCpuS = report.cpuUs / 1e6;
     opts.log(
       `data.download_300x300: R = ${R} requests (${Math.ceil(total / R)} bars each on average), ${total} bars in ${value.toFixed(3)} s; bound ${peer.toFixed(3)} s; ` +
-        `client CPU ${clientCpuS.toFixed(3)} s to the answer (${((clientCpuS / total) * 1e6).toFixed(2)} µs a bar) + ${writeCpuS.toFixed(3)} s storing after it (all stored at ${storedS.toFixed(3)} s), server process CPU ${serverCpuS.toFixed(3)} s`,
+        `client CPU ${clientCpuS.toFixed(3)} s to the answer (${((clientCpuS / total) * 1e6).toFixed(2)} µs a bar) + ${writeCpuS.toFixed(3)} s storing after it (all stored at ${storedS.toFixed(3)} s), server process CPU ${serverCpuS.toFixed(3)} s; ` +
+        `the same requests received and dropped by bare node:http: ${floorS.toFixed(3)} s (transport floor)`,
     );
     return [
       {
@@ -190,6 +229,10 @@ export async function dataDownload(opts: BenchOptions): Promise<BenchResult[]> {
           /** Until every bar is also in the SQLite cache (the answer, then the queued writes flushed at once). */
           stored_wall_s: storedS,
           server_process_cpu_s: serverCpuS,
+          /** The same R requests at once with bare node:http, bodies received and dropped: the wire and the server alone. */
+          transport_floor_s: floorS,
+          /** value / transport_floor_s: what the client adds to the wire (1.0 = nothing). */
+          ratio_to_transport_floor: value / floorS,
           requests: R,
           bars: total,
         },
