@@ -12,7 +12,7 @@
 // fires and groups close by count).
 // journal.durable_commit_ms_p99: append-to-durable latency of an order whose
 // sender waits for it (as the OMS does before the venue call), group commit on,
-// p99 over 1,000 orders arriving 1 and 8 per event-loop turn; today's immediate
+// p99 over 2,000 orders arriving 1 and 8 per event-loop turn; today's immediate
 // mode (one fsync per record before append returns) is measured in the same run,
 // turn by turn interleaved with it (detail), and the peer is a bare better-sqlite3 insert with
 // synchronous=FULL, autocommit. Also reports the file size per million records.
@@ -82,7 +82,8 @@ function appendMix(dir: string, n: number, mode: Mode): { perS: number; cpuUs: n
 /**
  * Append-to-durable latency of orders whose sender waits for them (the OMS's
  * write-ahead gate), `perTurn` orders per event-loop turn, group commit and
- * immediate mode interleaved turn by turn (so both see the same disk and load).
+ * immediate mode interleaved turn by turn (so both see the same disk and load),
+ * taking turns going first.
  */
 async function orderLatency(root: string, orders: number, perTurn: number): Promise<{ group: number[]; immediate: number[]; groupTurn: number[]; immediateTurn: number[] }> {
   const open = (name: string, group: boolean): Journal =>
@@ -92,7 +93,8 @@ async function orderLatency(root: string, orders: number, perTurn: number): Prom
     { j: open(`latency-immediate-${perTurn}`, false), lat: [] as number[], turn: [] as number[] },
   ];
   for (let i = 0; i < orders; i += perTurn) {
-    for (const { j, lat, turn } of runs) {
+    // the two modes take turns going first, so neither always follows the other's fsync
+    for (const { j, lat, turn } of (i / perTurn) % 2 === 0 ? runs : [runs[1]!, runs[0]!]) {
       const sent: Array<Promise<void>> = [];
       const t0 = performance.now();
       for (let k = 0; k < perTurn; k++) {
@@ -138,7 +140,7 @@ function dirSize(dir: string): number {
 
 export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult[]> {
   const n = opts.quick ? 5_000 : 200_000;
-  const durableN = opts.quick ? 50 : 1_000;
+  const durableN = opts.quick ? 50 : 2_000;
   const root = mkdtempSync(join(tmpdir(), 'td-bench-journal-'));
   try {
     // warm-up of both sides (JIT, SQLite and file system paths), so neither pays its first-use costs in the figure

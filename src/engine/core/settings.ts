@@ -1,9 +1,10 @@
 // User settings that outlive a session, kept in <data-dir>/settings.json: for
 // now the live-trading opt-in, which needs a typed confirmation and is
 // journaled. A live venue is refused unless this opt-in is on.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileDurably } from './durable-file.js';
 import { TradedeskError } from './errors.js';
 
 /** What the operator must type to enable live trading. */
@@ -34,8 +35,7 @@ export function readSettings(dataDir: string): Settings {
 
 export function writeSettings(dataDir: string, s: Settings): void {
   const f = file(dataDir);
-  writeFileSync(`${f}.tmp`, JSON.stringify(s, null, 2), { mode: 0o600 });
-  renameSync(`${f}.tmp`, f);
+  writeFileDurably(f, JSON.stringify(s, null, 2));
 }
 
 /** Turns live trading on (with the exact typed confirmation) or off. */

@@ -3,8 +3,9 @@
 // neither a rewritten chain nor a cut-off tail can pass verification; else in
 // a key file beside the journal, which `journal verify` reports as weaker.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurably } from '../core/durable-file.js';
 import { Keychain, type SecretStore } from '../secrets/keychain.js';
 
 export interface AnchorState {
@@ -60,10 +61,9 @@ export class FileAnchor implements JournalAnchor {
     return existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as AnchorState) : null;
   }
 
+  /** fsynced (the key in it is what every later record is checked with: losing it to a power cut would leave a journal that cannot be trusted). */
   save(state: AnchorState): void {
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
-    renameSync(tmp, this.file);
+    writeFileDurably(this.file, JSON.stringify(state));
   }
 }
 
