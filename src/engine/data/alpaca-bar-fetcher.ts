@@ -72,6 +72,8 @@ export interface AlpacaMultiBarFetcherOptions {
   maxSymbolsPerRequest?: number;
   /** Bars per page (Alpaca's limit parameter), 1..10000. Default 10000. */
   pageSize?: number;
+  /** Told of every bar dropped as malformed (the venue counts them in its health). */
+  onMalformed?: (e: VenueError) => void;
 }
 
 export interface AlpacaMultiBarStats {
@@ -199,6 +201,7 @@ export class AlpacaMultiBarFetcher implements BarFetcher {
   readonly pageSize: number;
   private readonly sdk: AlpacaSdk;
   private readonly feed: 'iex' | 'sip';
+  private readonly onMalformed: ((e: VenueError) => void) | undefined;
   readonly stats: AlpacaMultiBarStats = { requests: 0, bars: 0, dropped: 0, malformed: [] };
 
   /** `options` as for AlpacaVenue (credentials, endpoints, feed, timeout, retry, rateLimit); `symbols` is ignored. */
@@ -211,6 +214,7 @@ export class AlpacaMultiBarFetcher implements BarFetcher {
     this.feed = o.feed;
     this.maxSymbolsPerRequest = Math.max(1, Math.floor(opts.maxSymbolsPerRequest ?? 100));
     this.pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(opts.pageSize ?? MAX_PAGE_SIZE)));
+    this.onMalformed = opts.onMalformed;
   }
 
   async fetchBars(req: BarFetchRequest): Promise<BarFetchResult> {
@@ -240,7 +244,10 @@ export class AlpacaMultiBarFetcher implements BarFetcher {
       }
       for (const bar of page.bars) bars.push(bar);
       this.stats.dropped += page.malformed.length;
-      for (const m of page.malformed) if (this.stats.malformed.length < 100) this.stats.malformed.push(m);
+      for (const m of page.malformed) {
+        if (this.stats.malformed.length < 100) this.stats.malformed.push(m);
+        this.onMalformed?.(m);
+      }
       pageToken = page.nextPageToken;
       if (!pageToken) break;
     }

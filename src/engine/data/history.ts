@@ -1,12 +1,13 @@
 // Historical bars for the engine (strategy warm-up and the chart): every
 // request goes through one FetchScheduler (concurrency limit, the venue's rate
 // budget, identical requests in flight shared), and on a venue with ranged
-// history (Alpaca) through the SQLite bar cache with incremental top-up.
+// history (Alpaca) through the SQLite bar cache with incremental top-up, many
+// symbols per request when the venue offers its own fetcher (AlpacaVenue.barFetcher).
 // Progress is reported for the UI. `recentEach` answers per symbol, so the
 // engine's warm-up never waits for the slowest symbol.
 import type { Bar } from '../../shared/domain.js';
 import type { Venue } from '../venues/venue.js';
-import { BarCache, barCachePath } from './bar-cache.js';
+import { BarCache, barCachePath, type BarFetcher } from './bar-cache.js';
 import { venueBarFetcher, type HistoricalBarsSource } from './alpaca-bar-fetcher.js';
 import { FetchScheduler, type ApiBudgetUse, type FetchProgress, type RateBudget } from './fetch-scheduler.js';
 
@@ -27,22 +28,31 @@ function hasRangedHistory(v: Venue): v is Venue & HistoricalBarsSource {
   return typeof (v as Partial<HistoricalBarsSource>).getHistoricalBars === 'function';
 }
 
+/** The venue's own many-symbols-per-request fetcher (AlpacaVenue), else one symbol per request. */
+function fetcherOf(v: Venue & HistoricalBarsSource): BarFetcher {
+  const own = (v as { barFetcher?: () => BarFetcher }).barFetcher;
+  return typeof own === 'function' ? own.call(v) : venueBarFetcher(v);
+}
+
 export class HistoryService {
   private readonly scheduler: FetchScheduler;
   private readonly cache: BarCache | undefined;
+  private readonly fetcher: BarFetcher | undefined;
 
   constructor(private readonly o: HistoryOptions) {
     this.scheduler = new FetchScheduler({ concurrency: 8, rate: o.rate, onProgress: o.onProgress });
-    this.cache = o.dataDir && hasRangedHistory(o.venue) ? new BarCache(barCachePath(o.dataDir), { onWarning: o.onWarning }) : undefined;
+    const v = o.venue;
+    this.cache = o.dataDir && hasRangedHistory(v) ? new BarCache(barCachePath(o.dataDir), { onWarning: o.onWarning }) : undefined;
+    this.fetcher = hasRangedHistory(v) ? fetcherOf(v) : undefined;
   }
 
   /** The last `limit` completed 1-minute bars of each symbol. */
   async recent(symbols: string[], limit: number, now: number): Promise<Map<string, Bar[]>> {
     const v = this.o.venue;
-    if (this.cache && hasRangedHistory(v)) {
+    if (this.cache && this.fetcher) {
       const r = await this.cache.loadBars(
         { venue: this.o.venueId, symbols, timeframe: '1Min', ...this.span(limit, now) },
-        venueBarFetcher(v),
+        this.fetcher,
         this.scheduler,
         { allowPartial: true },
       );
@@ -70,7 +80,7 @@ export class HistoryService {
   recentEach(symbols: string[], limit: number, now: number): Map<string, Promise<Bar[]>> {
     const v = this.o.venue;
     const out = new Map<string, Promise<Bar[]>>();
-    if (this.cache && hasRangedHistory(v)) {
+    if (this.cache && this.fetcher) {
       const settle = new Map<string, { ok: (b: Bar[]) => void; fail: (e: unknown) => void }>();
       for (const s of symbols) out.set(s, new Promise<Bar[]>((ok, fail) => settle.set(s, { ok, fail })));
       const once = (s: string, outcome: { bars: Bar[] } | { error: unknown }): void => {
@@ -81,7 +91,7 @@ export class HistoryService {
         else d.fail(outcome.error);
       };
       this.cache
-        .loadBars({ venue: this.o.venueId, symbols, timeframe: '1Min', ...this.span(limit, now) }, venueBarFetcher(v), this.scheduler, { allowPartial: true, onSymbol: once })
+        .loadBars({ venue: this.o.venueId, symbols, timeframe: '1Min', ...this.span(limit, now) }, this.fetcher, this.scheduler, { allowPartial: true, onSymbol: once })
         .then(
           () => [...settle.keys()].forEach((s) => once(s, { error: new Error('no answer for this symbol') })),
           (e: unknown) => [...settle.keys()].forEach((s) => once(s, { error: e })),

@@ -19,6 +19,8 @@
 // one is rejected with an error naming the venue, endpoint and field, counted in
 // health(), and dropped.
 import type { Bar, Instrument } from '../../../shared/domain.js';
+import { AlpacaMultiBarFetcher } from '../../data/alpaca-bar-fetcher.js';
+import type { BarFetcher } from '../../data/bar-cache.js';
 import type {
   Venue,
   VenueAccount,
@@ -49,11 +51,12 @@ export class AlpacaVenue implements Venue {
   private readonly account: AlpacaAccount;
   private readonly market: AlpacaMarketData;
   private readonly connection: AlpacaConnection;
+  private multiBars: AlpacaMultiBarFetcher | undefined;
 
   /**
    * @throws VenueError('CONFIG') for invalid options, e.g. more than 30 symbols on the IEX feed.
    */
-  constructor(options: AlpacaVenueOptions) {
+  constructor(private readonly options: AlpacaVenueOptions) {
     this.s = new AlpacaState(options);
     this.tracking = new AlpacaOrderTracking(this.s);
     this.orders = new AlpacaOrders(this.s, this.tracking);
@@ -131,6 +134,16 @@ export class AlpacaVenue implements Venue {
     range: { start: number | Date; end?: number | Date; limit?: number; pageSize?: number; sort?: 'asc' | 'desc' },
   ): Promise<Bar[]> {
     return this.market.getHistoricalBars(symbol, timeframe, range);
+  }
+
+  /**
+   * The bar cache's fetcher for this account: many symbols per request
+   * (GET /v2/stocks/bars), so a warm-up of N symbols is a few requests, not N.
+   * The caller's FetchScheduler owns the data budget (the SDK's own limiter is
+   * off for it); dropped bars are counted in health() as for getHistoricalBars.
+   */
+  barFetcher(): BarFetcher {
+    return (this.multiBars ??= new AlpacaMultiBarFetcher({ ...this.options, rateLimit: false }, { onMalformed: (e) => this.s.noteMalformed('rest', e) }));
   }
 
   // ---- orders (orders.ts) ----------------------------------------------------

@@ -186,6 +186,10 @@ describe('serve on Alpaca (paper) through the real SDK', () => {
     const n = (db.prepare(`SELECT count(*) n FROM bars WHERE symbol IN ('AAPL', 'MSFT')`).get() as { n: number }).n;
     db.close();
     expect(n).toBeGreaterThan(0);
+    // both symbols' history in one request (GET /v2/stocks/bars?symbols=...), none one symbol at a time
+    const bars = server.requests.filter((r) => r.path === '/v2/stocks/bars');
+    expect(bars.some((r) => (r.query.symbols ?? '').split(',').sort().join(',') === 'AAPL,MSFT')).toBe(true);
+    expect(server.requests.filter((r) => /^\/v2\/stocks\/[^/]+\/bars$/.test(r.path)).map((r) => r.path)).toEqual([]);
     // and warmed the strategies up, each symbol as its own answer came (journaled input.warmup records)
     const warmed: Record<string, unknown[]> = Object.assign({}, ...[...readJournal(dir)].filter((r) => r.kind === 'input.warmup').map((r) => (JSON.parse(r.data) as { bars: object }).bars));
     expect(warmed.AAPL!.length).toBeGreaterThan(30);
