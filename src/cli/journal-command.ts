@@ -1,9 +1,8 @@
 // `tradedesk journal verify|export --data-dir DIR`: checks the hash chain of a
 // journal (exit 0 intact, 1 naming the first bad record) or exports records
 // as CSV or JSON lines.
-import { homedir } from 'node:os';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveDataDir } from './common-flags.js';
 import { exportJournal, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../engine/journal/export.js';
 import { verifyJournal } from '../engine/journal/verify.js';
 import { CliError, UsageError } from './usage.js';
@@ -21,7 +20,7 @@ export async function runJournal(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
     },
   });
-  const dataDir = resolve(values['data-dir'] ?? resolve(homedir(), '.tradedesk'));
+  const dataDir = resolveDataDir(values['data-dir']);
   if (action === 'verify') {
     if (values.format || values.kind) throw new UsageError('journal verify takes --data-dir [--json] only');
     const r = verifyJournal(dataDir);

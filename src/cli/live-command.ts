@@ -1,10 +1,9 @@
 // `tradedesk live enable|disable|status --data-dir DIR`: the live-trading
 // opt-in. Enabling needs the exact confirmation phrase typed on stdin; it is
 // never accepted from argv, so a script cannot switch to live by accident.
-import { homedir } from 'node:os';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { resolveDataDir } from './common-flags.js';
 import { LIVE_CONFIRMATION, readSettings, setLiveTrading } from '../engine/core/settings.js';
 import { Journal } from '../engine/journal/journal.js';
 import { CliError, UsageError } from './usage.js';
@@ -24,7 +23,7 @@ async function readLine(prompt: string): Promise<string> {
 export async function runLive(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
   const { values } = parseArgs({ args: rest, strict: true, allowPositionals: false, options: { 'data-dir': { type: 'string' } } });
-  const dataDir = resolve(values['data-dir'] ?? resolve(homedir(), '.tradedesk'));
+  const dataDir = resolveDataDir(values['data-dir']);
   if (action === 'status') {
     const s = readSettings(dataDir).liveTrading;
     process.stdout.write(`live trading ${s.enabled ? 'ENABLED' : 'disabled'} for ${dataDir}\n`);
