@@ -35,8 +35,7 @@ export interface PageBarSink {
 }
 
 /** Thrown inside the scanner when the bytes leave the fast grammar; never escapes scanBarsPage. */
-class GiveUp {}
-const GIVE_UP = new GiveUp();
+const GIVE_UP = new (class GiveUp {})();
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 const MAX_FAST_DIGITS = 15;
@@ -68,7 +67,7 @@ function daysFromCivil(y: number, m: number, d: number): number {
 
 class Scanner {
   i = 0;
-  /** Set by number(): whether the last value read was a number (else a string). */
+  /** The last string read (rawString): its bytes are [strStart, strEnd). */
   strStart = 0;
   strEnd = 0;
 
