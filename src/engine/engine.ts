@@ -273,6 +273,8 @@ export class Engine implements EngineHandle {
       fillIds: snapshot?.fillIds ?? [],
     };
     this.quality = new QualityMonitor({
+      // data arrives on the engine's clock (a Date.now() per bar and tick was a backtest's largest single cost in the monitor)
+      now,
       calendarOf: (s) => (this.instrumentsBySymbol.get(s)?.calendar === 'nyse' ? 'nyse' : '24x7'),
       onAlert: (a) => this.alerts.raise(a.action === 'drop' ? 'warning' : 'info', 'DATA_QUALITY', `${a.symbol}: ${a.message} (${a.action === 'drop' ? 'dropped' : 'flagged'})`, 'data', `dq:${a.symbol}:${a.issue}`),
     });

@@ -208,9 +208,10 @@ interface SymbolState {
   dropped: number;
   flagged: number;
   byIssue: Record<QualityIssue, number>;
-  lastTs?: number;
-  lastSeenAt?: number;
-  lastTickTs?: number;
+  // -Infinity until set: numbers from the start, so V8 keeps them unboxed (optional fields boxed a double on every tick)
+  lastTs: number;
+  lastSeenAt: number;
+  lastTickTs: number;
   staleAlerted: boolean;
 }
 
@@ -287,7 +288,8 @@ export class QualityMonitor {
     }
 
     const cal = this.calendarOf(bar.symbol);
-    if (st.lastTs !== undefined) {
+    // missingBarsBetween counts nothing within one interval: the common case is decided here without the call
+    if (st.lastTs !== undefined && bar.ts - st.lastTs > timeframeMs(timeframe)) {
       const missing = missingBarsBetween(cal, timeframe, st.lastTs, bar.ts);
       if (missing > 0) verdict = this.raiseBar(sym, bar, verdict, 'gap', missing, `${missing} bar(s) missing between ${iso(st.lastTs)} and ${iso(bar.ts)} (${cal} calendar)`);
     }
@@ -320,7 +322,7 @@ export class QualityMonitor {
     let ret = 0;
     let hasZ = false;
     let z = 0;
-    if (ref !== undefined && refTs !== undefined && this.comparable(cal, timeframe, refTs, bar.ts)) {
+    if (ref !== undefined && refTs !== undefined && (cal !== 'nyse' || this.comparable(cal, timeframe, refTs, bar.ts))) {
       ret = Math.log(bar.close / ref);
       hasRet = true;
       if (st.returns.count >= this.minSamples) {
@@ -415,7 +417,7 @@ export class QualityMonitor {
     const own = verdict === undefined || verdict.issues.length === 0 ? NO_ISSUES : verdict.issues.filter((i) => i.ts === bar.ts);
     if (own.length) sym.flagged++;
     st.lastTs = bar.ts;
-    sym.lastTs = Math.max(sym.lastTs ?? -Infinity, bar.ts);
+    sym.lastTs = Math.max(sym.lastTs, bar.ts);
     this.seen(sym);
     return verdict ?? BAR_ACCEPTED;
   }
@@ -443,7 +445,7 @@ export class QualityMonitor {
   private tick(symbol: string, ts: number, problem: Problem | undefined): TickVerdict {
     const sym = this.sym(symbol);
     sym.ticks++;
-    if (!problem && sym.lastTickTs !== undefined && ts < sym.lastTickTs) {
+    if (!problem && ts < sym.lastTickTs) {
       problem = ['out_of_order', ts, `tick at ${iso(ts)} arrived after one at ${iso(sym.lastTickTs)}`];
     }
     if (!problem) {
@@ -466,8 +468,8 @@ export class QualityMonitor {
   }
 
   private tickSeen(sym: SymbolState, ts: number): void {
-    sym.lastTickTs = Math.max(sym.lastTickTs ?? -Infinity, ts);
-    sym.lastTs = Math.max(sym.lastTs ?? -Infinity, ts);
+    sym.lastTickTs = Math.max(sym.lastTickTs, ts);
+    sym.lastTs = Math.max(sym.lastTs, ts);
     this.seen(sym);
   }
 
@@ -510,9 +512,9 @@ export class QualityMonitor {
     if (this.calendarOf(symbol) === 'nyse') {
       if (!isNyseOpen(now)) return undefined;
       const open = nyseSessionFor(now)!.open;
-      return now - Math.max(sym.lastSeenAt ?? open, open);
+      return now - Math.max(sym.lastSeenAt, open);
     }
-    return sym.lastSeenAt === undefined ? undefined : now - sym.lastSeenAt;
+    return sym.lastSeenAt === -Infinity ? undefined : now - sym.lastSeenAt;
   }
 
   // ---- cross-venue ------------------------------------------------------------------
@@ -556,7 +558,7 @@ export class QualityMonitor {
       dropped: sym.dropped,
       flagged: sym.flagged,
       byIssue: { ...sym.byIssue },
-      lastTs: sym.lastTs,
+      lastTs: sym.lastTs === -Infinity ? undefined : sym.lastTs,
       stale: silent !== undefined && silent > this.staleAfterMs,
     };
   }
@@ -570,7 +572,7 @@ export class QualityMonitor {
 
   private sym(symbol: string): SymbolState {
     let s = this.symbols.get(symbol);
-    if (!s) this.symbols.set(symbol, (s = { bars: 0, ticks: 0, dropped: 0, flagged: 0, byIssue: zeroIssues(), staleAlerted: false }));
+    if (!s) this.symbols.set(symbol, (s = { bars: 0, ticks: 0, dropped: 0, flagged: 0, byIssue: zeroIssues(), lastTs: -Infinity, lastSeenAt: -Infinity, lastTickTs: -Infinity, staleAlerted: false }));
     return s;
   }
 
