@@ -11,6 +11,7 @@ import type { Alert, Bar, Fill, Instrument, Order, Quote, Trade, TradingStateCha
 export type { Reconciliation, ReconciliationDifference } from './reconciler.js';
 import { AlertLog } from './core/alerts.js';
 import { MessageBus } from './core/bus.js';
+import { LatestValues } from './core/latest-values.js';
 import { SimulatedClock } from './core/clock.js';
 import { EngineConfig as EngineConfigSchema, loadConfig, speedFactor, type ConfigInput, type EngineConfig } from './core/config.js';
 import { ClientOrderIds, sessionIdFor } from './core/ids.js';
@@ -144,7 +145,7 @@ export class Engine implements EngineHandle {
   /** Predictions tracked against outcomes; learned weights per strategy and regime (persisted in the data dir). */
   readonly learning: Learning;
   private readonly strategyErrors = new Map<string, number>();
-  private readonly lastBarTs = new Map<string, number>();
+  private readonly lastBarTs = new LatestValues();
   private readonly changedBars = new Map<string, Bar>();
   private readonly changedQuotes = new Map<string, Quote>();
   private readonly snapshotAtStart: SessionSnapshot;

@@ -7,6 +7,7 @@
 // storm (HALTED), and correlation concentration (alert).
 import type { Bar, Fill, Quote } from '../../shared/domain.js';
 import type { AlertLog } from '../core/alerts.js';
+import { LatestValues } from '../core/latest-values.js';
 import type { MonitorConfig } from '../core/config.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import { RoundTrips, type RoundTrip } from '../portfolio/round-trips.js';
@@ -117,7 +118,7 @@ export class RiskMonitor {
   private dailyHalted = false;
   private readonly losses = new Map<string, number>();
   private readonly trips = new RoundTrips();
-  private readonly lastQuoteTs = new Map<string, number>();
+  private readonly lastQuoteTs = new LatestValues();
   private readonly staleNow = new Set<string>();
   private lastStaleCheck = -Infinity;
   private readonly rejects: number[] = [];
