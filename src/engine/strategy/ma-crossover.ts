@@ -2,7 +2,7 @@
 // above the slow one and the instrument is flat, it bids for a target position
 // with a passive limit order; when it crosses below, it offers the position
 // out. Unfilled orders are canceled after a few bars.
-import type { Bar } from '../../shared/domain.js';
+import type { Bar, Order } from '../../shared/domain.js';
 import type { StrategyConfig } from '../core/config.js';
 import { Sma } from '../features/sma.js';
 import { roundToLot, roundToTick, type Strategy, type StrategyContext } from './strategy.js';
@@ -104,8 +104,14 @@ export class MaCrossover implements Strategy {
     }
     // orders no longer open (filled, canceled, refused) are never asked about again: forget them
     if (ages.size > open) {
-      const still = new Set(ctx.openOrders(symbol).map((o) => o.clientOrderId));
-      for (const id of ages.keys()) if (!still.has(id)) ages.delete(id);
+      // a symbol has an order or two open: a scan, not a Set built per bar
+      const still = ctx.openOrders(symbol);
+      for (const id of ages.keys()) if (!hasOrder(still, id)) ages.delete(id);
     }
   }
+}
+
+function hasOrder(orders: readonly Order[], clientOrderId: string): boolean {
+  for (const o of orders) if (o.clientOrderId === clientOrderId) return true;
+  return false;
 }
