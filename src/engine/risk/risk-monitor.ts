@@ -38,22 +38,45 @@ export interface RiskGauges {
   rejectsInWindow: number;
 }
 
-/** Rolling 1-minute log returns per symbol (close to close). */
+/**
+ * Rolling 1-minute log returns per symbol (close to close): the last `size` in
+ * a ring written twice (at i and i + size), so the last k always lie in one
+ * run buf[start, start + k) and are read in place, oldest first. (An array
+ * with push and shift reallocated its store every few bars.)
+ */
 class ReturnWindow {
-  private readonly data = new Map<string, { last: number; r: number[] }>();
+  private readonly data = new Map<string, { last: number; buf: Float64Array; at: number; n: number }>();
   constructor(private readonly size: number) {}
   push(symbol: string, close: number): void {
     const d = this.data.get(symbol);
     if (!d) {
-      this.data.set(symbol, { last: close, r: [] });
+      this.data.set(symbol, { last: close, buf: new Float64Array(2 * this.size), at: 0, n: 0 });
       return;
     }
-    d.r.push(Math.log(close / d.last));
-    if (d.r.length > this.size) d.r.shift();
+    const x = Math.log(close / d.last);
+    d.buf[d.at] = x;
+    d.buf[d.at + this.size] = x;
+    d.at = d.at + 1 === this.size ? 0 : d.at + 1;
+    if (d.n < this.size) d.n++;
     d.last = close;
   }
-  returns(symbol: string): number[] {
-    return this.data.get(symbol)?.r ?? [];
+  /** Returns held for the symbol (at most `size`). */
+  count(symbol: string): number {
+    return this.data.get(symbol)?.n ?? 0;
+  }
+  /** The buffer holding the symbol's returns (with count(symbol) > 0). */
+  buffer(symbol: string): Float64Array {
+    return this.data.get(symbol)!.buf;
+  }
+  /** Where the symbol's last k returns (k <= count) start in buffer(symbol). */
+  start(symbol: string, k: number): number {
+    return this.data.get(symbol)!.at + this.size - k;
+  }
+  /** A copy of the symbol's last min(k, count) returns, oldest first. */
+  last(symbol: string, k = this.size): number[] {
+    const n = Math.min(k, this.count(symbol));
+    if (n === 0) return [];
+    return Array.from(this.buffer(symbol).subarray(this.start(symbol, n), this.start(symbol, n) + n));
   }
 }
 
@@ -63,9 +86,8 @@ function sd(xs: number[]): number {
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
 }
 
-/** The last `w` values of `a` minus their mean, written to `out` from `at`, and the sum of their squares (a has at least w values). */
-function centerInto(a: readonly number[], w: number, out: Float64Array, at: number): number {
-  const off = a.length - w;
+/** The `w` values of `a` from `off` minus their mean, written to `out` from `at`, and the sum of their squares. */
+function centerInto(a: Float64Array, off: number, w: number, out: Float64Array, at: number): number {
   let s = 0;
   for (let i = 0; i < w; i++) s += a[off + i]!;
   const m = s / w;
@@ -191,7 +213,7 @@ export class RiskMonitor {
     }
     this.returns.push(b.symbol, b.close);
     if (b.symbol === this.cfg.volRegimeSymbol) {
-      const r = this.returns.returns(b.symbol).slice(-this.cfg.volWindowBars);
+      const r = this.returns.last(b.symbol, this.cfg.volWindowBars);
       if (r.length >= Math.min(this.cfg.volWindowBars, 10)) {
         const v = sd(r) * Math.sqrt(barsPerYear(this.barSeconds, 'nyse'));
         const was = this.vol !== null && this.vol > this.cfg.volRegimeThreshold;
@@ -305,7 +327,8 @@ export class RiskMonitor {
     const limit = this.cfg.staleDataSeconds * 1000;
     for (const symbol of this.portfolio.heldSymbols()) {
       const last = this.lastQuoteTs.get(symbol);
-      const stale = this.actions.marketOpen(symbol) && last !== undefined && t - last > limit;
+      // the venue's market hours (a pure query) asked only of a quote that is late: a second's check ran it for every holding
+      const stale = last !== undefined && t - last > limit && this.actions.marketOpen(symbol);
       if (stale && !this.staleNow.has(symbol)) {
         this.staleNow.add(symbol);
         this.risk.setState('REDUCING', 'risk-monitor', `no quote for ${symbol} for ${((t - last!) / 1000).toFixed(0)}s while its market is open`, `instrument:${symbol}`);
@@ -333,9 +356,9 @@ export class RiskMonitor {
     }
     const { dev, ss, full } = this;
     for (let i = 0; i < held.length; i++) {
-      const r = this.returns.returns(held[i]!);
-      full[i] = r.length >= w && w >= 5 ? 1 : 0;
-      if (full[i]) ss[i] = centerInto(r, w, dev, i * w);
+      const sym = held[i]!;
+      full[i] = this.returns.count(sym) >= w && w >= 5 ? 1 : 0;
+      if (full[i]) ss[i] = centerInto(this.returns.buffer(sym), this.returns.start(sym, w), w, dev, i * w);
     }
     if (this.surelyBelowAlert(held.length, w)) {
       // no alert can follow: the exact average (every pair) is worked out only if the gauges read it before the next minute
@@ -356,7 +379,7 @@ export class RiskMonitor {
     let n = 0;
     for (let i = 0; i < held.length; i++) {
       for (let j = i + 1; j < held.length; j++) {
-        const c = full[i] && full[j] ? corrCentered(dev, i * w, ss[i]!, j * w, ss[j]!, w) : corr(this.returns.returns(held[i]!), this.returns.returns(held[j]!), w);
+        const c = full[i] && full[j] ? corrCentered(dev, i * w, ss[i]!, j * w, ss[j]!, w) : corr(this.returns.last(held[i]!), this.returns.last(held[j]!), w);
         if (Number.isFinite(c)) {
           sum += c;
           n++;
