@@ -13,6 +13,7 @@ import type { Portfolio } from '../portfolio/portfolio.js';
 import { RoundTrips, type RoundTrip } from '../portfolio/round-trips.js';
 import type { RiskEngine } from './risk-engine.js';
 import { barsPerYear } from '../core/annualize.js';
+import { CorrelationScreen, type ReturnSource } from './correlation-screen.js';
 
 const DAY = 86_400_000;
 
@@ -44,21 +45,29 @@ export interface RiskGauges {
  * run buf[start, start + k) and are read in place, oldest first. (An array
  * with push and shift reallocated its store every few bars.)
  */
-class ReturnWindow {
-  private readonly data = new Map<string, { last: number; buf: Float64Array; at: number; n: number }>();
-  constructor(private readonly size: number) {}
+class ReturnWindow implements ReturnSource {
+  private readonly data = new Map<string, { last: number; buf: Float64Array; at: number; n: number; pushes: number }>();
+  /** The ring holds one return more than the window: the one a new return pushes out (the correlation screen's step). */
+  private readonly cap: number;
+  constructor(private readonly size: number) {
+    this.cap = size + 1;
+  }
   push(symbol: string, close: number): void {
     const d = this.data.get(symbol);
     if (!d) {
-      this.data.set(symbol, { last: close, buf: new Float64Array(2 * this.size), at: 0, n: 0 });
+      this.data.set(symbol, { last: close, buf: new Float64Array(2 * this.cap), at: 0, n: 0, pushes: 0 });
       return;
     }
     const x = Math.log(close / d.last);
     d.buf[d.at] = x;
-    d.buf[d.at + this.size] = x;
-    d.at = d.at + 1 === this.size ? 0 : d.at + 1;
+    d.buf[d.at + this.cap] = x;
+    d.at = d.at + 1 === this.cap ? 0 : d.at + 1;
     if (d.n < this.size) d.n++;
+    d.pushes++;
     d.last = close;
+  }
+  pushes(symbol: string): number {
+    return this.data.get(symbol)?.pushes ?? 0;
   }
   /** Returns held for the symbol (at most `size`). */
   count(symbol: string): number {
@@ -68,9 +77,9 @@ class ReturnWindow {
   buffer(symbol: string): Float64Array {
     return this.data.get(symbol)!.buf;
   }
-  /** Where the symbol's last k returns (k <= count) start in buffer(symbol). */
+  /** Where the symbol's last k returns (k <= count, or count + 1 once as many were pushed) start in buffer(symbol). */
   start(symbol: string, k: number): number {
-    return this.data.get(symbol)!.at + this.size - k;
+    return this.data.get(symbol)!.at + this.cap - k;
   }
   /** A copy of the symbol's last min(k, count) returns, oldest first. */
   last(symbol: string, k = this.size): number[] {
@@ -157,7 +166,10 @@ export class RiskMonitor {
   /** Σ of the unit-length centered windows (surelyBelowAlert). */
   private usum = new Float64Array(0);
   /** The holdings whose average correlation checkCorrelation left to work out when read. */
-  private corrPending: { held: readonly string[]; w: number } | undefined;
+  private corrPending: { held: readonly string[]; w: number; copied: boolean } | undefined;
+  /** The O(holdings²) screen tried first every minute, and the windows it vouched for, copied for a later exact average. */
+  private readonly screen = new CorrelationScreen();
+  private raw = new Float64Array(0);
 
   constructor(
     private cfg: MonitorConfig,
@@ -349,11 +361,15 @@ export class RiskMonitor {
     // a symbol with a full window: its deviations from the mean and their sum of squares once, for all its pairs
     // (the same arithmetic, in the same order, as corr() on the pair)
     const w = this.cfg.correlationWindowBars;
-    if (this.dev.length < held.length * w) this.dev = new Float64Array(held.length * w);
+    if (this.dev.length < held.length * w) {
+      this.dev = new Float64Array(held.length * w);
+      this.raw = new Float64Array(held.length * w);
+    }
     if (this.ss.length < held.length) {
       this.ss = new Float64Array(held.length);
       this.full = new Uint8Array(held.length);
     }
+    if (this.screenedBelow(held, w)) return;
     const { dev, ss, full } = this;
     for (let i = 0; i < held.length; i++) {
       const sym = held[i]!;
@@ -362,7 +378,7 @@ export class RiskMonitor {
     }
     if (this.surelyBelowAlert(held.length, w)) {
       // no alert can follow: the exact average (every pair) is worked out only if the gauges read it before the next minute
-      this.corrPending = { held, w };
+      this.corrPending = { held, w, copied: false };
       return;
     }
     this.avgCorr = this.pairwiseAverage(held, w);
@@ -387,6 +403,26 @@ export class RiskMonitor {
       }
     }
     return n ? sum / n : null;
+  }
+
+  /**
+   * With every window full: the screen's estimate, trusted when it is below
+   * the alert level by a margin (1e-6) far above its error, leaves the exact
+   * average pending (the windows copied for it, as they are now); no alert can
+   * follow. Otherwise false, and the exact check runs.
+   */
+  private screenedBelow(held: readonly string[], w: number): boolean {
+    if (w < 5) return false;
+    for (const sym of held) if (this.returns.count(sym) < w) return false;
+    if (!(this.screen.average(held, w, this.returns) < this.cfg.correlationAlert - 1e-6)) return false;
+    const raw = this.raw;
+    for (let i = 0; i < held.length; i++) {
+      const buf = this.returns.buffer(held[i]!);
+      const from = this.returns.start(held[i]!, w);
+      for (let t = 0; t < w; t++) raw[i * w + t] = buf[from + t]!;
+    }
+    this.corrPending = { held, w, copied: true };
+    return true;
   }
 
   /**
@@ -420,7 +456,13 @@ export class RiskMonitor {
   /** The last average pairwise correlation, worked out now if checkCorrelation left it pending. */
   private averageCorrelation(): number | null {
     if (this.corrPending) {
-      this.avgCorr = this.pairwiseAverage(this.corrPending.held, this.corrPending.w);
+      const { held, w, copied } = this.corrPending;
+      // windows the screen vouched for: centered now, from the copies of what they held at the check
+      if (copied) for (let i = 0; i < held.length; i++) {
+        this.full[i] = 1;
+        this.ss[i] = centerInto(this.raw, i * w, w, this.dev, i * w);
+      }
+      this.avgCorr = this.pairwiseAverage(held, w);
       this.corrPending = undefined;
     }
     return this.avgCorr;
