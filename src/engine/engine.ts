@@ -146,6 +146,9 @@ export class Engine implements EngineHandle {
   readonly learning: Learning;
   private readonly strategyErrors = new Map<string, number>();
   private readonly lastBarTs = new LatestValues();
+  /** The equity curve's last sample as sampleEquity pushed it, and the end of its minute. */
+  private lastSample: [number, number] | undefined;
+  private lastSampleEnd = -Infinity;
   private readonly changedBars = new Map<string, Bar>();
   private readonly changedQuotes = new Map<string, Quote>();
   private readonly snapshotAtStart: SessionSnapshot;
@@ -759,10 +762,16 @@ export class Engine implements EngineHandle {
 
   /** One equity sample per simulated minute (bars drive it, so replay samples alike). */
   private sampleEquity(ts: number): void {
-    const minute = ts - (ts % 60_000);
     const last = this.equityCurve[this.equityCurve.length - 1];
+    // a later bar of the minute sampled last: nothing to add, decided without a double's % (a call into C, on every bar)
+    if (last !== undefined && last === this.lastSample && ts >= 0 && ts < this.lastSampleEnd) return;
+    const minute = ts - (ts % 60_000);
     if (last && last[0] >= minute) return;
-    this.equityCurve.push([minute, Math.round(this.portfolio.equity() * 100) / 100]);
+    const sample: [number, number] = [minute, Math.round(this.portfolio.equity() * 100) / 100];
+    this.equityCurve.push(sample);
+    this.lastSample = sample;
+    // a minute of a non-negative time is a whole minute: every ts >= 0 below its end falls in it (or an earlier one)
+    this.lastSampleEnd = minute >= 0 ? minute + 60_000 : -Infinity;
     if (this.equityCurve.length > 60 * 24 * 90) this.equityCurve.splice(0, 60 * 24);
   }
 
