@@ -47,21 +47,24 @@ export interface RiskGauges {
  */
 class ReturnWindow implements ReturnSource {
   private readonly data = new Map<string, { last: number; buf: Float64Array; at: number; n: number; pushes: number }>();
-  /** The ring holds one return more than the window: the one a new return pushes out (the correlation screen's step). */
-  private readonly cap: number;
+  /**
+   * The ring holds a few returns more than the window: the one a new return pushes out (the correlation
+   * screen's step), and room for a pending correlation's windows to stay in place a few pushes.
+   */
+  readonly capacity: number;
   constructor(private readonly size: number) {
-    this.cap = size + 1;
+    this.capacity = size + 9;
   }
   push(symbol: string, close: number): void {
     const d = this.data.get(symbol);
     if (!d) {
-      this.data.set(symbol, { last: close, buf: new Float64Array(2 * this.cap), at: 0, n: 0, pushes: 0 });
+      this.data.set(symbol, { last: close, buf: new Float64Array(2 * this.capacity), at: 0, n: 0, pushes: 0 });
       return;
     }
     const x = Math.log(close / d.last);
     d.buf[d.at] = x;
-    d.buf[d.at + this.cap] = x;
-    d.at = d.at + 1 === this.cap ? 0 : d.at + 1;
+    d.buf[d.at + this.capacity] = x;
+    d.at = d.at + 1 === this.capacity ? 0 : d.at + 1;
     if (d.n < this.size) d.n++;
     d.pushes++;
     d.last = close;
@@ -77,9 +80,9 @@ class ReturnWindow implements ReturnSource {
   buffer(symbol: string): Float64Array {
     return this.data.get(symbol)!.buf;
   }
-  /** Where the symbol's last k returns (k <= count, or count + 1 once as many were pushed) start in buffer(symbol). */
+  /** Where the symbol's last k returns start in buffer(symbol) (k at most the capacity and the returns pushed; past count: older ones still held). */
   start(symbol: string, k: number): number {
-    return this.data.get(symbol)!.at + this.cap - k;
+    return this.data.get(symbol)!.at + this.capacity - k;
   }
   /** A copy of the symbol's last min(k, count) returns, oldest first. */
   last(symbol: string, k = this.size): number[] {
@@ -166,9 +169,12 @@ export class RiskMonitor {
   /** Σ of the unit-length centered windows (surelyBelowAlert). */
   private usum = new Float64Array(0);
   /** The holdings whose average correlation checkCorrelation left to work out when read. */
-  private corrPending: { held: readonly string[]; w: number; copied: boolean } | undefined;
-  /** The O(holdings²) screen tried first every minute, and the windows it vouched for, copied for a later exact average. */
+  /** Where its windows are: centered in `dev` (the exact screen ran), still in the returns ring (`ring`), or copied to `raw`. */
+  private corrPending: { held: readonly string[]; w: number; windows: 'dev' | 'ring' | 'raw' } | undefined;
+  /** The O(holdings²) screen tried first every minute. */
   private readonly screen = new CorrelationScreen();
+  /** With windows 'ring': each holding's returns pushed when the screen vouched (its window ends there). */
+  private pendingAt: number[] = [];
   private raw = new Float64Array(0);
 
   constructor(
@@ -223,6 +229,7 @@ export class RiskMonitor {
       this.lastCorrMinute = minute;
       this.checkCorrelation(b.ts);
     }
+    if (this.corrPending?.windows === 'ring') this.keepPendingWindows(b.symbol);
     this.returns.push(b.symbol, b.close);
     if (b.symbol === this.cfg.volRegimeSymbol) {
       const r = this.returns.last(b.symbol, this.cfg.volWindowBars);
@@ -378,7 +385,7 @@ export class RiskMonitor {
     }
     if (this.surelyBelowAlert(held.length, w)) {
       // no alert can follow: the exact average (every pair) is worked out only if the gauges read it before the next minute
-      this.corrPending = { held, w, copied: false };
+      this.corrPending = { held, w, windows: 'dev' };
       return;
     }
     this.avgCorr = this.pairwiseAverage(held, w);
@@ -408,21 +415,37 @@ export class RiskMonitor {
   /**
    * With every window full: the screen's estimate, trusted when it is below
    * the alert level by a margin (1e-6) far above its error, leaves the exact
-   * average pending (the windows copied for it, as they are now); no alert can
+   * average pending over the windows as they are now (still in the returns
+   * ring; copied out before a push would overwrite them); no alert can
    * follow. Otherwise false, and the exact check runs.
    */
   private screenedBelow(held: readonly string[], w: number): boolean {
     if (w < 5) return false;
     for (const sym of held) if (this.returns.count(sym) < w) return false;
     if (!(this.screen.average(held, w, this.returns) < this.cfg.correlationAlert - 1e-6)) return false;
-    const raw = this.raw;
-    for (let i = 0; i < held.length; i++) {
-      const buf = this.returns.buffer(held[i]!);
-      const from = this.returns.start(held[i]!, w);
-      for (let t = 0; t < w; t++) raw[i * w + t] = buf[from + t]!;
-    }
-    this.corrPending = { held, w, copied: true };
+    this.pendingAt.length = held.length;
+    for (let i = 0; i < held.length; i++) this.pendingAt[i] = this.returns.pushes(held[i]!);
+    this.corrPending = { held, w, windows: 'ring' };
     return true;
+  }
+
+  /** Before a return of `symbol` is pushed: the pending windows copied out if the ring is about to lose one of them. */
+  private keepPendingWindows(symbol: string): void {
+    const p = this.corrPending!;
+    const i = p.held.indexOf(symbol);
+    if (i < 0 || this.returns.pushes(symbol) - this.pendingAt[i]! + 1 + p.w <= this.returns.capacity) return;
+    this.pendingWindows(this.raw, p);
+    p.windows = 'raw';
+  }
+
+  /** Copies each pending window (as it was when the screen vouched) to `out`, holding by holding. */
+  private pendingWindows(out: Float64Array, p: { held: readonly string[]; w: number }): void {
+    for (let i = 0; i < p.held.length; i++) {
+      const sym = p.held[i]!;
+      const buf = this.returns.buffer(sym);
+      const from = this.returns.start(sym, p.w + this.returns.pushes(sym) - this.pendingAt[i]!);
+      for (let t = 0; t < p.w; t++) out[i * p.w + t] = buf[from + t]!;
+    }
   }
 
   /**
@@ -456,11 +479,15 @@ export class RiskMonitor {
   /** The last average pairwise correlation, worked out now if checkCorrelation left it pending. */
   private averageCorrelation(): number | null {
     if (this.corrPending) {
-      const { held, w, copied } = this.corrPending;
-      // windows the screen vouched for: centered now, from the copies of what they held at the check
-      if (copied) for (let i = 0; i < held.length; i++) {
-        this.full[i] = 1;
-        this.ss[i] = centerInto(this.raw, i * w, w, this.dev, i * w);
+      const p = this.corrPending;
+      const { held, w } = p;
+      // windows the screen vouched for: centered now, from what they held at the check
+      if (p.windows === 'ring') this.pendingWindows(this.raw, p);
+      if (p.windows !== 'dev') {
+        for (let i = 0; i < held.length; i++) {
+          this.full[i] = 1;
+          this.ss[i] = centerInto(this.raw, i * w, w, this.dev, i * w);
+        }
       }
       this.avgCorr = this.pairwiseAverage(held, w);
       this.corrPending = undefined;
