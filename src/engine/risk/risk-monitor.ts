@@ -87,8 +87,13 @@ class ReturnWindow implements ReturnSource {
   /** A copy of the symbol's last min(k, count) returns, oldest first. */
   last(symbol: string, k = this.size): number[] {
     const n = Math.min(k, this.count(symbol));
-    if (n === 0) return [];
-    return Array.from(this.buffer(symbol).subarray(this.start(symbol, n), this.start(symbol, n) + n));
+    const out: number[] = [];
+    if (n === 0) return out;
+    // a plain copy (Array.from over a subarray made an iterator result per value)
+    const buf = this.buffer(symbol);
+    const from = this.start(symbol, n);
+    for (let i = 0; i < n; i++) out.push(buf[from + i]!);
+    return out;
   }
 }
 
