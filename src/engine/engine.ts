@@ -99,6 +99,7 @@ export interface EngineOptions {
 }
 
 const STRATEGY_ERROR_LIMIT = 5;
+const NO_ORDERS: Order[] = Object.freeze([]) as unknown as Order[];
 
 export class Engine implements EngineHandle {
   readonly bus: MessageBus<EngineMessages>;
@@ -307,7 +308,8 @@ export class Engine implements EngineHandle {
       alert: (level, code, message, key) => this.alerts.raise(level, code, message, 'execution', key),
     });
     this.orderMonitor = new OrderMonitor({
-      openOrders: (s) => this.oms.openOrders(s),
+      // the monitor only walks the list: a symbol without open orders (most quotes) builds none
+      openOrders: (s) => (this.oms.openCountOf(s) === 0 ? NO_ORDERS : this.oms.openOrders(s)),
       replace: (id, changes) => this.oms.replace(id, changes),
       cancel: (id) => this.algos.cancelChild(id) ?? this.oms.cancel(id),
       now,

@@ -616,6 +616,11 @@ export class OrderManager {
     return out;
   }
 
+  /** How many orders of a symbol are open (no list built). */
+  openCountOf(symbol: string): number {
+    return this.openIds.get(symbol)?.size ?? 0;
+  }
+
   /** The open orders of a symbol sent by one source (a strategy's own), in the order of openOrders(symbol). */
   openOrdersFrom(symbol: string, source: string): Order[] {
     const out: Order[] = [];
