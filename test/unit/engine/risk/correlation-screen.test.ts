@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CorrelationScreen, type ReturnSource } from '../../../../src/engine/risk/correlation-screen.js';
 import { SeededRng } from '../../../../src/engine/risk/analytics/prng.js';
+import { reference } from '../../../support/pairwise-correlation.js';
 
 /** Plain arrays behind the screen's view of a ReturnWindow (the last k start at length - k). */
 function source(series: Map<string, number[]>): ReturnSource {
@@ -13,26 +14,6 @@ function source(series: Map<string, number[]>): ReturnSource {
     buffer: (s) => Float64Array.from(series.get(s)!),
     start: (s, k) => series.get(s)!.length - k,
   };
-}
-
-function pairwiseAverage(rets: number[][], w: number): number {
-  const c = rets.map((r) => {
-    const x = r.slice(-w);
-    const m = x.reduce((a, b) => a + b, 0) / w;
-    const d = x.map((v) => v - m);
-    return { d, ss: d.reduce((a, v) => a + v * v, 0) };
-  });
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < c.length; i++) {
-    for (let j = i + 1; j < c.length; j++) {
-      let sxy = 0;
-      for (let t = 0; t < w; t++) sxy += c[i]!.d[t]! * c[j]!.d[t]!;
-      sum += sxy / Math.sqrt(c[i]!.ss * c[j]!.ss);
-      n++;
-    }
-  }
-  return sum / n;
 }
 
 describe('correlation screen', () => {
@@ -54,7 +35,7 @@ describe('correlation screen', () => {
         });
         if (t < w) continue;
         const est = screen.average(symbols, w, source(series));
-        const exact = pairwiseAverage(symbols.map((s) => series.get(s)!), w);
+        const exact = reference(symbols.map((s) => series.get(s)!), w)!;
         if (Number.isFinite(est)) {
           vouched++;
           largest = Math.max(largest, Math.abs(est - exact));
