@@ -170,7 +170,7 @@ class Rolling {
       this.sum -= old;
       this.sumSq -= old * old;
       this.buf[this.i] = x;
-      this.i = (this.i + 1) % this.n;
+      this.i = this.i + 1 === this.n ? 0 : this.i + 1; // not %: an integer division on every bar
     }
     this.sum += x;
     this.sumSq += x * x;
