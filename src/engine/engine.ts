@@ -11,6 +11,7 @@ import type { Alert, Bar, Fill, Instrument, Order, Quote, Trade, TradingStateCha
 export type { Reconciliation, ReconciliationDifference } from './reconciler.js';
 import { AlertLog } from './core/alerts.js';
 import { MessageBus } from './core/bus.js';
+import { LatestValues } from './core/latest-values.js';
 import { SimulatedClock } from './core/clock.js';
 import { EngineConfig as EngineConfigSchema, loadConfig, speedFactor, type ConfigInput, type EngineConfig } from './core/config.js';
 import { ClientOrderIds, sessionIdFor } from './core/ids.js';
@@ -98,6 +99,7 @@ export interface EngineOptions {
 }
 
 const STRATEGY_ERROR_LIMIT = 5;
+const NO_ORDERS: Order[] = Object.freeze([]) as unknown as Order[];
 
 export class Engine implements EngineHandle {
   readonly bus: MessageBus<EngineMessages>;
@@ -144,7 +146,10 @@ export class Engine implements EngineHandle {
   /** Predictions tracked against outcomes; learned weights per strategy and regime (persisted in the data dir). */
   readonly learning: Learning;
   private readonly strategyErrors = new Map<string, number>();
-  private readonly lastBarTs = new Map<string, number>();
+  private readonly lastBarTs = new LatestValues();
+  /** The equity curve's last sample as sampleEquity pushed it, and the end of its minute. */
+  private lastSample: [number, number] | undefined;
+  private lastSampleEnd = -Infinity;
   private readonly changedBars = new Map<string, Bar>();
   private readonly changedQuotes = new Map<string, Quote>();
   private readonly snapshotAtStart: SessionSnapshot;
@@ -273,6 +278,8 @@ export class Engine implements EngineHandle {
       fillIds: snapshot?.fillIds ?? [],
     };
     this.quality = new QualityMonitor({
+      // data arrives on the engine's clock (a Date.now() per bar and tick was a backtest's largest single cost in the monitor)
+      now,
       calendarOf: (s) => (this.instrumentsBySymbol.get(s)?.calendar === 'nyse' ? 'nyse' : '24x7'),
       onAlert: (a) => this.alerts.raise(a.action === 'drop' ? 'warning' : 'info', 'DATA_QUALITY', `${a.symbol}: ${a.message} (${a.action === 'drop' ? 'dropped' : 'flagged'})`, 'data', `dq:${a.symbol}:${a.issue}`),
     });
@@ -301,7 +308,8 @@ export class Engine implements EngineHandle {
       alert: (level, code, message, key) => this.alerts.raise(level, code, message, 'execution', key),
     });
     this.orderMonitor = new OrderMonitor({
-      openOrders: (s) => this.oms.openOrders(s),
+      // the monitor only walks the list: a symbol without open orders (most quotes) builds none
+      openOrders: (s) => (this.oms.openCountOf(s) === 0 ? NO_ORDERS : this.oms.openOrders(s)),
       replace: (id, changes) => this.oms.replace(id, changes),
       cancel: (id) => this.algos.cancelChild(id) ?? this.oms.cancel(id),
       now,
@@ -756,10 +764,16 @@ export class Engine implements EngineHandle {
 
   /** One equity sample per simulated minute (bars drive it, so replay samples alike). */
   private sampleEquity(ts: number): void {
-    const minute = ts - (ts % 60_000);
     const last = this.equityCurve[this.equityCurve.length - 1];
+    // a later bar of the minute sampled last: nothing to add, decided without a double's % (a call into C, on every bar)
+    if (last !== undefined && last === this.lastSample && ts >= 0 && ts < this.lastSampleEnd) return;
+    const minute = ts - (ts % 60_000);
     if (last && last[0] >= minute) return;
-    this.equityCurve.push([minute, Math.round(this.portfolio.equity() * 100) / 100]);
+    const sample: [number, number] = [minute, Math.round(this.portfolio.equity() * 100) / 100];
+    this.equityCurve.push(sample);
+    this.lastSample = sample;
+    // a minute of a non-negative time is a whole minute: every ts >= 0 below its end falls in it (or an earlier one)
+    this.lastSampleEnd = minute >= 0 ? minute + 60_000 : -Infinity;
     if (this.equityCurve.length > 60 * 24 * 90) this.equityCurve.splice(0, 60 * 24);
   }
 

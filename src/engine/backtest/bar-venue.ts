@@ -11,6 +11,7 @@
 // it never matches them, and they are reported expired as that bar is delivered.
 import type { Bar, Instrument, Quote } from '../../shared/domain.js';
 import type { Clock } from '../core/clock.js';
+import { LatestValues } from '../core/latest-values.js';
 import { nextNyseOpen, nyseSessionFor } from '../data/calendar.js';
 import { DAY_MS } from '../features/session.js';
 import { estimateCost, type CostParams } from '../execution/costs/cost-model.js';
@@ -77,7 +78,7 @@ export class BarVenue implements Venue {
   /** Every client order id ever sent (duplicates are refused). */
   private readonly used = new Set<string>();
   private readonly resting = new Map<string, Resting[]>();
-  private readonly lastQuoteTs = new Map<string, number>();
+  private readonly lastQuoteTs = new LatestValues();
   private readonly positions = new Map<string, { qty: number; avgPrice: number }>();
   private readonly instrumentMap: Map<string, Instrument>;
   private readonly stats: MarketStats;

@@ -8,6 +8,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Bar, Instrument, TradingStateChange } from '../../shared/domain.js';
 import { Engine, type EngineOptions, type JournalSink } from '../engine.js';
 import { feeModelFor } from '../execution/costs/fees.js';
+import { LatestValues } from '../core/latest-values.js';
 import { Journal } from '../journal/journal.js';
 import type { JournalKind } from '../journal/records.js';
 import type { DecisionRecord } from '../journal/decision-log.js';
@@ -179,7 +180,7 @@ export function createBacktestSession(
   const book = new TradeBook();
   const fills: TradeFill[] = [];
   const states: TradingStateChange[] = [];
-  const lastClose = new Map<string, number>();
+  const lastClose = new LatestValues();
   const e = engine;
   e.bus.subscribe('fill', (f) => {
     const tf: TradeFill = { source: e.oms.get(f.clientOrderId)?.source ?? 'unknown', symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, fee: f.fee, ts: f.ts };

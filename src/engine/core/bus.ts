@@ -41,7 +41,9 @@ export class MessageBus<M extends object> {
         this.published++;
         const list = this.handlers.get(t);
         if (!list) continue;
-        for (const h of list) {
+        // indexed (the lists never change in place): a for-of iterator per message was garbage on every bar
+        for (let j = 0; j < list.length; j++) {
+          const h = list[j]!;
           try {
             (h as Handler<unknown>)(m);
           } catch (e) {

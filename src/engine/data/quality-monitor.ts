@@ -170,7 +170,7 @@ class Rolling {
       this.sum -= old;
       this.sumSq -= old * old;
       this.buf[this.i] = x;
-      this.i = (this.i + 1) % this.n;
+      this.i = this.i + 1 === this.n ? 0 : this.i + 1; // not %: an integer division on every bar
     }
     this.sum += x;
     this.sumSq += x * x;
@@ -188,16 +188,23 @@ class Rolling {
   }
 }
 
+// Each time and price with a flag saying it is set (what `!== undefined` said of the optional fields these
+// were): numbers from the start keep V8 from boxing a new double at each of the five stores per bar.
 interface SeriesState {
-  lastTs?: number;
+  lastTs: number;
+  lastTsSet: boolean;
   /** Close of the last bar that is the reference for the next return. */
-  refClose?: number;
-  refTs?: number;
+  refClose: number;
+  refCloseSet: boolean;
+  refTs: number;
+  refTsSet: boolean;
   /** Reference before the last accepted bar (for spikes). */
-  prevRefClose?: number;
-  prevRefTs?: number;
+  prevRefClose: number;
+  prevRefCloseSet: boolean;
+  prevRefTs: number;
+  prevRefTsSet: boolean;
   /** The last accepted bar, while it is a spike candidate. */
-  candidate?: { bar: Bar; ret: number; flagged: boolean };
+  candidate: { bar: Bar; ret: number; flagged: boolean } | undefined;
   returns: Rolling;
   volumes: Rolling;
 }
@@ -208,10 +215,29 @@ interface SymbolState {
   dropped: number;
   flagged: number;
   byIssue: Record<QualityIssue, number>;
-  lastTs?: number;
-  lastSeenAt?: number;
-  lastTickTs?: number;
+  // -Infinity until set: numbers from the start, so V8 keeps them unboxed (optional fields boxed a double on every tick)
+  lastTs: number;
+  lastSeenAt: number;
+  lastTickTs: number;
   staleAlerted: boolean;
+}
+
+function newSeries(window: number): SeriesState {
+  return {
+    lastTs: NaN,
+    lastTsSet: false,
+    refClose: NaN,
+    refCloseSet: false,
+    refTs: NaN,
+    refTsSet: false,
+    prevRefClose: NaN,
+    prevRefCloseSet: false,
+    prevRefTs: NaN,
+    prevRefTsSet: false,
+    candidate: undefined,
+    returns: new Rolling(window),
+    volumes: new Rolling(window),
+  };
 }
 
 const zeroIssues = (): Record<QualityIssue, number> => Object.fromEntries(QUALITY_ISSUES.map((i) => [i, 0])) as Record<QualityIssue, number>;
@@ -269,7 +295,7 @@ export class QualityMonitor {
     let byTf = this.series.get(timeframe);
     if (!byTf) this.series.set(timeframe, (byTf = new Map()));
     let st = byTf.get(bar.symbol);
-    if (!st) byTf.set(bar.symbol, (st = { returns: new Rolling(this.window), volumes: new Rolling(this.window) }));
+    if (!st) byTf.set(bar.symbol, (st = newSeries(this.window)));
     sym.bars++;
     // made at the first issue: a bar without any gets the shared verdict, nothing allocated
     let verdict: BarVerdict | undefined;
@@ -280,22 +306,25 @@ export class QualityMonitor {
       verdict = this.raiseBar(sym, bar, verdict, structural.issue, structural.value, structural.message);
       return this.finishBar(sym, st, bar, verdict);
     }
-    if (st.lastTs !== undefined && bar.ts <= st.lastTs) {
+    if (st.lastTsSet && bar.ts <= st.lastTs) {
       if (bar.ts === st.lastTs) verdict = this.raiseBar(sym, bar, verdict, 'duplicate', bar.ts, `duplicate bar at ${iso(bar.ts)}`);
       else verdict = this.raiseBar(sym, bar, verdict, 'out_of_order', bar.ts, `bar at ${iso(bar.ts)} arrived after the bar at ${iso(st.lastTs)}`);
       return this.finishBar(sym, st, bar, verdict);
     }
 
     const cal = this.calendarOf(bar.symbol);
-    if (st.lastTs !== undefined) {
+    // missingBarsBetween counts nothing within one interval: the common case is decided here without the call
+    if (st.lastTsSet && bar.ts - st.lastTs > timeframeMs(timeframe)) {
       const missing = missingBarsBetween(cal, timeframe, st.lastTs, bar.ts);
       if (missing > 0) verdict = this.raiseBar(sym, bar, verdict, 'gap', missing, `${missing} bar(s) missing between ${iso(st.lastTs)} and ${iso(bar.ts)} (${cal} calendar)`);
     }
 
     // A pending spike candidate: does this bar revert it?
     let ref = st.refClose;
+    let refSet = st.refCloseSet;
     let refTs = st.refTs;
-    if (st.candidate && ref !== undefined) {
+    let refTsSet = st.refTsSet;
+    if (st.candidate && refSet) {
       const r2 = Math.log(bar.close / ref);
       const r1 = st.candidate.ret;
       if (Math.sign(r2) === -Math.sign(r1) && Math.abs(r1 + r2) <= (1 - this.spikeRevert) * Math.abs(r1)) {
@@ -309,7 +338,9 @@ export class QualityMonitor {
         } else if (!c.flagged) sym.flagged++;
         // The spike bar is no reference: returns are measured from the close before it.
         ref = st.refClose = st.prevRefClose;
+        refSet = st.refCloseSet = st.prevRefCloseSet;
         refTs = st.refTs = st.prevRefTs;
+        refTsSet = st.refTsSet = st.prevRefTsSet;
       }
     }
     st.candidate = undefined;
@@ -320,7 +351,7 @@ export class QualityMonitor {
     let ret = 0;
     let hasZ = false;
     let z = 0;
-    if (ref !== undefined && refTs !== undefined && this.comparable(cal, timeframe, refTs, bar.ts)) {
+    if (refSet && refTsSet && (cal !== 'nyse' || this.comparable(cal, timeframe, refTs, bar.ts))) {
       ret = Math.log(bar.close / ref);
       hasRet = true;
       if (st.returns.count >= this.minSamples) {
@@ -343,9 +374,13 @@ export class QualityMonitor {
     if (hasRet && !isOutlier) st.returns.push(ret);
     if (own.length === 0 || !own.some((i) => i.issue === 'volume_anomaly')) st.volumes.push(bar.volume);
     st.prevRefClose = ref;
+    st.prevRefCloseSet = refSet;
     st.prevRefTs = refTs;
+    st.prevRefTsSet = refTsSet;
     st.refClose = bar.close;
+    st.refCloseSet = bar.close !== undefined;
     st.refTs = bar.ts;
+    st.refTsSet = bar.ts !== undefined;
     if (hasRet && hasZ && Math.abs(z) > this.spikeZ) {
       st.candidate = { bar, ret, flagged: own.length > 0 };
     }
@@ -415,7 +450,8 @@ export class QualityMonitor {
     const own = verdict === undefined || verdict.issues.length === 0 ? NO_ISSUES : verdict.issues.filter((i) => i.ts === bar.ts);
     if (own.length) sym.flagged++;
     st.lastTs = bar.ts;
-    sym.lastTs = Math.max(sym.lastTs ?? -Infinity, bar.ts);
+    st.lastTsSet = bar.ts !== undefined;
+    sym.lastTs = Math.max(sym.lastTs, bar.ts);
     this.seen(sym);
     return verdict ?? BAR_ACCEPTED;
   }
@@ -443,7 +479,7 @@ export class QualityMonitor {
   private tick(symbol: string, ts: number, problem: Problem | undefined): TickVerdict {
     const sym = this.sym(symbol);
     sym.ticks++;
-    if (!problem && sym.lastTickTs !== undefined && ts < sym.lastTickTs) {
+    if (!problem && ts < sym.lastTickTs) {
       problem = ['out_of_order', ts, `tick at ${iso(ts)} arrived after one at ${iso(sym.lastTickTs)}`];
     }
     if (!problem) {
@@ -466,8 +502,8 @@ export class QualityMonitor {
   }
 
   private tickSeen(sym: SymbolState, ts: number): void {
-    sym.lastTickTs = Math.max(sym.lastTickTs ?? -Infinity, ts);
-    sym.lastTs = Math.max(sym.lastTs ?? -Infinity, ts);
+    sym.lastTickTs = Math.max(sym.lastTickTs, ts);
+    sym.lastTs = Math.max(sym.lastTs, ts);
     this.seen(sym);
   }
 
@@ -510,9 +546,9 @@ export class QualityMonitor {
     if (this.calendarOf(symbol) === 'nyse') {
       if (!isNyseOpen(now)) return undefined;
       const open = nyseSessionFor(now)!.open;
-      return now - Math.max(sym.lastSeenAt ?? open, open);
+      return now - Math.max(sym.lastSeenAt, open);
     }
-    return sym.lastSeenAt === undefined ? undefined : now - sym.lastSeenAt;
+    return sym.lastSeenAt === -Infinity ? undefined : now - sym.lastSeenAt;
   }
 
   // ---- cross-venue ------------------------------------------------------------------
@@ -556,7 +592,7 @@ export class QualityMonitor {
       dropped: sym.dropped,
       flagged: sym.flagged,
       byIssue: { ...sym.byIssue },
-      lastTs: sym.lastTs,
+      lastTs: sym.lastTs === -Infinity ? undefined : sym.lastTs,
       stale: silent !== undefined && silent > this.staleAfterMs,
     };
   }
@@ -570,7 +606,7 @@ export class QualityMonitor {
 
   private sym(symbol: string): SymbolState {
     let s = this.symbols.get(symbol);
-    if (!s) this.symbols.set(symbol, (s = { bars: 0, ticks: 0, dropped: 0, flagged: 0, byIssue: zeroIssues(), staleAlerted: false }));
+    if (!s) this.symbols.set(symbol, (s = { bars: 0, ticks: 0, dropped: 0, flagged: 0, byIssue: zeroIssues(), lastTs: -Infinity, lastSeenAt: -Infinity, lastTickTs: -Infinity, staleAlerted: false }));
     return s;
   }
 

@@ -157,7 +157,7 @@ export class OrderManager {
   private readonly inferredSpans = new Map<string, Array<[number, number]>>();
   /** Per order in a final state: fills waiting for the venue's confirmation. */
   private readonly parked = new Map<string, VenueFill[]>();
-  /** Remaining open quantity per symbol and side, and the notional of all of it: running sums. */
+  /** Remaining open quantity per symbol and side, and the notional of all of it: running sums (a symbol's entry stays, at zero, for its next order). */
   private readonly openBySymbol = new Map<string, { buy: number; sell: number }>();
   private openNotionalSum = 0;
   /** Sends per order waiting for the journal's durable commit (the write-ahead gate). */
@@ -616,6 +616,11 @@ export class OrderManager {
     return out;
   }
 
+  /** How many orders of a symbol are open (no list built). */
+  openCountOf(symbol: string): number {
+    return this.openIds.get(symbol)?.size ?? 0;
+  }
+
   /** The open orders of a symbol sent by one source (a strategy's own), in the order of openOrders(symbol). */
   openOrdersFrom(symbol: string, source: string): Order[] {
     const out: Order[] = [];
@@ -639,7 +644,8 @@ export class OrderManager {
   private deleteOpen(o: Order): void {
     this.open.delete(o.clientOrderId);
     const ids = this.openIds.get(o.symbol);
-    if (ids?.delete(o.clientOrderId) && ids.size === 0) this.openIds.delete(o.symbol);
+    // an emptied set stays for the symbol's next order (dropping and rebuilding it was two Map writes an order)
+    ids?.delete(o.clientOrderId);
   }
 
   get openCount(): number {
@@ -667,7 +673,6 @@ export class OrderManager {
     else e.sell = Math.max(0, e.sell + d);
     const px = o.limitPrice ?? this.deps.view.referencePrice(o.symbol) ?? o.avgFillPrice;
     this.openNotionalSum = Math.max(0, this.openNotionalSum + d * (px || 0));
-    if (e.buy === 0 && e.sell === 0) this.openBySymbol.delete(o.symbol);
   }
 
   /** Open orders first, then the most recently updated closed ones. */

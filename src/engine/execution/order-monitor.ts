@@ -54,7 +54,9 @@ export class OrderMonitor {
 
   /** Checks the open orders of a symbol (on each of its quotes). */
   onQuote(symbol: string): void {
-    for (const o of this.d.openOrders(symbol)) this.check(o);
+    // indexed: a for-of made an iterator on every quote, most of them over an empty list
+    const open = this.d.openOrders(symbol);
+    for (let i = 0; i < open.length; i++) this.check(open[i]!);
   }
 
   /** Forgets an order once it is final. */

@@ -3,6 +3,7 @@
 // Gross, net and per-sector / per-asset-class exposure are kept as running
 // sums, so the risk engine reads them in O(1) however many positions there are.
 import type { Account, Fill, Position } from '../../shared/domain.js';
+import { LatestValues } from '../core/latest-values.js';
 
 interface Holding {
   qty: number;
@@ -41,8 +42,8 @@ export class Portfolio {
   private grossMv = 0;
   private netMv = 0;
   private cost = 0;
-  private readonly sectorGross = new Map<string, number>();
-  private readonly classGross = new Map<string, number>();
+  private readonly sectorGross = new LatestValues();
+  private readonly classGross = new LatestValues();
   private classifier: Classifier = () => undefined;
   private updates = 0;
   /** heldSymbols(), until a position opens or closes. */
@@ -66,8 +67,8 @@ export class Portfolio {
     this.grossMv += dGross;
     this.netMv += newMv - oldMv;
     this.cost += h.qty * h.avgPrice - oldCost;
-    if (h.sector) this.sectorGross.set(h.sector, (this.sectorGross.get(h.sector) ?? 0) + dGross);
-    if (h.assetClass) this.classGross.set(h.assetClass, (this.classGross.get(h.assetClass) ?? 0) + dGross);
+    if (h.sector) this.sectorGross.add(h.sector, dGross);
+    if (h.assetClass) this.classGross.add(h.assetClass, dGross);
     if (++this.updates >= RESUM_EVERY) this.resum();
   }
 
@@ -83,8 +84,8 @@ export class Portfolio {
       this.grossMv += Math.abs(mv);
       this.netMv += mv;
       this.cost += h.qty * h.avgPrice;
-      if (h.sector) this.sectorGross.set(h.sector, (this.sectorGross.get(h.sector) ?? 0) + Math.abs(mv));
-      if (h.assetClass) this.classGross.set(h.assetClass, (this.classGross.get(h.assetClass) ?? 0) + Math.abs(mv));
+      if (h.sector) this.sectorGross.add(h.sector, Math.abs(mv));
+      if (h.assetClass) this.classGross.add(h.assetClass, Math.abs(mv));
     }
   }
 

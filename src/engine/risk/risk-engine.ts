@@ -98,6 +98,16 @@ export class RiskEngine {
   private readonly perSecond = new RateWindow(1_000);
   private readonly perMinute = new RateWindow(60_000);
   private readonly recent = new Map<string, number>();
+  /** The duplicate key check() built last and its intent: recordApproved of the same order reuses it (a string built and hashed per order). */
+  private keyOf: { intent: OrderIntent | null; source: string; symbol: string; side: string; qty: number; limitPrice: number | undefined; key: string } = {
+    intent: null,
+    source: '',
+    symbol: '',
+    side: '',
+    qty: 0,
+    limitPrice: undefined,
+    key: '',
+  };
 
   constructor(
     private limits: RiskLimits,
@@ -176,10 +186,24 @@ export class RiskEngine {
     const t = this.now();
     this.perSecond.add(t);
     this.perMinute.add(t);
-    this.recent.set(dupKey(intent), t);
+    this.recent.set(this.dupKeyOf(intent), t);
     if (this.recent.size > 10_000) {
       for (const [k, ts] of this.recent) if (t - ts > this.limits.duplicateWindowMs) this.recent.delete(k);
     }
+  }
+
+  /** dupKey(intent), reused when asked again for the same, unchanged intent. */
+  private dupKeyOf(intent: OrderIntent): string {
+    const k = this.keyOf;
+    if (k.intent === intent && k.source === intent.source && k.symbol === intent.symbol && k.side === intent.side && k.qty === intent.qty && k.limitPrice === intent.limitPrice) return k.key;
+    k.intent = intent;
+    k.source = intent.source;
+    k.symbol = intent.symbol;
+    k.side = intent.side;
+    k.qty = intent.qty;
+    k.limitPrice = intent.limitPrice;
+    k.key = dupKey(intent);
+    return k.key;
   }
 
   /**
@@ -195,7 +219,7 @@ export class RiskEngine {
     if (!intent.flatten) {
       x.perSec = this.perSecond.count(x.now);
       x.perMin = this.perMinute.count(x.now);
-      x.lastSame = this.recent.size === 0 ? undefined : this.recent.get(dupKey(intent));
+      x.lastSame = this.recent.size === 0 ? undefined : this.recent.get(this.dupKeyOf(intent));
     }
     if (evaluate(x, null)) return new ApprovedDecision(x);
     const checks: CheckResult[] = [];

@@ -7,11 +7,13 @@
 // storm (HALTED), and correlation concentration (alert).
 import type { Bar, Fill, Quote } from '../../shared/domain.js';
 import type { AlertLog } from '../core/alerts.js';
+import { LatestValues } from '../core/latest-values.js';
 import type { MonitorConfig } from '../core/config.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import { RoundTrips, type RoundTrip } from '../portfolio/round-trips.js';
 import type { RiskEngine } from './risk-engine.js';
 import { barsPerYear } from '../core/annualize.js';
+import { CorrelationScreen, type ReturnSource } from './correlation-screen.js';
 
 const DAY = 86_400_000;
 
@@ -37,22 +39,61 @@ export interface RiskGauges {
   rejectsInWindow: number;
 }
 
-/** Rolling 1-minute log returns per symbol (close to close). */
-class ReturnWindow {
-  private readonly data = new Map<string, { last: number; r: number[] }>();
-  constructor(private readonly size: number) {}
+/**
+ * Rolling 1-minute log returns per symbol (close to close): the last `size` in
+ * a ring written twice (at i and i + size), so the last k always lie in one
+ * run buf[start, start + k) and are read in place, oldest first. (An array
+ * with push and shift reallocated its store every few bars.)
+ */
+class ReturnWindow implements ReturnSource {
+  private readonly data = new Map<string, { last: number; buf: Float64Array; at: number; n: number; pushes: number }>();
+  /**
+   * The ring holds a few returns more than the window: the one a new return pushes out (the correlation
+   * screen's step), and room for a pending correlation's windows to stay in place a few pushes.
+   */
+  readonly capacity: number;
+  constructor(private readonly size: number) {
+    this.capacity = size + 9;
+  }
   push(symbol: string, close: number): void {
     const d = this.data.get(symbol);
     if (!d) {
-      this.data.set(symbol, { last: close, r: [] });
+      this.data.set(symbol, { last: close, buf: new Float64Array(2 * this.capacity), at: 0, n: 0, pushes: 0 });
       return;
     }
-    d.r.push(Math.log(close / d.last));
-    if (d.r.length > this.size) d.r.shift();
+    const x = Math.log(close / d.last);
+    d.buf[d.at] = x;
+    d.buf[d.at + this.capacity] = x;
+    d.at = d.at + 1 === this.capacity ? 0 : d.at + 1;
+    if (d.n < this.size) d.n++;
+    d.pushes++;
     d.last = close;
   }
-  returns(symbol: string): number[] {
-    return this.data.get(symbol)?.r ?? [];
+  pushes(symbol: string): number {
+    return this.data.get(symbol)?.pushes ?? 0;
+  }
+  /** Returns held for the symbol (at most `size`). */
+  count(symbol: string): number {
+    return this.data.get(symbol)?.n ?? 0;
+  }
+  /** The buffer holding the symbol's returns (with count(symbol) > 0). */
+  buffer(symbol: string): Float64Array {
+    return this.data.get(symbol)!.buf;
+  }
+  /** Where the symbol's last k returns start in buffer(symbol) (k at most the capacity and the returns pushed; past count: older ones still held). */
+  start(symbol: string, k: number): number {
+    return this.data.get(symbol)!.at + this.capacity - k;
+  }
+  /** A copy of the symbol's last min(k, count) returns, oldest first. */
+  last(symbol: string, k = this.size): number[] {
+    const n = Math.min(k, this.count(symbol));
+    const out: number[] = [];
+    if (n === 0) return out;
+    // a plain copy (Array.from over a subarray made an iterator result per value)
+    const buf = this.buffer(symbol);
+    const from = this.start(symbol, n);
+    for (let i = 0; i < n; i++) out.push(buf[from + i]!);
+    return out;
   }
 }
 
@@ -62,9 +103,8 @@ function sd(xs: number[]): number {
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
 }
 
-/** The last `w` values of `a` minus their mean, written to `out` from `at`, and the sum of their squares (a has at least w values). */
-function centerInto(a: readonly number[], w: number, out: Float64Array, at: number): number {
-  const off = a.length - w;
+/** The `w` values of `a` from `off` minus their mean, written to `out` from `at`, and the sum of their squares. */
+function centerInto(a: Float64Array, off: number, w: number, out: Float64Array, at: number): number {
   let s = 0;
   for (let i = 0; i < w; i++) s += a[off + i]!;
   const m = s / w;
@@ -117,7 +157,7 @@ export class RiskMonitor {
   private dailyHalted = false;
   private readonly losses = new Map<string, number>();
   private readonly trips = new RoundTrips();
-  private readonly lastQuoteTs = new Map<string, number>();
+  private readonly lastQuoteTs = new LatestValues();
   private readonly staleNow = new Set<string>();
   private lastStaleCheck = -Infinity;
   private readonly rejects: number[] = [];
@@ -134,7 +174,13 @@ export class RiskMonitor {
   /** Σ of the unit-length centered windows (surelyBelowAlert). */
   private usum = new Float64Array(0);
   /** The holdings whose average correlation checkCorrelation left to work out when read. */
-  private corrPending: { held: readonly string[]; w: number } | undefined;
+  /** Where its windows are: centered in `dev` (the exact screen ran), still in the returns ring (`ring`), or copied to `raw`. */
+  private corrPending: { held: readonly string[]; w: number; windows: 'dev' | 'ring' | 'raw' } | undefined;
+  /** The O(holdings²) screen tried first every minute. */
+  private readonly screen = new CorrelationScreen();
+  /** With windows 'ring': each holding's returns pushed when the screen vouched (its window ends there). */
+  private pendingAt: number[] = [];
+  private raw = new Float64Array(0);
 
   constructor(
     private cfg: MonitorConfig,
@@ -188,9 +234,10 @@ export class RiskMonitor {
       this.lastCorrMinute = minute;
       this.checkCorrelation(b.ts);
     }
+    if (this.corrPending?.windows === 'ring') this.keepPendingWindows(b.symbol);
     this.returns.push(b.symbol, b.close);
     if (b.symbol === this.cfg.volRegimeSymbol) {
-      const r = this.returns.returns(b.symbol).slice(-this.cfg.volWindowBars);
+      const r = this.returns.last(b.symbol, this.cfg.volWindowBars);
       if (r.length >= Math.min(this.cfg.volWindowBars, 10)) {
         const v = sd(r) * Math.sqrt(barsPerYear(this.barSeconds, 'nyse'));
         const was = this.vol !== null && this.vol > this.cfg.volRegimeThreshold;
@@ -304,7 +351,8 @@ export class RiskMonitor {
     const limit = this.cfg.staleDataSeconds * 1000;
     for (const symbol of this.portfolio.heldSymbols()) {
       const last = this.lastQuoteTs.get(symbol);
-      const stale = this.actions.marketOpen(symbol) && last !== undefined && t - last > limit;
+      // the venue's market hours (a pure query) asked only of a quote that is late: a second's check ran it for every holding
+      const stale = last !== undefined && t - last > limit && this.actions.marketOpen(symbol);
       if (stale && !this.staleNow.has(symbol)) {
         this.staleNow.add(symbol);
         this.risk.setState('REDUCING', 'risk-monitor', `no quote for ${symbol} for ${((t - last!) / 1000).toFixed(0)}s while its market is open`, `instrument:${symbol}`);
@@ -325,20 +373,24 @@ export class RiskMonitor {
     // a symbol with a full window: its deviations from the mean and their sum of squares once, for all its pairs
     // (the same arithmetic, in the same order, as corr() on the pair)
     const w = this.cfg.correlationWindowBars;
-    if (this.dev.length < held.length * w) this.dev = new Float64Array(held.length * w);
+    if (this.dev.length < held.length * w) {
+      this.dev = new Float64Array(held.length * w);
+      this.raw = new Float64Array(held.length * w);
+    }
     if (this.ss.length < held.length) {
       this.ss = new Float64Array(held.length);
       this.full = new Uint8Array(held.length);
     }
+    if (this.screenedBelow(held, w)) return;
     const { dev, ss, full } = this;
     for (let i = 0; i < held.length; i++) {
-      const r = this.returns.returns(held[i]!);
-      full[i] = r.length >= w && w >= 5 ? 1 : 0;
-      if (full[i]) ss[i] = centerInto(r, w, dev, i * w);
+      const sym = held[i]!;
+      full[i] = this.returns.count(sym) >= w && w >= 5 ? 1 : 0;
+      if (full[i]) ss[i] = centerInto(this.returns.buffer(sym), this.returns.start(sym, w), w, dev, i * w);
     }
     if (this.surelyBelowAlert(held.length, w)) {
       // no alert can follow: the exact average (every pair) is worked out only if the gauges read it before the next minute
-      this.corrPending = { held, w };
+      this.corrPending = { held, w, windows: 'dev' };
       return;
     }
     this.avgCorr = this.pairwiseAverage(held, w);
@@ -355,7 +407,7 @@ export class RiskMonitor {
     let n = 0;
     for (let i = 0; i < held.length; i++) {
       for (let j = i + 1; j < held.length; j++) {
-        const c = full[i] && full[j] ? corrCentered(dev, i * w, ss[i]!, j * w, ss[j]!, w) : corr(this.returns.returns(held[i]!), this.returns.returns(held[j]!), w);
+        const c = full[i] && full[j] ? corrCentered(dev, i * w, ss[i]!, j * w, ss[j]!, w) : corr(this.returns.last(held[i]!), this.returns.last(held[j]!), w);
         if (Number.isFinite(c)) {
           sum += c;
           n++;
@@ -363,6 +415,42 @@ export class RiskMonitor {
       }
     }
     return n ? sum / n : null;
+  }
+
+  /**
+   * With every window full: the screen's estimate, trusted when it is below
+   * the alert level by a margin (1e-6) far above its error, leaves the exact
+   * average pending over the windows as they are now (still in the returns
+   * ring; copied out before a push would overwrite them); no alert can
+   * follow. Otherwise false, and the exact check runs.
+   */
+  private screenedBelow(held: readonly string[], w: number): boolean {
+    if (w < 5) return false;
+    for (const sym of held) if (this.returns.count(sym) < w) return false;
+    if (!(this.screen.average(held, w, this.returns) < this.cfg.correlationAlert - 1e-6)) return false;
+    this.pendingAt.length = held.length;
+    for (let i = 0; i < held.length; i++) this.pendingAt[i] = this.returns.pushes(held[i]!);
+    this.corrPending = { held, w, windows: 'ring' };
+    return true;
+  }
+
+  /** Before a return of `symbol` is pushed: the pending windows copied out if the ring is about to lose one of them. */
+  private keepPendingWindows(symbol: string): void {
+    const p = this.corrPending!;
+    const i = p.held.indexOf(symbol);
+    if (i < 0 || this.returns.pushes(symbol) - this.pendingAt[i]! + 1 + p.w <= this.returns.capacity) return;
+    this.pendingWindows(this.raw, p);
+    p.windows = 'raw';
+  }
+
+  /** Copies each pending window (as it was when the screen vouched) to `out`, holding by holding. */
+  private pendingWindows(out: Float64Array, p: { held: readonly string[]; w: number }): void {
+    for (let i = 0; i < p.held.length; i++) {
+      const sym = p.held[i]!;
+      const buf = this.returns.buffer(sym);
+      const from = this.returns.start(sym, p.w + this.returns.pushes(sym) - this.pendingAt[i]!);
+      for (let t = 0; t < p.w; t++) out[i * p.w + t] = buf[from + t]!;
+    }
   }
 
   /**
@@ -396,7 +484,17 @@ export class RiskMonitor {
   /** The last average pairwise correlation, worked out now if checkCorrelation left it pending. */
   private averageCorrelation(): number | null {
     if (this.corrPending) {
-      this.avgCorr = this.pairwiseAverage(this.corrPending.held, this.corrPending.w);
+      const p = this.corrPending;
+      const { held, w } = p;
+      // windows the screen vouched for: centered now, from what they held at the check
+      if (p.windows === 'ring') this.pendingWindows(this.raw, p);
+      if (p.windows !== 'dev') {
+        for (let i = 0; i < held.length; i++) {
+          this.full[i] = 1;
+          this.ss[i] = centerInto(this.raw, i * w, w, this.dev, i * w);
+        }
+      }
+      this.avgCorr = this.pairwiseAverage(held, w);
       this.corrPending = undefined;
     }
     return this.avgCorr;

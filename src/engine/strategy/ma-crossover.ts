@@ -2,7 +2,7 @@
 // above the slow one and the instrument is flat, it bids for a target position
 // with a passive limit order; when it crosses below, it offers the position
 // out. Unfilled orders are canceled after a few bars.
-import type { Bar } from '../../shared/domain.js';
+import type { Bar, Order } from '../../shared/domain.js';
 import type { StrategyConfig } from '../core/config.js';
 import { Sma } from '../features/sma.js';
 import { roundToLot, roundToTick, type Strategy, type StrategyContext } from './strategy.js';
@@ -40,6 +40,20 @@ export class MaCrossover implements Strategy {
     if (!inst || !quote || !(quote.bid > 0) || !(quote.ask > quote.bid)) return;
     if (ctx.openOrders(bar.symbol).length > 0) return;
     const pos = ctx.position(bar.symbol);
+    // long only: enter on a cross above while flat or short, exit a long on a cross below
+    const buy = sign > 0 && pos <= 0;
+    if (!buy && !(sign < 0 && pos > 0)) return;
+    let price: number;
+    let qty: number;
+    if (buy) {
+      price = roundToTick(quote.bid * (1 - this.cfg.passiveBps / 10_000), inst.tickSize, 'buy');
+      qty = roundToLot((ctx.equity() * this.cfg.targetPctEquity) / price, inst.lotSize) + Math.max(0, -pos);
+      if (qty <= 0 || qty * price < inst.minNotional) return;
+    } else {
+      price = roundToTick(quote.ask * (1 + this.cfg.passiveBps / 10_000), inst.tickSize, 'sell');
+      qty = pos;
+    }
+    // the signal and its words only for an order that goes (a cross that sends nothing formatted them too)
     const features = {
       smaFast: s.fast.value,
       smaSlow: s.slow.value,
@@ -53,17 +67,8 @@ export class MaCrossover implements Strategy {
     // expected move: how far the close already stands from the slow average (the trend the cross confirms)
     const signal = { score, features, expectedEdge: Math.abs(bar.close - s.slow.value) / s.slow.value };
     const why = `SMA${this.cfg.fastPeriod} ${s.fast.value.toFixed(4)} crossed ${sign > 0 ? 'above' : 'below'} SMA${this.cfg.slowPeriod} ${s.slow.value.toFixed(4)}`;
-    if (sign > 0 && pos <= 0) {
-      const price = roundToTick(quote.bid * (1 - this.cfg.passiveBps / 10_000), inst.tickSize, 'buy');
-      const qty = roundToLot((ctx.equity() * this.cfg.targetPctEquity) / price, inst.lotSize) + Math.max(0, -pos);
-      if (qty <= 0 || qty * price < inst.minNotional) return;
-      const order = ctx.submit({ symbol: bar.symbol, side: 'buy', type: 'limit', qty, limitPrice: price, reason: `${why}: enter long`, signal });
-      this.agesOf(bar.symbol).set(order.clientOrderId, 0);
-    } else if (sign < 0 && pos > 0) {
-      const price = roundToTick(quote.ask * (1 + this.cfg.passiveBps / 10_000), inst.tickSize, 'sell');
-      const order = ctx.submit({ symbol: bar.symbol, side: 'sell', type: 'limit', qty: pos, limitPrice: price, reason: `${why}: exit long`, signal });
-      this.agesOf(bar.symbol).set(order.clientOrderId, 0);
-    }
+    const order = ctx.submit({ symbol: bar.symbol, side: buy ? 'buy' : 'sell', type: 'limit', qty, limitPrice: price, reason: `${why}: ${buy ? 'enter long' : 'exit long'}`, signal });
+    this.agesOf(bar.symbol).set(order.clientOrderId, 0);
   }
 
   private update(bar: Bar): SymbolState | undefined {
@@ -104,8 +109,14 @@ export class MaCrossover implements Strategy {
     }
     // orders no longer open (filled, canceled, refused) are never asked about again: forget them
     if (ages.size > open) {
-      const still = new Set(ctx.openOrders(symbol).map((o) => o.clientOrderId));
-      for (const id of ages.keys()) if (!still.has(id)) ages.delete(id);
+      // a symbol has an order or two open: a scan, not a Set built per bar
+      const still = ctx.openOrders(symbol);
+      for (const id of ages.keys()) if (!hasOrder(still, id)) ages.delete(id);
     }
   }
+}
+
+function hasOrder(orders: readonly Order[], clientOrderId: string): boolean {
+  for (const o of orders) if (o.clientOrderId === clientOrderId) return true;
+  return false;
 }

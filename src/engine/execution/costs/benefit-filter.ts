@@ -18,7 +18,19 @@ export function benefitCostVerdict(expectedEdge: number | undefined, notional: n
     return { pass: true, benefit: undefined, cost, ratio, message: 'no expected benefit to compare' };
   }
   const benefit = Math.abs(expectedEdge) * notional;
-  const pass = cost <= 0 || benefit >= ratio * cost;
-  const msg = `expected benefit ${benefit.toFixed(2)} ${pass ? 'covers' : 'is below'} ${ratio} x estimated cost ${cost.toFixed(2)}`;
-  return { pass, benefit, cost, ratio, message: msg };
+  return new Compared(cost <= 0 || benefit >= ratio * cost, benefit, cost, ratio);
+}
+
+/** A verdict that compared benefit and cost: its message is written when read (most passing orders never read it). */
+class Compared implements BenefitCostVerdict {
+  constructor(
+    readonly pass: boolean,
+    readonly benefit: number,
+    readonly cost: number,
+    readonly ratio: number,
+  ) {}
+
+  get message(): string {
+    return `expected benefit ${this.benefit.toFixed(2)} ${this.pass ? 'covers' : 'is below'} ${this.ratio} x estimated cost ${this.cost.toFixed(2)}`;
+  }
 }

@@ -43,7 +43,7 @@ class Ring {
     this.buf[this.i] = x;
     this.sum += x;
     this.sumSq += x * x;
-    this.i = (this.i + 1) % this.buf.length;
+    this.i = this.i + 1 === this.buf.length ? 0 : this.i + 1; // not %: an integer division on every bar
   }
 }
 

@@ -90,6 +90,11 @@ export class TradeCosts {
     const rec = this.feedback.onFill(f);
     const bps = this.partsBps.get(f.clientOrderId);
     if (!rec || !bps) return;
-    for (const k of COST_KINDS) this.estimatedParts[k] += (bps[k] / 10_000) * rec.notional;
+    // written out: a loop over the kinds' names is a keyed (slow) access four times a fill
+    const e = this.estimatedParts;
+    e.spread += (bps.spread / 10_000) * rec.notional;
+    e.slippage += (bps.slippage / 10_000) * rec.notional;
+    e.impact += (bps.impact / 10_000) * rec.notional;
+    e.fees += (bps.fees / 10_000) * rec.notional;
   }
 }

@@ -2,7 +2,8 @@
 // screen (is the average surely below the alert level?) must never change what
 // the full pairwise average gives — the same value in the gauges, to the bit,
 // and the same CORRELATION alerts — on holdings that move together, apart,
-// flat, or with windows not yet full.
+// flat, or with windows not yet full; and a pending average (worked out when
+// the gauges read it) is over the windows as they were at the check.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AlertLog } from '../../../../src/engine/core/alerts.js';
@@ -12,39 +13,9 @@ import { RiskEngine } from '../../../../src/engine/risk/risk-engine.js';
 import { RiskMonitor } from '../../../../src/engine/risk/risk-monitor.js';
 import type { Alert } from '../../../../src/shared/domain.js';
 import { wideLimits } from '../../../support/oms-harness.js';
+import { reference } from '../../../support/pairwise-correlation.js';
 
 const T0 = Date.parse('2026-01-05T15:00:00Z');
-
-/** The pairwise average written out plainly: each pair's last min(w, length) returns centered (none under 5), in the monitor's order of arithmetic. */
-function reference(returns: number[][], window: number): number | null {
-  const w = Math.min(window, ...returns.map((r) => r.length));
-  if (w < 5) return null;
-  const centered = (a: number[]) => {
-    const x = a.slice(-w);
-    let s = 0;
-    for (const v of x) s += v;
-    const m = s / w;
-    const d = x.map((v) => v - m);
-    let ss = 0;
-    for (const v of d) ss += v ** 2;
-    return { d, ss };
-  };
-  const c = returns.map(centered);
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < c.length; i++) {
-    for (let j = i + 1; j < c.length; j++) {
-      let sxy = 0;
-      for (let k = 0; k < w; k++) sxy += c[i]!.d[k]! * c[j]!.d[k]!;
-      const r = c[i]!.ss > 0 && c[j]!.ss > 0 ? sxy / Math.sqrt(c[i]!.ss * c[j]!.ss) : NaN;
-      if (Number.isFinite(r)) {
-        sum += r;
-        n++;
-      }
-    }
-  }
-  return n ? sum / n : null;
-}
 
 describe('correlation check', () => {
   it('gives the full pairwise average and its alerts, whatever the screen decides', () => {
@@ -97,4 +68,42 @@ describe('correlation check', () => {
     expect(screenedBelow).toBeGreaterThan(0);
     expect(alerted).toBeGreaterThan(0);
   });
+
+  it('gives a pending average over the windows as they were at the check, however many returns arrive before the gauges are read', () => {
+    const w = 5;
+    let now = T0;
+    const portfolio = new Portfolio(1e9);
+    const monitor = new RiskMonitor({ ...DEFAULT_MONITOR, correlationAlert: 0.8, correlationWindowBars: w, volWindowBars: 30 }, new RiskEngine(wideLimits(), () => now, () => {}), portfolio, new AlertLog(() => now, () => {}), { cutExposure: () => {}, marketOpen: () => true }, () => now);
+    const symbols = ['S0', 'S1', 'S2'];
+    symbols.forEach((s, i) => portfolio.applyFill({ clientOrderId: 'c', fillId: `f${i}`, symbol: s, side: 'buy', qty: 1, price: 100, fee: 0, ts: now }));
+    const px = symbols.map(() => 100);
+    const rets: number[][] = symbols.map(() => []);
+    // uncorrelated moves: the screen vouches for every check once the windows are full
+    const move = (t: number, i: number) => Math.sin(t * 12.9898 + i * 78.233) / 100;
+    const bar = (i: number, r: number) => {
+      const close = px[i]! * Math.exp(r);
+      rets[i]!.push(Math.log(close / px[i]!));
+      px[i] = close;
+      monitor.onBar({ symbol: symbols[i]!, ts: now, open: close, high: close, low: close, close, volume: 1 });
+    };
+    for (let t = 0; t < 12; t++) {
+      now = T0 + t * 60_000;
+      for (let i = 0; i < symbols.length; i++) {
+        if (t === 0) monitor.onBar({ symbol: symbols[i]!, ts: now, open: 100, high: 100, low: 100, close: 100, volume: 1 });
+        else bar(i, move(t, i));
+      }
+    }
+    // the next minute's first bar runs the check over the returns so far; then one holding gets many more within the minute
+    const ref = reference(rets, w);
+    now = T0 + 12 * 60_000;
+    bar(0, move(12, 0));
+    // more than the ring holds beyond the window (volWindowBars 30 + 9): the pending windows must have been copied out
+    for (let n = 1; n <= 50; n++) {
+      now = T0 + 12 * 60_000 + n * 1_000;
+      bar(0, move(12 + n, 0));
+    }
+    expect(ref).not.toBeNull();
+    expect(monitor.gauges().avgCorrelation).toBe(ref);
+  });
 });
+
