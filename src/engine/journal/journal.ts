@@ -89,10 +89,13 @@ export class Journal {
   private synced: number;
   private timer: NodeJS.Timeout | undefined;
   private durableTimer: NodeJS.Timeout | undefined;
+  /** A microtask will arm durableTimer (append in group mode). */
+  private armQueued = false;
   /** A close of the open durable group is queued as a microtask (cleared when the group commits otherwise). */
   private closeQueued = false;
   private waiting: Waiting | undefined;
   private lastCheckpoint = 0;
+  private checkpointQueued = false;
   private closed = false;
   private readonly key: Buffer;
   private readonly hasher: ChainHasher;
@@ -234,9 +237,17 @@ export class Journal {
       this.lastDurableKind = seq;
       this.pendingDurable++;
       if (this.durableGroupMs === 0 || this.pendingDurable >= this.durableGroupRecords) this.commit(true);
-      else if (!this.durableTimer) {
-        this.durableTimer = setTimeout(() => this.commitGroup(), this.durableGroupMs);
-        this.durableTimer.unref?.();
+      else if (!this.durableTimer && !this.armQueued) {
+        // the group's timer, armed after this job unless a sender closes the group first
+        // (whenDurable): a waited-for order then never creates and clears a timer
+        this.armQueued = true;
+        queueMicrotask(() => {
+          this.armQueued = false;
+          if (this.pendingDurable > 0 && !this.closeQueued && !this.durableTimer && !this.closed) {
+            this.durableTimer = setTimeout(() => this.commitGroup(), this.durableGroupMs);
+            this.durableTimer.unref?.();
+          }
+        });
       }
     } else if (this.pendingDurable > 0) {
       // an open durable group takes the records after its first one along
@@ -321,7 +332,21 @@ export class Journal {
       this.waiting = undefined;
       waiting?.resolve();
     } else this.stats.groupCommits++;
-    this.checkpoint(false);
+    this.checkpointSoon();
+  }
+
+  /**
+   * The throttled anchor checkpoint, after the current job: its own writes (a
+   * keychain call, or the file anchor's two fsyncs) never hold up the sender
+   * waiting on this commit (an order about to leave).
+   */
+  private checkpointSoon(): void {
+    if (this.checkpointQueued || Date.now() - this.lastCheckpoint < CHECKPOINT_MS || this.synced === this.anchorState.seq) return;
+    this.checkpointQueued = true;
+    setImmediate(() => {
+      this.checkpointQueued = false;
+      if (!this.closed) this.checkpoint(false);
+    }).unref();
   }
 
   /** A record of a later day: what is pending goes to the old day's file; the next commit opens the new one. */

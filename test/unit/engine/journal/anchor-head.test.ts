@@ -37,7 +37,8 @@ function hashAt(dir: string, seq: number): string {
 }
 
 describe('journal anchor head', () => {
-  it('is saved only for a head an fsync covers, with that record’s hash', () => {
+  it('is saved only for a head an fsync covers, with that record’s hash, after the commit’s job', async () => {
+    const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(T0);
     const dir = mkdtempSync(join(tmpdir(), 'td-anchor-head-'));
@@ -46,13 +47,19 @@ describe('journal anchor head', () => {
     const j = Journal.open(dir, { anchor, groupCommitRecords: 3 });
     anchor.journal = j;
     j.append(T0, 'order', { id: 'a' }); // durable: committed with an fsync before append returns
+    // the anchor is written after the job that committed (never on the waiting sender's time)
+    expect(anchor.saves.map((s) => s.state.seq)).toEqual([0]);
+    await nextTurn();
+    expect(anchor.saves.map((s) => s.state.seq)).toEqual([0, 1]);
     vi.setSystemTime(T0 + 5_000); // past the anchor's throttle
     for (let i = 1; i <= 3; i++) j.append(T0 + i, 'input.quote', { i }); // a group commit by count, no fsync
     expect(j.stats.groupCommits).toBe(1);
     expect(j.durableSeq).toBe(1);
+    await nextTurn();
     vi.setSystemTime(T0 + 10_000);
     j.append(T0 + 4, 'fill', { id: 'a' }); // durable again: seq 5 and everything before it synced
     expect(j.durableSeq).toBe(5);
+    await nextTurn();
     for (const { state, durableSeq } of anchor.saves) {
       expect(state.seq, `anchor saved seq ${state.seq} while seq ${durableSeq} was durable`).toBeLessThanOrEqual(durableSeq);
     }

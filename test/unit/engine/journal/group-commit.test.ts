@@ -58,10 +58,11 @@ describe('durable group commit', () => {
     j.close();
   });
 
-  it('commits a group by time: durableGroupMs after its first durable record', () => {
+  it('commits a group by time: durableGroupMs after its first durable record (the timer is armed when its job ends)', async () => {
     const { j, rows } = open({ durableGroupMs: 2, durableGroupRecords: 256 });
     j.append(T0, 'input.quote', { q: 1 });
     j.append(T0 + 1, 'order', { id: 'a' });
+    await Promise.resolve(); // the job ends
     vi.advanceTimersByTime(1);
     j.append(T0 + 2, 'order', { id: 'b' });
     expect(j.durableSeq).toBe(0);
@@ -72,6 +73,7 @@ describe('durable group commit', () => {
     expect(j.stats.durableCommits).toBe(1);
     // a new group starts its own window
     j.append(T0 + 3, 'fill', { id: 'a' });
+    await Promise.resolve();
     vi.advanceTimersByTime(1);
     expect(j.durableSeq).toBe(3);
     vi.advanceTimersByTime(1);
