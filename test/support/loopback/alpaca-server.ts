@@ -279,8 +279,9 @@ interface PageEntry {
 }
 
 /** A bar as Alpaca's REST API sends it. */
+/** A bar as Alpaca writes it: RFC 3339 time to the second ("2024-01-02T05:00:00Z"), short keys. */
 function wireBar(b: LoopbackBar): Record<string, unknown> {
-  return { t: new Date(b.t).toISOString(), o: b.o, h: b.h, l: b.l, c: b.c, v: b.v, n: b.n ?? 1, vw: b.vw ?? b.c };
+  return { t: new Date(b.t).toISOString().replace('.000Z', 'Z'), o: b.o, h: b.h, l: b.l, c: b.c, v: b.v, n: b.n ?? 1, vw: b.vw ?? b.c };
 }
 
 export interface AlpacaLoopbackOptions {
