@@ -8,10 +8,11 @@
 //   next_page_token. Alpaca sorts a multi-symbol answer by symbol then time and
 //   applies one `limit` across all symbols, so the cache sizes each batch to fit
 //   one page (10_000 bars): 300 symbols x 300 daily bars is 10 requests instead
-//   of 300. AlpacaVenue has no multi-symbol method, so this fetcher builds the
-//   same SDK clients the venue builds (createAlpacaSdk over the same validated
-//   AlpacaVenueOptions), classifies errors with the venue's toVenueError and
-//   validates every bar with the venue's RestBarPayload schema.
+//   of 300. This fetcher builds the same SDK clients the venue builds
+//   (createAlpacaSdk over the same validated AlpacaVenueOptions; AlpacaVenue.barFetcher()
+//   hands one out), classifies errors with the venue's toVenueError, reads each
+//   page from its bytes (alpaca-bars-page.ts) and checks every bar by the rules of
+//   the venue's RestBarPayload schema (anything unusual through the schema itself).
 //
 // Budget: when a FetchScheduler owns the 200/min budget, build the venue / this
 // fetcher with `rateLimit: false` so the SDK's own limiter does not spend it a
@@ -218,7 +219,7 @@ export class AlpacaMultiBarFetcher implements BarFetcher {
   }
 
   async fetchBars(req: BarFetchRequest): Promise<BarFetchResult> {
-    const endpoint = 'GET /v2/stocks/bars';
+    const endpoint = ENDPOINT;
     const timeframe = alpacaTimeframe(req.timeframe, endpoint);
     const bars: Bar[] = [];
     let requests = 0;
