@@ -8,6 +8,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { BacktestConfig } from '../engine/backtest/backtest-config.js';
 import { BacktestError } from '../engine/backtest/errors.js';
+import type { AlgoSettings } from '../engine/execution/settings.js';
 import { renderHtmlReport } from '../engine/backtest/report-html.js';
 import { ConfigError } from '../engine/core/errors.js';
 import { loadConfig, Profile, type RiskLimits } from '../engine/core/config.js';
@@ -62,6 +63,10 @@ export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [option
   --benefit-cost X       skip entries whose expected benefit is below X x cost (default 1.5; 0 = off)
   --profile P            conservative | balanced | aggressive risk limits (default balanced)
   --risk k=v,...         override risk limits, e.g. maxConcentrationPct=1,maxPositionPctEquity=0.5
+  --large-orders k=v,... route strategy orders of at least advThresholdPct of the
+                         average daily volume to largeOrderAlgo (twap | vwap), e.g.
+                         advThresholdPct=0.01,largeOrderAlgo=vwap,participationCap=0.05;
+                         advThresholdPct=0 sends every order whole (default 0.05, twap)
   --volume-cap F         fill at most F (0 < F <= 1) of a bar's volume on that bar;
                          the rest carries to the next bars (default: no cap)
   --seed N               seed of the fill model's random draws (default 1)
@@ -127,6 +132,18 @@ function riskOverrides(v: string | undefined): Partial<RiskLimits> | undefined {
   return out as Partial<RiskLimits>;
 }
 
+/** --large-orders: execution.algo settings, numbers except largeOrderAlgo. */
+function algoOverrides(v: string | undefined): Partial<AlgoSettings> | undefined {
+  if (v === undefined) return undefined;
+  const out: Record<string, number | string> = {};
+  for (const kv of v.split(',')) {
+    const [k, x] = kv.split('=', 2);
+    if (!k || x === undefined) throw new UsageError(`--large-orders: '${kv}' must be key=value`);
+    out[k] = k === 'largeOrderAlgo' ? x : number(`large-orders ${k}`, x)!;
+  }
+  return out as Partial<AlgoSettings>;
+}
+
 export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
   const { values } = parseArgs({
     args: argv,
@@ -151,6 +168,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
       risk: { type: 'string' },
       seed: { type: 'string' },
       'volume-cap': { type: 'string' },
+      'large-orders': { type: 'string' },
       'equity-out': { type: 'string' },
       html: { type: 'string' },
       'walk-forward': { type: 'string' },
@@ -187,11 +205,18 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
     profile: profile?.data,
     risk: riskOverrides(values.risk),
     volumeCap: volumeCap(values['volume-cap']),
+    algo: algoOverrides(values['large-orders']),
   };
   try {
     loadConfig({ profile: config.profile, risk: config.risk }); // names a bad --risk field before any work
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(`--risk: ${e.message}`);
+    throw e;
+  }
+  try {
+    if (config.algo) loadConfig({ execution: { algo: config.algo } });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`--large-orders: ${e.message}`);
     throw e;
   }
   const seed = number('seed', values.seed, (x) => Number.isInteger(x) && x >= 0) ?? 1;

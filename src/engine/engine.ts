@@ -934,17 +934,18 @@ export class Engine implements EngineHandle {
       instrument: (sym) => this.instrumentsBySymbol.get(sym),
       quote: (sym) => this.quotes.get(sym),
       position: shared ? (sym) => this.portfolio.qty(sym) : (sym) => own.get(sym) ?? 0,
-      openOrders: shared ? (sym) => this.oms.openOrders(sym) : (sym) => this.oms.openOrdersFrom(sym, s.id),
+      // working execution-algorithm parents stand in for their children, as for the ensemble
+      openOrders: shared ? (sym) => this.algos.strategyView(this.oms.openOrders(sym), sym) : (sym) => this.algos.strategyView(this.oms.openOrdersFrom(sym, s.id), sym, s.id),
       equity: () => this.portfolio.equity(),
       isMarketOpen: (sym) => this.venue.isMarketOpen(sym, this.clock.now()),
       submit: (o) => this.submitStrategyOrder(s.id, o),
-      cancel: (id) => void this.oms.cancel(id),
+      cancel: (id) => void (this.algos.cancel(id) ?? this.oms.cancel(id)),
     };
     this.contexts.set(s.id, ctx);
     return ctx;
   }
 
-  /** A strategy's order: the benefit/cost filter, then the OMS (risk checks, venue). */
+  /** A strategy's order: the benefit/cost filter, then the OMS (risk checks, venue) or, for a large share of the average daily volume, the large-order algorithm. */
   private submitStrategyOrder(strategy: string, o: StrategyOrder): Order {
     const provenance: Provenance | undefined = o.signal
       ? { strategy, signals: [{ strategy, score: o.signal.score, weight: 1 }], features: o.signal.features, regime: null }
@@ -957,8 +958,9 @@ export class Engine implements EngineHandle {
     const verdict = this.costs.verdict({ symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, expectedEdge: o.signal?.expectedEdge }, estimate, reducing);
     const timeInForce = o.timeInForce ?? 'day';
     if (!verdict.pass) return this.skipOrder({ symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, timeInForce, source: strategy }, verdict, provenance);
-    const { order, decision } = this.oms.submit({ symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, timeInForce, source: strategy, reason: o.reason, provenance });
-    if (decision.approved) this.costs.onSent(order, quote, estimate);
+    const { order, decision } = this.routeOrder({ symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, timeInForce, source: strategy, reason: o.reason, provenance });
+    // cost feedback is per venue order: an algorithm parent's children are sent by the algorithm
+    if (decision.approved && !order.algo) this.costs.onSent(order, quote, estimate);
     return order;
   }
 

@@ -1,9 +1,11 @@
 // What a backtest is asked to do, and how it becomes the one engine config: the
 // profile's risk limits and monitor (with overrides), the strategies' parameters,
-// the cost settings, the starting cash and a clock starting at the first bar.
+// the cost settings, large-order routing, the starting cash and a clock starting
+// at the first bar.
 // Instruments are made from the symbols in the data unless described.
 import type { Bar, Instrument } from '../../shared/domain.js';
 import { loadConfig, type EngineConfig, type MonitorConfig, type Profile, type RiskLimits, type StrategyConfig } from '../core/config.js';
+import type { AlgoSettings } from '../execution/settings.js';
 import { signalSection, specFields, type StrategySpec } from '../strategy/registry.js';
 
 export interface BacktestConfig {
@@ -27,6 +29,12 @@ export interface BacktestConfig {
   touchFillProb?: number;
   /** Fill at most this fraction (0 < F <= 1) of a bar's volume per bar; the rest carries over (default: no cap). */
   volumeCap?: number;
+  /**
+   * Large-order routing and the algorithms' defaults (the engine's execution.algo),
+   * e.g. { advThresholdPct: 0 } to send every strategy order whole, or
+   * { largeOrderAlgo: 'vwap' }. Default: the engine's (5% of ADV, TWAP).
+   */
+  algo?: Partial<AlgoSettings>;
   /** Per-symbol instrument details (tick, lot, asset class...). */
   instruments?: Record<string, Partial<Instrument>>;
   /** Bars before the replayed ones, for strategy warm-up (walk-forward). */
@@ -75,6 +83,7 @@ export function engineConfigFor(cfg: BacktestConfig, seed: number, startTs: numb
     barSeconds: Math.min(7 * 86_400, Math.max(60, Math.round(barMs / 1000))),
     strategy: strategySection(base.strategy, cfg.strategies, signals !== undefined),
     ...(signals ? { strategies: signals } : {}),
+    ...(cfg.algo ? { execution: { algo: cfg.algo } } : {}),
     costs: {
       fees: costsOn ? (cfg.fees ?? 'sim') : 'none',
       benefitCostRatio: costsOn ? (cfg.benefitCostRatio ?? base.costs.benefitCostRatio) : 0,

@@ -1,7 +1,8 @@
 // Built-in moving-average crossover on 1-minute bars. When the fast SMA crosses
 // above the slow one and the instrument is flat, it bids for a target position
 // with a passive limit order; when it crosses below, it offers the position
-// out. Unfilled orders are canceled after a few bars.
+// out. Unfilled orders are canceled after a few bars; a large order worked by an
+// execution algorithm (TWAP, VWAP) runs to its own schedule instead.
 import type { Bar, Order } from '../../shared/domain.js';
 import type { StrategyConfig } from '../core/config.js';
 import { Sma } from '../features/sma.js';
@@ -68,7 +69,8 @@ export class MaCrossover implements Strategy {
     const signal = { score, features, expectedEdge: Math.abs(bar.close - s.slow.value) / s.slow.value };
     const why = `SMA${this.cfg.fastPeriod} ${s.fast.value.toFixed(4)} crossed ${sign > 0 ? 'above' : 'below'} SMA${this.cfg.slowPeriod} ${s.slow.value.toFixed(4)}`;
     const order = ctx.submit({ symbol: bar.symbol, side: buy ? 'buy' : 'sell', type: 'limit', qty, limitPrice: price, reason: `${why}: ${buy ? 'enter long' : 'exit long'}`, signal });
-    this.agesOf(bar.symbol).set(order.clientOrderId, 0);
+    // an execution algorithm's parent (a large order) works to its own schedule: not aged here
+    if (order.algo === undefined) this.agesOf(bar.symbol).set(order.clientOrderId, 0);
   }
 
   private update(bar: Bar): SymbolState | undefined {
@@ -97,7 +99,7 @@ export class MaCrossover implements Strategy {
     const ages = this.agesOf(symbol);
     let open = 0;
     for (const o of ctx.openOrders(symbol)) {
-      if (o.source !== this.id) continue;
+      if (o.source !== this.id || o.algo !== undefined) continue;
       const age = (ages.get(o.clientOrderId) ?? 0) + 1;
       ages.set(o.clientOrderId, age);
       open++;

@@ -210,10 +210,15 @@ export class ExecutionAlgos {
     return { cap: p.order.limitPrice };
   }
 
-  /** What a strategy sees as its open orders on a symbol: working parents instead of their children. */
-  strategyView(open: Order[], symbol: string): Order[] {
+  /**
+   * What a strategy sees as its open orders on a symbol: working parents instead
+   * of their children (only those of `source` when given). With no parent
+   * working, `open` itself.
+   */
+  strategyView(open: Order[], symbol: string, source?: string): Order[] {
+    if (this.active.size === 0) return open;
     const out = open.filter((o) => o.parentId === undefined || !this.active.has(o.parentId));
-    for (const p of this.active.values()) if (p.order.symbol === symbol) out.push({ ...p.order });
+    for (const p of this.active.values()) if (p.order.symbol === symbol && (source === undefined || p.order.source === source)) out.push({ ...p.order });
     return out;
   }
 
