@@ -3,8 +3,9 @@
 // portfolio, risk monitor and cost model on, journal off — over 1,000,000
 // one-minute bars of 10 symbols (a seeded random walk, generated before timing).
 // Also reported: the same run with the SQLite journal on
-// (backtest.bars_per_s_journal, on the first 50,000 bars: every order and fill
-// is committed durably, as live). Peer: grademark (npm) running the same two
+// (backtest.bars_per_s_journal, on the first 50,000 bars: every record journaled
+// and hash-chained; orders and fills group-committed, one fsync per 256 of them,
+// as runBacktest and `serve --bars` journal a run). Peer: grademark (npm) running the same two
 // strategies on the same bars — an SMA crossover long-only entry/exit and a
 // buy-and-hold entry — one symbol at a time, its indicators precomputed in
 // prepIndicators. ratio = ours / grademark (above 1 = faster than the peer).

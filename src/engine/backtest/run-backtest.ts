@@ -11,6 +11,7 @@ import { feeModelFor } from '../execution/costs/fees.js';
 import { LatestValues } from '../core/latest-values.js';
 import { Journal } from '../journal/journal.js';
 import type { JournalKind } from '../journal/records.js';
+import { DURABLE_GROUP_MS, DURABLE_GROUP_RECORDS } from '../journal/settings.js';
 import type { DecisionRecord } from '../journal/decision-log.js';
 import { SeededRng } from '../risk/analytics/prng.js';
 import { createStrategy, signalIdOf } from '../strategy/registry.js';
@@ -150,7 +151,10 @@ export function createBacktestSession(
   let ended = false;
 
   let venue: BarVenue | undefined;
-  const sink = new DecisionSink(config.journalDir ? Journal.open(config.journalDir) : undefined);
+  // Durable records are group-committed (one fsync per DURABLE_GROUP_RECORDS of them, or per group
+  // window): no order of a backtest leaves for a venue, and the sink is no write-ahead gate, so
+  // the disk never changes what the run decides; close() makes the whole run durable.
+  const sink = new DecisionSink(config.journalDir ? Journal.open(config.journalDir, { durableGroupMs: DURABLE_GROUP_MS, durableGroupRecords: DURABLE_GROUP_RECORDS }) : undefined);
   const engine: Engine = new Engine(engineConfig, {
     journal: sink,
     // without injected strategies the engine runs its signal strategies and the ensemble; learning is in memory (no data dir), fresh per run

@@ -3,9 +3,10 @@
 // fsync for every durable record of a short window, each order still sent only
 // after its record is on disk — and the window's size in time and count.
 // 'auto' groups them only where the engine runs on the wall clock (a broker
-// venue); on simulated time (the simulator, backtests, replays) each durable
-// record is committed before the engine goes on, so the order of events never
-// depends on the disk.
+// venue); on simulated time (the simulator, replays) each durable record is
+// committed before the engine goes on, so the order of events never depends on
+// the disk. A backtest's journal groups them (run-backtest.ts): it is no
+// write-ahead gate there, so the disk cannot change the run.
 import { z } from 'zod';
 
 /** Durable group commit defaults (when it is on): a group stays open at most 2 ms, or until it holds 256 durable records. */
