@@ -334,7 +334,8 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
         journalBytes: e.options.dataDir && e.journal ? journalBytes(e.options.dataDir) : null,
       };
     },
-    dataQuality: () => e.quality.reports().map((r) => ({ ...r, lastTs: r.lastTs ?? null })),
+    // stale: no data for the limit (data-quality monitor) or no quote for it (the risk monitor, which acted on it)
+    dataQuality: () => e.quality.reports().map((r) => ({ ...r, lastTs: r.lastTs ?? null, stale: r.stale || e.monitor.isStale(r.symbol) })),
     getSettings: () => {
       const dir = e.options.dataDir;
       return { liveTradingEnabled: dir ? readSettings(dir).liveTrading.enabled : false, confirmationPhrase: LIVE_CONFIRMATION };

@@ -37,6 +37,7 @@ import type { JournalKind } from './journal/records.js';
 import { lastSessionConfig, recoverFromJournal, type SessionSnapshot } from './journal/recovery.js';
 import { Portfolio } from './portfolio/portfolio.js';
 import { reducesExposure, RiskEngine, type RiskDecision } from './risk/risk-engine.js';
+import { StaleDataWatch } from './risk/stale-watch.js';
 import { RiskMonitor } from './risk/risk-monitor.js';
 import { roundToLot } from './strategy/strategy.js';
 import { TradeCosts } from './execution/costs/trade-costs.js';
@@ -161,6 +162,8 @@ export class Engine implements EngineHandle {
   private readonly historyWarmup: HistoryWarmup;
   /** Crypto prices compared with a second exchange, when configured. */
   crossCheck: CrossExchangeCheck | undefined;
+  /** A broker venue's once-a-second staleness checks (risk/stale-watch.ts); undefined on the simulator and in backtests. */
+  private readonly staleWatch: StaleDataWatch | undefined;
   private lastProgress: FetchProgress = { done: 0, total: 0, failed: 0, canceled: 0, inFlight: 0, queued: 0, symbol: '', key: '', retries: 0 };
   private wasDisconnected = false;
   private readonly reconciler: Reconciler;
@@ -268,6 +271,15 @@ export class Engine implements EngineHandle {
       now,
       config.barSeconds,
     );
+    if (isBrokerVenue(config.venue) && !this.readOnly) {
+      this.staleWatch = new StaleDataWatch(this.clock, (t) => {
+        this.monitor.checkStaleAt(t);
+        const held = new Set(this.portfolio.heldSymbols());
+        for (const o of this.oms.openOrders()) held.add(o.symbol);
+        this.quality.setHeld(held);
+        this.quality.checkStale(t);
+      });
+    }
     this.snapshotAtStart = {
       sessionNo,
       tradingState: this.risk.tradingState,
@@ -281,6 +293,9 @@ export class Engine implements EngineHandle {
       // data arrives on the engine's clock (a Date.now() per bar and tick was a backtest's largest single cost in the monitor)
       now,
       calendarOf: (s) => (this.instrumentsBySymbol.get(s)?.calendar === 'nyse' ? 'nyse' : '24x7'),
+      // a held instrument is stale after the risk monitor's limit without data (checked by the stale-data watch)
+      staleAfterMs: config.monitor.staleDataSeconds * 1000,
+      marketOpen: (s, t) => this.venue.isMarketOpen(s, t),
       onAlert: (a) => this.alerts.raise(a.action === 'drop' ? 'warning' : 'info', 'DATA_QUALITY', `${a.symbol}: ${a.message} (${a.action === 'drop' ? 'dropped' : 'flagged'})`, 'data', `dq:${a.symbol}:${a.issue}`),
     });
     // injected strategies (backtests) run alone on the Strategy API; otherwise the signal strategies and the ensemble trade
@@ -466,6 +481,8 @@ export class Engine implements EngineHandle {
         snapshot: this.snapshotAtStart,
       });
     }
+    // on the same clock times live and in a replay: both begin at the session's start
+    this.staleWatch?.start();
     // every symbol waits for its history from before the first live bar can arrive
     const symbols = [...this.instrumentsBySymbol.keys()];
     this.signals.register(symbols);
@@ -606,6 +623,7 @@ export class Engine implements EngineHandle {
     this.loopLag.stop();
     this.driver.stop();
     this.crossCheck?.stop();
+    this.staleWatch?.stop();
     this.publisher.close();
     // a reconciliation pass still asking the venue ends (or is abandoned) before the journal closes
     await Promise.race([this.reconciler.settled(), new Promise((r) => setTimeout(r, 2_000).unref())]);

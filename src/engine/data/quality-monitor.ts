@@ -23,7 +23,8 @@
 // Ticks (onQuote / onTrade): bad_price (bid/ask/price NaN or <= 0, negative
 // sizes), crossed_quote (ask < bid), out_of_order (a timestamp before the last).
 // Instruments: stale - no data for `staleAfterMs` on a held instrument while its
-// market is open (checkStale). Crypto: crossCheck flags prices of one symbol on
+// market is open, by the venue's hours when given (marketOpen) or the calendar
+// (checkStale; the engine's stale-data watch calls it on a broker venue). Crypto: crossCheck flags prices of one symbol on
 // two exchanges that differ by more than a threshold (0.5% by default).
 //
 // Policies: 'drop' (the bar / tick is not accepted) or 'flag' (accepted,
@@ -135,6 +136,12 @@ export interface QualityMonitorOptions {
   calendarOf?: (symbol: string) => MarketCalendar;
   /** No data for this long on a held instrument (market open) is stale. Default 120_000. */
   staleAfterMs?: number;
+  /**
+   * Whether a symbol's market is open (the venue's hours, e.g. a broker's own
+   * calendar). Default: the calendar (NYSE sessions; '24x7' always). Either way
+   * an NYSE symbol's silence counts from its session's open when there is one.
+   */
+  marketOpen?: (symbol: string, now: number) => boolean;
   /** Arrival time of data, for staleness. Default Date.now. */
   now?: () => number;
   onAlert?: (alert: QualityAlert) => void;
@@ -257,6 +264,7 @@ export class QualityMonitor {
   private readonly timeframe: string;
   private readonly calendarOf: (symbol: string) => MarketCalendar;
   private readonly staleAfterMs: number;
+  private readonly marketOpen: ((symbol: string, now: number) => boolean) | undefined;
   private readonly now: () => number;
   private readonly onAlert: ((a: QualityAlert) => void) | undefined;
   /** Series state by timeframe, then symbol. */
@@ -277,6 +285,7 @@ export class QualityMonitor {
     timeframeMs(this.timeframe);
     this.calendarOf = options.calendarOf ?? defaultCalendarOf;
     this.staleAfterMs = options.staleAfterMs ?? 120_000;
+    this.marketOpen = options.marketOpen;
     this.now = options.now ?? Date.now;
     this.onAlert = options.onAlert;
     if (!(this.window >= 2)) throw new RangeError('window must be >= 2');
@@ -543,12 +552,11 @@ export class QualityMonitor {
   }
 
   private silentMs(symbol: string, sym: SymbolState, now: number): number | undefined {
-    if (this.calendarOf(symbol) === 'nyse') {
-      if (!isNyseOpen(now)) return undefined;
-      const open = nyseSessionFor(now)!.open;
-      return now - Math.max(sym.lastSeenAt, open);
-    }
-    return sym.lastSeenAt === -Infinity ? undefined : now - sym.lastSeenAt;
+    const nyse = this.calendarOf(symbol) === 'nyse';
+    if (this.marketOpen ? !this.marketOpen(symbol, now) : nyse && !isNyseOpen(now)) return undefined;
+    const open = nyse ? (nyseSessionFor(now)?.open ?? -Infinity) : -Infinity;
+    const since = Math.max(sym.lastSeenAt, open);
+    return since === -Infinity ? undefined : now - since;
   }
 
   // ---- cross-venue ------------------------------------------------------------------

@@ -347,6 +347,20 @@ export class RiskMonitor {
     }
   }
 
+  /**
+   * The staleness check at `t` without a quote (the stale-data watch's timer on
+   * a broker venue): a feed that goes silent altogether is caught too.
+   */
+  checkStaleAt(t: number): void {
+    this.lastStaleCheck = t;
+    this.checkStale(t);
+  }
+
+  /** True while `symbol` is held and its quotes are stale (its instrument is REDUCING for it). */
+  isStale(symbol: string): boolean {
+    return this.staleNow.has(symbol);
+  }
+
   private checkStale(t: number): void {
     const limit = this.cfg.staleDataSeconds * 1000;
     for (const symbol of this.portfolio.heldSymbols()) {

@@ -315,4 +315,25 @@ describe('QualityMonitor.crossCheck', () => {
     expect(m.crossCheck('ETH/USD', 3_000, NaN, 'kraken', 'coinbase').divergent).toBe(true);
     expect(m.report('BTC/USD').byIssue.cross_venue).toBe(1);
   });
+
+  it("with the venue's market hours (marketOpen): open when the venue says so, silence counted from the NYSE open when there is one", () => {
+    let now = t('2025-03-15T16:00:00Z'); // a Saturday: no NYSE session, but the venue trades
+    let open = true;
+    const { m, alerts } = monitor({ now: () => now, staleAfterMs: 120_000, marketOpen: () => open });
+    m.setHeld(['AAPL']);
+    m.onBar(barAt('AAPL', now - MIN, 100));
+    now += 121_000;
+    expect(m.checkStale()).toEqual(['AAPL']);
+    expect(alerts.map((a) => [a.symbol, a.issue])).toEqual([['AAPL', 'stale']]);
+    // the venue closed: not stale, whatever the silence
+    open = false;
+    expect(m.checkStale()).toEqual([]);
+    expect(m.report('AAPL').stale).toBe(false);
+    // Monday, the venue open: the weekend's silence counts only from the 13:30 UTC open
+    open = true;
+    now = t('2025-03-17T13:31:00Z');
+    expect(m.checkStale()).toEqual([]);
+    now = t('2025-03-17T13:32:01Z');
+    expect(m.checkStale()).toEqual(['AAPL']);
+  });
 });
