@@ -342,6 +342,12 @@ export class AlpacaLoopbackServer {
   tradeStreamAuthFails = false;
   /** Per-NY-date overrides of the calendar: null closes the day, or custom hours. */
   readonly calendarOverrides = new Map<string, { open: string; close: string } | null>();
+
+  /** The market open all day today (New York's date and UTC's), whatever the wall clock says. */
+  openAllDay(): void {
+    const nyDate = new Date(Date.now() - 5 * 3_600_000).toISOString().slice(0, 10);
+    for (const d of [nyDate, new Date().toISOString().slice(0, 10)]) this.calendarOverrides.set(d, { open: '00:00', close: '23:59' });
+  }
   readonly now: () => number;
 
   private readonly server: http.Server;

@@ -15,9 +15,7 @@ let engine: Engine;
 
 beforeEach(async () => {
   server = await AlpacaLoopbackServer.start();
-  // the loopback's market is open all day, whatever the wall clock says
-  const nyDate = new Date(Date.now() - 5 * 3_600_000).toISOString().slice(0, 10);
-  for (const d of [nyDate, new Date().toISOString().slice(0, 10)]) server.calendarOverrides.set(d, { open: '00:00', close: '23:59' });
+  server.openAllDay(); // whatever the wall clock says
   server.setPrice('AAPL', 190);
   server.setBars('AAPL', AlpacaLoopbackServer.minuteBars(30, Math.floor(Date.now() / 60_000) * 60_000 - 120_000, 190));
   const config = loadConfig({ venue: 'alpaca-paper', symbols: ['AAPL'], strategy: { enabled: false }, risk: { priceCollarPct: 0.5 }, monitor: { staleDataSeconds: 2 } });

@@ -92,9 +92,7 @@ describe('serve on Alpaca (paper) through the real SDK', () => {
   let server: AlpacaLoopbackServer;
   beforeAll(async () => {
     server = await AlpacaLoopbackServer.start({ keyId: ALPACA_KEY, secret: ALPACA_SECRET });
-    // the loopback's market is open all day today, whatever the wall clock says
-    const nyDate = new Date(Date.now() - 5 * 3_600_000).toISOString().slice(0, 10);
-    for (const d of [nyDate, new Date().toISOString().slice(0, 10)]) server.calendarOverrides.set(d, { open: '00:00', close: '23:59' });
+    server.openAllDay(); // whatever the wall clock says
     for (const [s, p] of [['AAPL', 190], ['MSFT', 410]] as const) {
       server.setPrice(s, p);
       // the last hour of 1-minute history, for warm-up and the chart
