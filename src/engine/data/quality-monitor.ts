@@ -24,8 +24,9 @@
 // sizes), crossed_quote (ask < bid), out_of_order (a timestamp before the last).
 // Instruments: stale - no data for `staleAfterMs` on a held instrument while its
 // market is open, by the venue's hours when given (marketOpen) or the calendar
-// (checkStale; the engine's stale-data watch calls it on a broker venue). Crypto: crossCheck flags prices of one symbol on
-// two exchanges that differ by more than a threshold (0.5% by default).
+// (checkStale; the engine's stale-data watch calls it on a broker venue).
+// Crypto: crossCheck flags prices of one symbol on two exchanges that differ by
+// more than a threshold (0.5% by default).
 //
 // Policies: 'drop' (the bar / tick is not accepted) or 'flag' (accepted,
 // counted, alerted). Structural problems default to 'drop', statistical ones
