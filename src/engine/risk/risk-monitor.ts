@@ -159,6 +159,8 @@ export class RiskMonitor {
   private readonly trips = new RoundTrips();
   private readonly lastQuoteTs = new LatestValues();
   private readonly staleNow = new Set<string>();
+  /** Held symbols without any quote yet (a position restored or adopted at start): when a check first saw them so. */
+  private readonly unquotedSince = new Map<string, number>();
   private lastStaleCheck = -Infinity;
   private readonly rejects: number[] = [];
   private stormHalted = false;
@@ -364,12 +366,20 @@ export class RiskMonitor {
   private checkStale(t: number): void {
     const limit = this.cfg.staleDataSeconds * 1000;
     for (const symbol of this.portfolio.heldSymbols()) {
-      const last = this.lastQuoteTs.get(symbol);
+      let last = this.lastQuoteTs.get(symbol);
+      const never = last === undefined;
+      if (never) {
+        // held but never quoted: its silence counts from the first check that saw it so
+        last = this.unquotedSince.get(symbol);
+        if (last === undefined) this.unquotedSince.set(symbol, (last = t));
+      }
       // the venue's market hours (a pure query) asked only of a quote that is late: a second's check ran it for every holding
-      const stale = last !== undefined && t - last > limit && this.actions.marketOpen(symbol);
+      const stale = t - last! > limit && this.actions.marketOpen(symbol);
       if (stale && !this.staleNow.has(symbol)) {
         this.staleNow.add(symbol);
-        this.risk.setState('REDUCING', 'risk-monitor', `no quote for ${symbol} for ${((t - last!) / 1000).toFixed(0)}s while its market is open`, `instrument:${symbol}`);
+        const secs = ((t - last!) / 1000).toFixed(0);
+        const why = never ? `no quote for held ${symbol} in ${secs}s since it was first checked, while its market is open` : `no quote for ${symbol} for ${secs}s while its market is open`;
+        this.risk.setState('REDUCING', 'risk-monitor', why, `instrument:${symbol}`);
       } else if (!stale && this.staleNow.has(symbol)) {
         this.staleNow.delete(symbol);
         this.risk.setState('ACTIVE', 'risk-monitor', `quotes for ${symbol} resumed`, `instrument:${symbol}`);

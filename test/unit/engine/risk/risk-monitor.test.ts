@@ -138,6 +138,31 @@ describe('risk monitor', () => {
     expect(s.risk.stateOf('instrument:AAPL')).toBe('ACTIVE');
   });
 
+  it('a held instrument never quoted is stale after the limit from the first check; checkStaleAt (the watch) needs no quote', () => {
+    const s = setup({ staleDataSeconds: 120 });
+    const f = s.fill('AAPL', 'buy', 10, 100); // e.g. a position restored at start whose quotes never come
+    s.portfolio.applyFill(f);
+    s.monitor.checkStaleAt(s.now());
+    s.advance(119_000);
+    s.monitor.checkStaleAt(s.now());
+    expect(s.risk.stateOf('instrument:AAPL')).toBe('ACTIVE');
+    s.advance(2_000);
+    s.monitor.checkStaleAt(s.now());
+    expect(s.risk.stateOf('instrument:AAPL')).toBe('REDUCING');
+    expect(s.changes.at(-1)!.reason).toMatch(/no quote for held AAPL in 121s since it was first checked/);
+    expect(s.monitor.isStale('AAPL')).toBe(true);
+    s.quote('AAPL', 100);
+    s.advance(1_000);
+    s.monitor.checkStaleAt(s.now());
+    expect(s.risk.stateOf('instrument:AAPL')).toBe('ACTIVE');
+    expect(s.monitor.isStale('AAPL')).toBe(false);
+    // quoted, then silent: the watch's check alone finds it, with no quote of any symbol arriving
+    s.advance(121_000);
+    s.monitor.checkStaleAt(s.now());
+    expect(s.risk.stateOf('instrument:AAPL')).toBe('REDUCING');
+    expect(s.changes.at(-1)!.reason).toMatch(/no quote for AAPL for 122s while its market is open/);
+  });
+
   it('does not call data stale while the market is closed', () => {
     const s = setup({ staleDataSeconds: 120 }, false);
     const f = s.fill('AAPL', 'buy', 10, 100);
