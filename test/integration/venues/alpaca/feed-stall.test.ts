@@ -55,9 +55,10 @@ describe('a data feed that stalls without disconnecting (Alpaca, engine end to e
     const report = (await engine.handlers.dataQuality({})).find((q) => q.symbol === 'AAPL');
     expect(report?.stale).toBe(true);
     await waitFor(() => engine.alerts.recent().find((a) => a.code === 'DATA_QUALITY' && /no data for \d+ s on held instrument AAPL/.test(a.message)), 'the data-quality stale alert');
-    // a new entry on the stale instrument is refused; the risk gauges list it
+    // a new entry on the stale instrument is refused for its REDUCING state
     const w = await engine.handlers.whatIf({ symbol: 'AAPL', side: 'buy', type: 'limit', qty: 1, limitPrice: 190, timeInForce: 'day' });
     expect(w.approved).toBe(false);
+    expect(w.checks.filter((c) => !c.passed)).toEqual([expect.objectContaining({ check: 'trading_state', value: 'REDUCING' })]);
 
     // quotes resume: the instrument is ACTIVE again and no longer stale
     quote();

@@ -297,24 +297,6 @@ describe('QualityMonitor staleness', () => {
     now = t('2025-03-17T13:32:01Z');
     expect(m.checkStale()).toContain('AAPL');
   });
-});
-
-describe('QualityMonitor.crossCheck', () => {
-  it('flags one symbol priced more than 0.5% apart on two exchanges', () => {
-    const { m, alerts } = monitor();
-    expect(m.crossCheck('BTC/USD', 80_000, 80_320, 'kraken', 'coinbase').divergent).toBe(false); // 0.4%
-    expect(alerts).toEqual([]);
-    const r = m.crossCheck('BTC/USD', 80_000, 80_480, 'kraken', 'coinbase'); // 0.6%
-    expect(r.divergent).toBe(true);
-    expect(r.diff).toBeCloseTo(480 / 80_240, 9);
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ symbol: 'BTC/USD', issue: 'cross_venue', ts: OPEN });
-    expect(alerts[0]!.value).toBeCloseTo(r.diff, 12);
-    expect(alerts[0]!.message).toMatch(/kraken.*coinbase/);
-    expect(m.crossCheck('BTC/USD', 80_000, 80_480, 'kraken', 'coinbase', 0.01).divergent).toBe(false);
-    expect(m.crossCheck('ETH/USD', 3_000, NaN, 'kraken', 'coinbase').divergent).toBe(true);
-    expect(m.report('BTC/USD').byIssue.cross_venue).toBe(1);
-  });
 
   it("with the venue's market hours (marketOpen): open when the venue says so, silence counted from the NYSE open when there is one", () => {
     let now = t('2025-03-15T16:00:00Z'); // a Saturday: no NYSE session, but the venue trades
@@ -335,5 +317,23 @@ describe('QualityMonitor.crossCheck', () => {
     expect(m.checkStale()).toEqual([]);
     now = t('2025-03-17T13:32:01Z');
     expect(m.checkStale()).toEqual(['AAPL']);
+  });
+});
+
+describe('QualityMonitor.crossCheck', () => {
+  it('flags one symbol priced more than 0.5% apart on two exchanges', () => {
+    const { m, alerts } = monitor();
+    expect(m.crossCheck('BTC/USD', 80_000, 80_320, 'kraken', 'coinbase').divergent).toBe(false); // 0.4%
+    expect(alerts).toEqual([]);
+    const r = m.crossCheck('BTC/USD', 80_000, 80_480, 'kraken', 'coinbase'); // 0.6%
+    expect(r.divergent).toBe(true);
+    expect(r.diff).toBeCloseTo(480 / 80_240, 9);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ symbol: 'BTC/USD', issue: 'cross_venue', ts: OPEN });
+    expect(alerts[0]!.value).toBeCloseTo(r.diff, 12);
+    expect(alerts[0]!.message).toMatch(/kraken.*coinbase/);
+    expect(m.crossCheck('BTC/USD', 80_000, 80_480, 'kraken', 'coinbase', 0.01).divergent).toBe(false);
+    expect(m.crossCheck('ETH/USD', 3_000, NaN, 'kraken', 'coinbase').divergent).toBe(true);
+    expect(m.report('BTC/USD').byIssue.cross_venue).toBe(1);
   });
 });
