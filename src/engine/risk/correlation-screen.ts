@@ -21,6 +21,14 @@ export interface ReturnSource {
 
 /** A window's variance must keep at least this share of its sum of squares (else the sums cancel: the exact check decides). */
 const WELL_CONDITIONED = 1e-4;
+/**
+ * And at least this share of the largest sum of squares the window's running
+ * sums have held since they were rebuilt: a large return that has left the
+ * window leaves rounding residue of about 1e-16 of its square in the sums, which
+ * would swamp a window of far smaller returns (found by the property test in
+ * correlation-check.test.ts). With it the residue is below ~1e-9 of a correlation.
+ */
+const NO_RESIDUE = 1e-6;
 
 export class CorrelationScreen {
   private symbols: string[] = [];
@@ -31,6 +39,8 @@ export class CorrelationScreen {
   /** Pair sums of products, [i * k + j] for i < j. */
   private c = new Float64Array(0);
   private inv = new Float64Array(0);
+  /** Each window's largest sum of squares since the last rebuild. */
+  private peak = new Float64Array(0);
   /** Each window's newest return and the one leaving it, in a step. */
   private newest = new Float64Array(0);
   private leaving = new Float64Array(0);
@@ -45,10 +55,10 @@ export class CorrelationScreen {
     const k = held.length;
     if (this.canStep(held, w, src)) this.step(k, w, src);
     else this.rebuild(held, w, src);
-    const { s1, s2, c, inv } = this;
+    const { s1, s2, c, inv, peak } = this;
     for (let i = 0; i < k; i++) {
       const ss = s2[i]! - (s1[i]! * s1[i]!) / w;
-      if (!(Number.isFinite(ss) && ss > WELL_CONDITIONED * s2[i]!)) return NaN;
+      if (!(Number.isFinite(ss) && ss > WELL_CONDITIONED * s2[i]! && ss > NO_RESIDUE * peak[i]!)) return NaN;
       inv[i] = 1 / Math.sqrt(ss);
     }
     let sum = 0;
@@ -80,6 +90,7 @@ export class CorrelationScreen {
       old[i] = o;
       s1[i] = s1[i]! + x - o;
       s2[i] = s2[i]! + x * x - o * o;
+      if (s2[i]! > this.peak[i]!) this.peak[i] = s2[i]!;
       this.pushesAt[i] = this.pushesAt[i]! + 1;
     }
     for (let i = 0; i < k; i++) {
@@ -99,6 +110,7 @@ export class CorrelationScreen {
       this.s1 = new Float64Array(k);
       this.s2 = new Float64Array(k);
       this.inv = new Float64Array(k);
+      this.peak = new Float64Array(k);
       this.newest = new Float64Array(k);
       this.leaving = new Float64Array(k);
     }
@@ -116,6 +128,7 @@ export class CorrelationScreen {
       }
       s1[i] = x1;
       s2[i] = x2;
+      this.peak[i] = x2;
       for (let j = i + 1; j < k; j++) {
         const b = src.buffer(held[j]!);
         const bj = src.start(held[j]!, w);

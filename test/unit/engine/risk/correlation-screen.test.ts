@@ -53,4 +53,30 @@ describe('correlation screen', () => {
     expect(screen.average(['A', 'B'], 20, source(new Map([['A', noisy], ['B', noisy.map((x) => 1 + x * 1e-6)]])))).toBeNaN();
     expect(screen.average(['A', 'B'], 20, source(new Map([['A', noisy], ['B', noisy.map((x) => -x)]])))).toBeCloseTo(-1, 12);
   });
+
+  it('does not vouch from the residue a large return leaves in the stepped sums once far smaller returns fill the window', () => {
+    // A moves 0.5% once, then only by ~1e-13 (returns rounded through prices); B likewise at other times:
+    // after the big returns leave, the stepped sums hold rounding residue of ~1e-16 of their squares,
+    // far above the tiny returns' own variance (the case correlation-check.test.ts's property found)
+    const w = 5;
+    const a = [0, 0.0049, 0, 0, 0, 0, 1e-13, -2e-13, 3e-13, 1e-13, -1e-13, 2e-13];
+    const b = [0, 0, 0.0046, 0, 0, 0, 2e-13, -4e-13, 6e-13, 2e-13, -2e-13, 4e-13];
+    const screen = new CorrelationScreen();
+    const series = new Map<string, number[]>([['A', []], ['B', []]]);
+    let vouched = 0;
+    for (let t = 0; t < a.length; t++) {
+      series.get('A')!.push(a[t]!);
+      series.get('B')!.push(b[t]!);
+      if (t + 1 < w) continue;
+      const est = screen.average(['A', 'B'], w, source(series));
+      const exact = reference([series.get('A')!, series.get('B')!], w)!;
+      if (Number.isFinite(est)) {
+        vouched++;
+        expect(Math.abs(est - exact)).toBeLessThan(1e-9);
+      }
+    }
+    // the windows of tiny returns are perfectly correlated (B = 2A): the screen vouches for none of them wrongly
+    expect(reference([series.get('A')!, series.get('B')!], w)).toBeCloseTo(1, 6);
+    expect(vouched).toBeGreaterThan(0);
+  });
 });
