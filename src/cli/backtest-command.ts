@@ -121,27 +121,24 @@ function volumeCap(v: string | undefined): number | undefined {
   return x;
 }
 
+/** `k=v,...` of `--flag` as [key, value] pairs; a pair without '=' is a usage error naming `form`. */
+function keyValues(flag: string, v: string, form: string): Array<[string, string]> {
+  return v.split(',').map((kv) => {
+    const [k, x] = kv.split('=', 2);
+    if (!k || x === undefined) throw new UsageError(`--${flag}: '${kv}' must be ${form}`);
+    return [k, x];
+  });
+}
+
 function riskOverrides(v: string | undefined): Partial<RiskLimits> | undefined {
   if (v === undefined) return undefined;
-  const out: Record<string, number> = {};
-  for (const kv of v.split(',')) {
-    const [k, x] = kv.split('=', 2);
-    if (!k || x === undefined) throw new UsageError(`--risk: '${kv}' must be key=number`);
-    out[k] = number(`risk ${k}`, x)!;
-  }
-  return out as Partial<RiskLimits>;
+  return Object.fromEntries(keyValues('risk', v, 'key=number').map(([k, x]) => [k, number(`risk ${k}`, x)!])) as Partial<RiskLimits>;
 }
 
 /** --large-orders: execution.algo settings, numbers except largeOrderAlgo. */
 function algoOverrides(v: string | undefined): Partial<AlgoSettings> | undefined {
   if (v === undefined) return undefined;
-  const out: Record<string, number | string> = {};
-  for (const kv of v.split(',')) {
-    const [k, x] = kv.split('=', 2);
-    if (!k || x === undefined) throw new UsageError(`--large-orders: '${kv}' must be key=value`);
-    out[k] = k === 'largeOrderAlgo' ? x : number(`large-orders ${k}`, x)!;
-  }
-  return out as Partial<AlgoSettings>;
+  return Object.fromEntries(keyValues('large-orders', v, 'key=value').map(([k, x]) => [k, k === 'largeOrderAlgo' ? x : number(`large-orders ${k}`, x)!])) as Partial<AlgoSettings>;
 }
 
 export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
