@@ -244,7 +244,7 @@ const KEY_L = 0x6c;
 const KEY_C = 0x63;
 const KEY_V = 0x76;
 
-/** One bar object; hands its fields to `visit`. */
+/** One bar object; hands its fields to `sink.bar`. */
 function readBar(sc: Scanner, symbol: string, index: number, sink: PageBarSink): void {
   sc.expect(LBRACE);
   let t: number | string | undefined;
