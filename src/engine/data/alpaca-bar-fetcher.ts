@@ -39,6 +39,8 @@ export interface HistoricalBarsSource {
     timeframe: AlpacaTimeframe,
     range: { start: number | Date; end?: number | Date; limit?: number; pageSize?: number; sort?: 'asc' | 'desc' },
   ): Promise<Bar[]>;
+  /** The venue's own fetcher asking for many symbols per request, where it has one (AlpacaVenue); else one symbol per request. */
+  barFetcher?(): BarFetcher;
 }
 
 function alpacaTimeframe(tf: string, endpoint: string): AlpacaTimeframe {

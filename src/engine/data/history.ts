@@ -30,8 +30,7 @@ function hasRangedHistory(v: Venue): v is Venue & HistoricalBarsSource {
 
 /** The venue's own many-symbols-per-request fetcher (AlpacaVenue), else one symbol per request. */
 function fetcherOf(v: Venue & HistoricalBarsSource): BarFetcher {
-  const own = (v as { barFetcher?: () => BarFetcher }).barFetcher;
-  return typeof own === 'function' ? own.call(v) : venueBarFetcher(v);
+  return v.barFetcher ? v.barFetcher() : venueBarFetcher(v);
 }
 
 export class HistoryService {
