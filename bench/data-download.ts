@@ -96,7 +96,7 @@ async function transportFloorS(port: number, auth: { keyId: string; secret: stri
   };
   try {
     // a floor is a best case: the fastest of several rounds once connections and both
-    // processes' code are warm (the first rounds after the load ran 30-60% slower)
+    // processes' code are warm (the first rounds after the load ran 20-60% slower)
     await once();
     let best = Infinity;
     for (let i = 0; i < FLOOR_ROUNDS; i++) best = Math.min(best, await once());
