@@ -49,8 +49,10 @@ if (!(Number.isInteger(orders) && orders > 0)) throw new Error(`orders per journ
 const before = git(['rev-parse', BEFORE]);
 const tree = mkdtempSync(join(tmpdir(), 'td-journal-before-'));
 const root = mkdtempSync(join(tmpdir(), 'td-journal-before-after-'));
-git(['worktree', 'add', '--detach', '--force', tree, before]);
+let added = false;
 try {
+  git(['worktree', 'add', '--detach', '--force', tree, before]);
+  added = true;
   symlinkSync(join(REPO, 'node_modules'), join(tree, 'node_modules'));
   const old = (await import(join(tree, 'src/engine/journal/journal.ts'))) as { Journal: { open(dir: string, o: object): Writer } };
   const oldAnchor = (await import(join(tree, 'src/engine/journal/anchor.ts'))) as { FileAnchor: new (dir: string) => object };
@@ -79,6 +81,8 @@ try {
     console.log(`  ${r.name.padEnd(22)} p50 ${pct(r.lat, 0.5).toFixed(3)}  p99 ${pct(r.lat, 0.99).toFixed(3)}  p99.9 ${pct(r.lat, 0.999).toFixed(3)}${vs}`);
   }
 } finally {
-  git(['worktree', 'remove', '--force', tree]);
+  // the temporary directories go even when the checkout failed
+  if (added) git(['worktree', 'remove', '--force', tree]);
+  rmSync(tree, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });
 }
