@@ -123,7 +123,8 @@ async function download(req: VenueBarsRequest, cache: import('../engine/data/bar
     const r = await cache.loadBars({ venue: req.venue, symbols: req.symbols, timeframe: req.timeframe, start: req.from, end: req.to }, fetcher, scheduler, { signal: req.signal });
     const total = [...r.series.values()].reduce((a, b) => a + b.length, 0);
     req.log(`bars: ${total} bars of ${req.symbols.length} symbols: ${total - Math.min(total, r.fetchedBars)} from the cache, ${r.fetchedBars} downloaded in ${r.requests} request${r.requests === 1 ? '' : 's'}`);
-    return r.series;
+    // the backtest steps through bar objects
+    return new Map([...r.series].map(([s, c]) => [s, c.toBars()]));
   } catch (err) {
     if (req.signal?.aborted) throw new CliError('bar download canceled', 130);
     throw new CliError(`downloading ${req.timeframe} bars of ${req.symbols.join(',')} from ${req.venue}: ${(err as Error).message}`, 1);

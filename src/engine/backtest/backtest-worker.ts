@@ -2,7 +2,7 @@
 // runs runBacktest (or a walk-forward analysis), posts progress messages and
 // then exactly one result or error.
 import { parentPort, workerData } from 'node:worker_threads';
-import { fromColumns } from './bar-columns.js';
+import { BarBatch } from '../data/bar-columns.js';
 import { runBacktest } from './run-backtest.js';
 import type { BacktestJob, BacktestWorkerMessage } from './worker-messages.js';
 
@@ -14,7 +14,7 @@ const job = workerData as BacktestJob;
 const post = (m: BacktestWorkerMessage): void => port.postMessage(m);
 
 try {
-  const bars = fromColumns(job.columns);
+  const bars = BarBatch.fromColumns(job.columns).toBars();
   const onProgress = (p: { done: number; total: number }): void => post({ type: 'progress', ...p });
   if (job.walkForward) {
     const { runWalkForward } = await import('./walk-forward.js');

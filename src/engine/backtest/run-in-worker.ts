@@ -8,7 +8,7 @@ import type { BacktestConfig } from './backtest-config.js';
 import type { BacktestResult } from './backtest-result.js';
 import type { BacktestJob, BacktestProgress, BacktestWorkerMessage } from './worker-messages.js';
 import type { WalkForwardResult, WalkForwardSpec } from './walk-forward-types.js';
-import { toColumns, transferList } from './bar-columns.js';
+import { BarBatch, transferList } from '../data/bar-columns.js';
 import { BacktestError, type BacktestErrorCode } from './errors.js';
 
 export const BACKTEST_WORKER_URL = new URL('./worker-shim.js', import.meta.url);
@@ -35,7 +35,7 @@ export function runWalkForwardInWorker(bars: readonly Bar[], config: BacktestCon
 function runJob<R>(bars: readonly Bar[], job: Omit<BacktestJob, 'columns'>, hooks: WorkerHooks, resultType: 'result' | 'walkForward', canceled: (done: number, total: number) => string): Promise<R> {
   let done = 0;
   let total = 0;
-  const columns = hooks.signal?.aborted ? toColumns([]) : toColumns(bars);
+  const columns = BarBatch.fromBars(hooks.signal?.aborted ? [] : bars).columns();
   return runWorkerJob<R, BacktestWorkerMessage>(workerEntry('backtest', BACKTEST_WORKER_URL), {
     name: 'backtest worker',
     workerData: { ...job, columns } satisfies BacktestJob,

@@ -3,7 +3,7 @@
 // the other, or the engine.
 import type { BacktestConfig } from './backtest-config.js';
 import type { BacktestResult } from './backtest-result.js';
-import type { BarColumns } from './bar-columns.js';
+import type { BarBatchColumns } from '../data/bar-columns.js';
 import type { WalkForwardResult, WalkForwardSpec } from './walk-forward-types.js';
 
 export interface BacktestProgress {
@@ -12,7 +12,7 @@ export interface BacktestProgress {
 }
 
 export interface BacktestJob {
-  columns: BarColumns;
+  columns: BarBatchColumns;
   config: BacktestConfig;
   seed: number;
   every?: number;

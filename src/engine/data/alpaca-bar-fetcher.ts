@@ -10,23 +10,22 @@
 //   one page (10_000 bars): 300 symbols x 300 daily bars is 10 requests instead
 //   of 300. This fetcher builds the same SDK clients the venue builds
 //   (createAlpacaSdk over the same validated AlpacaVenueOptions; AlpacaVenue.barFetcher()
-//   hands one out), classifies errors with the venue's toVenueError, reads each
-//   page from its bytes (alpaca-bars-page.ts) and checks every bar by the rules of
-//   the venue's RestBarPayload schema (anything unusual through the schema itself).
+//   hands one out), classifies errors with the venue's toVenueError, and reads
+//   each page from its bytes into columns (alpaca-bars-read.ts: every bar checked
+//   by the rules of the venue's RestBarPayload schema).
 //
 // Budget: when a FetchScheduler owns the 200/min budget, build the venue / this
 // fetcher with `rateLimit: false` so the SDK's own limiter does not spend it a
 // second time, and with `retry: {maxAttempts: 1}` if the scheduler should own
 // retries (otherwise the SDK retries 429 / 5xx itself first).
-import { isAscii } from 'node:buffer';
 import type { Bar } from '../../shared/domain.js';
 import { createNodeFetch } from '../core/node-fetch.js';
 import { ALPACA_TIMEFRAMES, MAX_PAGE_SIZE, type AlpacaTimeframe } from '../venues/alpaca/bars.js';
 import { VenueError, toVenueError } from '../venues/alpaca/errors.js';
 import { resolveOptions, type AlpacaVenueOptions } from '../venues/alpaca/options.js';
-import { RestBarPayload, parsePayload } from '../venues/alpaca/schemas.js';
 import { createAlpacaSdk, type AlpacaSdk } from '../venues/alpaca/sdk.js';
-import { scanBarsPage, type PageBarSink } from './alpaca-bars-page.js';
+import { ENDPOINT, readBarsPage, type BarsPage } from './alpaca-bars-read.js';
+import { BarBatch } from './bar-columns.js';
 import type { BarFetchRequest, BarFetchResult, BarFetcher } from './bar-cache.js';
 
 /** Alpaca's historical-data budget (requests per minute) for the FetchScheduler that owns it. */
@@ -88,116 +87,6 @@ export interface AlpacaMultiBarStats {
   malformed: VenueError[];
 }
 
-interface WireBar {
-  t?: unknown;
-  o?: unknown;
-  h?: unknown;
-  l?: unknown;
-  c?: unknown;
-  v?: unknown;
-}
-
-const pos = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
-
-/**
- * The common case checked without zod (~50x cheaper on 90k bars): the same
- * rules as RestBarPayload - a valid timestamp, finite positive prices, a finite
- * non-negative volume, high >= open/close/low, low <= open/close. Returns
- * undefined for anything else, which then goes through the schema.
- */
-function checkedBar(symbol: string, ts: number, o: unknown, h: unknown, l: unknown, c: unknown, v: unknown): Bar | undefined {
-  if (!(pos(o) && pos(h) && pos(l) && pos(c) && typeof v === 'number' && Number.isFinite(v) && v >= 0)) return undefined;
-  if (h < Math.max(o, c, l) - 1e-12 || l > Math.min(o, c) + 1e-12) return undefined;
-  if (!Number.isFinite(ts)) return undefined;
-  return { symbol, ts, open: o, high: h, low: l, close: c, volume: v };
-}
-
-/** One page read: its checked bars in page order, the bars it dropped (named), and the next page token. */
-export interface BarsPage {
-  bars: Bar[];
-  malformed: VenueError[];
-  nextPageToken: string | undefined;
-}
-
-const ENDPOINT = 'GET /v2/stocks/bars';
-
-/** A bar the quick check refused, through the venue's schema: pushed when zod accepts it (numeric strings...), else named in `malformed`. */
-function schemaBar(page: BarsPage, symbol: string, i: number, b: WireBar | null | undefined): void {
-  try {
-    const t: unknown = b?.t;
-    const timestamp = t instanceof Date ? t : new Date(typeof t === 'string' ? t : NaN);
-    const v = parsePayload(RestBarPayload, { timestamp, open: b?.o, high: b?.h, low: b?.l, close: b?.c, volume: b?.v }, ENDPOINT, 'market-data');
-    page.bars.push({ symbol, ts: v.timestamp.getTime(), open: v.open, high: v.high, low: v.low, close: v.close, volume: v.volume });
-  } catch (e) {
-    if (!(e instanceof VenueError)) throw e;
-    // The symbol is a map key: name it as sent (wirePath would snake-case it).
-    const field = `bars.${symbol}[${i}].${e.field ?? '(payload)'}`;
-    page.malformed.push(new VenueError('MALFORMED_PAYLOAD', e.message.replace(`(field '${e.field ?? ''}')`, `(field '${field}')`), { endpoint: ENDPOINT, field, retryable: false, ambiguous: false }));
-  }
-}
-
-const tokenOf = (t: unknown): string | undefined => (typeof t === 'string' && t !== '' ? t : undefined);
-
-/** A page through JSON.parse (the reference reading; scanBarsPage gives the same result faster). */
-export function readBarsPageParsed(body: Buffer): BarsPage {
-  const r = JSON.parse(body.toString(isAscii(body) ? 'latin1' : 'utf8')) as { bars?: Record<string, unknown>; next_page_token?: unknown } | null;
-  if (r === null || typeof r !== 'object') {
-    throw new VenueError('MALFORMED_PAYLOAD', `alpaca ${ENDPOINT}: malformed payload rejected: expected an object (field 'bars')`, {
-      endpoint: ENDPOINT,
-      field: 'bars',
-      retryable: false,
-      ambiguous: false,
-    });
-  }
-  const page: BarsPage = { bars: [], malformed: [], nextPageToken: tokenOf(r.next_page_token) };
-  // the symbols of a page share their timestamps: each text parsed once
-  const times = new Map<string, number>();
-  for (const [symbol, list] of Object.entries(r.bars ?? {})) {
-    if (!Array.isArray(list)) continue;
-    for (let i = 0; i < list.length; i++) {
-      const b = list[i] as WireBar | null | undefined;
-      let bar: Bar | undefined;
-      if (b) {
-        const t = b.t;
-        let ts = NaN;
-        if (typeof t === 'string') {
-          const known = times.get(t);
-          if (known === undefined) times.set(t, (ts = Date.parse(t)));
-          else ts = known;
-        }
-        bar = checkedBar(symbol, ts, b.o, b.h, b.l, b.c, b.v);
-      }
-      if (bar) page.bars.push(bar);
-      else schemaBar(page, symbol, i, b);
-    }
-  }
-  return page;
-}
-
-/**
- * A page from its bytes: scanBarsPage's reading when the page is in its grammar
- * (every real answer), else JSON.parse's - the same bars, drops and errors either way.
- */
-export function readBarsPage(body: Buffer): BarsPage {
-  const sink = new CheckedPage();
-  const scanned = scanBarsPage(body, sink);
-  if (scanned === undefined) return readBarsPageParsed(body);
-  sink.page.nextPageToken = tokenOf(scanned.nextPageToken);
-  return sink.page;
-}
-
-/** scanBarsPage's bars, checked as readBarsPageParsed checks them. */
-class CheckedPage implements PageBarSink {
-  readonly page: BarsPage = { bars: [], malformed: [], nextPageToken: undefined };
-
-  bar(symbol: string, i: number, t: number | string | undefined, o: number | undefined, h: number | undefined, l: number | undefined, c: number | undefined, v: number | undefined): void {
-    const ts = typeof t === 'number' ? t : typeof t === 'string' ? Date.parse(t) : NaN;
-    const bar = checkedBar(symbol, ts, o, h, l, c, v);
-    if (bar) this.page.bars.push(bar);
-    else schemaBar(this.page, symbol, i, { t: typeof t === 'number' ? new Date(t) : t, o, h, l, c, v });
-  }
-}
-
 /** Many symbols per request: GET /v2/stocks/bars through the SDK's StockApi.stockBars. */
 export class AlpacaMultiBarFetcher implements BarFetcher {
   readonly maxSymbolsPerRequest: number;
@@ -223,7 +112,7 @@ export class AlpacaMultiBarFetcher implements BarFetcher {
   async fetchBars(req: BarFetchRequest): Promise<BarFetchResult> {
     const endpoint = ENDPOINT;
     const timeframe = alpacaTimeframe(req.timeframe, endpoint);
-    const bars: Bar[] = [];
+    let bars: BarBatch | undefined;
     let requests = 0;
     let pageToken: string | undefined;
     const start = new Date(req.start);
@@ -245,7 +134,8 @@ export class AlpacaMultiBarFetcher implements BarFetcher {
       } catch (e) {
         throw toVenueError(e, endpoint, pageToken ? 'page_token' : undefined);
       }
-      for (const bar of page.bars) bars.push(bar);
+      if (!bars) bars = page.bars;
+      else bars.append(page.bars);
       this.stats.dropped += page.malformed.length;
       for (const m of page.malformed) {
         if (this.stats.malformed.length < 100) this.stats.malformed.push(m);
@@ -254,6 +144,7 @@ export class AlpacaMultiBarFetcher implements BarFetcher {
       pageToken = page.nextPageToken;
       if (!pageToken) break;
     }
+    bars ??= new BarBatch(0);
     this.stats.bars += bars.length;
     return { bars, requests };
   }

@@ -20,6 +20,10 @@
 // makes no request. Bars newer than `now - timeframe` may still be forming: they
 // are stored but not marked covered, so the next call fetches them again.
 //
+// loadBars answers each symbol's bars as columns (bar-columns.ts): a bulk
+// download's bars never become one object each; `toBars()` makes objects of the
+// part a caller wants.
+//
 // Write-behind: loadBars answers with the bars it received before storing them;
 // each response's rows (one transaction) are written after the call has answered,
 // one response per event-loop turn, so the caller is not held up by SQLite and the
@@ -38,6 +42,7 @@ import { dirname, join } from 'node:path';
 import type { Bar } from '../../shared/domain.js';
 import { defaultCalendarOf, estimateBars, expectsBars, timeframeMs, type MarketCalendar } from './bar-calendar.js';
 import type { FetchScheduler } from './fetch-scheduler.js';
+import { BarBatch, BarColumns } from './bar-columns.js';
 
 /** Where the engine keeps the cache: <dataDir>/cache/bars.sqlite (never next to the journal files). */
 export function barCachePath(dataDir: string): string {
@@ -105,8 +110,8 @@ export interface BarFetchRequest extends TimeRange {
   signal?: AbortSignal;
 }
 
-/** What a fetcher returns: the bars (each naming its symbol), and optionally the HTTP requests it took (pages). */
-export type BarFetchResult = Bar[] | { bars: Bar[]; requests: number };
+/** What a fetcher returns: the bars (each naming its symbol; objects or a columnar batch), and optionally the HTTP requests it took (pages). */
+export type BarFetchResult = Bar[] | { bars: Bar[] | BarBatch; requests: number };
 
 /** A source of historical bars, e.g. AlpacaVenue through `venueBarFetcher`. */
 export interface BarFetcher {
@@ -134,12 +139,12 @@ export interface LoadBarsOptions {
    * Called for each symbol as soon as every request carrying it has settled (a fully cached
    * symbol at once): its bars, or the first error of a request that carried it.
    */
-  onSymbol?: (symbol: string, outcome: { bars: Bar[] } | { error: unknown }) => void;
+  onSymbol?: (symbol: string, outcome: { bars: BarColumns } | { error: unknown }) => void;
 }
 
 export interface LoadBarsResult {
-  /** Every requested symbol -> its bars in [start, end], oldest first (cached + fetched). */
-  series: Map<string, Bar[]>;
+  /** Every requested symbol -> its bars in [start, end], oldest first (cached + fetched), as columns. */
+  series: Map<string, BarColumns>;
   /** fetchBars() calls made (0 when everything was cached). */
   fetches: number;
   /** HTTP requests, when the fetcher reports them (pages); else equals fetches. */
@@ -261,12 +266,23 @@ export class BarCache {
 
   /** Cached bars with open time in [start, end], oldest first. */
   get(venue: string, symbol: string, timeframe: string, start: number, end: number): Bar[] {
+    return this.getColumns(venue, symbol, timeframe, start, end).toBars();
+  }
+
+  /** The same bars as columns. */
+  getColumns(venue: string, symbol: string, timeframe: string, start: number, end: number): BarColumns {
     this.flush();
     return this.guard(() => {
       const id = this.seriesId(venue, symbol, timeframe, false);
-      if (id === undefined) return [];
+      if (id === undefined) return BarColumns.empty(symbol);
       const rows = this.st.get.all(id, start, end) as Array<[number, number, number, number, number, number]>;
-      return rows.map((r) => ({ symbol, ts: r[0], open: r[1], high: r[2], low: r[3], close: r[4], volume: r[5] }));
+      const n = rows.length;
+      const c = [0, 1, 2, 3, 4, 5].map(() => new Float64Array(n)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+      for (let i = 0; i < n; i++) {
+        const r = rows[i]!;
+        for (let f = 0; f < 6; f++) c[f]![i] = r[f]!;
+      }
+      return new BarColumns(symbol, ...c);
     });
   }
 
@@ -277,7 +293,8 @@ export class BarCache {
    */
   put(venue: string, symbol: string, timeframe: string, bars: readonly Bar[], covered?: TimeRange): number {
     this.flush();
-    return this.guard(() => this.db.transaction(() => this.putRows(venue, timeframe, symbol, bars, covered))());
+    const cols = BarColumns.fromBars(symbol, bars);
+    return this.guard(() => this.db.transaction(() => this.putRows(venue, timeframe, symbol, cols, covered))());
   }
 
   coverage(venue: string, symbol: string, timeframe: string): BarCoverage {
@@ -371,14 +388,14 @@ export class BarCache {
     );
     const result: LoadBarsResult = { series: new Map(), fetches: 0, requests: 0, fetchedBars: 0, errors: [] };
     // What each symbol receives from the fetcher, kept to assemble the answer without reading it back.
-    const fetched = new Map<string, Bar[][]>();
-    const answered = new Map<string, Bar[]>();
-    const seriesOf = (s: string): Bar[] => {
+    const fetched = new Map<string, BarColumns[]>();
+    const answered = new Map<string, BarColumns>();
+    const seriesOf = (s: string): BarColumns => {
       const known = answered.get(s);
       if (known) return known;
       const parts = fetched.get(s);
       // Nothing stored before and one fetch now: the stored rows are exactly these bars.
-      const bars = parts && parts.length === 1 && !hadRows.has(s) ? parts[0]! : this.get(venue, s, timeframe, range.start, range.end);
+      const bars = parts && parts.length === 1 && !hadRows.has(s) ? parts[0]! : this.getColumns(venue, s, timeframe, range.start, range.end);
       answered.set(s, bars);
       return bars;
     };
@@ -397,7 +414,7 @@ export class BarCache {
         const left = open.get(s)! - 1;
         open.set(s, left);
         if (left > 0) continue;
-        let outcome: { bars: Bar[] } | { error: unknown };
+        let outcome: { bars: BarColumns } | { error: unknown };
         try {
           outcome = failed.has(s) ? { error: failed.get(s) } : { bars: seriesOf(s) };
         } catch (e) {
@@ -458,7 +475,7 @@ export class BarCache {
     scheduler: FetchScheduler,
     signal: AbortSignal | undefined,
     result: LoadBarsResult,
-    fetched: Map<string, Bar[][]>,
+    fetched: Map<string, BarColumns[]>,
   ): Promise<void> {
     const { symbols, range } = batch;
     const key = `bars|${venue}|${timeframe}|${range.start}|${range.end}|${symbols.join(',')}`;
@@ -479,21 +496,13 @@ export class BarCache {
     // Bars newer than one timeframe ago may still be forming: stored, not covered.
     const completeTo = Math.min(range.end, this.now() - timeframeMs(timeframe));
     const covered = completeTo >= range.start ? { start: range.start, end: completeTo } : undefined;
-    const bySymbol = new Map<string, Bar[]>(symbols.map((s) => [s, []]));
-    for (const b of got.bars) {
-      if (b.ts < range.start || b.ts > range.end) continue;
-      bySymbol.get(b.symbol)?.push(b);
-    }
+    const received = got.bars instanceof BarBatch ? got.bars : BarBatch.fromBars(got.bars);
+    // per symbol, in range, oldest first, one bar per ts (the last one received wins, as in the table)
+    const bySymbol = received.bySymbol(symbols, range.start, range.end);
+    // the caller owns the columns it is given: the rows are written from a copy of the bars as received
+    const stored = BarBatch.fromColumns(received.columns(true));
     for (const [s, list] of bySymbol) {
-      list.sort((a, b) => a.ts - b.ts);
-      // one bar per ts (the last one received wins, as in the table)
-      let w = 0;
-      for (let i = 0; i < list.length; i++) {
-        if (w > 0 && list[w - 1]!.ts === list[i]!.ts) list[w - 1] = list[i]!;
-        else list[w++] = list[i]!;
-      }
-      list.length = w;
-      result.fetchedBars += w;
+      result.fetchedBars += list.length;
       let parts = fetched.get(s);
       if (!parts) fetched.set(s, (parts = []));
       parts.push(list);
@@ -502,11 +511,10 @@ export class BarCache {
     this.queued.push({
       label: `${venue} ${timeframe} ${label}`,
       bars: got.bars.length,
-      // the caller owns the arrays it is given: the rows are the bars as received
-      write: ((rows: Array<[string, Bar[]]>) => () =>
+      write: () =>
         this.db.transaction(() => {
-          for (const [s, bars] of rows) this.putRows(venue, timeframe, s, bars, covered);
-        })())([...bySymbol].map(([s, list]) => [s, list.slice()])),
+          for (const [s, bars] of stored.bySymbol(symbols, range.start, range.end)) this.putRows(venue, timeframe, s, bars, covered);
+        })(),
     });
   }
 
@@ -525,32 +533,30 @@ export class BarCache {
     return id;
   }
 
-  private putRows(venue: string, timeframe: string, symbol: string, bars: readonly Bar[], covered?: TimeRange): number {
+  private putRows(venue: string, timeframe: string, symbol: string, bars: BarColumns, covered?: TimeRange): number {
     if (!bars.length && !covered) return 0;
     const id = this.seriesId(venue, symbol, timeframe, true);
+    const { ts, open, high, low, close, volume } = bars;
     // 100 rows per statement: a third of the per-row statement cost.
     let i = 0;
     if (bars.length >= PUT_CHUNK) {
       const args: number[] = new Array<number>(PUT_CHUNK * 7);
       for (; i + PUT_CHUNK <= bars.length; i += PUT_CHUNK) {
         for (let k = 0; k < PUT_CHUNK; k++) {
-          const b = bars[i + k]!;
+          const j = i + k;
           const o = k * 7;
           args[o] = id;
-          args[o + 1] = b.ts;
-          args[o + 2] = b.open;
-          args[o + 3] = b.high;
-          args[o + 4] = b.low;
-          args[o + 5] = b.close;
-          args[o + 6] = b.volume;
+          args[o + 1] = ts[j]!;
+          args[o + 2] = open[j]!;
+          args[o + 3] = high[j]!;
+          args[o + 4] = low[j]!;
+          args[o + 5] = close[j]!;
+          args[o + 6] = volume[j]!;
         }
         this.st.putMany.run(args);
       }
     }
-    for (; i < bars.length; i++) {
-      const b = bars[i]!;
-      this.st.put.run(id, b.ts, b.open, b.high, b.low, b.close, b.volume);
-    }
+    for (; i < bars.length; i++) this.st.put.run(id, ts[i]!, open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!);
     if (covered && covered.end >= covered.start) this.addCoverage(id, covered);
     return bars.length;
   }

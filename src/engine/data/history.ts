@@ -8,6 +8,7 @@
 import type { Bar } from '../../shared/domain.js';
 import type { Venue } from '../venues/venue.js';
 import { BarCache, barCachePath, type BarFetcher } from './bar-cache.js';
+import type { BarColumns } from './bar-columns.js';
 import { venueBarFetcher, type HistoricalBarsSource } from './alpaca-bar-fetcher.js';
 import { FetchScheduler, type ApiBudgetUse, type FetchProgress, type RateBudget } from './fetch-scheduler.js';
 
@@ -56,7 +57,7 @@ export class HistoryService {
         { allowPartial: true },
       );
       for (const e of r.errors) this.o.onWarning?.(`history for ${e.symbols.join(',')}: ${(e.error as Error).message}`);
-      return new Map([...r.series].map(([s, bars]) => [s, bars.slice(-limit)]));
+      return new Map([...r.series].map(([s, bars]) => [s, bars.toBars(-limit)]));
     }
     const out = new Map<string, Bar[]>();
     await Promise.all(
@@ -82,11 +83,11 @@ export class HistoryService {
     if (this.cache && this.fetcher) {
       const settle = new Map<string, { ok: (b: Bar[]) => void; fail: (e: unknown) => void }>();
       for (const s of symbols) out.set(s, new Promise<Bar[]>((ok, fail) => settle.set(s, { ok, fail })));
-      const once = (s: string, outcome: { bars: Bar[] } | { error: unknown }): void => {
+      const once = (s: string, outcome: { bars: BarColumns } | { error: unknown }): void => {
         const d = settle.get(s);
         settle.delete(s);
         if (!d) return;
-        if ('bars' in outcome) d.ok(outcome.bars.slice(-limit));
+        if ('bars' in outcome) d.ok(outcome.bars.toBars(-limit));
         else d.fail(outcome.error);
       };
       this.cache

@@ -64,7 +64,7 @@ describe('loadBars from the loopback Alpaca server', () => {
     expect(first.requests).toBe(1);
     SYMBOLS.forEach((s, i) => {
       const expected = sessionBars(i, '2025-01-02', '2025-03-14');
-      const got = first.series.get(s)!;
+      const got = first.series.get(s)!.toBars();
       expect(got).toHaveLength(expected.length);
       // stamped 00:00Z of the session date, OHLCV as served
       expect(got[0]).toEqual({ symbol: s, ts: t('2025-01-02T00:00:00Z'), open: expected[0]!.o, high: expected[0]!.h, low: expected[0]!.l, close: expected[0]!.c, volume: expected[0]!.v });
@@ -160,7 +160,7 @@ describe('loadBars from the loopback Alpaca server', () => {
     );
     expect(r.series.get('AAPL')).toHaveLength(10);
     expect(r.series.get('MSFT')).toHaveLength(9);
-    expect(r.series.get('MSFT')!.some((b) => b.ts === t('2025-03-05T00:00:00Z'))).toBe(false);
+    expect(r.series.get('MSFT')!.toBars().some((b) => b.ts === t('2025-03-05T00:00:00Z'))).toBe(false);
     expect(fetcher.stats.dropped).toBe(1);
     expect(fetcher.stats.malformed[0]!.message).toContain('alpaca GET /v2/stocks/bars');
     expect(fetcher.stats.malformed[0]!.field).toBe('bars.MSFT[2].h');

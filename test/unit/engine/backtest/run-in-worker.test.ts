@@ -6,7 +6,7 @@ import { BacktestError } from '../../../../src/engine/backtest/errors.js';
 import { runBacktest } from '../../../../src/engine/backtest/run-backtest.js';
 import { runBacktestInWorker, runWalkForwardInWorker } from '../../../../src/engine/backtest/run-in-worker.js';
 import { runWalkForward } from '../../../../src/engine/backtest/walk-forward.js';
-import { fromColumns, toColumns } from '../../../../src/engine/backtest/bar-columns.js';
+import { BarBatch } from '../../../../src/engine/data/bar-columns.js';
 import { randomBars } from '../../../support/bars.js';
 
 const T0 = Date.parse('2024-01-02T15:00:00Z');
@@ -15,7 +15,7 @@ const config = { strategies: [{ name: 'buy_and_hold' as const }, { name: 'ma_cro
 describe('runBacktestInWorker', () => {
   it('bars survive the trip through columns', () => {
     const bars = randomBars({ symbols: ['A', 'B/USD'], n: 5, seed: 1, start: T0 });
-    expect(fromColumns(toColumns(bars))).toEqual(bars);
+    expect(BarBatch.fromColumns(BarBatch.fromBars(bars).columns()).toBars()).toEqual(bars);
   });
 
   it('returns the same result as runBacktest, with progress up to the last bar', async () => {

@@ -4,14 +4,14 @@
 // same error for invalid JSON - on hand-picked pages and on generated ones.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readBarsPage, readBarsPageParsed } from '../../../../src/engine/data/alpaca-bar-fetcher.js';
+import { readBarsPage, readBarsPageParsed } from '../../../../src/engine/data/alpaca-bars-read.js';
 import { scanBarsPage } from '../../../../src/engine/data/alpaca-bars-page.js';
 
 /** What readBarsPage made of `text`, comparable with toEqual (errors by class and message). */
 function outcome(read: (b: Buffer) => unknown, text: string): unknown {
   try {
-    const page = read(Buffer.from(text, 'utf8')) as { bars: unknown[]; malformed: Error[]; nextPageToken: unknown };
-    return { bars: page.bars, malformed: page.malformed.map((e) => [e.constructor.name, e.message, (e as { field?: string }).field]), next: page.nextPageToken };
+    const page = read(Buffer.from(text, 'utf8')) as { bars: { toBars(): unknown[] }; malformed: Error[]; nextPageToken: unknown };
+    return { bars: page.bars.toBars(), malformed: page.malformed.map((e) => [e.constructor.name, e.message, (e as { field?: string }).field]), next: page.nextPageToken };
   } catch (e) {
     return { threw: (e as Error).constructor.name };
   }
@@ -33,7 +33,7 @@ describe('scanBarsPage / readBarsPage', () => {
     const page = readBarsPage(Buffer.from(text));
     expect(page.nextPageToken).toBe('QUFQTHxN');
     expect(page.malformed).toEqual([]);
-    expect(page.bars).toEqual([
+    expect(page.bars.toBars()).toEqual([
       { symbol: 'AAPL', ts: Date.parse('2024-01-02T05:00:00Z'), open: 50.12, high: 51.5, low: 49, close: 50.62, volume: 10000 },
       { symbol: 'AAPL', ts: Date.parse('2024-01-03T05:00:00Z'), open: 0.0001, high: 1000, low: 0.0001, close: 12.345678901234567, volume: 0 },
       { symbol: 'BRK.B', ts: Date.parse('2024-01-02T05:00:00Z'), open: 50.12, high: 51.5, low: 49, close: 50.62, volume: 10000 },

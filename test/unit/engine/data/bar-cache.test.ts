@@ -113,7 +113,7 @@ describe('BarCache.loadBars top-up', () => {
 
     const first = await cache.loadBars(spec, f, s);
     expect(first.fetches).toBe(3);
-    for (const sym of syms) expect(first.series.get(sym)).toEqual(f.data.get(sym)!.filter((b) => b.ts <= spec.end));
+    for (const sym of syms) expect(first.series.get(sym)!.toBars()).toEqual(f.data.get(sym)!.filter((b) => b.ts <= spec.end));
 
     const second = await cache.loadBars(spec, f, s);
     expect(second.fetches).toBe(0);
@@ -146,7 +146,7 @@ describe('BarCache.loadBars top-up', () => {
     expect(f.calls).toHaveLength(2);
     expect(f.calls[1]).toMatchObject({ symbols: syms, start: endOf('2025-03-14') + 1, end: endOf('2025-03-21') });
     expect(r.fetchedBars).toBe(2 * 5);
-    for (const sym of syms) expect(r.series.get(sym)).toEqual(f.data.get(sym));
+    for (const sym of syms) expect(r.series.get(sym)!.toBars()).toEqual(f.data.get(sym));
     expect((await cache.loadBars({ venue: 'alpaca', symbols: syms, timeframe: '1Day', start, end: endOf('2025-03-21') }, f, s)).fetches).toBe(0);
     // a symbol never seen is fetched alone; the others stay cached
     f.data.set('SPY', dailyBars('SPY', '2025-03-03', '2025-03-21'));
@@ -172,7 +172,7 @@ describe('BarCache.loadBars top-up', () => {
     expect(f.calls).toHaveLength(3);
     // a symbol without data in range (halted): one request, then known empty
     const halted = { ...spec, symbols: ['HALT'] };
-    expect((await cache.loadBars(halted, f, s)).series.get('HALT')).toEqual([]);
+    expect((await cache.loadBars(halted, f, s)).series.get('HALT')!.toBars()).toEqual([]);
     await cache.loadBars(halted, f, s);
     expect(f.calls).toHaveLength(4);
   });
@@ -223,7 +223,7 @@ describe('BarCache.loadBars top-up', () => {
     await expect(cache.loadBars(spec, f, s)).rejects.toThrow(/no data for BAD/);
     const partial = await cache.loadBars(spec, f, s, { allowPartial: true });
     expect(partial.errors.map((e) => e.symbols)).toEqual([['BAD']]);
-    expect(partial.series.get('BAD')).toEqual([]);
+    expect(partial.series.get('BAD')!.toBars()).toEqual([]);
     expect(partial.series.get('AAPL')).toHaveLength(f.data.get('AAPL')!.length);
     expect(f.calls.filter((c) => c.symbols[0] === 'AAPL')).toHaveLength(1);
     f.failFor.clear();
@@ -255,12 +255,12 @@ describe('BarCache write-behind', () => {
     const perSymbol = f.data.get('AAPL')!.length;
 
     const first = await cache.loadBars(spec, f, scheduler());
-    for (const s of syms) expect(first.series.get(s)).toEqual(f.data.get(s));
+    for (const s of syms) expect(first.series.get(s)!.toBars()).toEqual(f.data.get(s));
     // answered, nothing written yet: three responses queued
     expect(cache.pendingWrites).toBe(3);
     expect(rowsInFile()).toBe(0);
-    // the caller owns the arrays it was given: changing them changes nothing stored
-    first.series.get('AAPL')!.length = 0;
+    // the caller owns the columns it was given: changing them changes nothing stored
+    first.series.get('AAPL')!.close.fill(-1);
     await turns(1);
     expect(cache.pendingWrites).toBe(2);
     expect(rowsInFile()).toBe(perSymbol);
@@ -273,7 +273,7 @@ describe('BarCache write-behind', () => {
     // a second load: from the cache alone
     const again = await cache.loadBars(spec, f, scheduler());
     expect(again.requests).toBe(0);
-    for (const s of syms) expect(again.series.get(s)).toEqual(f.data.get(s));
+    for (const s of syms) expect(again.series.get(s)!.toBars()).toEqual(f.data.get(s));
     cache.close();
   });
 
@@ -288,14 +288,14 @@ describe('BarCache write-behind', () => {
     cache.close();
     expect(rowsInFile()).toBe(2 * perSymbol);
 
-    // a bar SQLite refuses (NOT NULL volume): its response's transaction fails
+    // a bar SQLite refuses (a NaN volume binds as NULL: NOT NULL): its response's transaction fails
     rmSync(dir, { recursive: true, force: true });
     const warnings: string[] = [];
     const fresh = new BarCache(path, { now: () => NOW, onWarning: (m) => warnings.push(m) });
-    const broken = f.data.get('MSFT')!.map((b, i) => (i === 3 ? { ...b, volume: null as unknown as number } : b));
+    const broken = f.data.get('MSFT')!.map((b, i) => (i === 3 ? { ...b, volume: Number.NaN } : b));
     f.data.set('MSFT', broken);
     const r = await fresh.loadBars(spec, f, scheduler());
-    expect(r.series.get('MSFT')).toEqual(broken);
+    expect(r.series.get('MSFT')!.toBars()).toEqual(broken);
     fresh.flush();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/could not store \d+ bars of alpaca 1Day MSFT \(NOT NULL constraint failed: bar\.volume\); they will be fetched again/);
@@ -399,7 +399,7 @@ describe('BarCache damaged files', () => {
     const r = await cache2.loadBars(spec, f, scheduler());
     expect(f.calls.length - before).toBe(r.fetches);
     expect(r.fetches).toBeGreaterThan(0);
-    expect(r.series.get('X7')).toEqual(f.data.get('X7'));
+    expect(r.series.get('X7')!.toBars()).toEqual(f.data.get('X7'));
     cache2.close();
   });
 
