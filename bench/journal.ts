@@ -16,6 +16,9 @@
 // mode (one fsync per record before append returns) is measured in the same run,
 // turn by turn interleaved with it (detail), and the peer is a bare better-sqlite3 insert with
 // synchronous=FULL, autocommit. Also reports the file size per million records.
+// journal.durable_commit_vs_before_p99: the same latency for a lone order against
+// the journal writer as it was before issue 10 (journal-before-after.ts; needs
+// the repository's git history, else skipped with the reason).
 // Read the 8-per-turn figures together: an order's own append-to-durable time
 // flatters immediate mode (its order 8 is not even appended until orders 1-7
 // have each had their fsync), so the time until all 8 are durable, from the
@@ -30,6 +33,7 @@ import { Journal } from '../src/engine/journal/journal.js';
 import { DURABLE_GROUP_MS, DURABLE_GROUP_RECORDS } from '../src/engine/journal/settings.js';
 import { listJournalFiles } from '../src/engine/journal/journal-file.js';
 import type { BenchOptions, BenchResult } from './index.js';
+import { HistoryUnavailable, journalBeforeAfter } from './journal-before-after.js';
 
 const T0 = Date.parse('2026-01-05T14:30:00Z');
 
@@ -138,9 +142,55 @@ function dirSize(dir: string): number {
   return listJournalFiles(dir).reduce((a, f) => a + statSync(f).size + (statSync(`${f}-wal`, { throwIfNoEntry: false })?.size ?? 0), 0);
 }
 
+/**
+ * journal.durable_commit_vs_before_p99: a lone waited-for order's append-to-durable
+ * p99 in group commit (a broker venue's mode) against the journal writer before
+ * this work, checked out of git history (journal-before-after.ts), the writers
+ * taking turns order by order. Skipped, with the reason, without that history.
+ */
+async function durableVsBefore(opts: BenchOptions): Promise<BenchResult> {
+  const name = 'journal.durable_commit_vs_before_p99';
+  const orders = opts.quick ? 300 : 8_000;
+  let r;
+  try {
+    r = await journalBeforeAfter(orders);
+  } catch (e) {
+    if (!(e instanceof HistoryUnavailable)) throw e;
+    opts.log(`${name}: skipped: ${e.message}`);
+    return { name, value: NaN, unit: 'ms', skipped: e.message };
+  }
+  const [g, old, imm] = [p99(r.group), p99(r.old), p99(r.immediate)];
+  const ms = (x: number): string => x.toFixed(3);
+  opts.log(
+    `journal: lone waited-for order append-to-durable p50/p99/p99.9, ${orders} orders each, taking turns: writer before this work (${r.before.slice(0, 7)}) ` +
+      `${ms(pct(r.old, 0.5))}/${ms(old)}/${ms(pct(r.old, 0.999))} ms; group commit ${ms(pct(r.group, 0.5))}/${ms(g)}/${ms(pct(r.group, 0.999))} ms (p99 ratio ${(g / old).toFixed(3)}); ` +
+      `immediate ${ms(pct(r.immediate, 0.5))}/${ms(imm)}/${ms(pct(r.immediate, 0.999))} ms (p99 ratio ${(imm / old).toFixed(3)})`,
+  );
+  return {
+    name,
+    value: g,
+    unit: 'ms',
+    peer: `the journal writer before issue 10 (commit ${r.before.slice(0, 7)}, from git history): the same lone waited-for orders, taking turns (p99)`,
+    peer_value: old,
+    ratio: g / old,
+    detail: {
+      orders,
+      p50_ms: pct(r.group, 0.5),
+      p99_9_ms: pct(r.group, 0.999),
+      before_p50_ms: pct(r.old, 0.5),
+      before_p99_9_ms: pct(r.old, 0.999),
+      immediate_p50_ms: pct(r.immediate, 0.5),
+      immediate_p99_ms: imm,
+      immediate_ratio: imm / old,
+    },
+  };
+}
+
 export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult[]> {
   const n = opts.quick ? 5_000 : 200_000;
   const durableN = opts.quick ? 50 : 2_000;
+  // first, while the process is fresh: today's writers against the one before this work
+  const vsBefore = await durableVsBefore(opts);
   const root = mkdtempSync(join(tmpdir(), 'td-bench-journal-'));
   try {
     // warm-up of both sides (JIT, SQLite and file system paths), so neither pays its first-use costs in the figure
@@ -238,6 +288,7 @@ export async function journalBenchmarks(opts: BenchOptions): Promise<BenchResult
           immediate_8_per_turn_all_durable_p99_ms: p99(eight.immediateTurn),
         },
       },
+      vsBefore,
       { name: 'journal.bytes_per_million_records', value: bytesPerMillion, unit: 'bytes', peer: 'bare better-sqlite3 file of the same rows', peer_value: (statSync(join(root, 'bare.sqlite')).size / n) * 1_000_000, ratio: bytesPerMillion / ((statSync(join(root, 'bare.sqlite')).size / n) * 1_000_000) },
     ];
   } finally {

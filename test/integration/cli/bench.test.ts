@@ -16,10 +16,15 @@ describe('tradedesk bench --json', () => {
     for (const name of ['engine.events_per_s', 'journal.append_events_per_s', 'features.update_ns_per_bar']) expect(r.stderr).toMatch(new RegExp(`^${name.replace(/\./g, '\\.')}: .* vs peer `, 'm'));
     expect(r.stderr).toMatch(/^machine: \d+ cores .*Node v/m);
     const names = out.results.map((x) => x.name);
-    expect(names).toEqual(['engine.events_per_s', 'ctl.halt_latency_ms_p99', 'data.download_300x300', 'risk.pretrade_check_us_p99', 'journal.append_events_per_s', 'journal.durable_commit_ms_p99', 'journal.bytes_per_million_records', 'features.update_ns_per_bar', 'backtest.bars_per_s', 'backtest.bars_per_s_journal', 'ui.chart_200k_render_ms', 'ui.event_latency_ms_p99', 'ui.pan_fps']);
+    expect(names).toEqual(['engine.events_per_s', 'ctl.halt_latency_ms_p99', 'data.download_300x300', 'risk.pretrade_check_us_p99', 'journal.append_events_per_s', 'journal.durable_commit_ms_p99', 'journal.durable_commit_vs_before_p99', 'journal.bytes_per_million_records', 'features.update_ns_per_bar', 'backtest.bars_per_s', 'backtest.bars_per_s_journal', 'ui.chart_200k_render_ms', 'ui.event_latency_ms_p99', 'ui.pan_fps']);
     // the UI figures (bench-ui.test.ts runs them in Chromium) are reported skipped with the reason
     for (const res of out.results.slice(-3)) expect(res).toMatchObject({ value: null, skipped: 'TRADEDESK_BENCH_UI=0' });
+    // against the journal writer before issue 10: measured from the git history, or skipped saying why
+    const vsBefore = out.results.find((x) => x.name === 'journal.durable_commit_vs_before_p99')!;
+    if (vsBefore.skipped !== undefined) expect(vsBefore).toMatchObject({ value: null, skipped: expect.stringMatching(/needs the repository's history/) as unknown });
+    else expect((vsBefore.detail as Record<string, number>).orders).toBe(300);
     for (const res of out.results.slice(0, -3)) {
+      if (res === vsBefore && vsBefore.skipped !== undefined) continue;
       expect(typeof res.unit).toBe('string');
       expect(typeof res.peer).toBe('string');
       for (const k of ['value', 'peer_value', 'ratio']) {
