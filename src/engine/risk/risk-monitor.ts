@@ -365,7 +365,9 @@ export class RiskMonitor {
 
   private checkStale(t: number): void {
     const limit = this.cfg.staleDataSeconds * 1000;
-    for (const symbol of this.portfolio.heldSymbols()) {
+    const held = this.portfolio.heldSymbols();
+    if (this.unquotedSince.size > 0 || this.staleNow.size > 0) this.forgetUnheld(held);
+    for (const symbol of held) {
       let last = this.lastQuoteTs.get(symbol);
       const never = last === undefined;
       if (never) {
@@ -384,6 +386,21 @@ export class RiskMonitor {
         this.staleNow.delete(symbol);
         this.risk.setState('ACTIVE', 'risk-monitor', `quotes for ${symbol} resumed`, `instrument:${symbol}`);
       }
+    }
+  }
+
+  /**
+   * A symbol no longer held leaves the watch: its never-quoted clock is dropped
+   * (held again later, its silence counts from that check, not from the first
+   * holding's) and a REDUCING it was put in for stale quotes is lifted.
+   */
+  private forgetUnheld(held: readonly string[]): void {
+    const holding = new Set(held);
+    for (const symbol of this.unquotedSince.keys()) if (!holding.has(symbol)) this.unquotedSince.delete(symbol);
+    for (const symbol of this.staleNow) {
+      if (holding.has(symbol)) continue;
+      this.staleNow.delete(symbol);
+      this.risk.setState('ACTIVE', 'risk-monitor', `${symbol} is no longer held (its quotes were stale)`, `instrument:${symbol}`);
     }
   }
 

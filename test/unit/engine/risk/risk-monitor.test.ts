@@ -163,6 +163,33 @@ describe('risk monitor', () => {
     expect(s.changes.at(-1)!.reason).toMatch(/no quote for AAPL for 122s while its market is open/);
   });
 
+  it('a symbol no longer held leaves the stale watch: its REDUCING is lifted, and held again its silence counts afresh', () => {
+    const s = setup({ staleDataSeconds: 120 });
+    s.portfolio.applyFill(s.fill('AAPL', 'buy', 10, 100)); // never quoted
+    s.monitor.checkStaleAt(s.now());
+    s.advance(121_000);
+    s.monitor.checkStaleAt(s.now());
+    expect(s.risk.stateOf('instrument:AAPL')).toBe('REDUCING');
+    // closed out: the restriction goes with the position
+    s.portfolio.applyFill(s.fill('AAPL', 'sell', 10, 100));
+    s.advance(1_000);
+    s.monitor.checkStaleAt(s.now());
+    expect(s.risk.stateOf('instrument:AAPL')).toBe('ACTIVE');
+    expect(s.changes.at(-1)!.reason).toMatch(/AAPL is no longer held/);
+    expect(s.monitor.isStale('AAPL')).toBe(false);
+    // an hour later, held again and still never quoted: not stale at once, only after the limit from now
+    s.advance(3_600_000);
+    s.portfolio.applyFill(s.fill('AAPL', 'buy', 5, 100));
+    s.monitor.checkStaleAt(s.now());
+    expect(s.risk.stateOf('instrument:AAPL')).toBe('ACTIVE');
+    s.advance(119_000);
+    s.monitor.checkStaleAt(s.now());
+    expect(s.risk.stateOf('instrument:AAPL')).toBe('ACTIVE');
+    s.advance(2_000);
+    s.monitor.checkStaleAt(s.now());
+    expect(s.risk.stateOf('instrument:AAPL')).toBe('REDUCING');
+  });
+
   it('does not call data stale while the market is closed', () => {
     const s = setup({ staleDataSeconds: 120 }, false);
     const f = s.fill('AAPL', 'buy', 10, 100);
