@@ -104,9 +104,13 @@ describe('scanBarsPage / readBarsPage', () => {
       { t: time, o: num, h: num, l: num, c: num, v: num, n: fc.nat(), vw: num, x: fc.string({ maxLength: 4 }) },
       { requiredKeys: [] },
     );
+    // Alpaca's own layout (t, o, h, l, c, v, then n and vw or neither), which the scanner reads without matching keys
+    const canonical = fc
+      .tuple(time, num, num, num, num, num, fc.option(fc.tuple(fc.nat(), num), { nil: undefined }))
+      .map(([t, o, h, l, c, v, nvw]) => ({ t, o, h, l, c, v, ...(nvw ? { n: nvw[0], vw: nvw[1] } : {}) }));
     const symbol = fc.oneof(fc.constantFrom('AAPL', 'BRK.B', 'Ü', 'A B', '7AB', '__proto__'), fc.string({ minLength: 1, maxLength: 5 }));
     const page = fc.record({
-      bars: fc.dictionary(symbol, fc.array(bar, { maxLength: 6 }), { maxKeys: 4 }),
+      bars: fc.dictionary(symbol, fc.array(fc.oneof(bar, canonical), { maxLength: 6 }), { maxKeys: 4 }),
       next_page_token: fc.oneof(fc.constant(null), fc.string({ maxLength: 8 })),
     });
     let fast = 0;
