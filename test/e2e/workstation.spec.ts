@@ -35,6 +35,11 @@ async function docShot(page: Page, name: string): Promise<void> {
   await shot(page, `ws-${name}`);
 }
 
+/** Until the chart holds its history (a README picture shows that, not the live bars that came before it). */
+async function chartHistoryShown(page: Page): Promise<void> {
+  await expect.poll(async () => Number(await page.getByTestId('chart').getAttribute('data-bars')), { timeout: 30_000 }).toBeGreaterThan(100);
+}
+
 async function engineState(): Promise<string> {
   const api = await WsEngineClient.connect(server.uiUrl);
   try {
@@ -53,6 +58,7 @@ test('layout: move a panel by menu and keyboard, resize, reload keeps it, reset 
   await expect(area(page, 'center')).toHaveAttribute('data-panels', 'chart dashboard');
   await expect(page.getByRole('tab', { name: 'Chart', selected: true })).toBeVisible();
   await expect(page.getByTestId('position-row').first()).toBeVisible({ timeout: 90_000 });
+  await chartHistoryShown(page);
   await docShot(page, 'workstation-dark');
   await expectAccessibleBothThemes(page, 'workstation');
   // the trading controls are whole and on screen at this width and narrower ones (the rest of the top bar compacts)
@@ -196,6 +202,7 @@ test('theme is remembered; shortcuts: help overlay lists them; HALT, RESUME, KIL
   await page.reload();
   await waitForLiveUi(page);
   await expect(html).toHaveAttribute('data-theme', 'light');
+  await chartHistoryShown(page);
   await docShot(page, 'workstation-light');
   await page.keyboard.press('Alt+Shift+T');
   await expect(html).toHaveAttribute('data-theme', 'dark');
