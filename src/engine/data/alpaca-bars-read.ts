@@ -4,7 +4,7 @@
 // Every bar is checked by the rules of the venue's RestBarPayload schema: the
 // common case without zod, anything unusual through the schema itself, which
 // names each bar it drops. The bars land in a BarBatch (columns, no object per
-// bar). Used on the main thread and by bars-page-worker.ts.
+// bar).
 import { isAscii } from 'node:buffer';
 import { VenueError } from '../venues/alpaca/errors.js';
 import { RestBarPayload, parsePayload } from '../venues/alpaca/schemas.js';
