@@ -2,6 +2,7 @@
 // the worker-thread entries it starts), preload (the contract bridge) and
 // renderer (the React UI). `tradedesk serve`
 // serves the same renderer build to a browser.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -20,8 +21,20 @@ if (!process.env.ELECTRON_MAJOR_VER) {
   }
 }
 
+/** The source commit the main bundle is built from (TRADEDESK_COMMIT, else git's HEAD): core/build-info.ts journals it, as an installed app has no git. */
+function sourceCommit(): string | undefined {
+  if (process.env.TRADEDESK_COMMIT) return process.env.TRADEDESK_COMMIT;
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+const commit = sourceCommit();
+
 export default defineConfig({
   main: {
+    define: commit ? { 'process.env.TRADEDESK_COMMIT': JSON.stringify(commit) } : {},
     build: {
       outDir: 'out/main',
       rollupOptions: {

@@ -5,6 +5,7 @@
 // before anything leaves; fills flow back venue -> OMS -> portfolio -> strategies.
 // With a data dir, state is rebuilt from the journal at start and reconciled
 // with the venue.
+import { engineBuild } from './core/build-info.js';
 import type { EngineStatus } from '../shared/api/contract.js';
 import type { CommandHandlers } from '../shared/api/protocol.js';
 import type { Alert, Bar, Fill, Instrument, Order, Quote, Trade, TradingStateChange } from '../shared/domain.js';
@@ -475,6 +476,8 @@ export class Engine implements EngineHandle {
     if (!this.options.replay) {
       this.record('session.start', {
         sessionId: this.sessionId,
+        // which engine decided (replay names it beside its own when decisions differ)
+        build: engineBuild(),
         venue: this.venue.id,
         config: this.config,
         instruments: [...this.instrumentsBySymbol.values()],

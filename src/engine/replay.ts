@@ -1,9 +1,11 @@
 // `tradedesk replay`: feeds the journal's recorded inputs (quotes, bars, venue
 // events, operator commands) through a fresh engine in simulated time, session
 // by session, and compares every decision, order, fill and trading-state change
-// it makes with the record. The first divergence is reported.
+// it makes with the record. The first divergence is reported, naming the build
+// that recorded the session and this one when they are not known to be the same.
 import type { Bar, Instrument } from '../shared/domain.js';
 import type { Clock } from './core/clock.js';
+import { describeBuild, engineBuild, sameBuild, type EngineBuild } from './core/build-info.js';
 import { loadConfig, type EngineConfig } from './core/config.js';
 import { isNyseOpen } from './data/calendar.js';
 import { applyCommand, type TradingCommand } from './engine-commands.js';
@@ -73,6 +75,8 @@ class Collector implements JournalSink {
 
 interface SessionStart {
   sessionId: string;
+  /** Absent in journals written before engines recorded it. */
+  build?: EngineBuild;
   venue: string;
   config: EngineConfig;
   instruments: Instrument[];
@@ -97,6 +101,14 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
   const early: JournalRecord[] = [];
   /** The session's start-up history was applied (later `input.warmup` records are late symbols). */
   let startupApplied = false;
+  /** The build that recorded the session being replayed. */
+  let recordedBuild: EngineBuild | undefined;
+  /** A divergence, with the two builds named when they are not known to be the same one. */
+  const diverged = (d: string): ReplayResult => {
+    const now = engineBuild();
+    const note = sameBuild(recordedBuild, now) ? '' : ` (recorded by ${describeBuild(recordedBuild)}, replayed by ${describeBuild(now)}: a change of the engine's rules since the recording can explain a difference)`;
+    return { ...result, ok: false, divergence: d + note };
+  };
 
   const compare = (final: boolean): string | undefined => {
     if (!collector) return undefined;
@@ -161,8 +173,9 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
     }
     if (r.kind === 'session.start') {
       const d = await finish();
-      if (d) return { ...result, ok: false, divergence: d };
+      if (d) return diverged(d);
       pendingStart = { rec: r, start: JSON.parse(r.data) as SessionStart };
+      recordedBuild = pendingStart.start.build;
       continue;
     }
     if (pendingStart) {
@@ -248,12 +261,12 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
     const d = compare(false);
     if (d) {
       await engine.stop();
-      return { ...result, ok: false, divergence: d };
+      return diverged(d);
     }
   }
   if (pendingStart) await begin(undefined);
   const d = await finish();
-  if (d) return { ...result, ok: false, divergence: d };
+  if (d) return diverged(d);
   if (result.sessions === 0) return { ...result, ok: false, divergence: `no recorded session in ${dataDir}` };
   return result;
 }

@@ -10,6 +10,7 @@ import { createEngine, type Engine } from '../../../src/engine/engine.js';
 import { listJournalFiles } from '../../../src/engine/journal/journal-file.js';
 import { readJournal } from '../../../src/engine/journal/reader.js';
 import { verifyJournal } from '../../../src/engine/journal/verify.js';
+import { engineBuild } from '../../../src/engine/core/build-info.js';
 import { replayJournal } from '../../../src/engine/replay.js';
 import { runSliced } from '../../support/run-sliced.js';
 
@@ -142,8 +143,31 @@ describe('journal, restart and replay', () => {
     const r = await replayJournal(dir);
     expect(r.ok).toBe(false);
     expect(r.divergence).toMatch(/^record seq \d+: recorded (decision|order)/);
+    // recorded and replayed by this same build: no word about builds
+    expect(r.divergence).not.toMatch(/recorded by/);
     // and the chain check catches the same edit
     expect(verifyJournal(dir).ok).toBe(false);
+  });
+
+  it('a divergence in a session recorded by another build (or one that did not record its build) names both builds', async () => {
+    const dir = tmp();
+    const a = await session(dir, 60);
+    await a.stop();
+    const file = listJournalFiles(dir)[0]!;
+    const db = new Database(file);
+    const start = db.prepare(`SELECT seq, data FROM records WHERE kind = 'session.start'`).get() as { seq: number; data: string };
+    const recorded = JSON.parse(start.data) as { build?: { version: string; commit: string | null } };
+    expect(recorded.build).toEqual(engineBuild());
+    // a journal from before engines recorded their build, with a decision that this engine would not make
+    delete recorded.build;
+    db.prepare('UPDATE records SET data = ? WHERE seq = ?').run(JSON.stringify(recorded), start.seq);
+    const first = db.prepare(`SELECT seq, data FROM records WHERE kind = 'decision' ORDER BY seq LIMIT 1`).get() as { seq: number; data: string };
+    db.prepare('UPDATE records SET data = ? WHERE seq = ?').run(JSON.stringify({ ...(JSON.parse(first.data) as object), reason: 'an older rule' }), first.seq);
+    db.close();
+    const r = await replayJournal(dir);
+    expect(r.ok).toBe(false);
+    expect(r.divergence).toMatch(new RegExp(`^record seq ${first.seq}: `));
+    expect(r.divergence).toMatch(/\(recorded by an engine that did not record its build, replayed by Tradedesk \d+\.\d+\.\d+ \(commit ([0-9a-f]{7}|unknown)\): a change of the engine's rules since the recording can explain a difference\)$/);
   });
 
   it('opens an intact journal read-only with the settings it was written with, and never writes to it', async () => {
