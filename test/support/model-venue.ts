@@ -20,6 +20,7 @@ import type {
   VenueOrderUpdate,
   VenuePosition,
 } from '../../src/engine/venues/venue.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export const MODEL_INSTRUMENT: Instrument = {
   symbol: 'X',
@@ -161,7 +162,7 @@ export class ModelVenue implements Venue {
   }
 
   private async read(): Promise<void> {
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     const steps = this.duringNextRead;
     this.duringNextRead = [];
     for (const s of steps) s();

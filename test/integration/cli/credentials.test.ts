@@ -26,6 +26,7 @@ import { UsageError } from '../../../src/cli/usage.js';
 import { CredentialStore } from '../../../src/engine/secrets/credentials.js';
 import { Keychain } from '../../../src/engine/secrets/keychain.js';
 import { BIN, REPO } from './helpers.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const SERVICE = `tradedesk-test-cli-${process.pid}-${randomUUID().slice(0, 8)}`;
 const keychain = new Keychain(SERVICE, { linuxStore: 'secret-service' });
@@ -348,7 +349,7 @@ class Capture {
 
 /** Resolves when cond() holds, checking after each turn of the event loop (bounded by the test timeout). */
 async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setImmediate(r));
+  while (!cond()) await nextTurn();
 }
 
 describe('MaskedPrompter (FakeTtyInput)', () => {

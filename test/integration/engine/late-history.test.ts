@@ -20,6 +20,7 @@ import type { Signal } from '../../../src/engine/strategy/signal.js';
 import { SimVenue } from '../../../src/engine/venues/sim/sim-venue.js';
 import type { Venue, VenueListener } from '../../../src/engine/venues/venue.js';
 import { runSliced } from '../../support/run-sliced.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 process.env.TRADEDESK_JOURNAL_ANCHOR = 'file';
 const MIN = 60_000;
@@ -129,7 +130,7 @@ describe('a late or failing symbol does not hold up the other strategies', () =>
     expect(rows.filter((r) => !r.enabled).every((r) => r.waitingFor.length === 0)).toBe(true);
 
     gate.resolve();
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     expect(e.signals.history.isWaiting(LATE)).toBe(false);
     expect((await e.handlers.listStrategies({})).every((r) => r.waitingFor.length === 0)).toBe(true);
     expect(alertsOf(e, 'HISTORY_JOINED')).toHaveLength(1);

@@ -16,6 +16,7 @@ import { createEngine, type Engine } from '../../../src/engine/engine.js';
 import { Learning } from '../../../src/engine/strategy/learning/learning.js';
 import { LearningStore, type StoredCell } from '../../../src/engine/strategy/learning/learning-store.js';
 import type { DecisionDetail } from '../../../src/shared/api/contract.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const HOUR = 3_600_000;
 const RIGHT = 'ts_momentum';
@@ -82,7 +83,7 @@ async function run(seed: boolean): Promise<Seen[]> {
   const end = e.now() + 2 * HOUR;
   while (e.now() < end) {
     e.runUntil(Math.min(end, e.now() + HOUR));
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
   }
   const out: Seen[] = [];
   for (const s of e.decisions.list({ limit: 10_000 })) {

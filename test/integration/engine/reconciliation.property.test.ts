@@ -19,6 +19,7 @@ import { loadConfig } from '../../../src/engine/core/config.js';
 import { Engine, type JournalSink } from '../../../src/engine/engine.js';
 import type { JournalKind } from '../../../src/engine/journal/records.js';
 import { ModelVenue } from '../../support/model-venue.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 type Step =
   | { t: 'submit'; qty: number; side: 'buy' | 'sell' }
@@ -75,7 +76,7 @@ class Records implements JournalSink {
 }
 
 const settle = async (e: Engine) => {
-  for (let i = 0; i < 200 && (e.reconciliation.state === 'running' || i < 3); i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 200 && (e.reconciliation.state === 'running' || i < 3); i++) await nextTurn();
 };
 
 /** What the runs exercised, so a generator that never reaches the interesting paths fails the test. */

@@ -12,6 +12,7 @@ import type { JournalKind } from '../../../../src/engine/journal/records.js';
 import { AlpacaVenue } from '../../../../src/engine/venues/alpaca/alpaca-venue.js';
 import type { Order } from '../../../../src/shared/domain.js';
 import { AlpacaLoopbackServer, loopbackVenueOptions, waitFor } from '../../../support/loopback/alpaca-server.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 class Records implements JournalSink {
   readonly list: Array<{ kind: JournalKind; data: Record<string, unknown> }> = [];
@@ -215,7 +216,7 @@ describe('venue truth after faults (Alpaca, engine end to end)', () => {
       });
       expect(r.status).toBe(200);
       replacement = ((await r.json()) as { client_order_id: string }).client_order_id;
-      await new Promise((res) => setImmediate(res));
+      await nextTurn();
       server.fill(replacement, 3, 188.5);
     });
     // the venue's terms, then its fills: 3 of 8 @ 188.5, working

@@ -10,6 +10,7 @@ import type { Bar } from '../../../../src/shared/domain.js';
 import { BarCache, subtractRanges, type BarFetchRequest, type BarFetcher } from '../../../../src/engine/data/bar-cache.js';
 import { nyseSessionFor } from '../../../../src/engine/data/calendar.js';
 import { FetchScheduler } from '../../../../src/engine/data/fetch-scheduler.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const DAY = 86_400_000;
 const t = (s: string): number => Date.parse(s);
@@ -41,7 +42,7 @@ class FakeFetcher implements BarFetcher {
 
   async fetchBars(req: BarFetchRequest): Promise<Bar[]> {
     this.calls.push({ symbols: [...req.symbols], timeframe: req.timeframe, start: req.start, end: req.end });
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     for (const s of req.symbols) await this.holdFor.get(s);
     const bad = req.symbols.find((s) => this.failFor.has(s));
     if (bad) throw Object.assign(new Error(`no data for ${bad}`), { retryable: false });
@@ -243,7 +244,7 @@ describe('BarCache write-behind', () => {
     }
   };
   const turns = async (n: number): Promise<void> => {
-    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < n; i++) await nextTurn();
   };
 
   it('loadBars answers before storing; the rows reach the file one response per turn after it, and every read writes what is queued first', async () => {

@@ -10,12 +10,12 @@ import { FileAnchor } from '../../../../src/engine/journal/anchor.js';
 import { Journal } from '../../../../src/engine/journal/journal.js';
 import { readJournal } from '../../../../src/engine/journal/reader.js';
 import { omsHarness } from '../../../support/oms-harness.js';
+import { setImmediate as turn } from 'node:timers/promises';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('modify write-ahead', () => {
   it("the modify's record and its decision are durable before replaceOrder reaches the venue", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { omsHarness } from '../../../support/oms-harness.js';
+import { setImmediate as flush } from 'node:timers/promises';
 
 const buy = (qty: number, limitPrice?: number) => ({
   symbol: 'X',
@@ -12,7 +13,6 @@ const buy = (qty: number, limitPrice?: number) => ({
   reason: 'because',
 });
 
-const flush = () => new Promise((r) => setImmediate(r));
 
 describe('OrderManager', () => {
   it('sends an approved order with a deterministic client order id', () => {

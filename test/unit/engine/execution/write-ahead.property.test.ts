@@ -14,6 +14,7 @@ import { FileAnchor } from '../../../../src/engine/journal/anchor.js';
 import { Journal } from '../../../../src/engine/journal/journal.js';
 import type { Order } from '../../../../src/shared/domain.js';
 import { omsHarness } from '../../../support/oms-harness.js';
+import { setImmediate as turn } from 'node:timers/promises';
 
 type Cmd =
   | { t: 'submit'; qty: number; limit: boolean }
@@ -40,7 +41,6 @@ const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('write-ahead under durable group commit', () => {
   it('nothing reaches the venue before its order record is durable; every approved order reaches it; per-order call order is kept', async () => {

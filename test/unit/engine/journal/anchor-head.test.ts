@@ -11,6 +11,7 @@ import { FileAnchor, type AnchorState } from '../../../../src/engine/journal/anc
 import { Journal } from '../../../../src/engine/journal/journal.js';
 import { listJournalFiles } from '../../../../src/engine/journal/journal-file.js';
 import { verifyJournal } from '../../../../src/engine/journal/verify.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const T0 = Date.parse('2026-01-05T14:30:00Z');
 const dirs: string[] = [];
@@ -38,7 +39,6 @@ function hashAt(dir: string, seq: number): string {
 
 describe('journal anchor head', () => {
   it('is saved only for a head an fsync covers, with that record’s hash, after the commit’s job', async () => {
-    const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(T0);
     const dir = mkdtempSync(join(tmpdir(), 'td-anchor-head-'));
