@@ -5,12 +5,12 @@
 // before anything leaves; fills flow back venue -> OMS -> portfolio -> strategies.
 // With a data dir, state is rebuilt from the journal at start and reconciled
 // with the venue.
-import { engineBuild } from './core/build-info.js';
 import type { EngineStatus } from '../shared/api/contract.js';
 import type { CommandHandlers } from '../shared/api/protocol.js';
 import type { Alert, Bar, Fill, Instrument, Order, Quote, Trade, TradingStateChange } from '../shared/domain.js';
 export type { Reconciliation, ReconciliationDifference } from './reconciler.js';
 import { AlertLog } from './core/alerts.js';
+import { engineBuild } from './core/build-info.js';
 import { MessageBus } from './core/bus.js';
 import { LatestValues } from './core/latest-values.js';
 import { SimulatedClock } from './core/clock.js';
