@@ -374,6 +374,9 @@ export class RiskMonitor {
         // held but never quoted: its silence counts from the first check that saw it so
         last = this.unquotedSince.get(symbol);
         if (last === undefined) this.unquotedSince.set(symbol, (last = t));
+      } else if (this.unquotedSince.size > 0) {
+        // quoted now: its never-quoted clock is done (and no longer makes every check look for unheld symbols)
+        this.unquotedSince.delete(symbol);
       }
       // the venue's market hours (a pure query) asked only of a quote that is late: a second's check ran it for every holding
       const stale = t - last! > limit && this.actions.marketOpen(symbol);
