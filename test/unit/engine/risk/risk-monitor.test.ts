@@ -29,6 +29,18 @@ function setup(cfg: Partial<MonitorConfig> = {}, marketOpen = true) {
   return { monitor, portfolio, risk, alerts, changes, cuts, fill, quote, advance: (ms: number) => (now += ms), now: () => now };
 }
 
+/** With a 120 s limit and no quote for `symbol`: the watch's checks find it ACTIVE at once and 119 s on, REDUCING at 121 s. */
+function staleOnlyAfterLimit(s: ReturnType<typeof setup>, symbol: string): void {
+  s.monitor.checkStaleAt(s.now());
+  expect(s.risk.stateOf(`instrument:${symbol}`)).toBe('ACTIVE');
+  s.advance(119_000);
+  s.monitor.checkStaleAt(s.now());
+  expect(s.risk.stateOf(`instrument:${symbol}`)).toBe('ACTIVE');
+  s.advance(2_000);
+  s.monitor.checkStaleAt(s.now());
+  expect(s.risk.stateOf(`instrument:${symbol}`)).toBe('REDUCING');
+}
+
 describe('risk monitor', () => {
   it('alerts at a 5% drawdown and at 10% goes REDUCING and cuts exposure by half', () => {
     const s = setup({ dailyLossLimitPct: 0.9 });
@@ -142,13 +154,7 @@ describe('risk monitor', () => {
     const s = setup({ staleDataSeconds: 120 });
     const f = s.fill('AAPL', 'buy', 10, 100); // e.g. a position restored at start whose quotes never come
     s.portfolio.applyFill(f);
-    s.monitor.checkStaleAt(s.now());
-    s.advance(119_000);
-    s.monitor.checkStaleAt(s.now());
-    expect(s.risk.stateOf('instrument:AAPL')).toBe('ACTIVE');
-    s.advance(2_000);
-    s.monitor.checkStaleAt(s.now());
-    expect(s.risk.stateOf('instrument:AAPL')).toBe('REDUCING');
+    staleOnlyAfterLimit(s, 'AAPL');
     expect(s.changes.at(-1)!.reason).toMatch(/no quote for held AAPL in 121s since it was first checked/);
     expect(s.monitor.isStale('AAPL')).toBe(true);
     s.quote('AAPL', 100);
@@ -180,14 +186,7 @@ describe('risk monitor', () => {
     // an hour later, held again and still never quoted: not stale at once, only after the limit from now
     s.advance(3_600_000);
     s.portfolio.applyFill(s.fill('AAPL', 'buy', 5, 100));
-    s.monitor.checkStaleAt(s.now());
-    expect(s.risk.stateOf('instrument:AAPL')).toBe('ACTIVE');
-    s.advance(119_000);
-    s.monitor.checkStaleAt(s.now());
-    expect(s.risk.stateOf('instrument:AAPL')).toBe('ACTIVE');
-    s.advance(2_000);
-    s.monitor.checkStaleAt(s.now());
-    expect(s.risk.stateOf('instrument:AAPL')).toBe('REDUCING');
+    staleOnlyAfterLimit(s, 'AAPL');
   });
 
   it('does not call data stale while the market is closed', () => {
