@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { FileAnchor } from '../src/engine/journal/anchor.js';
 import { Journal } from '../src/engine/journal/journal.js';
 import { DURABLE_GROUP_MS, DURABLE_GROUP_RECORDS } from '../src/engine/journal/settings.js';
+import { pct } from './percentile.js';
 
 /** The last commit before issue 10's journal work (schema 2, group commit). */
 const BEFORE = 'ffaa64c^';
@@ -42,11 +43,6 @@ function git(args: string[]): string {
   const r = spawnSync('git', args, { cwd: REPO, encoding: 'utf8' });
   if (r.status !== 0) throw new HistoryUnavailable(`git ${args.join(' ')}: ${(r.stderr ?? '').trim() || `exit ${r.status ?? r.error?.message}`} (this comparison needs the repository's history)`);
   return r.stdout.trim();
-}
-
-function pct(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
 export interface BeforeAfter {

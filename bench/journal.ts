@@ -34,6 +34,7 @@ import { DURABLE_GROUP_MS, DURABLE_GROUP_RECORDS } from '../src/engine/journal/s
 import { listJournalFiles } from '../src/engine/journal/journal-file.js';
 import type { BenchOptions, BenchResult } from './index.js';
 import { HistoryUnavailable, journalBeforeAfter } from './journal-before-after.js';
+import { pct } from './percentile.js';
 
 const T0 = Date.parse('2026-01-05T14:30:00Z');
 
@@ -44,10 +45,6 @@ function payload(i: number): { kind: 'input.quote' | 'order'; data: unknown } {
   return { kind: 'input.quote', data: { symbol: 'SPY', ts: T0 + i, bid: 680.11 + (i % 7) / 100, ask: 680.13 + (i % 7) / 100, bidSize: 300, askSize: 200 } };
 }
 
-function pct(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-}
 const p99 = (xs: number[]): number => pct(xs, 0.99);
 
 type Mode = 'group' | 'immediate' | 'no-durable';
