@@ -5,7 +5,7 @@
 // that recorded the session and this one when they are not known to be the same.
 import type { Bar, Instrument } from '../shared/domain.js';
 import type { Clock } from './core/clock.js';
-import { describeBuild, engineBuild, sameBuild, type EngineBuild } from './core/build-info.js';
+import { asBuild, describeBuild, engineBuild, sameBuild, type EngineBuild } from './core/build-info.js';
 import { loadConfig, type EngineConfig } from './core/config.js';
 import { isNyseOpen } from './data/calendar.js';
 import { applyCommand, type TradingCommand } from './engine-commands.js';
@@ -75,8 +75,8 @@ class Collector implements JournalSink {
 
 interface SessionStart {
   sessionId: string;
-  /** Absent in journals written before engines recorded it. */
-  build?: EngineBuild;
+  /** Absent in journals written before engines recorded it (read through asBuild). */
+  build?: unknown;
   venue: string;
   config: EngineConfig;
   instruments: Instrument[];
@@ -175,7 +175,8 @@ export async function replayJournal(dataDir: string): Promise<ReplayResult> {
       const d = await finish();
       if (d) return diverged(d);
       pendingStart = { rec: r, start: JSON.parse(r.data) as SessionStart };
-      recordedBuild = pendingStart.start.build;
+      // a record's build as written; anything else reads as unrecorded
+      recordedBuild = asBuild(pendingStart.start.build);
       continue;
     }
     if (pendingStart) {

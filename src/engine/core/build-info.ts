@@ -45,6 +45,12 @@ export function engineBuild(): EngineBuild {
   return cached;
 }
 
+/** A build as read from a record: undefined unless it has a string version and a string or null commit. */
+export function asBuild(x: unknown): EngineBuild | undefined {
+  const b = x as Partial<EngineBuild> | null | undefined;
+  return b && typeof b === 'object' && typeof b.version === 'string' && (b.commit === null || typeof b.commit === 'string') ? { version: b.version, commit: b.commit } : undefined;
+}
+
 /** "Tradedesk 0.1.0 (commit 1a2b3c4)"; an old record without one is named so. */
 export function describeBuild(b: EngineBuild | undefined): string {
   if (!b) return 'an engine that did not record its build';

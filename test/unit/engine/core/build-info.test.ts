@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeBuild, engineBuild, sameBuild } from '../../../../src/engine/core/build-info.js';
+import { asBuild, describeBuild, engineBuild, sameBuild } from '../../../../src/engine/core/build-info.js';
 
 describe('engineBuild', () => {
   it("is package.json's version and the checkout's commit (or TRADEDESK_COMMIT)", () => {
@@ -27,5 +27,11 @@ describe('engineBuild', () => {
     expect(sameBuild({ ...a, version: '1.2.4' }, a)).toBe(false);
     expect(sameBuild({ ...a, commit: null }, { ...a, commit: null })).toBe(false);
     expect(sameBuild(undefined, a)).toBe(false);
+  });
+
+  it('reads a recorded build only in its own shape', () => {
+    expect(asBuild({ version: '1.2.3', commit: null, extra: 1 })).toEqual({ version: '1.2.3', commit: null });
+    expect(asBuild({ version: '1.2.3', commit: 'abc' })).toEqual({ version: '1.2.3', commit: 'abc' });
+    for (const bad of [undefined, null, 'v1', { version: 1, commit: null }, { version: '1.2.3', commit: 7 }, { version: '1.2.3' }]) expect(asBuild(bad)).toBeUndefined();
   });
 });
