@@ -98,6 +98,8 @@ export interface EngineOptions {
   signalSink?: SignalSink;
   /** Recent decisions kept in memory for the decision log's queries (default 5,000; 0 for a batch backtest, whose result has them). */
   keepDecisions?: number;
+  /** Sample equity once a simulated minute for the account's metrics (default true; false for a batch backtest, which keeps its own curve). */
+  equityCurve?: boolean;
 }
 
 const STRATEGY_ERROR_LIMIT = 5;
@@ -115,7 +117,7 @@ export class Engine implements EngineHandle {
   readonly alerts: AlertLog;
   readonly monitor: RiskMonitor;
   readonly decisions: DecisionLog;
-  /** Equity sampled once per simulated minute, for the account's metrics. */
+  /** Equity sampled once per simulated minute, for the account's metrics (empty when options.equityCurve is false). */
   readonly equityCurve: Array<[number, number]> = [];
   /** Last portfolio analytics (VaR etc.), computed off the main thread on request. */
   lastVar95: number | null = null;
@@ -785,6 +787,7 @@ export class Engine implements EngineHandle {
 
   /** One equity sample per simulated minute (bars drive it, so replay samples alike). */
   private sampleEquity(ts: number): void {
+    if (this.options.equityCurve === false) return;
     const last = this.equityCurve[this.equityCurve.length - 1];
     // a later bar of the minute sampled last: nothing to add, decided without a double's % (a call into C, on every bar)
     if (last !== undefined && last === this.lastSample && ts >= 0 && ts < this.lastSampleEnd) return;

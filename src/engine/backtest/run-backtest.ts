@@ -114,13 +114,15 @@ export interface BacktestSession {
 /**
  * Builds the engine for a backtest: runBacktest drives it synchronously; a host may drive it with its SimDriver (engine.start()).
  * `engineOptions.keepDecisions`: the engine's own decision log (what a host's UI queries); runBacktest keeps none.
+ * `engineOptions.equityCurve`: the engine's per-minute equity samples (the account metrics a host's UI shows);
+ * runBacktest keeps none (its result's curve is the session's own, sampled after every group of bars).
  */
 export function createBacktestSession(
   input: readonly Bar[],
   config: BacktestConfig,
   seed: number,
   hooks: Pick<BacktestHooks, 'strategies' | 'onEnd'> = {},
-  engineOptions: Pick<EngineOptions, 'keepDecisions'> = {},
+  engineOptions: Pick<EngineOptions, 'keepDecisions' | 'equityCurve'> = {},
 ): BacktestSession {
   if (config.strategies.length + (hooks.strategies?.length ?? 0) === 0) throw new BacktestError('BAD_INPUT', 'no strategy to run');
   if (new Set(config.strategies.map((s) => signalIdOf(s) ?? s.name)).size !== config.strategies.length) throw new BacktestError('BAD_INPUT', 'each strategy may run once per backtest');
@@ -160,6 +162,7 @@ export function createBacktestSession(
     // without injected strategies the engine runs its signal strategies and the ensemble; learning is in memory (no data dir), fresh per run
     strategies: signalRun ? undefined : strategies,
     keepDecisions: engineOptions.keepDecisions,
+    equityCurve: engineOptions.equityCurve,
     venue: (clock) =>
       (venue = new BarVenue(clock, {
         bars,
@@ -244,8 +247,9 @@ export function createBacktestSession(
 const SETTLE_EVERY = 32;
 
 export async function runBacktest(input: readonly Bar[], config: BacktestConfig, seed: number, hooks: BacktestHooks = {}): Promise<BacktestResult> {
-  // no UI asks a batch run's engine for its decision log (the result has the decisions): keeping one only made garbage
-  const session = createBacktestSession(input, config, seed, hooks, { keepDecisions: 0 });
+  // no UI asks a batch run's engine for its decision log or account metrics (the result has the decisions and its
+  // own equity curve): keeping them only made garbage
+  const session = createBacktestSession(input, config, seed, hooks, { keepDecisions: 0, equityCurve: false });
   const { engine: e, venue, bars } = session;
   try {
     await e.prepare();

@@ -2,9 +2,10 @@
 // (the venue's promise reactions settled every `every` groups), the same loop
 // yielding to the event loop between groups (the worker's path: progress and
 // cancel), and a serve-style engine whose SimDriver runs simulated time in
-// slices — on seeded random bars, for the order-submitting strategies and for
-// the ensemble. Also the invariants the fast paths inside the engine rely on:
-// the portfolio's cached held symbols are positions() in order, and the OMS's
+// slices (with and without the engine's own per-minute equity curve) — on
+// seeded random bars, for the order-submitting strategies and for the
+// ensemble. Also the invariants the fast paths inside the engine rely on: the
+// portfolio's cached held symbols are positions() in order, and the OMS's
 // per-symbol open-order index answers what a scan of all open orders would.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,12 +19,18 @@ import { randomBars } from '../../../support/bars.js';
 
 const T0 = Date.parse('2024-01-02T14:30:00Z');
 
-/** A serve-style run: engine.start() (the SimDriver's slices on the event loop) until every bar is delivered. */
-async function served(bars: Bar[], config: BacktestConfig, seed: number): Promise<BacktestResult> {
-  const s = createBacktestSession(bars, config, seed);
+/**
+ * A serve-style run: engine.start() (the SimDriver's slices on the event loop) until every bar is delivered.
+ * With `equityCurve` off (as runBacktest builds its engine) the engine keeps no per-minute curve of its own;
+ * on (as `serve --bars` does, for the UI's account metrics) one sample a simulated minute.
+ */
+async function served(bars: Bar[], config: BacktestConfig, seed: number, equityCurve: boolean): Promise<BacktestResult> {
+  const s = createBacktestSession(bars, config, seed, {}, { equityCurve });
   await s.engine.start();
   while (s.venue.delivered < bars.length && !s.failure()) await new Promise((r) => setTimeout(r, 5));
   await s.engine.stop();
+  const minutes = new Set(bars.map((b) => b.ts - (b.ts % 60_000))).size;
+  expect(s.engine.equityCurve.length).toBe(equityCurve ? minutes : 0);
   return s.result();
 }
 
@@ -37,17 +44,19 @@ function expectSame(a: BacktestResult, b: BacktestResult): void {
 }
 
 describe('backtest drivers agree', () => {
-  const cases: Array<{ name: string; bars: Bar[]; config: BacktestConfig }> = [
+  const cases: Array<{ name: string; bars: Bar[]; config: BacktestConfig; equityCurve: boolean }> = [
     {
       name: 'buy_and_hold + ma_cross, costs modelled',
       bars: randomBars({ symbols: ['AAA', 'BBB', 'ETH/USD'], n: 1_500, seed: 11, start: T0, vol: 0.003 }),
       config: { strategies: [{ name: 'buy_and_hold', params: { weight: 0.1 } }, { name: 'ma_cross', params: { fast: 3, slow: 10 } }], risk: { maxConcentrationPct: 1 } },
+      equityCurve: false,
     },
     {
       // calm bars and costs off, so the ensemble's entries pass (as in signal-backtest.test.ts)
       name: 'the ensemble of signal strategies',
       bars: randomBars({ symbols: ['AAA', 'BTC/USD', 'QQQ', 'SPY'], n: 600, seed: 3, start: T0, vol: 0.0006 }),
       config: { strategies: [{ name: 'ensemble' }], costs: 'none' },
+      equityCurve: true,
     },
   ];
   for (const c of cases) {
@@ -57,7 +66,8 @@ describe('backtest drivers agree', () => {
       expect(sync.decisions.length).toBeGreaterThan(5);
       const yielding = await runBacktest(c.bars, c.config, 5, { every: 3, signal: new AbortController().signal });
       expectSame(sync, yielding);
-      expectSame(sync, await served(c.bars, c.config, 5));
+      // the engine's own equity curve (kept or not) changes no decision
+      expectSame(sync, await served(c.bars, c.config, 5, c.equityCurve));
     });
   }
 });
