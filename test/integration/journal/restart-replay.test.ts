@@ -36,6 +36,14 @@ async function session(dir: string, minutes: number, during?: (e: Engine) => Pro
   return e;
 }
 
+/** A stopped 60-minute session's journal, its day file open for a test to edit (close it before replaying). */
+async function recordedDayFile(): Promise<{ dir: string; db: Database.Database }> {
+  const dir = tmp();
+  const a = await session(dir, 60);
+  await a.stop();
+  return { dir, db: new Database(listJournalFiles(dir)[0]!) };
+}
+
 describe('journal, restart and replay', () => {
   it('journals a session that verifies, with decisions carrying their provenance and checks', async () => {
     const dir = tmp();
@@ -126,12 +134,8 @@ describe('journal, restart and replay', () => {
   });
 
   it('replay names the first divergence when a recorded input was changed', async () => {
-    const dir = tmp();
-    const a = await session(dir, 60);
-    await a.stop();
     // move every SPY bar close far away: the strategy would decide differently
-    const file = listJournalFiles(dir)[0]!;
-    const db = new Database(file);
+    const { dir, db } = await recordedDayFile();
     const first = db.prepare(`SELECT min(seq) s FROM records WHERE kind = 'decision'`).get() as { s: number };
     const rows = db.prepare(`SELECT seq, data FROM records WHERE kind = 'input.quote' AND seq < ?`).all(first.s) as Array<{ seq: number; data: string }>;
     const upd = db.prepare('UPDATE records SET data = ? WHERE seq = ?');
@@ -150,11 +154,7 @@ describe('journal, restart and replay', () => {
   });
 
   it('a divergence in a session recorded by another build (or one that did not record its build) names both builds', async () => {
-    const dir = tmp();
-    const a = await session(dir, 60);
-    await a.stop();
-    const file = listJournalFiles(dir)[0]!;
-    const db = new Database(file);
+    const { dir, db } = await recordedDayFile();
     const start = db.prepare(`SELECT seq, data FROM records WHERE kind = 'session.start'`).get() as { seq: number; data: string };
     const recorded = JSON.parse(start.data) as { build?: { version: string; commit: string | null } };
     expect(recorded.build).toEqual(engineBuild());
