@@ -527,7 +527,7 @@ export class QualityMonitor {
 
   /**
    * Held instruments with no data for staleAfterMs while their market is open
-   * (for NYSE symbols, counted from the session open at the earliest). Raises one
+   * (for NYSE symbols, counted from the day's session open at the earliest once it has come). Raises one
    * 'stale' alert per episode; data arriving ends it.
    */
   checkStale(now = this.now()): string[] {
@@ -555,7 +555,10 @@ export class QualityMonitor {
   private silentMs(symbol: string, sym: SymbolState, now: number): number | undefined {
     const nyse = this.calendarOf(symbol) === 'nyse';
     if (this.marketOpen ? !this.marketOpen(symbol, now) : nyse && !isNyseOpen(now)) return undefined;
-    const open = nyse ? (nyseSessionFor(now)?.open ?? -Infinity) : -Infinity;
+    // the day's NYSE open starts the silence once it has come; before it (the venue's own early hours) the
+    // silence counts from the last data: a later open would make the silence negative, never stale
+    const session = nyse ? nyseSessionFor(now) : undefined;
+    const open = session && session.open <= now ? session.open : -Infinity;
     const since = Math.max(sym.lastSeenAt, open);
     return since === -Infinity ? undefined : now - since;
   }

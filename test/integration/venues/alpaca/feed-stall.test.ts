@@ -42,7 +42,7 @@ describe('a data feed that stalls without disconnecting (Alpaca, engine end to e
     quote();
     await waitFor(() => engine.referencePrice('AAPL'), 'a quote');
     const r = await engine.handlers.submitOrder({ symbol: 'AAPL', side: 'buy', type: 'limit', qty: 5, limitPrice: 189, timeInForce: 'day' });
-    expect(r.accepted).toBe(true);
+    expect(r.accepted, r.reason).toBe(true);
     await waitFor(() => engine.oms.get(r.clientOrderId)?.status === 'accepted', 'accepted');
     server.fill(r.clientOrderId, 5, 189);
     await waitFor(() => engine.portfolio.qty('AAPL') === 5 || undefined, 'the fill');

@@ -318,6 +318,19 @@ describe('QualityMonitor staleness', () => {
     now = t('2025-03-17T13:32:01Z');
     expect(m.checkStale()).toEqual(['AAPL']);
   });
+
+  it("with the venue's market hours: open before the day's NYSE session (its early hours), silence counts from the last data", () => {
+    let now = t('2025-03-17T09:00:00Z'); // Monday, 05:00 in New York: the day's session opens at 13:30 UTC
+    const { m, alerts } = monitor({ now: () => now, staleAfterMs: 120_000, marketOpen: () => true });
+    m.setHeld(['AAPL']);
+    m.onBar(barAt('AAPL', now - MIN, 100));
+    now += 60_000;
+    expect(m.checkStale()).toEqual([]);
+    now += 61_000;
+    expect(m.checkStale()).toEqual(['AAPL']);
+    expect(alerts.map((a) => [a.symbol, a.issue])).toEqual([['AAPL', 'stale']]);
+    expect(alerts[0]!.value).toBeCloseTo(121, 6);
+  });
 });
 
 describe('QualityMonitor.crossCheck', () => {
