@@ -343,10 +343,14 @@ export class AlpacaLoopbackServer {
   /** Per-NY-date overrides of the calendar: null closes the day, or custom hours. */
   readonly calendarOverrides = new Map<string, { open: string; close: string } | null>();
 
-  /** The market open all day today (New York's date and UTC's), whatever the wall clock says. */
+  /**
+   * The market open around the clock from yesterday to tomorrow (UTC dates, so whichever New York date it
+   * is), whatever the wall clock says: each day 00:00-24:00, no closed minute at midnight between them (a
+   * test running across New York's midnight once found the market shut from 23:59).
+   */
   openAllDay(): void {
-    const nyDate = new Date(Date.now() - 5 * 3_600_000).toISOString().slice(0, 10);
-    for (const d of [nyDate, new Date().toISOString().slice(0, 10)]) this.calendarOverrides.set(d, { open: '00:00', close: '23:59' });
+    const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    for (const k of [-1, 0, 1]) this.calendarOverrides.set(new Date(today + k * 86_400_000).toISOString().slice(0, 10), { open: '00:00', close: '24:00' });
   }
   readonly now: () => number;
 
