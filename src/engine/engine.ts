@@ -826,6 +826,7 @@ export class Engine implements EngineHandle {
       this.quotes.set(q.symbol, q);
       this.changedQuotes.set(q.symbol, q);
       pub.markDirty('quotes');
+      pub.markDirty('status'); // the engine clock moves with the data, not only with orders
       if (this.portfolio.mark(q.symbol, (q.bid + q.ask) / 2)) {
         pub.markDirty('positions');
         pub.markDirty('account');
@@ -851,6 +852,7 @@ export class Engine implements EngineHandle {
       this.lastBarTs.set(b.symbol, b.ts);
       this.changedBars.set(b.symbol, b);
       pub.markDirty('bars');
+      pub.markDirty('status');
       this.monitor.onBar(b);
       pub.markDirty('risk');
       this.sampleEquity(b.ts);
