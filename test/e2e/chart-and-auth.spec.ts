@@ -26,6 +26,8 @@ test('the chart renders candles on a canvas and updates with live bars', async (
   // Prefer an instrument that trades around the clock, so bars keep coming.
   const rows = page.getByTestId('watch-row');
   await expect(rows.first()).toBeVisible();
+  // every instrument's history loads: each row shows its change (a dash until then)
+  await expect.poll(async () => (await rows.locator('td:nth-child(3)').allTextContents()).filter((t) => t.trim() === '—').length, { message: 'a watchlist row still has no change' }).toBe(0);
   const always = page.locator('[data-testid="watch-row"][data-calendar="24x7"]');
   const row = (await always.count()) > 0 ? always.first() : rows.first();
   const symbol = (await row.getAttribute('data-symbol'))!;

@@ -18,6 +18,8 @@ import { FrameBatcher, type BatchStats } from './frame-batcher.js';
 import { loadRiskSettings } from './risk-store.js';
 
 export const HISTORY_LIMIT = 300;
+/** Histories loaded at once after the selected symbol's. */
+const HISTORY_LANES = 4;
 
 /** Live counters of the running sync (events in, store updates out). */
 export const syncStats: BatchStats = { events: 0, flushes: 0 };
@@ -57,10 +59,12 @@ export function startSync(client: RendererClient): () => void {
       void loadRiskSettings(client);
       const selected = useDesk.getState().selected;
       if (selected) await loadHistory(selected, gen);
-      for (const inst of instruments) {
-        if (gen !== generation) return;
-        await loadHistory(inst.symbol, gen);
-      }
+      // the rest a few at a time (one after another left the watchlist's Chg blank for a while)
+      const rest = instruments.map((i) => i.symbol);
+      const lane = async (): Promise<void> => {
+        for (let s = rest.shift(); s !== undefined && gen === generation; s = rest.shift()) await loadHistory(s, gen);
+      };
+      await Promise.all(Array.from({ length: HISTORY_LANES }, lane));
     } catch (e) {
       if (gen === generation) notify('error', `Could not load the engine snapshot: ${errorMessage(e)}`);
     }
