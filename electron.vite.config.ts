@@ -2,12 +2,12 @@
 // the worker-thread entries it starts), preload (the contract bridge) and
 // renderer (the React UI). `tradedesk serve`
 // serves the same renderer build to a browser.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { sourceCommitAt } from './src/engine/core/build-info';
 
 // electron-vite reads Electron's major version from the electron package to pick
 // build targets. Where that optional package is not installed (no binary
@@ -21,16 +21,8 @@ if (!process.env.ELECTRON_MAJOR_VER) {
   }
 }
 
-/** The source commit the main bundle is built from (TRADEDESK_COMMIT, else git's HEAD): core/build-info.ts journals it, as an installed app has no git. */
-function sourceCommit(): string | undefined {
-  if (process.env.TRADEDESK_COMMIT) return process.env.TRADEDESK_COMMIT;
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: __dirname, encoding: 'utf8' }).trim();
-  } catch {
-    return undefined;
-  }
-}
-const commit = sourceCommit();
+// The source commit the main bundle is built from: core/build-info.ts journals it, as an installed app has no git.
+const commit = sourceCommitAt(__dirname);
 
 export default defineConfig({
   main: {

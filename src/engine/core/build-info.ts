@@ -31,17 +31,18 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-function sourceCommit(): string | null {
+/** TRADEDESK_COMMIT, else the HEAD of the git checkout holding `dir`, else null (also used by electron.vite.config.ts to stamp the main bundle). */
+export function sourceCommitAt(dir: string): string | null {
   const fromEnv = process.env.TRADEDESK_COMMIT?.trim();
   if (fromEnv) return fromEnv;
-  const r = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(fileURLToPath(import.meta.url)), encoding: 'utf8', timeout: 2_000 });
+  const r = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8', timeout: 2_000 });
   const out = r.status === 0 ? r.stdout.trim() : '';
   return /^[0-9a-f]{40}$/.test(out) ? out : null;
 }
 
 /** This engine's build (worked out once per process). */
 export function engineBuild(): EngineBuild {
-  cached ??= { version: packageVersion(), commit: sourceCommit() };
+  cached ??= { version: packageVersion(), commit: sourceCommitAt(dirname(fileURLToPath(import.meta.url))) };
   return cached;
 }
 
