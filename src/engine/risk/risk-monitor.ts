@@ -366,7 +366,7 @@ export class RiskMonitor {
   private checkStale(t: number): void {
     const limit = this.cfg.staleDataSeconds * 1000;
     const held = this.portfolio.heldSymbols();
-    if (this.unquotedSince.size > 0 || this.staleNow.size > 0) this.forgetUnheld(held);
+    if (this.unquotedSince.size > 0 || this.staleNow.size > 0) this.forgetUnheld();
     for (const symbol of held) {
       let last = this.lastQuoteTs.get(symbol);
       const never = last === undefined;
@@ -397,11 +397,11 @@ export class RiskMonitor {
    * (held again later, its silence counts from that check, not from the first
    * holding's) and a REDUCING it was put in for stale quotes is lifted.
    */
-  private forgetUnheld(held: readonly string[]): void {
-    const holding = new Set(held);
-    for (const symbol of this.unquotedSince.keys()) if (!holding.has(symbol)) this.unquotedSince.delete(symbol);
+  private forgetUnheld(): void {
+    const p = this.portfolio;
+    for (const symbol of this.unquotedSince.keys()) if (p.qty(symbol) === 0) this.unquotedSince.delete(symbol);
     for (const symbol of this.staleNow) {
-      if (holding.has(symbol)) continue;
+      if (p.qty(symbol) !== 0) continue;
       this.staleNow.delete(symbol);
       this.risk.setState('ACTIVE', 'risk-monitor', `${symbol} is no longer held (its quotes were stale)`, `instrument:${symbol}`);
     }
