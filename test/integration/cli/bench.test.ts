@@ -1,4 +1,5 @@
-// `tradedesk bench --json` (with TRADEDESK_BENCH_QUICK=1 for small samples):
+// `tradedesk bench --json` (with TRADEDESK_BENCH_QUICK=1 for small samples), each group of
+// benchmarks in a process of its own:
 // the documented shape {"machine":{cores,node,...},"results":[{name,value,unit,peer,peer_value,ratio,detail?}]}.
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
@@ -15,6 +16,10 @@ describe('tradedesk bench --json', () => {
     // each figure is printed with its peer as its benchmark ends
     for (const name of ['engine.events_per_s', 'journal.append_events_per_s', 'features.update_ns_per_bar']) expect(r.stderr).toMatch(new RegExp(`^${name.replace(/\./g, '\\.')}: .* vs peer `, 'm'));
     expect(r.stderr).toMatch(/^machine: \d+ cores .*Node v/m);
+    // each group of benchmarks ran in a fresh process of its own, one after another
+    const own = [...r.stderr.matchAll(/^bench: (\S+) in a process of its own \(pid (\d+)\)$/gm)];
+    expect(own.map((m) => m[1])).toEqual(['engine', 'ctl', 'data', 'risk', 'journal', 'features', 'backtest', 'ui']);
+    expect(new Set(own.map((m) => m[2])).size).toBe(own.length);
     const names = out.results.map((x) => x.name);
     expect(names).toEqual(['engine.events_per_s', 'ctl.halt_latency_ms_p99', 'data.download_300x300', 'risk.pretrade_check_us_p99', 'journal.append_events_per_s', 'journal.durable_commit_ms_p99', 'journal.durable_commit_vs_before_p99', 'journal.bytes_per_million_records', 'features.update_ns_per_bar', 'backtest.bars_per_s', 'backtest.bars_per_s_journal', 'ui.chart_200k_render_ms', 'ui.event_latency_ms_p99', 'ui.pan_fps']);
     // the UI figures (bench-ui.test.ts runs them in Chromium) are reported skipped with the reason
