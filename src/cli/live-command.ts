@@ -44,7 +44,7 @@ export async function runLive(argv: string[]): Promise<number> {
   try {
     const j = Journal.open(dataDir);
     j.append(Date.now(), 'config', { actor: 'operator', changed: [`liveTrading.enabled -> ${action === 'enable'}`], reason: 'tradedesk live' });
-    j.close();
+    await j.close();
   } catch (e) {
     // the setting is saved; say plainly that the journal could not record it (e.g. a damaged journal file)
     throw new CliError(`live trading ${action === 'enable' ? 'ENABLED' : 'disabled'}, but the change could not be journaled: ${(e as Error).message}`, 1);

@@ -74,7 +74,8 @@ export interface EngineMessages {
 export interface JournalSink {
   append(ts: number, kind: JournalKind, payload: unknown): unknown;
   flush?(): void;
-  close?(): void;
+  /** May finish after it returns (the journal's last anchor write): stop() waits for it. */
+  close?(): void | Promise<void>;
   /** The write-ahead gate (Journal.whenDurable): undefined when every durable record is on disk, else when it will be. */
   whenDurable?(): Promise<void> | undefined;
 }
@@ -637,7 +638,7 @@ export class Engine implements EngineHandle {
     if (this.journal && (wasRunning || this.prepared) && !this.options.replay) this.record('session.stop', { sessionId: this.sessionId });
     this.closed = true;
     this.learning.close();
-    this.journal?.close?.();
+    await this.journal?.close?.();
   }
 
   /** Stops simulated time (a served replay whose bars have ended); the engine keeps serving. */

@@ -96,8 +96,8 @@ class DecisionSink implements JournalSink {
   flush(): void {
     this.journal?.flush();
   }
-  close(): void {
-    this.journal?.close();
+  close(): void | Promise<void> {
+    return this.journal?.close();
   }
 }
 

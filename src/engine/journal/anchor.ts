@@ -20,6 +20,8 @@ export interface JournalAnchor {
   readonly where: string;
   load(): AnchorState | null;
   save(state: AnchorState): void;
+  /** save() without holding up the event loop, where the anchor can (the keychain's); the journal's checkpoints while it runs use it. */
+  saveAsync?(state: AnchorState): Promise<void>;
 }
 
 function accountFor(dataDir: string): string {
@@ -38,13 +40,26 @@ export class KeychainAnchor implements JournalAnchor {
     this.account = accountFor(dataDir);
   }
 
+  /** Also readies the store's asynchronous writes for this anchor (at the journal's opening, so no checkpoint asks the keychain on the engine's thread). */
   load(): AnchorState | null {
     const v = this.store.get(this.account);
+    this.store.readyAsync?.(this.account);
     return v ? (JSON.parse(v) as AnchorState) : null;
   }
 
   save(state: AnchorState): void {
     this.store.set(this.account, JSON.stringify(state));
+  }
+
+  saveAsync(state: AnchorState): Promise<void> {
+    const json = JSON.stringify(state);
+    if (this.store.setAsync) return this.store.setAsync(this.account, json);
+    try {
+      this.store.set(this.account, json);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
   }
 }
 

@@ -36,6 +36,8 @@ const GROUP_COMMIT_RECORDS = 500;
 /** Records pending in an open durable group that close it at once (bounds memory in a flood of non-durable records). */
 const DURABLE_GROUP_MAX_PENDING = 8_192;
 const CHECKPOINT_MS = 1_000;
+/** How long close() waits for an anchor write still in flight (a keychain that never answers must not hold up shutdown). */
+const CLOSE_ANCHOR_WAIT_MS = 3_000;
 const DAY_MS = 86_400_000;
 
 export interface JournalOptions {
@@ -96,6 +98,8 @@ export class Journal {
   private waiting: Waiting | undefined;
   private lastCheckpoint = 0;
   private checkpointQueued = false;
+  /** The anchor write in flight (an anchor that saves asynchronously: the keychain's), until it settles. */
+  private saving: Promise<void> | undefined;
   private closed = false;
   private readonly key: Buffer;
   private readonly hasher: ChainHasher;
@@ -269,14 +273,29 @@ export class Journal {
     if (!this.closed) this.commit(true);
   }
 
-  close(): void {
+  /**
+   * Commits what is pending, records the final head in the anchor and closes.
+   * Synchronous unless a checkpoint's anchor write is still in flight: then the
+   * final write follows it (never racing it: the older head must not land
+   * last), and the promise returned settles once it has, or after
+   * CLOSE_ANCHOR_WAIT_MS with the anchor left on an earlier head of the chain
+   * (still verifiable; the records after it are on disk).
+   */
+  close(): void | Promise<void> {
     if (this.closed) return;
     this.commit(true);
-    this.checkpoint(true);
     if (this.timer) clearTimeout(this.timer);
     this.clearGroupTimers();
     this.closed = true;
     this.out?.close();
+    const inFlight = this.saving;
+    if (!inFlight) return this.checkpoint(true);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((r) => (timer = setTimeout(r, CLOSE_ANCHOR_WAIT_MS)));
+    return Promise.race([inFlight, gaveUp]).then(() => {
+      clearTimeout(timer);
+      if (!this.saving) this.checkpoint(true);
+    });
   }
 
   /** The open durable group's commit from its timer or a waiting sender's microtask. */
@@ -386,15 +405,35 @@ export class Journal {
    */
   private checkpoint(force: boolean): void {
     const now = Date.now();
-    if (!force && now - this.lastCheckpoint < CHECKPOINT_MS) return;
+    if (!force && (now - this.lastCheckpoint < CHECKPOINT_MS || this.saving)) return;
     if (this.synced === this.anchorState.seq) return;
     this.lastCheckpoint = now;
-    this.anchorState = { ...this.anchorState, seq: this.synced, hash: hashBytes(this.syncedHash).toString('hex') };
-    try {
-      this.anchor.save(this.anchorState);
-    } catch {
-      // the next checkpoint retries; the chain itself is already on disk
+    const next = { ...this.anchorState, seq: this.synced, hash: hashBytes(this.syncedHash).toString('hex') };
+    // A failed write leaves anchorState as it was: the next checkpoint (or the close) writes the head
+    // again; the chain itself is already on disk. While the journal runs, the write goes off the event
+    // loop where the anchor can (a keychain that is slow, stalled or asking the user to unlock it must
+    // not stop the engine); at close, before the process may end.
+    if (!force && this.anchor.saveAsync) {
+      this.saving = this.anchor
+        .saveAsync(next)
+        .then(
+          () => void (this.anchorState = next),
+          () => undefined,
+        )
+        .finally(() => (this.saving = undefined));
+      return;
     }
+    try {
+      this.anchor.save(next);
+      this.anchorState = next;
+    } catch {
+      // as above
+    }
+  }
+
+  /** An anchor write is in flight (for tests). */
+  get anchorSaving(): boolean {
+    return this.saving !== undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 // OS keychain access (macOS Keychain, Windows Credential Manager, Secret
 // Service on Linux) through @napi-rs/keyring. Secrets go in and out of here
 // only; they are never logged, journaled or sent to the renderer.
-import { Entry, findCredentials, type EntryOptions } from '@napi-rs/keyring';
+import { AsyncEntry, Entry, findCredentials, type EntryOptions } from '@napi-rs/keyring';
 import { TradedeskError } from '../core/errors.js';
 
 export const KEYCHAIN_SERVICE = 'tradedesk';
@@ -42,6 +42,14 @@ export interface SecretStore {
   delete(account: string): boolean;
   /** The accounts stored under this store's service, where the store can enumerate them. */
   list?(): string[];
+  /**
+   * set() off the calling thread, where the store can: for writes while the
+   * engine runs (the journal's anchor checkpoints), which a slow, stalled or
+   * prompting keychain must not hold up.
+   */
+  setAsync?(account: string, secret: string): Promise<void>;
+  /** Prepares setAsync for an account now (finding its entry is itself a keychain call on this thread), so later writes never wait here. */
+  readyAsync?(account: string): void;
 }
 
 export interface KeychainOptions {
@@ -57,6 +65,7 @@ export interface KeychainOptions {
 export class Keychain implements SecretStore {
   readonly kind = 'os-keychain';
   private readonly entryOptions: EntryOptions | undefined;
+  private readonly asyncEntries = new Map<string, AsyncEntry>();
 
   constructor(
     private readonly service = keychainService(),
@@ -75,6 +84,27 @@ export class Keychain implements SecretStore {
 
   delete(account: string): boolean {
     return this.call(() => this.entry(account).deletePassword());
+  }
+
+  /**
+   * set() on libuv's thread pool: the event loop runs on while the keychain
+   * answers (a stalled Secret Service takes its 2 s D-Bus timeout). The
+   * account's entry is made once (readyAsync, else the first call), as making
+   * one asks the keychain on this thread.
+   */
+  async setAsync(account: string, secret: string): Promise<void> {
+    try {
+      this.readyAsync(account);
+      await this.asyncEntries.get(account)!.setPassword(secret);
+    } catch (err) {
+      throw err instanceof KeychainUnavailableError ? err : new KeychainUnavailableError((err as Error).message);
+    }
+  }
+
+  readyAsync(account: string): void {
+    if (this.asyncEntries.has(account)) return;
+    const e = this.call(() => (this.entryOptions ? new AsyncEntry(this.service, account, this.entryOptions) : new AsyncEntry(this.service, account)));
+    this.asyncEntries.set(account, e);
   }
 
   /** Accounts stored under this service (names only). */
