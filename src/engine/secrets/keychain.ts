@@ -87,10 +87,10 @@ export class Keychain implements SecretStore {
   }
 
   /**
-   * set() on libuv's thread pool: the event loop runs on while the keychain
-   * answers (a stalled Secret Service takes its 2 s D-Bus timeout). The
-   * account's entry is made once (readyAsync, else the first call), as making
-   * one asks the keychain on this thread.
+   * set() on libuv's thread pool: the event loop runs on however long the
+   * keychain takes (a synchronous call waits out the Secret Service's 2 s D-Bus
+   * timeout on this thread). The account's entry is made once (readyAsync, else
+   * the first call), as making one asks the keychain on this thread.
    */
   async setAsync(account: string, secret: string): Promise<void> {
     try {
