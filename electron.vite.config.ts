@@ -36,6 +36,7 @@ export default defineConfig({
           // CPU-heavy engine work stays off the thread that drives the window
           'analytics-worker': resolve(__dirname, 'src/engine/risk/analytics/analytics-worker.ts'),
           'backtest-worker': resolve(__dirname, 'src/engine/backtest/backtest-worker.ts'),
+          'credentials-worker': resolve(__dirname, 'src/engine/secrets/credentials-worker.ts'),
         },
       },
     },

@@ -15,7 +15,7 @@ const fail = (msg) => {
   process.exit(1);
 };
 
-for (const f of ['main/index.js', 'main/analytics-worker.js', 'main/backtest-worker.js', 'preload/index.cjs', 'renderer/index.html']) {
+for (const f of ['main/index.js', 'main/analytics-worker.js', 'main/backtest-worker.js', 'main/credentials-worker.js', 'preload/index.cjs', 'renderer/index.html']) {
   if (!existsSync(join(out, f))) fail(`out/${f} is missing: did electron-vite build run?`);
 }
 const main = readFileSync(join(out, 'main', 'index.js'), 'utf8');

@@ -15,7 +15,7 @@ import { accountMetrics, portfolioAnalytics } from './risk/account-analytics.js'
 import type { Scope } from './risk/risk-engine.js';
 import { LiveClock } from './core/clock.js';
 import { LIVE_CONFIRMATION, readSettings, setLiveTrading } from './core/settings.js';
-import { credentialStatus, deleteCredentials, listCredentialVenues, setCredentials } from './secrets/credentials.js';
+import { credentialStatusAll, removeCredentials, storeCredentials } from './secrets/credentials-off-thread.js';
 import { createVenue } from './venues/create-venue.js';
 import { buildStrategyHandlers } from './strategy/strategy-commands.js';
 
@@ -272,24 +272,19 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
       return r;
     },
     accountMetrics: () => accountMetrics(e.equityCurve),
-    credentialStatus: () =>
-      keychain(() => {
-        const venues = new Set<string>(['alpaca', 'alpaca-live', ...listCredentialVenues()]);
-        return [...venues].map((v) => credentialStatus(v));
-      }),
-    setCredentials: ({ venue, fields }) =>
-      keychain(() => {
-        const st = setCredentials(venue, fields);
-        e.record('credential', { venue, action: 'set', fields: st.fields, actor: 'operator' });
-        e.alerts.raise('info', 'CREDENTIALS_CHANGED', `credentials for ${venue} stored in the OS keychain (${st.fields.join(', ')})`, 'settings');
-        return st;
-      }),
-    deleteCredentials: ({ venue }) =>
-      keychain(() => {
-        const removed = deleteCredentials(venue);
-        if (removed) e.record('credential', { venue, action: 'delete', fields: [], actor: 'operator' });
-        return credentialStatus(venue);
-      }),
+    // on a worker thread: a keychain that stalls or asks to be unlocked holds the worker, not the engine
+    credentialStatus: () => keychainAsync(credentialStatusAll()),
+    setCredentials: async ({ venue, fields }) => {
+      const st = await keychainAsync(storeCredentials(venue, fields));
+      e.record('credential', { venue, action: 'set', fields: st.fields, actor: 'operator' });
+      e.alerts.raise('info', 'CREDENTIALS_CHANGED', `credentials for ${venue} stored in the OS keychain (${st.fields.join(', ')})`, 'settings');
+      return st;
+    },
+    deleteCredentials: async ({ venue }) => {
+      const { removed, status } = await keychainAsync(removeCredentials(venue));
+      if (removed) e.record('credential', { venue, action: 'delete', fields: [], actor: 'operator' });
+      return status;
+    },
     testCredentials: async ({ venue, endpoints }) => {
       const id = venue === 'alpaca' ? 'alpaca-paper' : venue;
       try {
@@ -420,14 +415,24 @@ function closeOrderFor(e: EngineContext, symbol: string): { symbol: string; side
 }
 
 /** Runs keychain work; an unavailable keychain becomes an error the UI can show. */
+/** A keychain or credentials error as the API's failure with its code (the UI names the field or says there is no keychain); others as they are. */
+function keychainFailure(err: unknown): unknown {
+  const code = (err as { code?: string }).code;
+  return code === 'KEYCHAIN_UNAVAILABLE' || code === 'CREDENTIALS_INVALID' || code === 'CREDENTIALS_MISSING' ? new ApiFailure(code, (err as Error).message) : err;
+}
+
 function keychain<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'KEYCHAIN_UNAVAILABLE' || code === 'CREDENTIALS_INVALID' || code === 'CREDENTIALS_MISSING') throw new ApiFailure(code, (err as Error).message);
-    throw err;
+    throw keychainFailure(err);
   }
+}
+
+function keychainAsync<T>(p: Promise<T>): Promise<T> {
+  return p.catch((err: unknown) => {
+    throw keychainFailure(err);
+  });
 }
 
 /**

@@ -141,6 +141,7 @@ export function startDesktop(o: DesktopOptions): Desktop | null {
     // CPU-heavy engine work runs on worker threads from the bundle's own entries
     setWorkerEntry('analytics', pathToFileURL(join(o.mainDir, 'analytics-worker.js')));
     setWorkerEntry('backtest', pathToFileURL(join(o.mainDir, 'backtest-worker.js')));
+    setWorkerEntry('credentials', pathToFileURL(join(o.mainDir, 'credentials-worker.js')));
 
     const e = await o.createEngine(join(app.getPath('userData'), 'data'), binding.path);
     engine = e;

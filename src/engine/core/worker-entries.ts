@@ -3,8 +3,9 @@
 // host points each name at its built entry instead: the Electron main build
 // emits out/main/<name>-worker.js and src/main sets it here at start, so
 // CPU-heavy work (analytics, Monte Carlo; backtests where their runner asks
-// for the 'backtest' entry) leaves the process that also drives the window.
-export type WorkerName = 'analytics' | 'backtest';
+// for the 'backtest' entry) and the keychain's blocking calls (credentials)
+// leave the thread that also drives the window.
+export type WorkerName = 'analytics' | 'backtest' | 'credentials';
 
 const entries = new Map<WorkerName, URL>();
 

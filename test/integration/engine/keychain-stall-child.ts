@@ -1,20 +1,25 @@
-// Child process for anchor-stall.test.ts, run in a D-Bus session of its own
-// whose Secret Service is a gnome-keyring-daemon nobody else uses: opens a
-// journal on the keychain anchor, stops the daemon (SIGSTOP) so the keychain
-// does not answer, commits records, and counts the event-loop turns the engine
-// thread gets while a checkpoint's anchor write waits on the stalled keychain;
-// then resumes the daemon, closes the journal and reads the anchor back.
-// Mode 'answer' resumes the daemon after 20 turns (the write then lands) and
-// closes; 'stalled' closes the journal while the daemon is still stopped, then
-// resumes it. Prints one line of JSON.
+// Child process for keychain-stall.test.ts, run in a D-Bus session of its own
+// whose Secret Service is a gnome-keyring-daemon nobody else uses. It stops the
+// daemon (SIGSTOP) so the keychain does not answer, and counts the event-loop
+// turns the engine's thread gets while a keychain operation is outstanding:
+// - 'answer': a journal on the keychain anchor commits records while a
+//   checkpoint's anchor write waits; the daemon resumes after 20 turns and the
+//   journal closes;
+// - 'stalled': the same, but the journal closes while the daemon is still
+//   stopped, then it resumes;
+// - 'credentials': Settings' credential status runs (on its worker thread)
+//   while the daemon is stopped, then again once it answers.
+// Prints one line of JSON.
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeychainAnchor } from '../../../src/engine/journal/anchor.js';
 import { Journal } from '../../../src/engine/journal/journal.js';
 import { Keychain } from '../../../src/engine/secrets/keychain.js';
+import { credentialStatusAll, storeCredentials } from '../../../src/engine/secrets/credentials-off-thread.js';
 
-const [dir, mode] = process.argv.slice(2) as [string, 'answer' | 'stalled'];
-const keychain = new Keychain('tradedesk-anchor-stall', { linuxStore: 'secret-service' });
+const [dir, mode] = process.argv.slice(2) as [string, 'answer' | 'stalled' | 'credentials'];
+process.env.TRADEDESK_KEYCHAIN_SERVICE = 'tradedesk-keychain-stall';
+const keychain = new Keychain('tradedesk-keychain-stall', { linuxStore: 'secret-service' });
 for (let i = 0; !keychain.isAvailable(); i++) {
   if (i > 50) throw new Error('the test keyring never answered');
   await sleep(100);
@@ -23,6 +28,31 @@ for (let i = 0; !keychain.isAvailable(); i++) {
 const reply = execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.GetConnectionUnixProcessID', 'string:org.freedesktop.secrets'], { encoding: 'utf8' });
 const pid = Number(/uint32 (\d+)/.exec(reply)?.[1]);
 if (!(pid > 1)) throw new Error(`no pid for org.freedesktop.secrets in: ${reply}`);
+
+if (mode === 'credentials') {
+  await storeCredentials('alpaca', { keyId: 'PKTESTKEY0001', secretKey: 'test-secret-value-0001' });
+  process.kill(pid, 'SIGSTOP');
+  let turnsWhilePending = 0;
+  let failure: { code?: string; message: string } | undefined;
+  try {
+    let settled = false;
+    const pending = credentialStatusAll({ timeoutMs: 1_500 }).then(
+      () => undefined,
+      (e: { code?: string; message: string }) => void (failure = { code: e.code, message: e.message }),
+    );
+    void pending.finally(() => (settled = true));
+    // the engine's thread turns while the worker waits on the keychain; the command gives up after 1.5 s
+    while (!settled && turnsWhilePending < 4_000) {
+      turnsWhilePending++;
+      await sleep(5);
+    }
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  const after = await credentialStatusAll();
+  process.stdout.write(`${JSON.stringify({ turnsWhilePending, failure, after: after.find((x) => x.venue === 'alpaca') })}\n`);
+  process.exit(0);
+}
 
 const anchor = new KeychainAnchor(dir, keychain);
 const j = Journal.open(dir, { anchor });
