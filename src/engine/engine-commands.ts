@@ -15,8 +15,8 @@ import { accountMetrics, portfolioAnalytics } from './risk/account-analytics.js'
 import type { Scope } from './risk/risk-engine.js';
 import { LiveClock } from './core/clock.js';
 import { LIVE_CONFIRMATION, readSettings, setLiveTrading } from './core/settings.js';
-import { credentialStatusAll, removeCredentials, storeCredentials } from './secrets/credentials-off-thread.js';
-import { createVenue } from './venues/create-venue.js';
+import { credentialStatusAll, readCredentials, removeCredentials, storeCredentials } from './secrets/credentials-off-thread.js';
+import { createVenue, credentialIdFor } from './venues/create-venue.js';
 import { buildStrategyHandlers } from './strategy/strategy-commands.js';
 
 /** The reason every order closing a position from the UI carries. */
@@ -289,7 +289,8 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
       const id = venue === 'alpaca' ? 'alpaca-paper' : venue;
       try {
         const cfg = { ...e.config, venue: id, endpoints: { ...e.config.endpoints, ...(endpoints ?? {}) }, mode: id === 'alpaca-live' ? ('live' as const) : e.config.mode };
-        const v = keychain(() => createVenue(cfg, new LiveClock(), undefined));
+        const creds = await keychainAsync(readCredentials(credentialIdFor(id)));
+        const v = createVenue(cfg, new LiveClock(), undefined, creds);
         const acct = await v.getAccount();
         return { ok: true, message: `${id}: connected; equity ${acct.equity.toFixed(2)}, buying power ${acct.buyingPower.toFixed(2)}` };
       } catch (err) {
@@ -419,14 +420,6 @@ function closeOrderFor(e: EngineContext, symbol: string): { symbol: string; side
 function keychainFailure(err: unknown): unknown {
   const code = (err as { code?: string }).code;
   return code === 'KEYCHAIN_UNAVAILABLE' || code === 'CREDENTIALS_INVALID' || code === 'CREDENTIALS_MISSING' ? new ApiFailure(code, (err as Error).message) : err;
-}
-
-function keychain<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw keychainFailure(err);
-  }
 }
 
 function keychainAsync<T>(p: Promise<T>): Promise<T> {

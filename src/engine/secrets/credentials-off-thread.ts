@@ -1,5 +1,6 @@
-// The engine's credential commands (Settings > Brokers: status, store, delete)
-// run on a short-lived worker thread (credentials-worker.ts), so a keychain
+// The engine's credential commands (Settings > Brokers: status, store, delete,
+// and the keys a connection test uses) run on a short-lived worker thread
+// (credentials-worker.ts), so a keychain
 // that stalls or prompts holds that worker, never the engine's thread with its
 // quotes, risk checks and kill switch. Errors come back with their code and
 // field (KEYCHAIN_UNAVAILABLE, CREDENTIALS_INVALID...), as thrown in the worker;
@@ -8,7 +9,7 @@
 import { workerEntry } from '../core/worker-entries.js';
 import { runWorkerJob } from '../core/worker-job.js';
 import type { CredentialJob, CredentialReply } from './credential-job.js';
-import type { CredentialStatus } from './credentials.js';
+import { sealCredentials, type CredentialStatus, type CredentialsFor } from './credentials.js';
 import { KeychainUnavailableError } from './keychain.js';
 
 export const CREDENTIALS_WORKER_URL = new URL('./worker-shim.js', import.meta.url);
@@ -58,4 +59,10 @@ export function storeCredentials(venue: string, fields: unknown, o: OffThreadOpt
 /** Deletes a venue's credentials; whether there were some, and its status after. */
 export function removeCredentials(venue: string, o: OffThreadOptions = {}): Promise<{ removed: boolean; status: CredentialStatus }> {
   return run({ op: 'delete', venue }, o);
+}
+
+/** A venue's stored credentials (sealed: they never print), or null; for the engine only. */
+export async function readCredentials<V extends string>(venue: V, o: OffThreadOptions = {}): Promise<CredentialsFor<V> | null> {
+  const c = await run<CredentialsFor<V> | null>({ op: 'get', venue }, o);
+  return c ? sealCredentials(c) : null;
 }

@@ -5,7 +5,7 @@
 // exactly one reply.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CredentialJob, CredentialReply } from './credential-job.js';
-import { credentialStatus, deleteCredentials, listCredentialVenues, setCredentials } from './credentials.js';
+import { credentialStatus, deleteCredentials, getCredentials, listCredentialVenues, setCredentials } from './credentials.js';
 
 if (parentPort === null) throw new Error('credentials-worker.ts must be started as a worker thread (see credentials-off-thread.ts)');
 const job = workerData as CredentialJob;
@@ -21,6 +21,10 @@ function run(j: CredentialJob): Extract<CredentialReply, { ok: true }>['value'] 
     case 'delete': {
       const removed = deleteCredentials(j.venue);
       return { removed, status: credentialStatus(j.venue) };
+    }
+    case 'get': {
+      const c = getCredentials(j.venue);
+      return c ? { ...c } : null; // the plain fields (the seal does not cross threads; the engine seals its copy)
     }
   }
 }

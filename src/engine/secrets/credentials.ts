@@ -182,7 +182,7 @@ type Stored = z.infer<typeof StoredSchema>;
  * console.log and util.inspect (non-enumerable, so `{...creds}` copies the
  * plain fields only: pass that copy straight to the venue client).
  */
-function sealCredentials<T extends object>(creds: T): T {
+export function sealCredentials<T extends object>(creds: T): T {
   const masked = () => Object.fromEntries(Object.keys(creds).map((k) => [k, REDACTED]));
   const hidden = (value: unknown) => ({ value, enumerable: false, writable: false, configurable: false });
   Object.defineProperty(creds, 'toJSON', hidden(masked));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { EngineConfig, SimConfig } from '../core/config.js';
 import { TradedeskError } from '../core/errors.js';
-import { getCredentials } from '../secrets/credentials.js';
+import { getCredentials, type CredentialsFor, type VenueCredentials } from '../secrets/credentials.js';
 import { AlpacaVenue } from './alpaca/alpaca-venue.js';
 import { CcxtVenue } from './ccxt/ccxt-venue.js';
 import { SimVenue } from './sim/sim-venue.js';
@@ -53,12 +53,17 @@ export function credentialIdFor(venue: string): string {
   return venue;
 }
 
-export function createVenue(config: EngineConfig, clock: Clock, dataDir: string | undefined): Venue {
+/**
+ * The venue of a config. A broker venue's credentials are read from the
+ * keychain here, unless `known` gives them (read already, off the engine's
+ * thread; null: none stored).
+ */
+export function createVenue(config: EngineConfig, clock: Clock, dataDir: string | undefined, known?: VenueCredentials | null): Venue {
   const v = config.venue;
   if (v === 'sim') return createSimVenue(clock, config.sim, dataDir);
   const e = config.endpoints;
   if (v === 'alpaca-paper' || v === 'alpaca-live') {
-    const creds = getCredentials(credentialIdFor(v) as 'alpaca' | 'alpaca-live');
+    const creds = known !== undefined ? (known as CredentialsFor<'alpaca'> | null) : getCredentials(credentialIdFor(v) as 'alpaca' | 'alpaca-live');
     if (!creds) throw new MissingCredentialsError(credentialIdFor(v));
     return new AlpacaVenue({
       keyId: creds.keyId,
@@ -70,7 +75,7 @@ export function createVenue(config: EngineConfig, clock: Clock, dataDir: string 
     });
   }
   const exchangeId = v.slice('ccxt:'.length);
-  const creds = getCredentials(v as `ccxt:${string}`);
+  const creds = known !== undefined ? (known as CredentialsFor<`ccxt:${string}`> | null) : getCredentials(v as `ccxt:${string}`);
   if (!creds) throw new MissingCredentialsError(v);
   const urls: Record<string, string> = {};
   if (e.rest) {

@@ -160,12 +160,15 @@ describe('serve on Alpaca (paper) through the real SDK', () => {
       await until(async () => ((await c.call('snapshot', {})).positions.find((p) => p.symbol === 'AAPL')?.qty === 3 ? true : undefined), 'the AAPL fill');
       const creds = await c.call('credentialStatus', {});
       expect(creds.find((x) => x.venue === 'alpaca')).toMatchObject({ present: true, fields: ['keyId', 'secretKey'] });
+      // Settings' connection test: the stored keys read on the credentials worker, the account read with them
+      const tested = await c.call('testCredentials', { venue: 'alpaca' });
+      expect(tested).toMatchObject({ ok: true, message: expect.stringMatching(/^alpaca-paper: connected; equity \d/) as unknown });
       const health = await c.call('venueHealth', {});
       // the broker's request latency is timed: the order sent, the account and positions read
       expect(health.venueLatency?.byCall.submitOrder?.calls).toBeGreaterThanOrEqual(1);
       expect(health.venueLatency!.calls).toBeGreaterThan(health.venueLatency!.byCall.submitOrder!.calls);
       expect(health.venueLatency!.p99Ms).toBeGreaterThan(0);
-      const apiText = JSON.stringify([await c.call('snapshot', {}), creds, health, await c.call('reconciliation', {})]);
+      const apiText = JSON.stringify([await c.call('snapshot', {}), creds, tested, health, await c.call('reconciliation', {})]);
       expect(apiText).not.toContain(ALPACA_SECRET);
       expect(apiText).not.toContain(ALPACA_KEY);
     } finally {
