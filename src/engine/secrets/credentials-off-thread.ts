@@ -1,8 +1,8 @@
 // The engine's credential commands (Settings > Brokers: status, store, delete,
 // and the keys a connection test uses) run on a short-lived worker thread
-// (credentials-worker.ts), so a keychain
-// that stalls or prompts holds that worker, never the engine's thread with its
-// quotes, risk checks and kill switch. Errors come back with their code and
+// (credentials-worker.ts), so a keychain that stalls or prompts holds that
+// worker, never the engine's thread with its quotes, risk checks and kill
+// switch. Errors come back with their code and
 // field (KEYCHAIN_UNAVAILABLE, CREDENTIALS_INVALID...), as thrown in the worker;
 // a keychain that does not answer within KEYCHAIN_WAIT_MS fails the command as
 // KEYCHAIN_UNAVAILABLE.
