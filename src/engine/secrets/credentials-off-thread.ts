@@ -2,10 +2,9 @@
 // and the keys a connection test uses) run on a short-lived worker thread
 // (credentials-worker.ts), so a keychain that stalls or prompts holds that
 // worker, never the engine's thread with its quotes, risk checks and kill
-// switch. Errors come back with their code and
-// field (KEYCHAIN_UNAVAILABLE, CREDENTIALS_INVALID...), as thrown in the worker;
-// a keychain that does not answer within KEYCHAIN_WAIT_MS fails the command as
-// KEYCHAIN_UNAVAILABLE.
+// switch. Errors come back with their code and field (KEYCHAIN_UNAVAILABLE,
+// CREDENTIALS_INVALID...), as thrown in the worker; a keychain that does not
+// answer within KEYCHAIN_WAIT_MS fails the command as KEYCHAIN_UNAVAILABLE.
 import { workerEntry } from '../core/worker-entries.js';
 import { runWorkerJob } from '../core/worker-job.js';
 import type { CredentialJob, CredentialReply } from './credential-job.js';
