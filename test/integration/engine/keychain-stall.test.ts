@@ -1,15 +1,16 @@
 // The engine's thread while the keychain does not answer: a
 // gnome-keyring-daemon of the test's own (its own D-Bus session and keyring
 // directory; never the user's) is stopped with SIGSTOP, as a stalled or
-// prompting keychain behaves. Settings' credential commands run on a worker
-// thread: the engine's turns on while one waits, and it fails with
-// KEYCHAIN_UNAVAILABLE when the keychain does not answer in time. The anchor checkpoints the journal makes while it
-// runs go off the event loop, so the engine thread keeps turning and committing
-// records while one waits (a synchronous write held it for the Secret Service's
-// 2 s D-Bus timeout, once a second). Once the keychain answers again, closing
-// the journal records its last head, and the chain verifies against it; a
-// close while it still does not answer returns after a bounded wait, the
-// anchor on an earlier head of the chain.
+// prompting keychain behaves.
+// - The journal's anchor checkpoints go off the event loop: the engine's thread
+//   keeps turning and committing records while one waits (a synchronous write
+//   held it for the Secret Service's 2 s D-Bus timeout at each checkpoint). Once
+//   the keychain answers again, closing the journal records its last head and
+//   the chain verifies against it; a close while it still does not answer
+//   returns after a bounded wait, the anchor on an earlier head of the chain.
+// - Settings' credential commands run on a worker thread: the engine's thread
+//   turns while one waits, and it fails with KEYCHAIN_UNAVAILABLE when the
+//   keychain does not answer in time.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +66,7 @@ describe('the engine thread on a stalled keychain', () => {
     expect(out.appended).toBe(22);
     expect([1, 2]).toContain(out.anchorSeq);
   });
+
   it.skipIf(!secretService)('a credential command waits on its worker thread, the engine thread turning meanwhile; it names the keychain as unavailable (Linux Secret Service)', () => {
     const out = run<{ turnsWhilePending: number; failure?: { code?: string; message: string }; after?: { present: boolean; fields: string[] } }>('credentials');
     // ~1.5 s of 5 ms turns: the worker's synchronous call waited on the keychain, not the engine's thread
