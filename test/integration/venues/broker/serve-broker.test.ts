@@ -163,6 +163,12 @@ describe('serve on Alpaca (paper) through the real SDK', () => {
       // Settings' connection test: the stored keys read on the credentials worker, the account read with them
       const tested = await c.call('testCredentials', { venue: 'alpaca' });
       expect(tested).toMatchObject({ ok: true, message: expect.stringMatching(/^alpaca-paper: connected; equity \d/) as unknown });
+      // bad keys are refused on the worker with the field named; the stored ones stay (the test still connects)
+      await expect(c.call('setCredentials', { venue: 'alpaca', fields: { keyId: ALPACA_KEY, secretKey: '' } })).rejects.toMatchObject({
+        code: 'CREDENTIALS_INVALID',
+        message: expect.stringMatching(/secretKey/) as unknown,
+      });
+      expect((await c.call('testCredentials', { venue: 'alpaca' })).ok).toBe(true);
       const health = await c.call('venueHealth', {});
       // the broker's request latency is timed: the order sent, the account and positions read
       expect(health.venueLatency?.byCall.submitOrder?.calls).toBeGreaterThanOrEqual(1);
