@@ -51,15 +51,11 @@ export class KeychainAnchor implements JournalAnchor {
     this.store.set(this.account, JSON.stringify(state));
   }
 
-  saveAsync(state: AnchorState): Promise<void> {
+  /** Off the event loop where the store can (the OS keychain); a store without setAsync writes at once. */
+  async saveAsync(state: AnchorState): Promise<void> {
     const json = JSON.stringify(state);
-    if (this.store.setAsync) return this.store.setAsync(this.account, json);
-    try {
-      this.store.set(this.account, json);
-      return Promise.resolve();
-    } catch (e) {
-      return Promise.reject(e as Error);
-    }
+    if (this.store.setAsync) await this.store.setAsync(this.account, json);
+    else this.store.set(this.account, json);
   }
 }
 
