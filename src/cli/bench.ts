@@ -77,7 +77,7 @@ const CHILD_ENV = 'TRADEDESK_BENCH_CHILD';
 const BIN = fileURLToPath(new URL('../../bin/tradedesk.js', import.meta.url));
 
 /** A benchmark's group: the first part of its name ('data.download_300x300' -> 'data'). */
-export function groupOf(name: string): string {
+function groupOf(name: string): string {
   return name.split('.')[0]!;
 }
 
