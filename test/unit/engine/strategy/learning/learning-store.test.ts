@@ -2,16 +2,22 @@
 // predictions and the accuracy/EMA cells survive a reopen (a pending
 // prediction resumes counting bars where it stopped); a damaged, foreign or
 // newer file is refused with an error naming it and left byte-for-byte
-// unchanged; a failing write is reported, never thrown into the caller.
+// unchanged; a failing write is reported, never thrown into the caller;
+// changes are written at most once per WRITE_INTERVAL_MS, each prediction's
+// latest state once, and a timer writes the rest without further calls.
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Learning } from '../../../../../src/engine/strategy/learning/learning.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Learning, WRITE_INTERVAL_MS } from '../../../../../src/engine/strategy/learning/learning.js';
 import { LEARNING_FILE, LearningFileError, LearningStore, LearningVersionError } from '../../../../../src/engine/strategy/learning/learning-store.js';
 import { removeTempDirs, sig, tempDir } from './helpers.js';
 
-afterEach(() => removeTempDirs());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+  removeTempDirs();
+});
 
 function expectRefused(dir: string, code: string, detail: RegExp): void {
   const file = join(dir, LEARNING_FILE);
@@ -122,5 +128,43 @@ describe('LearningStore', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(join(dir, LEARNING_FILE));
     expect(l.strategyStats('mom').resolved).toBe(2);
+  });
+
+  it('writes at most once per interval, each prediction once with its latest count, and the rest by timer without another call', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const dir = tempDir();
+    const writes = vi.spyOn(LearningStore.prototype, 'write');
+    const l = new Learning({ dataDir: dir });
+    const barsSeen = (): number[] => {
+      const db = new Database(join(dir, LEARNING_FILE), { readonly: true });
+      try {
+        return (db.prepare("SELECT bars_seen AS n FROM predictions WHERE status = 'pending' ORDER BY seq").all() as Array<{ n: number }>).map((r) => r.n);
+      } finally {
+        db.close();
+      }
+    };
+    l.onSignal(sig({ strategy: 'mom', horizonBars: 100 }), 100);
+    l.onSignal(sig({ strategy: 'rev', horizonBars: 100, score: -0.5 }), 100);
+    l.onBar('SPY', 2_000, 101); // the first change is written at once
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(barsSeen()).toEqual([1, 1]);
+    // fifty more bars inside the interval: nothing written yet, learning moves on in memory
+    for (let i = 1; i <= 50; i++) l.onBar('SPY', 2_000 + i * 1_000, 101);
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(l.tracker.pending().map((p) => p.barsSeen)).toEqual([51, 51]);
+    expect(barsSeen()).toEqual([1, 1]);
+    // the interval passes with no further call: the timer writes both predictions once, at their latest count
+    vi.advanceTimersByTime(WRITE_INTERVAL_MS);
+    expect(writes).toHaveBeenCalledTimes(2);
+    expect(writes.mock.calls[1]![0].pending.map((p) => p.barsSeen)).toEqual([51, 51]);
+    expect(barsSeen()).toEqual([51, 51]);
+    // a change after the interval is written at once again; close writes what is left
+    vi.advanceTimersByTime(WRITE_INTERVAL_MS);
+    l.onBar('SPY', 60_000, 101);
+    expect(writes).toHaveBeenCalledTimes(3);
+    l.onBar('SPY', 61_000, 101);
+    l.close();
+    expect(writes).toHaveBeenCalledTimes(4);
+    expect(barsSeen()).toEqual([53, 53]);
   });
 });
