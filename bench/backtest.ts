@@ -15,7 +15,9 @@
 // order is sent) and the wall time each order adds with the positions it leaves
 // (us_per_order: the difference of the two runs over the orders of the first:
 // risk check, OMS, fill, costs, trade book, the monitor's checks of held
-// positions, and the garbage they leave).
+// positions, and the garbage they leave). And the rate of the ensemble of signal
+// strategies on the first 100,000 bars (ensemble_bars_per_s: features, regimes,
+// every default strategy's signal, the vote and learning on every bar).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +91,9 @@ const NO_ORDER_CONFIG: BacktestConfig = {
   strategies: [{ name: 'buy_and_hold', params: { weight: 1e-9 } }, { name: 'ma_cross', params: { fast: FAST, slow: SLOW, target: 1e-9 } }],
 };
 
+/** The ensemble of the signal strategies (their defaults), the same limits. */
+const ENSEMBLE_CONFIG: BacktestConfig = { ...BENCH_CONFIG, strategies: [{ name: 'ensemble' }] };
+
 async function ourRate(bars: Bar[], journalDir?: string, config = BENCH_CONFIG): Promise<{ rate: number; cpuRate: number; secs: number; fills: number; orders: number }> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -120,11 +125,14 @@ export async function backtestBenchmark(opts: BenchOptions): Promise<BenchResult
     rmSync(dir, { recursive: true, force: true });
   }
   opts.log(`backtest.bars_per_s: journal on ${Math.round(on.rate)} bars/s (${Math.round(on.cpuRate)} per CPU-second; first ${opts.quick ? '2,000' : '50,000'} bars)`);
+  // the strategies a trader runs: every default signal strategy, their features and regimes, the ensemble's vote and learning
+  const ens = await ourRate(bars.slice(0, opts.quick ? 2_000 : 100_000), undefined, ENSEMBLE_CONFIG);
+  opts.log(`backtest.bars_per_s: the ensemble of signal strategies ${Math.round(ens.rate)} bars/s (first ${opts.quick ? '2,000' : '100,000'} bars; ${ens.orders} orders)`);
   const peer = grademarkRate(bars);
   opts.log(`backtest.bars_per_s: grademark ${Math.round(peer)} bars/s`);
   const name = 'grademark 0.3 (npm): same bars, SMA crossover + buy-and-hold, one symbol at a time';
   return [
-    { name: 'backtest.bars_per_s', value: off.rate, unit: 'bars/s', peer: name, peer_value: peer, ratio: off.rate / peer, detail: { bars_per_cpu_s: off.cpuRate, orders: off.orders, bars_per_s_no_orders: bare.rate, us_per_order: usPerOrder } },
+    { name: 'backtest.bars_per_s', value: off.rate, unit: 'bars/s', peer: name, peer_value: peer, ratio: off.rate / peer, detail: { bars_per_cpu_s: off.cpuRate, orders: off.orders, bars_per_s_no_orders: bare.rate, us_per_order: usPerOrder, ensemble_bars_per_s: ens.rate } },
     { name: 'backtest.bars_per_s_journal', value: on.rate, unit: 'bars/s', peer: name, peer_value: peer, ratio: on.rate / peer, detail: { bars_per_cpu_s: on.cpuRate } },
   ];
 }

@@ -40,11 +40,13 @@ describe('tradedesk bench --json', () => {
       const ratio = res.name === 'features.update_ns_per_bar' ? (res.peer_value as number) / (res.value as number) : (res.value as number) / (res.peer_value as number);
       expect(res.ratio).toBeCloseTo(ratio, 9);
     }
-    // the backtest figure says where its time goes: the same bars with no order sent, and the time each order adds
+    // the backtest figure says where its time goes: the same bars with no order sent, and the time each order adds;
+    // and how fast the ensemble of signal strategies runs
     const bt = out.results.find((x) => x.name === 'backtest.bars_per_s')!.detail as Record<string, number>;
     expect(bt.orders).toBeGreaterThan(0);
     expect(bt.bars_per_s_no_orders).toBeGreaterThan(0);
     expect(Number.isFinite(bt.us_per_order)).toBe(true);
+    expect(bt.ensemble_bars_per_s).toBeGreaterThan(0);
     expect(out.results[0]!.unit).toBe('msg/s');
     expect(out.results[1]!.unit).toBe('ms');
   }, 180_000);

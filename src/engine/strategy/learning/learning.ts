@@ -109,7 +109,7 @@ export class Learning implements SignalSink, WeightProvider {
     if (!this.settings.enabled) return { ok: false, reason: 'learning is disabled' };
     const r = this.tracker.onSignal(s, price, regime);
     if (r.ok) {
-      this.queued.set(r.prediction.id, r.prediction);
+      if (this.writing) this.queued.set(r.prediction.id, r.prediction);
       this.noteLatest(s.strategy, s.symbol, s.ts, r.prediction.regime);
     }
     return r;
@@ -118,15 +118,18 @@ export class Learning implements SignalSink, WeightProvider {
   onBar(symbol: string, ts: number, close: number): ResolvedPrediction[] {
     if (!this.settings.enabled) return [];
     const { progressed, resolved } = this.tracker.onBar(symbol, ts, close);
-    for (const p of progressed) this.queued.set(p.id, p);
+    // without a file (backtests, replays) nothing is queued: learning lives in memory
+    const writing = this.writing;
+    if (writing) for (const p of progressed) this.queued.set(p.id, p);
     for (const r of resolved) {
+      const w = this.weights.observe(r);
+      if (!writing) continue;
       this.queued.delete(r.id);
       this.queuedResolved.set(r.id, r);
-      const w = this.weights.observe(r);
-      const acc = this.tracker.cell(r.strategy, r.regime)!;
-      this.queuedCells.set(`${r.strategy}\u0000${r.regime}`, { ...acc, ema: w.ema });
+      const c = this.tracker.cell(r.strategy, r.regime)!;
+      this.queuedCells.set(`${r.strategy}\u0000${r.regime}`, { strategy: c.strategy, regime: c.regime, resolved: c.resolved, hits: c.hits, sumReturn: c.sumReturn, sumPayoff: c.sumPayoff, ema: w.ema });
     }
-    this.persistSoon();
+    if (writing) this.persistSoon();
     return resolved;
   }
 
@@ -191,9 +194,13 @@ export class Learning implements SignalSink, WeightProvider {
     if (!cur || ts >= cur.ts) this.latestRegime.set(strategy, { ts, regime });
   }
 
+  /** Whether changes go to a file: there is one and no write to it has failed. */
+  private get writing(): boolean {
+    return this.store !== null && !this.writeFailed;
+  }
+
   /** Writes now when the last write is WRITE_INTERVAL_MS old, else once it is (a timer that does not hold the process open). */
   private persistSoon(): void {
-    if (!this.store || this.writeFailed) return this.persist();
     const wait = this.lastWrite + WRITE_INTERVAL_MS - performance.now();
     if (wait <= 0) return this.persist();
     this.writeTimer ??= setTimeout(() => this.persist(), wait);
