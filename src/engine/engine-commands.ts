@@ -415,16 +415,11 @@ function closeOrderFor(e: EngineContext, symbol: string): { symbol: string; side
   return { symbol, side, qty: Math.abs(pos.qty) };
 }
 
-/** A keychain or credentials error as the API's failure with its code (the UI names the field or says there is no keychain); others as they are. */
-function keychainFailure(err: unknown): unknown {
-  const code = (err as { code?: string }).code;
-  return code === 'KEYCHAIN_UNAVAILABLE' || code === 'CREDENTIALS_INVALID' || code === 'CREDENTIALS_MISSING' ? new ApiFailure(code, (err as Error).message) : err;
-}
-
-/** Keychain work (on the credentials worker); an unavailable keychain becomes an error the UI can show. */
+/** Keychain work (on the credentials worker); a keychain or credentials error becomes the API's failure with its code (the UI names the field or says there is no keychain), others stay as they are. */
 function keychainAsync<T>(p: Promise<T>): Promise<T> {
   return p.catch((err: unknown) => {
-    throw keychainFailure(err);
+    const code = (err as { code?: string }).code;
+    throw code === 'KEYCHAIN_UNAVAILABLE' || code === 'CREDENTIALS_INVALID' || code === 'CREDENTIALS_MISSING' ? new ApiFailure(code, (err as Error).message) : err;
   });
 }
 
