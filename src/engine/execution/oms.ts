@@ -409,6 +409,7 @@ export class OrderManager {
         order.updatedAt = u.ts;
         // cut down to what has filled, the order is done
         if (isOpen(order.status) && order.filledQty > 0 && order.filledQty >= order.qty - 1e-9) this.transition(order, 'filled');
+        else if (order.status === 'filled' && order.filledQty < order.qty - 1e-9) this.reopen(order, u.qty);
         else this.emit(order);
         return;
       case 'cancel_rejected': {
@@ -562,6 +563,24 @@ export class OrderManager {
       else this.emit(order);
     }
     return f.qty;
+  }
+
+  /**
+   * An order held filled here that the venue replaced to a larger quantity:
+   * the fills that completed it here arrived before the replace (a late or
+   * out-of-order stream), so at the venue it is still working. It is open
+   * again, its remainder counted as working exposure.
+   */
+  private reopen(order: Order, qty: number): void {
+    const i = this.closed.lastIndexOf(order.clientOrderId);
+    if (i >= 0) this.closed.splice(i, 1);
+    order.status = 'partially_filled';
+    order.updatedAt = this.deps.now();
+    order.reason = `${order.reason}; reopened: replaced to ${qty} at the venue with ${order.filledQty} filled`;
+    this.track(order, order.qty - order.filledQty, 1);
+    this.addOpen(order);
+    this.deps.events.problem('ORDER_REOPENED', `order ${order.clientOrderId} was filled here at ${order.filledQty}, but the venue replaced it to ${qty}: open again`);
+    this.emit(order);
   }
 
   /** A final status the venue contradicts, set to the venue's (journaled like any order change). */

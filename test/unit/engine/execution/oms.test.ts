@@ -67,6 +67,25 @@ describe('OrderManager', () => {
     expect(h.oms.get(b)).toMatchObject({ status: 'accepted', qty: 6 });
   });
 
+  it('a venue replace to more than an order filled here reopens it (found by CI in the reconciliation property test)', () => {
+    const h = omsHarness();
+    const id = h.oms.submit(buy(2, 100)).order.clientOrderId;
+    h.oms.onVenueUpdate({ kind: 'accepted', clientOrderId: id, venueOrderId: 'v1', ts: 1 });
+    // the second execution, after the venue raised the order to 3, arrives before the replace
+    h.oms.onVenueFill({ clientOrderId: id, fillId: 'f2', symbol: 'X', side: 'buy', qty: 1, price: 100, fee: 0, ts: 3, cumQty: 2, leavesQty: 1 });
+    h.oms.onVenueFill({ clientOrderId: id, fillId: 'f1', symbol: 'X', side: 'buy', qty: 1, price: 100, fee: 0, ts: 2, cumQty: 1, leavesQty: 1 });
+    expect(h.oms.get(id)!.status).toBe('filled');
+    h.oms.onVenueUpdate({ kind: 'replaced', clientOrderId: id, qty: 3, ts: 4 });
+    expect(h.oms.get(id)).toMatchObject({ status: 'partially_filled', qty: 3, filledQty: 2 });
+    expect(h.oms.openOrders().map((o) => o.clientOrderId)).toEqual([id]);
+    expect(h.problems.map((p) => p.code)).toContain('ORDER_REOPENED');
+    // and the last execution completes it
+    h.oms.onVenueFill({ clientOrderId: id, fillId: 'f3', symbol: 'X', side: 'buy', qty: 1, price: 100, fee: 0, ts: 5, cumQty: 3, leavesQty: 0 });
+    expect(h.oms.get(id)).toMatchObject({ status: 'filled', filledQty: 3 });
+    expect(h.portfolio.qty('X')).toBe(3);
+    expect(h.oms.openCount).toBe(0);
+  });
+
   it('a modify in flight is known until the venue confirms or refuses it', () => {
     const h = omsHarness();
     const id = h.oms.submit(buy(10, 100)).order.clientOrderId;
