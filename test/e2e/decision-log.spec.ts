@@ -112,7 +112,7 @@ test('decision log: list, search, filter, detail chain, chart markers, export, d
   await page.locator(`[data-testid="decision-row"][data-decision-id="${submittedId}"]`).click();
   await expectChain(page, submittedId);
   await shot(page, '22-decision-detail');
-  await expectAccessibleBothThemes(page, 'decision drawer');
+  await expectAccessibleBothThemes(page, 'decision drawer', '[data-testid="decision-detail"]');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('decision-detail')).toHaveCount(0);
   await page.getByTestId('decision-clear').click();
@@ -195,7 +195,7 @@ test('decision log: list, search, filter, detail chain, chart markers, export, d
   await ticket.getByLabel('Participation cap (%)').fill('100');
   await expect(ticket.getByText('Duration must be between')).toHaveCount(0);
   await expect(ticket.getByTestId('whatif-verdict')).toHaveAttribute('data-approved', 'true');
-  await expectAccessibleBothThemes(page, 'order ticket with TWAP execution fields');
+  await expectAccessibleBothThemes(page, 'order ticket with TWAP execution fields', '[data-testid="order-ticket"]');
   await sendTwap.click();
   const twapResult = page.getByRole('status').filter({ hasText: 'ACCEPTED' });
   await expect(twapResult).toBeVisible();
@@ -209,7 +209,7 @@ test('decision log: list, search, filter, detail chain, chart markers, export, d
   await expect(detail.getByTestId('decision-child-fill').first()).toBeVisible({ timeout: 60_000 });
   await expect(children.first()).toContainText('BUY');
   await shot(page, '24b-twap-children');
-  await expectAccessibleBothThemes(page, 'decision drawer with TWAP children');
+  await expectAccessibleBothThemes(page, 'decision drawer with TWAP children', '[data-testid="decision-detail"]');
   const childId = (await children.first().getAttribute('data-order-id'))!;
   await children.first().getByRole('button').click();
   await expect(detail).toHaveAttribute('data-decision-id', childId);

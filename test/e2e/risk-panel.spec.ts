@@ -116,7 +116,7 @@ test('risk panel, order ticket what-if, limits editor, analytics, performance an
   await expect(page.getByTestId('whatif-verdict')).toHaveAttribute('data-approved', 'false');
   await expect(page.getByTestId('whatif-verdict')).toContainText('exceeds max');
   await shot(page, '43-ticket-whatif-fail');
-  await expectAccessibleBothThemes(page, 'order ticket with a failed what-if');
+  await expectAccessibleBothThemes(page, 'order ticket with a failed what-if', '[data-testid="order-ticket"]');
   await page.getByTestId('ticket-send').click();
   const result = page.getByTestId('ticket-result');
   await expect(result).toHaveAttribute('data-accepted', 'false');
@@ -156,7 +156,7 @@ test('risk panel, order ticket what-if, limits editor, analytics, performance an
   await maxNotional.fill(String(tighter));
   await expect(page.locator('[data-testid="limit-direction"][data-key="maxOrderNotional"]')).toHaveAttribute('data-direction', 'tighter');
   await shot(page, '46-limits-tighter');
-  await expectAccessibleBothThemes(page, 'limits editor');
+  await expectAccessibleBothThemes(page, 'limits editor', '[data-testid="settings-dialog"]');
   await page.getByTestId('limits-save').click();
   await expect(page.getByTestId('limits-editor')).toHaveCount(0);
   await expect(page.getByTestId('limits-confirm')).toHaveCount(0);

@@ -45,6 +45,9 @@ test.afterAll(async () => {
   }
 });
 
+/** The dialog the later checks are scoped to (the page behind it was checked whole with it open). */
+const SETTINGS = '[data-testid="settings-dialog"]';
+
 const brokerRow = (page: Page, venue: string) => page.locator(`[data-testid="broker-row"][data-venue="${venue}"]`);
 
 /** Every file under a folder, as bytes (the journal, its WAL, settings). */
@@ -118,7 +121,7 @@ test('brokers, live trading, PAPER badge, health and reconciliation', async ({ p
   await alpaca.locator('[data-testid="broker-field"][data-field="secretKey"]').fill(SECRET);
   await expect(save).toBeEnabled();
   await shot(page, '60-brokers-form');
-  await expectAccessibleBothThemes(page, 'settings: brokers with the credentials form');
+  await expectAccessibleBothThemes(page, 'settings: brokers with the credentials form', SETTINGS);
   await save.click();
 
   // Stored: the row names the fields and when; the form (and its values) are gone.
@@ -141,7 +144,7 @@ test('brokers, live trading, PAPER badge, health and reconciliation', async ({ p
   await expect(result).toContainText(/alpaca/i);
   expect(await result.innerText()).not.toContain(SECRET);
   await shot(page, '62-brokers-test-failed');
-  await expectAccessibleBothThemes(page, 'settings: brokers, a key stored and its test failed');
+  await expectAccessibleBothThemes(page, 'settings: brokers, a key stored and its test failed', SETTINGS);
 
   // Replace opens the form again, empty; Cancel leaves the stored keys alone.
   await alpaca.getByTestId('broker-add').click();
@@ -188,7 +191,7 @@ test('brokers, live trading, PAPER badge, health and reconciliation', async ({ p
   await input.fill(phrase);
   await expect(enable).toBeEnabled();
   await shot(page, '64-live-confirm');
-  await expectAccessibleBothThemes(page, 'settings: live trading');
+  await expectAccessibleBothThemes(page, 'settings: live trading', SETTINGS);
   await enable.click();
   await expect(status).toHaveAttribute('data-enabled', 'true');
   await expect(status).toContainText('ENABLED');

@@ -90,7 +90,7 @@ test('layout: move a panel by menu and keyboard, resize, reload keeps it, reset 
   // Move the alerts to the right column with the mouse.
   await page.getByRole('button', { name: 'Move Alerts to another area' }).click();
   await expect(page.getByRole('menu', { name: 'Move Alerts to' })).toBeVisible();
-  await expectAccessible(page, 'move menu open');
+  await expectAccessible(page, 'move menu open', '[role="menu"]');
   await page.getByRole('menuitem', { name: 'Right column' }).click();
   await expect(area(page, 'right')).toHaveAttribute('data-panels', 'side alerts');
   await expect(area(page, 'bottomLeft')).toHaveAttribute('data-panels', '');
@@ -215,7 +215,7 @@ test('theme is remembered; shortcuts: help overlay lists them; HALT, RESUME, KIL
   await expect(help).toBeVisible();
   for (const keys of ['Alt+Shift+H', 'Alt+Shift+K', 'Alt+Shift+F', 'Alt+Shift+R', '?']) await expect(help.getByRole('cell', { name: keys, exact: true })).toBeVisible();
   await shot(page, 'ws-help');
-  await expectAccessibleBothThemes(page, 'shortcut help');
+  await expectAccessibleBothThemes(page, 'shortcut help', '[data-testid="help-overlay"]');
   await page.keyboard.press('Escape');
   await expect(help).toHaveCount(0);
   await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
@@ -343,7 +343,7 @@ test('alerts: acknowledge (journaled by the engine), a refusal shown beside its 
   await expect(next.getByTestId('alert-ack-error')).toContainText(/Not acknowledged: .*no alert 'a-not-kept'/);
   await expect(next).toHaveAttribute('data-acked', 'false');
   await shot(page, 'ws-alert-ack-refused');
-  await expectAccessibleBothThemes(page, 'alerts with an acknowledged alert and a refusal');
+  await expectAccessibleBothThemes(page, 'alerts with an acknowledged alert and a refusal', '[data-testid="alert-row"]');
   api.close();
 
   // Rearrange, then the engine drops the link and refuses reconnects for a while.

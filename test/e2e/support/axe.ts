@@ -5,6 +5,12 @@
 // theme (switched through the page's own data-theme, then put back); in the
 // second theme only the rules a theme can change (colours) run again.
 //
+// A check can be scoped to one region (`within`, a CSS selector): a dialog,
+// drawer or panel opened on a page whose whole was already checked in the same
+// test. Rules then run on that region only; axe's colour-contrast rule costs
+// about a millisecond per element, and the workstation behind a dialog holds
+// over a thousand, so a scoped check takes a fraction of a whole-page one.
+//
 // axe-core is injected once per page load and run in the page itself (the UI
 // has no frames): @axe-core/playwright's `analyze()` re-injects into every
 // frame and finishes each run in a newly opened page, which made each check
@@ -30,21 +36,22 @@ interface Violation {
 
 type RunOnly = { type: 'tag' | 'rule'; values: string[] };
 
-async function runAxe(page: Page, runOnly: RunOnly): Promise<Violation[]> {
+async function runAxe(page: Page, runOnly: RunOnly, within?: string): Promise<Violation[]> {
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === 'object');
   if (!loaded) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async (only) => {
+  return page.evaluate(async ([only, scope]) => {
     type AxeNode = { target: unknown[]; failureSummary?: string };
     type AxeViolation = { id: string; impact?: string | null; help: string; nodes: AxeNode[] };
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: only, resultTypes: ['violations'] });
+    const axe = (window as unknown as { axe: { run: (ctx: Document | { include: string[][] }, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    if (scope !== null && document.querySelectorAll(scope).length === 0) throw new Error(`axe: nothing on the page matches ${scope}`);
+    const r = await axe.run(scope === null ? document : { include: [[scope]] }, { runOnly: only, resultTypes: ['violations'] });
     return r.violations.map((v) => ({
       id: v.id,
       impact: v.impact ?? null,
       help: v.help,
       nodes: v.nodes.map((n) => ({ target: n.target.map(String).join(' '), failureSummary: n.failureSummary ?? '' })),
     }));
-  }, runOnly);
+  }, [runOnly, within ?? null] as const);
 }
 
 function expectNone(violations: Violation[], label: string): void {
@@ -56,9 +63,12 @@ function expectNone(violations: Violation[], label: string): void {
   expect(lines, `axe: accessibility violations in "${label}"\n${lines.join('\n')}`).toEqual([]);
 }
 
-/** Runs axe (every WCAG A/AA rule) on the page; throws naming every violation. `label` says which state was checked. */
-export async function expectAccessible(page: Page, label: string): Promise<void> {
-  expectNone(await runAxe(page, { type: 'tag', values: WCAG_TAGS }), label);
+/**
+ * Runs axe (every WCAG A/AA rule) on the page, or on the region `within`
+ * selects; throws naming every violation. `label` says which state was checked.
+ */
+export async function expectAccessible(page: Page, label: string, within?: string): Promise<void> {
+  expectNone(await runAxe(page, { type: 'tag', values: WCAG_TAGS }, within), within ? `${label} (within ${within})` : label);
 }
 
 export async function currentTheme(page: Page): Promise<string> {
@@ -73,13 +83,14 @@ async function applyTheme(page: Page, theme: string): Promise<void> {
 }
 
 /** The same check in both themes (all rules in the first, the colour rules in the second); the theme is put back. */
-export async function expectAccessibleBothThemes(page: Page, label: string): Promise<void> {
+export async function expectAccessibleBothThemes(page: Page, label: string, within?: string): Promise<void> {
   const before = await currentTheme(page);
+  const where = within ? ` (within ${within})` : '';
   try {
     await applyTheme(page, 'dark');
-    await expectAccessible(page, `${label}, dark theme`);
+    await expectAccessible(page, `${label}, dark theme`, within);
     await applyTheme(page, 'light');
-    expectNone(await runAxe(page, { type: 'rule', values: THEME_RULES }), `${label}, light theme`);
+    expectNone(await runAxe(page, { type: 'rule', values: THEME_RULES }, within), `${label}, light theme${where}`);
   } finally {
     await applyTheme(page, before);
   }

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type JournalSink } from '../../../src/engine/engine.js';
 import type { JournalKind } from '../../../src/engine/journal/records.js';
 import { runSliced } from '../../support/run-sliced.js';
+import { WsEngineClient } from '../../../src/cli/ws-client.js';
 
 const MIN = 60_000;
 const REPO = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
@@ -199,9 +200,6 @@ describe('risk commands', () => {
           }
         });
       });
-      // at --speed 120 a few seconds are minutes of the simulated session: positions form and the
-      // market stays open (a much higher speed raced past the close under load, leaving stocks unflattenable)
-      await new Promise((r) => setTimeout(r, 2_000));
       const run = (args: string[]) =>
         new Promise<{ code: number | null; out: string }>((res) => {
           const c = spawn(process.execPath, [join(REPO, 'bin/tradedesk.js'), 'ctl', ...args, '--url', url], { cwd: REPO });
@@ -209,11 +207,14 @@ describe('risk commands', () => {
           c.stdout.on('data', (d: Buffer) => (out += d.toString()));
           c.on('close', (code) => res({ code, out }));
         });
-      // something to flatten: wait until the strategy holds a position
-      for (let i = 0; i < 60; i++) {
-        const st = JSON.parse((await run(['status', '--json'])).out) as { positions: number };
-        if (st.positions > 0) break;
-        await new Promise((res) => setTimeout(res, 500));
+      // something to flatten: a position of our own in a coin (trades around the clock, so the
+      // simulated session's close never leaves it unflattenable), not a wait for a strategy's
+      const client = await WsEngineClient.connect(url);
+      try {
+        expect(await client.call('submitOrder', { symbol: 'ETH/USD', side: 'buy', type: 'market', qty: 1, timeInForce: 'gtc' })).toMatchObject({ accepted: true });
+        for (let i = 0; i < 100 && !(await client.call('status', {})).positions; i++) await new Promise((res) => setTimeout(res, 100));
+      } finally {
+        client.close();
       }
       expect((JSON.parse((await run(['status', '--json'])).out) as { positions: number }).positions).toBeGreaterThan(0);
       const r = await run(['flatten', '--reason', 'end of day', '--json']);
