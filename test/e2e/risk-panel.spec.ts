@@ -207,7 +207,7 @@ test('risk panel, order ticket what-if, limits editor, analytics, performance an
   await expect.poll(async () => Number(await curve.getAttribute('data-points'))).toBeGreaterThan(1);
   await expect(page.getByTestId('metrics-table').or(page.getByTestId('metrics-note'))).not.toHaveText(/^(Loading…)?$/);
   await shot(page, '49-performance');
-  await expectAccessibleBothThemes(page, 'performance view');
+  await expectAccessibleBothThemes(page, 'performance view', '[data-testid="performance"]');
 
   // ---- FLATTEN: confirm, then the result; the account is HALTED.
   await page.getByTestId('account-tab').click();

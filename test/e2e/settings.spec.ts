@@ -45,7 +45,7 @@ test.afterAll(async () => {
   }
 });
 
-/** The dialog the later checks are scoped to (the page behind it was checked whole with it open). */
+/** The settings dialog, which later checks are scoped to (the page behind it was checked whole with it open). */
 const SETTINGS = '[data-testid="settings-dialog"]';
 
 const brokerRow = (page: Page, venue: string) => page.locator(`[data-testid="broker-row"][data-venue="${venue}"]`);
@@ -229,7 +229,7 @@ test('brokers, live trading, PAPER badge, health and reconciliation', async ({ p
   await expect(page.getByTestId('reconciliation-banner')).toHaveCount(0);
   await expect(page.getByTestId('reconciliation-diff')).toHaveCount(0);
   await shot(page, '67-reconciliation');
-  await expectAccessibleBothThemes(page, 'reconciliation panel');
+  await expectAccessibleBothThemes(page, 'reconciliation panel', '[data-testid="reconciliation-view"]');
 
   // ---- The secrets went out once, in setCredentials, and never came back.
   holdings = await pageHoldings(page);
