@@ -1,8 +1,9 @@
 // Reconciliation with the venue: the one authority that applies what the live
 // stream missed. It runs at start, after every reconnect, and for single orders
-// the OMS flags (a fill for an order held final here, a submission whose outcome
-// was unknown). Venues only report facts (getOrder, getFills, getOpenOrders,
-// getPositions); this module decides and applies them as journaled inputs.
+// the OMS flags (a fill for an order held final here, or one past its quantity
+// here; a submission whose outcome was unknown). Venues only report facts
+// (getOrder, getFills, getOpenOrders, getPositions); this module decides and
+// applies them as journaled inputs.
 //
 // - Serialized: one pass at a time; a pass requested during another runs after
 //   it. While a pass runs, live venue events are held by the engine and applied

@@ -458,17 +458,24 @@ export class OrderManager {
       }
     }
     if (!isOpen(order.status) && !confirmed) {
-      const list = this.parked.get(order.clientOrderId) ?? [];
-      if (!list.some((x) => x.fillId === f.fillId)) list.push({ ...f });
-      this.parked.set(order.clientOrderId, list);
-      this.deps.events.problem(
-        'FILL_ON_FINAL_ORDER',
-        `fill ${f.fillId} (${f.qty} @ ${f.price}) for order ${f.clientOrderId}, which is ${order.status} here: held until the venue confirms it (reconciling)`,
-      );
-      this.deps.events.needsReconcile?.(order.clientOrderId);
+      this.park(order, f, 'FILL_ON_FINAL_ORDER', `fill ${f.fillId} (${f.qty} @ ${f.price}) for order ${f.clientOrderId}, which is ${order.status} here`);
+      return none;
+    }
+    if (!confirmed && order.filledQty + f.qty > order.qty + 1e-9) {
+      // more than the order's quantity here: the venue may have raised it (a replace not seen yet), or sent one too many
+      this.park(order, f, 'OVERFILL', `fill ${f.fillId} for order ${order.clientOrderId}: field qty ${f.qty} would take it past its quantity ${order.qty} (filled ${order.filledQty})`);
       return none;
     }
     return { applied: this.applyFill(order, f, confirmed), covered: 0 };
+  }
+
+  /** Holds a fill the order cannot take as it stands here until reconciliation reads the order at the venue. */
+  private park(order: Order, f: VenueFill, code: string, what: string): void {
+    const list = this.parked.get(order.clientOrderId) ?? [];
+    if (!list.some((x) => x.fillId === f.fillId)) list.push({ ...f });
+    this.parked.set(order.clientOrderId, list);
+    this.deps.events.problem(code, `${what}: held until the venue confirms it (reconciling)`);
+    this.deps.events.needsReconcile?.(order.clientOrderId);
   }
 
   /** Fills held for an order in a final state until the venue confirms them. */

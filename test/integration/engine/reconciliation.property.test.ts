@@ -221,6 +221,38 @@ describe('reconciliation properties (engine + model venue)', () => {
   });
 });
 
+describe('reconciliation: a fill past the quantity known here', () => {
+  it('is held, the order read at the venue, and applied once on the quantity the venue confirms, with nothing more from the stream', async () => {
+    const journal = new Records();
+    let venue!: ModelVenue;
+    const e = new Engine(loadConfig({ sim: { speed: 1 }, strategy: { enabled: false } }), { journal, venue: (clock) => (venue = new ModelVenue(true, () => clock.now())) });
+    await e.start();
+    try {
+      const { clientOrderId: cid } = await e.handlers.submitOrder({ symbol: 'X', side: 'buy', type: 'market', qty: 2, timeInForce: 'day' });
+      venue.deliver(1); // accepted
+      venue.execute(0, 0.1, 100); // 1 of 2
+      expect(venue.amend(0, 2)).toBe(true); // another client raises it to 3
+      venue.execute(0, 1, 101); // the other 2: filled at 3
+      venue.deliver(1); // the first execution
+      await settle(e);
+      expect(e.oms.get(cid)).toMatchObject({ filledQty: 1, qty: 2 });
+      // the last execution arrives ahead of the replace; then the stream goes quiet (the rest lost)
+      venue.replay(2);
+      venue.outage();
+      await settle(e);
+      expect(e.alerts.recent().find((a) => a.code === 'OVERFILL')?.message).toMatch(/past its quantity 2 .*held until the venue confirms it/);
+      expect(e.oms.get(cid)).toMatchObject({ status: 'filled', filledQty: 3, qty: 3 });
+      expect(e.portfolio.qty('X')).toBe(3);
+      const fills = journal.list.filter((r) => r.kind === 'fill' && r.data.clientOrderId === cid).map((r) => r.data.qty);
+      expect(fills).toEqual([1, 2]);
+      // the outside change shows as a difference to acknowledge
+      expect(e.reconciliation.differences.map((d) => d.detail).join('\n')).toMatch(/was 2 here but is 3 at model/);
+    } finally {
+      await e.stop();
+    }
+  });
+});
+
 describe('reconciliation: a venue answer that contradicts itself', () => {
   for (const [field, patch, pattern] of [
     ['filledQty', { filledQty: 50, status: 'partially_filled' }, /field filledQty: 50 is above the order's quantity 5/],
