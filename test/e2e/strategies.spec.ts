@@ -2,9 +2,8 @@
 // acting as a user: open the tab, disable and re-enable a strategy (each asks
 // for a reason; Cancel changes nothing), refuse a base weight outside 0..1 next
 // to the field, re-weight it with a reason, and see learning's columns (learned
-// weight and influence in [0, 1], accuracy once predictions resolve).
-// Until the engine wires a StrategyControl, listStrategies answers
-// UNKNOWN_COMMAND and this spec is skipped saying so.
+// weight and influence in [0, 1], accuracy once predictions resolve). A panel
+// that shows 'unavailable' (the engine not answering listStrategies) fails it.
 import { expect, test } from '@playwright/test';
 import { startServe, type ServeHandle } from './support/serve.js';
 import { shot, waitForLiveUi } from './support/ui.js';
@@ -87,6 +86,6 @@ test('strategies panel: enable, disable and re-weight with a reason; learning sh
     .toBeGreaterThan(0);
   await expect(page.getByTestId('regime-accuracy').first()).toBeVisible();
   await shot(page, '81-strategies-panel');
-  await expectAccessibleBothThemes(page, 'strategies panel');
+  await expectAccessibleBothThemes(page, 'strategies panel', '[data-testid="strategies-view"]');
   expect(problems).toEqual([]);
 });

@@ -163,7 +163,7 @@ test('dashboard: mode, state, equity, day P&L, exposure, connections and freshne
   await expect.poll(async () => Number(await dash.locator('[data-last-ts]').getAttribute('data-last-ts'))).toBeGreaterThan(lastTs);
   await expect(dash.getByRole('img', { name: /Equity curve, \d+ samples/ })).toBeVisible();
   await docShot(page, 'dashboard');
-  await expectAccessibleBothThemes(page, 'dashboard');
+  await expectAccessibleBothThemes(page, 'dashboard', '[data-testid="dashboard"]');
   // the Alt+Shift+C / Alt+Shift+D shortcuts switch between chart and dashboard
   await page.keyboard.press('Alt+Shift+C');
   await expect(page.getByRole('tab', { name: 'Chart', selected: true })).toBeVisible();
