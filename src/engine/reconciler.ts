@@ -15,8 +15,10 @@
 //   fill (the difference at the implied average price), whose span of the
 //   cumulative quantity the OMS matches against real executions arriving later.
 //   An order becomes canceled only when the venue says canceled.
-// - Positions last: what still differs after the orders agree, and stays put
-//   across a second read, is adopted and shown as a difference.
+// - Positions last: what still differs after the orders agree (the newest
+//   orders of that symbol held filled here read too: one may be larger at the
+//   venue), and stays put across a second read, is adopted and shown as a
+//   difference.
 // - The gate: while a difference is unacknowledged (or a pass is running),
 //   RESUME stops at REDUCING. A venue answer that contradicts itself is refused,
 //   named in an alert, and puts trading in REDUCING until the operator looks.
@@ -33,6 +35,8 @@ import type { Venue, VenueFill, VenueOrderState, VenueOrderUpdate } from './venu
 const EPS = 1e-9;
 /** Position reads before a difference that keeps moving is reported without adopting it. */
 const POSITION_ROUNDS = 3;
+/** Orders held filled here read (newest first) for a position difference, at most, in one pass. */
+const MAX_FILLED_READS = 20;
 
 export type ReconcileTrigger = 'start' | 'reconnect' | 'order';
 
@@ -80,6 +84,8 @@ export class Reconciler {
   private applied = 0;
   /** Start of the last full pass: orders closed since are read in the next one. */
   private lastFullPass = -Infinity;
+  /** Start of the full pass before the running one (orders filled since may be read for a position difference). */
+  private previousFullPass = -Infinity;
   /** Orders held final here that this pass reads anyway. */
   private recheck = new Set<string>();
   /** Symbols with a fill the venue counts but does not list yet: their positions are not adopted. */
@@ -172,7 +178,10 @@ export class Reconciler {
     this.gaps.clear();
     // orders closed since the last full pass are read too: their final message may have overtaken fills lost in an outage
     const closed = full ? this.d.oms.closedSince(this.lastFullPass) : [];
-    if (full) this.lastFullPass = this.d.now();
+    if (full) {
+      this.previousFullPass = this.lastFullPass;
+      this.lastFullPass = this.d.now();
+    }
     const ids = full ? [...new Set([...this.d.oms.openOrders().map((o) => o.clientOrderId), ...this.d.oms.ordersWithParkedFills(), ...closed, ...this.flagged])] : [...this.flagged];
     this.recheck = new Set(closed);
     for (const id of ids) this.flagged.delete(id);
@@ -307,10 +316,12 @@ export class Reconciler {
   /**
    * An open order whose quantity or limit differs at the venue (a modify whose
    * confirmation was missed, or one made outside the app) takes the venue's
-   * terms before any fill is applied, so exposure and risk see what is working.
+   * terms before any fill is applied, so exposure and risk see what is working;
+   * so does an order held filled here that the venue has larger.
    */
   private adoptTerms(o: Order, vs: VenueOrderState, ts: number): void {
-    if (!isOpen(o.status)) return;
+    // an order held filled here that is larger at the venue (the replace's event lost) takes its quantity too: it opens again
+    if (!isOpen(o.status) && !(o.status === 'filled' && vs.qty > o.qty + EPS)) return;
     const limitDiffers = vs.limitPrice !== undefined && o.limitPrice !== undefined && Math.abs(vs.limitPrice - o.limitPrice) > EPS;
     if (Math.abs(vs.qty - o.qty) <= EPS && !limitDiffers) return;
     const asked = this.d.oms.pendingModify(o.clientOrderId);
@@ -345,7 +356,7 @@ export class Reconciler {
     const missing = () => vs.filledQty - this.d.oms.get(cid)!.filledQty;
     if (missing() <= EPS) {
       for (const f of parked) this.d.record('fill.covered', { fillId: f.fillId, clientOrderId: cid, qty: f.qty, reason: `already counted: ${vs.filledQty} filled at ${this.d.venue.id}` });
-      this.d.oms.dropParked(cid);
+      this.d.oms.coverParked(cid);
       return;
     }
     const listed = this.d.venue.getFills ? await this.d.venue.getFills(cid) : [];
@@ -423,6 +434,7 @@ export class Reconciler {
    */
   private async reconcilePositions(): Promise<void> {
     const v = this.d.venue;
+    const readFilled = new Set<string>();
     for (let round = 0; round < POSITION_ROUNDS; round++) {
       const venuePos = new Map((await v.getPositions()).map((p) => [p.symbol, p]));
       const symbols = new Set([...venuePos.keys(), ...this.d.portfolio.positions().map((p) => p.symbol)]);
@@ -430,6 +442,17 @@ export class Reconciler {
       if (differing.length === 0) return;
       let moved = false;
       for (const o of this.d.oms.openOrders()) if (await this.reconcileOrder(o.clientOrderId)) moved = true;
+      if (!moved) {
+        // an order of these symbols held filled here may be larger at the venue (its replace lost with the stream):
+        // the newest of those filled since the last full pass are read once before any difference is adopted
+        for (const id of this.d.oms.filledSince(this.previousFullPass, new Set(differing))) {
+          if (readFilled.has(id)) continue;
+          if (readFilled.size >= MAX_FILLED_READS) break;
+          readFilled.add(id);
+          this.recheck.add(id);
+          if (await this.reconcileOrder(id)) moved = true;
+        }
+      }
       if (moved && round < POSITION_ROUNDS - 1) continue;
       if (moved) {
         for (const s of differing) this.diff('position', s, `position ${s} still moving at ${v.id} after ${POSITION_ROUNDS} reads; not adopted, will be checked again`);

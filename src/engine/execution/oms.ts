@@ -155,6 +155,8 @@ export class OrderManager {
   private readonly seenFills = new Set<string>();
   /** Per order: spans (from, to] of cumulative quantity applied by inferred fills and not yet matched by real executions. */
   private readonly inferredSpans = new Map<string, Array<[number, number]>>();
+  /** Per order: spans (from, to] of cumulative quantity real executions were counted for (an inferred fill stands for the rest). */
+  private readonly realSpans = new Map<string, Array<[number, number]>>();
   /** Per order in a final state: fills waiting for the venue's confirmation. */
   private readonly parked = new Map<string, VenueFill[]>();
   /** Remaining open quantity per symbol and side, and the notional of all of it: running sums (a symbol's entry stays, at zero, for its next order). */
@@ -451,6 +453,7 @@ export class OrderManager {
       const covered = this.takeCovered(order.clientOrderId, f.cumQty - f.qty, f.cumQty);
       if (covered > 1e-12) {
         this.seenFills.add(f.fillId);
+        this.addSpan(this.realSpans, order.clientOrderId, f.cumQty - f.qty, f.cumQty);
         this.deps.events.covered?.(f, covered);
         if (f.qty - covered <= 1e-9) return { applied: 0, covered };
         const rest = { ...f, qty: Number((f.qty - covered).toFixed(12)) };
@@ -483,6 +486,33 @@ export class OrderManager {
     return (this.parked.get(clientOrderId) ?? []).filter((f) => !this.seenFills.has(f.fillId));
   }
 
+  private addSpan(map: Map<string, Array<[number, number]>>, clientOrderId: string, from: number, to: number): void {
+    const spans = map.get(clientOrderId);
+    if (spans) spans.push([from, to]);
+    else map.set(clientOrderId, [[from, to]]);
+  }
+
+  /**
+   * The spans of (0, cumQty] no execution was counted for: what an inferred fill
+   * of `qty` stands for. They are not always its top end: an execution applied
+   * earlier may have been a later one (its stream event overtook an earlier
+   * execution's). When they do not add up to `qty`, the top end is taken.
+   */
+  private uncounted(clientOrderId: string, cumQty: number, qty: number): Array<[number, number]> {
+    const taken = [...(this.realSpans.get(clientOrderId) ?? []), ...(this.inferredSpans.get(clientOrderId) ?? [])].sort((x, y) => x[0] - y[0]);
+    const gaps: Array<[number, number]> = [];
+    let at = 0;
+    for (const [a, b] of taken) {
+      if (a - at > 1e-12) gaps.push([at, Math.min(a, cumQty)]);
+      at = Math.max(at, b);
+      if (at >= cumQty) break;
+    }
+    if (cumQty - at > 1e-12) gaps.push([at, cumQty]);
+    const found = gaps.filter(([a, b]) => b - a > 1e-12);
+    const total = found.reduce((t, [a, b]) => t + b - a, 0);
+    return Math.abs(total - qty) <= 1e-9 ? found : [[cumQty - qty, cumQty]];
+  }
+
   /** Removes the overlap of (from, to] with the order's inferred spans; returns its size. */
   private takeCovered(clientOrderId: string, from: number, to: number): number {
     const spans = this.inferredSpans.get(clientOrderId)!;
@@ -506,18 +536,33 @@ export class OrderManager {
 
   /** Orders that reached a final state (other than filled or denied) at or after `ts`, newest first. */
   closedSince(ts: number): string[] {
+    return this.closedFrom(ts, (o) => o.status === 'canceled' || o.status === 'expired' || o.status === 'rejected');
+  }
+
+  /** Orders of these symbols held filled here, closed at or after `ts`, newest first. */
+  filledSince(ts: number, symbols: ReadonlySet<string>): string[] {
+    return this.closedFrom(ts, (o) => o.status === 'filled' && symbols.has(o.symbol));
+  }
+
+  private closedFrom(ts: number, keep: (o: Order) => boolean): string[] {
     const out: string[] = [];
     for (let i = this.closed.length - 1; i >= 0; i--) {
       const o = this.orders.get(this.closed[i]!);
       if (!o) continue;
       if (o.updatedAt < ts) break;
-      if (o.status === 'canceled' || o.status === 'expired' || o.status === 'rejected') out.push(o.clientOrderId);
+      if (keep(o)) out.push(o.clientOrderId);
     }
     return out;
   }
 
   /** Forgets held fills once reconciliation has settled the order. */
   dropParked(clientOrderId: string): void {
+    this.parked.delete(clientOrderId);
+  }
+
+  /** Held fills the venue's count already includes: forgotten, and a later copy of one is a duplicate. */
+  coverParked(clientOrderId: string): void {
+    for (const f of this.parked.get(clientOrderId) ?? []) this.seenFills.add(f.fillId);
     this.parked.delete(clientOrderId);
   }
 
@@ -541,11 +586,8 @@ export class OrderManager {
       return 0;
     }
     this.seenFills.add(f.fillId);
-    if (f.inferred) {
-      const spans = this.inferredSpans.get(order.clientOrderId) ?? [];
-      spans.push([f.cumQty - f.qty, f.cumQty]);
-      this.inferredSpans.set(order.clientOrderId, spans);
-    }
+    if (f.inferred) for (const [a, b] of this.uncounted(order.clientOrderId, f.cumQty, f.qty)) this.addSpan(this.inferredSpans, order.clientOrderId, a, b);
+    else if (Number.isFinite(f.cumQty)) this.addSpan(this.realSpans, order.clientOrderId, f.cumQty - f.qty, f.cumQty);
     if (isOpen(order.status)) this.track(order, f.qty, -1);
     const newFilled = order.filledQty + f.qty;
     order.avgFillPrice = (order.avgFillPrice * order.filledQty + f.price * f.qty) / newFilled;
@@ -740,6 +782,9 @@ export class OrderManager {
   private trimClosed(): void {
     if (this.closed.length <= MAX_CLOSED_KEPT * 2) return;
     const drop = this.closed.splice(0, this.closed.length - MAX_CLOSED_KEPT);
-    for (const id of drop) this.orders.delete(id);
+    for (const id of drop) {
+      this.orders.delete(id);
+      this.realSpans.delete(id);
+    }
   }
 }

@@ -86,6 +86,20 @@ describe('OrderManager', () => {
     expect(h.oms.openCount).toBe(0);
   });
 
+  it('an inferred fill stands for the executions not yet counted: an earlier one arriving after a later one is recognized whole', () => {
+    const h = omsHarness();
+    const id = h.oms.submit(buy(3, 100)).order.clientOrderId;
+    h.oms.onVenueUpdate({ kind: 'accepted', clientOrderId: id, venueOrderId: 'v1', ts: 1 });
+    // the last execution (2 -> 3) arrives first; reconciliation infers the 2 before it
+    h.oms.onVenueFill({ clientOrderId: id, fillId: 'f2', symbol: 'X', side: 'buy', qty: 1, price: 100, fee: 0, ts: 3, cumQty: 3, leavesQty: 0 });
+    h.oms.onVenueFill({ clientOrderId: id, fillId: `${id}:inferred:3`, symbol: 'X', side: 'buy', qty: 2, price: 100, fee: 0, ts: 4, cumQty: 3, leavesQty: 0, inferred: true, confirmed: true });
+    expect(h.oms.get(id)).toMatchObject({ status: 'filled', filledQty: 3 });
+    // the first execution (0 -> 2), late: all of it is what the inferred fill stood for
+    expect(h.oms.onVenueFill({ clientOrderId: id, fillId: 'f1', symbol: 'X', side: 'buy', qty: 2, price: 100, fee: 0, ts: 2, cumQty: 2, leavesQty: 1 })).toEqual({ applied: 0, covered: 2 });
+    expect(h.oms.get(id)!.filledQty).toBe(3);
+    expect(h.portfolio.qty('X')).toBe(3);
+  });
+
   it('a modify in flight is known until the venue confirms or refuses it', () => {
     const h = omsHarness();
     const id = h.oms.submit(buy(10, 100)).order.clientOrderId;
