@@ -16,7 +16,8 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     viewport: { width: 1600, height: 900 },
-    screenshot: 'on',
+    // the specs take their own named screenshots of the states that matter (test-results/e2e); a failure adds one of where it stopped
+    screenshot: 'only-on-failure',
     trace: 'off',
     video: 'off',
     actionTimeout: 15_000,
