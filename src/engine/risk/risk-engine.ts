@@ -496,7 +496,10 @@ function evaluateExposure(x: CheckInputs, out: CheckResult[] | null): boolean {
   else if (!ok) return false;
   all &&= ok;
   const net = eqOk ? (x.net + signed * notional) / equity : Infinity;
-  ok = net >= L.minNetExposurePct - EPS && net <= L.maxNetExposurePct + EPS;
+  // Inside the range, or nearer to it than now: an order that brings a breached net exposure back
+  // toward its range (buying while too short, selling while too long) is never refused for it.
+  ok = (net >= L.minNetExposurePct - EPS && net <= L.maxNetExposurePct + EPS) ||
+    (eqOk && (signed > 0 ? x.net / equity < L.minNetExposurePct && net <= L.maxNetExposurePct + EPS : x.net / equity > L.maxNetExposurePct && net >= L.minNetExposurePct - EPS));
   if (out) out.push(result('net_exposure', ok, round4(net), `${L.minNetExposurePct}..${L.maxNetExposurePct}`, `net exposure would be ${(net * 100).toFixed(1)}% of equity, outside ${(L.minNetExposurePct * 100).toFixed(0)}%..${(L.maxNetExposurePct * 100).toFixed(0)}%`));
   else if (!ok) return false;
   all &&= ok;

@@ -112,6 +112,19 @@ describe('pre-trade checks', () => {
     expect(failed(d)).toEqual(['net_exposure']);
   });
 
+  it('allows an order that brings a breached net exposure back toward its range, and refuses one that overshoots it', () => {
+    const { risk } = engine(wideLimits({ minNetExposurePct: -0.3, maxNetExposurePct: 0.3 }));
+    // -40% now: a buy of 5% leaves -35%, still outside but nearer
+    expect(risk.check(buy(50), view({ net: -40_000 })).approved).toBe(true);
+    // a further sale while too short is refused
+    expect(failed(risk.check({ symbol: 'X', side: 'sell', qty: 50, source: 's' }, view({ net: -40_000 })))).toEqual(['net_exposure']);
+    // +40% now: a sale brings it nearer; a buy takes it further
+    expect(risk.check({ symbol: 'X', side: 'sell', qty: 50, source: 's' }, view({ net: 40_000 })).approved).toBe(true);
+    expect(failed(risk.check(buy(50), view({ net: 40_000 })))).toEqual(['net_exposure']);
+    // a buy from -40% to +40% jumps over the range: refused
+    expect(failed(risk.check(buy(800), view({ net: -40_000 })))).toContain('net_exposure');
+  });
+
   it('checks the instrument: unknown, closed, lot, tick, minimum notional, not shortable', () => {
     const { risk } = engine();
     expect(failed(risk.check(buy(1), view({ inst: undefined })))).toContain('instrument_tradable');
