@@ -3,10 +3,9 @@
 // second one, compare the two, export the report as HTML (the file's trades
 // are the table's), and cancel a run while its progress bar shows.
 import { expect, test } from '@playwright/test';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO_ROOT, startServe, type ServeHandle } from './support/serve.js';
-import { SCREENSHOT_DIR, shot, waitForLiveUi } from './support/ui.js';
+import { readFileSync } from 'node:fs';
+import { startServe, type ServeHandle } from './support/serve.js';
+import { docShot, shot, waitForLiveUi } from './support/ui.js';
 import { expectAccessibleBothThemes } from './support/axe.js';
 
 test.describe.configure({ mode: 'serial' });
@@ -38,10 +37,8 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   await expect(report.getByTestId('bt-costs').locator('tr[data-kind="total"]')).toBeVisible();
   const tradeRows = await report.getByTestId('bt-trade-row').count();
   expect(tradeRows).toBeGreaterThan(0); // buy and hold holds at least one position
-  await shot(page, 'backtest-report');
-  await expectAccessibleBothThemes(page, 'backtest view with a report');
-  mkdirSync(join(REPO_ROOT, 'docs', 'images'), { recursive: true });
-  copyFileSync(join(SCREENSHOT_DIR, 'backtest-report.png'), join(REPO_ROOT, 'docs', 'images', 'backtest-report.png'));
+  await docShot(page, 'backtest-report', 'backtest-report');
+  await expectAccessibleBothThemes(page, 'backtest view with a report', '[data-testid="backtest-view"]');
 
   // export HTML: the downloaded file is the report, with the same trades
   const [download] = await Promise.all([page.waitForEvent('download'), report.getByRole('button', { name: 'Export HTML' }).click()]);

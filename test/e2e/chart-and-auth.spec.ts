@@ -2,10 +2,8 @@
 // with its container, pans from the keyboard and takes the theme's colours; a wrong or missing token shows a clear error state.
 import { expect, test } from '@playwright/test';
 import { expectAccessibleBothThemes } from './support/axe.js';
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO_ROOT, startServe, type ServeHandle } from './support/serve.js';
-import { SCREENSHOT_DIR, shot, waitForLiveUi } from './support/ui.js';
+import { startServe, type ServeHandle } from './support/serve.js';
+import { docShot, shot, waitForLiveUi } from './support/ui.js';
 
 let server: ServeHandle;
 
@@ -73,8 +71,7 @@ test('the chart renders candles on a canvas and updates with live bars', async (
   await page.getByRole('button', { name: 'Overlay EMA 20' }).click();
   await page.getByRole('button', { name: 'Overlay Bollinger 20/2' }).click();
   await expect(chart).toHaveAttribute('data-overlays', /ema20,bb20/);
-  await shot(page, '13-chart-5m-overlays');
-  copyFileSync(join(SCREENSHOT_DIR, '13-chart-5m-overlays.png'), join(REPO_ROOT, 'docs', 'images', 'chart.png'));
+  await docShot(page, '13-chart-5m-overlays', 'chart');
   // the choice is remembered across a reload
   await page.reload();
   await waitForLiveUi(page);

@@ -79,7 +79,7 @@ test('decision log: list, search, filter, detail chain, chart markers, export, d
   await expect(rows(page).first()).toBeVisible({ timeout: 90_000 });
   await expect.poll(async () => rows(page).count()).toBeGreaterThan(3);
   await shot(page, '20-decisions');
-  await expectAccessibleBothThemes(page, 'decision log');
+  await expectAccessibleBothThemes(page, 'decision log', '[data-testid="decision-log"]');
 
   // Search by a symbol narrows the rows to it (a 3+ letter one, so it names nothing else).
   const before = await rows(page).count();

@@ -100,7 +100,7 @@ test('risk panel, order ticket what-if, limits editor, analytics, performance an
   expect(await num(page, 'gauge-var')).toBeGreaterThan(0);
   await page.getByTestId('risk-analytics').scrollIntoViewIfNeeded();
   await shot(page, '42-risk-analytics');
-  await expectAccessibleBothThemes(page, 'risk panel with analytics');
+  await expectAccessibleBothThemes(page, 'risk panel with analytics', '[data-testid="risk-panel"]');
 
   // ---- Order ticket: live what-if, then Send.
   await page.getByTestId('ticket-tab').click();

@@ -91,7 +91,7 @@ test('brokers, live trading, PAPER badge, health and reconciliation', async ({ p
   await page.getByTestId('settings-button').click();
   await expect(page.getByTestId('settings-tab-limits')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('limits-editor')).toHaveAttribute('data-loaded', 'true');
-  await expectAccessibleBothThemes(page, 'settings: risk limits');
+  await expectAccessibleBothThemes(page, 'settings: risk limits', SETTINGS);
 
   // ---- Brokers: nothing stored under the fresh service.
   await page.getByTestId('settings-tab-brokers').click();

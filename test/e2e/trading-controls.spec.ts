@@ -5,10 +5,8 @@
 import { expect, test } from '@playwright/test';
 import { WsEngineClient } from '../../src/cli/ws-client.js';
 import { expectAccessibleBothThemes } from './support/axe.js';
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO_ROOT, startServe, type ServeHandle } from './support/serve.js';
-import { OPEN_ORDER_ROWS, SCREENSHOT_DIR, orderIds, shot, waitForLiveUi } from './support/ui.js';
+import { startServe, type ServeHandle } from './support/serve.js';
+import { OPEN_ORDER_ROWS, docShot, orderIds, shot, waitForLiveUi } from './support/ui.js';
 
 let server: ServeHandle;
 
@@ -145,8 +143,7 @@ test('positions close through the risk engine (a refusal shows at the row), the 
     await expect(closeResult).toContainText('TRADING_HALTED');
     // no close order was even created (strategies' own denied orders may come and go)
     expect((await api.call('snapshot', {})).orders.filter((o) => o.reason === 'close position from UI')).toEqual([]);
-    await shot(page, '30-position-close-refused');
-    copyFileSync(join(SCREENSHOT_DIR, '30-position-close-refused.png'), join(REPO_ROOT, 'docs', 'images', 'positions-blotter.png'));
+    await docShot(page, '30-position-close-refused', 'positions-blotter');
 
     // ACTIVE again: Close, confirmed, sends the market order and the position goes
     // (ETH orders left open by the strategies would make the close refuse with OPEN_ORDERS: none are left)

@@ -7,19 +7,16 @@
 // link: banner, reconnect, layout kept. Checks accessibility (axe) in both
 // themes in the main states and writes the README screenshots.
 import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { WsEngineClient } from '../../src/cli/ws-client.js';
 import { expectAccessible, expectAccessibleBothThemes } from './support/axe.js';
-import { REPO_ROOT, startServe, type ServeHandle } from './support/serve.js';
-import { shot, waitForLiveUi } from './support/ui.js';
+import { startServe, type ServeHandle } from './support/serve.js';
+import { docShot, shot, waitForLiveUi } from './support/ui.js';
 
 test.describe.configure({ mode: 'serial' });
 // The theme's default follows prefers-color-scheme: dark here.
 test.use({ colorScheme: 'dark' });
 
 let server: ServeHandle;
-const DOC_IMAGES = join(REPO_ROOT, 'docs', 'images');
 
 test.beforeAll(async () => {
   server = await startServe();
@@ -28,12 +25,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop();
 });
-
-async function docShot(page: Page, name: string): Promise<void> {
-  mkdirSync(DOC_IMAGES, { recursive: true });
-  await page.screenshot({ path: join(DOC_IMAGES, `${name}.png`) });
-  await shot(page, `ws-${name}`);
-}
 
 /** Until the chart holds its history (a README picture shows that, not the live bars that came before it). */
 async function chartHistoryShown(page: Page): Promise<void> {
@@ -59,7 +50,7 @@ test('layout: move a panel by menu and keyboard, resize, reload keeps it, reset 
   await expect(page.getByRole('tab', { name: 'Chart', selected: true })).toBeVisible();
   await expect(page.getByTestId('position-row').first()).toBeVisible({ timeout: 90_000 });
   await chartHistoryShown(page);
-  await docShot(page, 'workstation-dark');
+  await docShot(page, 'ws-workstation-dark', 'workstation-dark');
   await expectAccessibleBothThemes(page, 'workstation');
   // the trading controls are whole and on screen at this width and narrower ones (the rest of the top bar compacts)
   const controlsOnScreen = async () => {
@@ -162,7 +153,7 @@ test('dashboard: mode, state, equity, day P&L, exposure, connections and freshne
   await expect.poll(async () => Number(await curve.getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(points);
   await expect.poll(async () => Number(await dash.locator('[data-last-ts]').getAttribute('data-last-ts'))).toBeGreaterThan(lastTs);
   await expect(dash.getByRole('img', { name: /Equity curve, \d+ samples/ })).toBeVisible();
-  await docShot(page, 'dashboard');
+  await docShot(page, 'ws-dashboard', 'dashboard');
   await expectAccessibleBothThemes(page, 'dashboard', '[data-testid="dashboard"]');
   // the Alt+Shift+C / Alt+Shift+D shortcuts switch between chart and dashboard
   await page.keyboard.press('Alt+Shift+C');
@@ -203,7 +194,7 @@ test('theme is remembered; shortcuts: help overlay lists them; HALT, RESUME, KIL
   await waitForLiveUi(page);
   await expect(html).toHaveAttribute('data-theme', 'light');
   await chartHistoryShown(page);
-  await docShot(page, 'workstation-light');
+  await docShot(page, 'ws-workstation-light', 'workstation-light');
   await page.keyboard.press('Alt+Shift+T');
   await expect(html).toHaveAttribute('data-theme', 'dark');
   await page.reload();

@@ -5,8 +5,11 @@
 // zoom, the navigator slider (a small chart of its own, navigator-options.ts),
 // the keyboard, a resize — with one merged setOption (lazyUpdate) of only the
 // window's axes, series data and zoom position. A moved tail patches the window
-// the same way; a view showing the last bar follows new bars. PriceChart.tsx
-// creates one per pair of ECharts instances (price chart, navigator).
+// the same way; a view showing the last bar follows new bars. Live tail and
+// marker changes draw at most once per TAIL_REDRAW_MS (a replay at 600x sends
+// ten bars a second, each a full ECharts update); a new series, a theme, a
+// pan, zoom or resize draws at once. PriceChart.tsx creates one per pair of
+// ECharts instances (price chart, navigator).
 import type { Bar } from '../../../shared/domain.js';
 import { fullOption, GRID_LEFT, GRID_RIGHT, labelPatch, NO_MARKERS, windowPatch, type ChartFrame, type ChartMarkers } from './candle-options.js';
 import type { ChartModel, ModelChange } from './chart-model.js';
@@ -44,6 +47,9 @@ type ZoomEvent = ZoomItem & { batch?: ZoomItem[] };
 
 export type ViewSource = 'zoom' | 'nav' | 'key' | 'resize';
 
+/** Live (tail and marker) changes are drawn at most this often; the newest state is always drawn. */
+export const TAIL_REDRAW_MS = 200;
+
 export class WindowedChart {
   private view: ViewRange | null = null;
   private win: DataWindow | null = null;
@@ -56,8 +62,12 @@ export class WindowedChart {
   /** Full option builds and window patches so far (published for tests). */
   readonly counts = { full: 0, patches: 0 };
 
-  /** The history length the navigator was last given. */
+  /** The history length the navigator was last given (the bars drawn). */
   private navN = 0;
+  /** When the chart was last drawn (performance.now()), and a live draw waiting for its turn. */
+  private drawnAt = Number.NEGATIVE_INFINITY;
+  private liveTimer: ReturnType<typeof setTimeout> | undefined;
+  private tailPending = false;
 
   constructor(
     private readonly chart: EChartsType,
@@ -94,26 +104,69 @@ export class WindowedChart {
     this.markers = markers;
     this.decimals = decimals;
     if (change === 'full') {
-      this.view = sameSeries ? carryView(this.view!, before, bars) : initialView(n, visible);
+      this.view = sameSeries ? carryView(this.caughtUp(this.view!, before.length), before, bars) : initialView(n, visible);
       this.key = key;
       this.build();
-    } else if (change === 'tail') {
-      this.view = followTail(this.view ?? initialView(n, visible), before.length, n);
-      this.win = planWindow(n, this.view, this.plotPx());
-      this.patch();
-    } else if (markersMoved && this.win) this.patch();
+    } else if (change === 'tail' && !this.view) {
+      this.view = initialView(n, visible);
+      this.build();
+    } else if (change === 'tail' || (markersMoved && this.win)) {
+      if (change === 'tail') this.tailPending = true;
+      this.drawLive();
+    }
     return change;
+  }
+
+  /** Draws the live changes now if the last draw is old enough, else once when it is. */
+  private drawLive(): void {
+    if (this.liveTimer !== undefined) return;
+    const wait = this.drawnAt + TAIL_REDRAW_MS - performance.now();
+    if (wait > 0) {
+      this.liveTimer = setTimeout(() => {
+        this.liveTimer = undefined;
+        if (!this.view) return;
+        this.flushLive();
+        this.onChange();
+      }, wait);
+      return;
+    }
+    this.flushLive();
+  }
+
+  /** The view follows the bars that came since the last draw (if it showed the last one), then one patch. */
+  private flushLive(): void {
+    if (this.tailPending) {
+      const n = this.model.bars.length;
+      this.view = this.caughtUp(this.view!, n);
+      this.win = planWindow(n, this.view, this.plotPx());
+    }
+    this.patch();
+  }
+
+  /** `view` after the bars that came since the last draw: one at the drawn tail follows them. */
+  private caughtUp(view: ViewRange, n: number): ViewRange {
+    return this.tailPending ? followTail(view, this.navN, n) : view;
+  }
+
+  /** Something that draws at once is about to: a waiting live draw is folded into it. */
+  private settleLive(): void {
+    if (this.liveTimer !== undefined) clearTimeout(this.liveTimer);
+    this.liveTimer = undefined;
+    this.tailPending = false;
   }
 
   /** New colours (theme change): the same view drawn again with them. */
   setPalette(palette: ChartPalette): void {
     if (palette === this.palette) return;
     this.palette = palette;
-    if (this.view) this.build();
+    if (!this.view) return;
+    this.view = this.caughtUp(this.view, this.model.bars.length);
+    this.build();
   }
 
   /** Forgets the series (no bars, or the chart is going away). */
   clear(): void {
+    this.settleLive();
     this.view = this.win = null;
     this.key = '';
     this.model.update([], '', []);
@@ -166,11 +219,13 @@ export class WindowedChart {
   /** Moves the view; re-cuts the window only when the current one no longer serves it. */
   private applyView(next: ViewRange, source: ViewSource): void {
     const n = this.model.bars.length;
-    const view = clampView(next, n);
+    // bars came since the last draw: this draw brings them in, and a view at the drawn tail follows them
+    const catchUp = this.tailPending;
+    const view = clampView(this.caughtUp(next, n), n);
     this.view = view;
     const w = this.win;
     const px = this.plotPx();
-    if (w && windowServes(w, view, n, px)) {
+    if (!catchUp && w && windowServes(w, view, n, px)) {
       if (source === 'resize') return;
       // the zoom that moved already shows the range; only the other one follows,
       // by the same light action a drag sends (no option merge), without an event
@@ -212,6 +267,8 @@ export class WindowedChart {
   }
 
   private build(): void {
+    this.settleLive();
+    this.drawnAt = performance.now();
     this.win = planWindow(this.model.bars.length, this.view!, this.plotPx());
     this.counts.full++;
     this.chart.setOption(fullOption(this.frame(), this.decimals, this.palette), { notMerge: true });
@@ -220,6 +277,8 @@ export class WindowedChart {
   }
 
   private patch(): void {
+    this.settleLive();
+    this.drawnAt = performance.now();
     this.counts.patches++;
     this.chart.setOption(windowPatch(this.frame(), this.decimals, this.palette), { lazyUpdate: true });
     const n = this.model.bars.length;
