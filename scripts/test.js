@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // `npm test`: the only set-up step the tests need. Finds or installs what they
 // use (a Chromium for the browser tests), then runs the typecheck, lint, the
-// unit and integration tests (vitest), the Electron build and a check of its
-// output (scripts/check-electron-bundle.js), and the end-to-end
+// Electron build and a check of its output (scripts/check-electron-bundle.js),
+// the build of the command (scripts/check-cli-build.js), the unit and
+// integration tests (vitest), and the end-to-end
 // tests (Playwright against `tradedesk serve`). Stops at the first failure.
 //
 // Steps that do not depend on each other run at the same time, so a 2-core
 // machine is not left half idle by single-threaded tools: typecheck, lint and
-// the Electron build (then its check) together; then vitest, whose `serve`
-// processes find out/renderer already built (no second renderer build); then
+// the Electron build (then its check) and the build of the `tradedesk` command
+// (out/cli, then its check) together; then vitest, whose `serve` processes find
+// out/renderer already built (no second renderer build) and whose CLI processes
+// start from out/cli (half the CPU of running the sources through tsx); then
 // Playwright. The output of a step run beside others is printed when it ends.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -177,6 +180,7 @@ await runParallel([
   [step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])],
   [step('lint', bin('eslint'), ['.'])],
   [step('electron build', bin('electron-vite'), ['build']), step('electron bundle check', process.execPath, ['scripts/check-electron-bundle.js'])],
+  [step('cli build', bin('vite'), ['build', '--config', 'cli.vite.config.ts']), step('cli build check', process.execPath, ['scripts/check-cli-build.js'])],
 ]);
 await runParallel([[step('unit+integration', bin('vitest'), ['run'])]]);
 await runParallel([[step('e2e', bin('playwright'), ['test'], { CHROMIUM_PATH: chromium })]]);
