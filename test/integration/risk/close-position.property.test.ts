@@ -128,7 +128,17 @@ describe('closePosition', () => {
         }
         await e.stop();
       }),
-      { numRuns: 40, examples: [[reopened.seed, reopened.steps, reopened.target]] },
+      {
+        numRuns: 40,
+        examples: [
+          [reopened.seed, reopened.steps, reopened.target],
+          // each outcome at least once whatever the random runs draw (a close needs a position, no open
+          // order and no halt on the symbol: about one random run in ten): a coin bought and filled
+          // closes; a symbol never traded has no position
+          [1, [{ t: 'buy', sym: 2, qty: 5 }, { t: 'wait', seconds: 5 }], 2],
+          [1, [{ t: 'wait', seconds: 1 }, { t: 'buy', sym: 3, qty: 1 }], 0],
+        ],
+      },
     );
     // the runs exercised both outcomes
     expect(seen.closed).toBeGreaterThan(0);
