@@ -20,12 +20,13 @@ describe('LoopLagMonitor', () => {
     expect(during.maxMs).toBeGreaterThanOrEqual(100);
     expect(during.worstMs).toBeGreaterThanOrEqual(100);
     expect(during.p50Ms).toBeLessThan(during.maxMs);
-    // after the window rolls, a quiet window is reported, the worst is kept
+    // after the window rolls, the new window is reported (without the block: a smaller maximum, even
+    // on a machine busy enough to delay this process), and the worst is kept
     await sleep(900);
     const quiet = m.report()!;
     expect(quiet.windowMs).toBeGreaterThanOrEqual(300);
-    expect(quiet.maxMs).toBeLessThan(100);
-    expect(quiet.worstMs).toBeGreaterThanOrEqual(100);
+    expect(quiet.maxMs).toBeLessThan(during.maxMs);
+    expect(quiet.worstMs).toBeGreaterThanOrEqual(during.maxMs);
     m.stop();
     expect(m.report()).toBeNull();
   });
