@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // tradedesk command. Runs the built command (out/cli, from cli.vite.config.ts:
-// `npm start` and `npm test` build it) while every source file it was built
+// `npm run build` and `npm test` build it) while every source file it was built
 // from is unchanged (out/cli/inputs.json: size and modification time), which
 // starts in about half the CPU time; otherwise, and always for `bench` (its
 // benchmarks run from source), registers tsx so the TypeScript sources run

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // After `vite build --config cli.vite.config.ts` (npm test runs it beside the
 // Electron build): the `tradedesk` command now runs the build in out/cli, not
-// the sources, and it works: usage, and a command that reads the engine's
-// configuration. Exits 1 naming what failed.
+// the sources, and it answers: its usage, and an unknown command refused with
+// exit 2 (the CLI's integration tests then run every command on it). Exits 1
+// naming what failed.
 import { spawnSync } from 'node:child_process';
 
 function run(args) {
