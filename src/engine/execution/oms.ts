@@ -785,6 +785,7 @@ export class OrderManager {
     for (const id of drop) {
       this.orders.delete(id);
       this.realSpans.delete(id);
+      this.inferredSpans.delete(id);
     }
   }
 }
