@@ -32,7 +32,7 @@ beforeAll(() => {
   for (const d of ['bin', 'src/cli', 'out/cli']) mkdirSync(join(dir, d), { recursive: true });
   copyFileSync(join(REPO, 'bin', 'tradedesk.js'), join(dir, 'bin', 'tradedesk.js'));
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'junction'); // a junction needs no rights on Windows; a plain link elsewhere
   writeFileSync(join(dir, 'src', 'cli', 'helper.ts'), "export const where: string = 'SOURCES';\n");
   writeFileSync(join(dir, 'src', 'cli', 'main.ts'), "import { where } from './helper.js';\nprocess.stdout.write(`${where} ${process.argv.slice(2).join(' ')}\\n`);\n");
   writeFileSync(join(dir, 'out', 'cli', 'cli.js'), "process.stdout.write(`BUILT ${process.argv.slice(2).join(' ')}\\n`);\n");
