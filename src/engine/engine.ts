@@ -256,14 +256,15 @@ export class Engine implements EngineHandle {
         denied: (o, d) =>
           this.alerts.raise('warning', 'RISK_DENIED', `${o.side} ${o.qty} ${o.symbol} denied: ${d.reason}`, o.source, `deny:${o.source}:${d.checks.find((c) => !c.passed)?.check}`),
         problem: (code, message) => this.alerts.raise(code === 'CANCEL_REJECTED' ? 'info' : 'warning', code, message, 'oms', `oms:${code}`),
-        covered: (f, qty) => this.record('fill.covered', { fillId: f.fillId, clientOrderId: f.clientOrderId, qty, reason: 'already counted by an inferred fill' }),
+        // `span`: the execution's part of the order's cumulative quantity (recovery takes it off the inferred spans)
+        covered: (f, qty) => this.record('fill.covered', { fillId: f.fillId, clientOrderId: f.clientOrderId, qty, span: [f.cumQty - f.qty, f.cumQty], reason: 'already counted by an inferred fill' }),
         needsReconcile: (id) => {
           if (!this.options.replay && !this.readOnly && this.prepared) void this.reconciler.checkOrder(id);
         },
       },
     });
     if (snapshot) {
-      this.oms.restore(snapshot.orders, snapshot.fillIds);
+      this.oms.restore(snapshot.orders, snapshot.fillIds, snapshot.inferredSpans);
       this.risk.restore(snapshot.scopedStates ?? snapshot.tradingState, snapshot.lastStateChange);
     }
     this.monitor = new RiskMonitor(
@@ -292,6 +293,7 @@ export class Engine implements EngineHandle {
       portfolio: this.portfolio.snapshot(),
       orders: this.oms.recent(200),
       fillIds: snapshot?.fillIds ?? [],
+      ...(snapshot?.inferredSpans?.length ? { inferredSpans: snapshot.inferredSpans } : {}),
     };
     this.quality = new QualityMonitor({
       // data arrives on the engine's clock (a Date.now() per bar and tick was a backtest's largest single cost in the monitor)

@@ -368,6 +368,13 @@ export class Reconciler {
       this.fill({ ...f, confirmed: true });
       if (missing() <= EPS) break;
     }
+    // a held fill left unapplied (more than the venue's count lacks, or not the venue's): journaled and shown, never silently lost
+    for (const f of parked) {
+      if (this.d.oms.hasFill(f.fillId)) continue;
+      const why = `held fill ${f.fillId} (${f.qty} @ ${f.price}) for order ${cid} not applied: ${vs.filledQty} filled at ${this.d.venue.id} leaves ${Number(Math.max(0, missing()).toFixed(12))} missing here; the venue's count is the truth`;
+      this.d.record('fill.dropped', { fillId: f.fillId, clientOrderId: cid, qty: f.qty, price: f.price, venueFilledQty: vs.filledQty, reason: why });
+      this.d.alerts.raise('warning', 'HELD_FILL_NOT_APPLIED', why, 'reconcile', `held-drop:${f.fillId}`);
+    }
     const rest = missing();
     this.d.oms.dropParked(cid);
     if (rest <= EPS) return;

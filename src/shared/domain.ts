@@ -126,6 +126,8 @@ export const Fill = z.object({
   fillId: z.string(),
   /** Reconciliation's stand-in for executions missed during an outage (the cumulative difference). */
   inferred: z.boolean().optional(),
+  /** On an inferred fill: the spans (from, to] of the order's cumulative quantity it stands for (a real execution inside them is not counted again, after a restart too). */
+  spans: z.array(z.tuple([z.number(), z.number()])).optional(),
 });
 export type Fill = z.infer<typeof Fill>;
 

@@ -14,6 +14,7 @@ import type { Fill, Order, OrderSide, OrderStatus, OrderType, TimeInForce } from
 import type { ClientOrderIds } from '../core/ids.js';
 import type { RiskDecision, RiskEngine, RiskView } from '../risk/risk-engine.js';
 import type { Venue, VenueFill, VenueOrderUpdate } from '../venues/venue.js';
+import { subtractSpan, type Span } from './fill-spans.js';
 import { canTransition, isOpen } from './order-state.js';
 
 /** The open quantity of a symbol with no open order (shared, never changed). */
@@ -154,7 +155,7 @@ export class OrderManager {
   private readonly closed: string[] = [];
   private readonly seenFills = new Set<string>();
   /** Per order: spans (from, to] of cumulative quantity applied by inferred fills and not yet matched by real executions. */
-  private readonly inferredSpans = new Map<string, Array<[number, number]>>();
+  private readonly inferredSpans = new Map<string, Span[]>();
   /** Per order: spans (from, to] of cumulative quantity real executions were counted for (an inferred fill stands for the rest). */
   private readonly realSpans = new Map<string, Array<[number, number]>>();
   /** Per order in a final state: fills waiting for the venue's confirmation. */
@@ -515,20 +516,7 @@ export class OrderManager {
 
   /** Removes the overlap of (from, to] with the order's inferred spans; returns its size. */
   private takeCovered(clientOrderId: string, from: number, to: number): number {
-    const spans = this.inferredSpans.get(clientOrderId)!;
-    let covered = 0;
-    const left: Array<[number, number]> = [];
-    for (const [a, b] of spans) {
-      const lo = Math.max(a, from);
-      const hi = Math.min(b, to);
-      if (hi - lo <= 1e-12) {
-        left.push([a, b]);
-        continue;
-      }
-      covered += hi - lo;
-      if (lo - a > 1e-12) left.push([a, lo]);
-      if (b - hi > 1e-12) left.push([hi, b]);
-    }
+    const { left, covered } = subtractSpan(this.inferredSpans.get(clientOrderId)!, from, to);
     if (left.length) this.inferredSpans.set(clientOrderId, left);
     else this.inferredSpans.delete(clientOrderId);
     return covered;
@@ -586,7 +574,8 @@ export class OrderManager {
       return 0;
     }
     this.seenFills.add(f.fillId);
-    if (f.inferred) for (const [a, b] of this.uncounted(order.clientOrderId, f.cumQty, f.qty)) this.addSpan(this.inferredSpans, order.clientOrderId, a, b);
+    const spans = f.inferred ? this.uncounted(order.clientOrderId, f.cumQty, f.qty) : undefined;
+    if (spans) for (const [a, b] of spans) this.addSpan(this.inferredSpans, order.clientOrderId, a, b);
     else if (Number.isFinite(f.cumQty)) this.addSpan(this.realSpans, order.clientOrderId, f.cumQty - f.qty, f.cumQty);
     if (isOpen(order.status)) this.track(order, f.qty, -1);
     const newFilled = order.filledQty + f.qty;
@@ -602,7 +591,7 @@ export class OrderManager {
       fee: f.fee,
       ts: f.ts,
       fillId: f.fillId,
-      ...(f.inferred ? { inferred: true } : {}),
+      ...(spans ? { inferred: true, spans } : {}),
     };
     this.deps.events.fill(fill, order);
     if (!final) this.transition(order, to);
@@ -640,8 +629,11 @@ export class OrderManager {
     this.emit(order);
   }
 
-  /** Restores orders and seen fill ids rebuilt from the journal (after a restart). */
-  restore(orders: Order[], fillIds: Iterable<string>): void {
+  /**
+   * Restores orders, seen fill ids and the open orders' inferred spans not yet
+   * matched by real executions, rebuilt from the journal (after a restart).
+   */
+  restore(orders: Order[], fillIds: Iterable<string>, inferredSpans: ReadonlyArray<{ clientOrderId: string; spans: Span[] }> = []): void {
     for (const o of orders) {
       const copy = { ...o };
       this.orders.set(o.clientOrderId, copy);
@@ -651,6 +643,7 @@ export class OrderManager {
       } else this.closed.push(o.clientOrderId);
     }
     for (const id of fillIds) this.seenFills.add(id);
+    for (const { clientOrderId, spans } of inferredSpans) if (spans.length && this.orders.has(clientOrderId)) this.inferredSpans.set(clientOrderId, spans.map(([a, b]) => [a, b]));
     this.trimClosed();
   }
 

@@ -29,6 +29,8 @@ export type JournalKind =
   | 'fill'
   /** A real execution recognized as already counted (by an inferred fill or the venue's cumulative): not applied again. */
   | 'fill.covered'
+  /** A held fill reconciliation did not apply (more than the venue's count still lacks): { fillId, clientOrderId, qty, price, venueFilledQty, reason }. */
+  | 'fill.dropped'
   | 'trading_state'
   | 'alert'
   /** The operator acknowledged an alert: { id, code, actor }. */

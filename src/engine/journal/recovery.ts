@@ -3,6 +3,7 @@
 // the venue, happens in the engine once the venue is connected.
 import type { LearningSnapshot } from '../strategy/learning/learning.js';
 import type { Order, TradingState, TradingStateChange, Fill } from '../../shared/domain.js';
+import { subtractSpan, type Span } from '../execution/fill-spans.js';
 import { isOpen } from '../execution/order-state.js';
 import type { Scope } from '../risk/risk-engine.js';
 import { Portfolio, type PortfolioState } from '../portfolio/portfolio.js';
@@ -20,8 +21,10 @@ export interface SessionSnapshot {
   portfolio: PortfolioState | null;
   /** Open orders, and the most recent closed ones for the blotter. */
   orders: Order[];
-  /** Fill ids already applied to the open orders (duplicate detection). */
+  /** Fill ids already applied to the open orders, or recognized as already counted (duplicate detection). */
   fillIds: string[];
+  /** Open orders' spans of cumulative quantity counted by inferred fills and not yet matched by a real execution (absent in older journals). */
+  inferredSpans?: Array<{ clientOrderId: string; spans: Span[] }>;
   /** Learning's state when the session began (replay starts from it; absent in older journals). */
   learning?: LearningSnapshot;
 }
@@ -38,7 +41,7 @@ export interface Recovered {
   openParents: Order[];
 }
 
-const KINDS: JournalKind[] = ['session.start', 'decision', 'order', 'fill', 'trading_state', 'algo'];
+const KINDS: JournalKind[] = ['session.start', 'decision', 'order', 'fill', 'fill.covered', 'trading_state', 'algo'];
 const KEEP_CLOSED = 200;
 
 /** Journal files that open cleanly; with skipDamaged, damaged ones are listed instead of thrown. */
@@ -94,6 +97,12 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
   let portfolio: Portfolio | null = null;
   const orders = new Map<string, Order>();
   const fillsByOrder = new Map<string, string[]>();
+  const spansByOrder = new Map<string, Span[]>();
+  const seen = (clientOrderId: string, fillId: string) => {
+    const list = fillsByOrder.get(clientOrderId) ?? [];
+    list.push(fillId);
+    fillsByOrder.set(clientOrderId, list);
+  };
   const decisions = new DecisionLog();
   const parents = new Map<string, Order>();
 
@@ -125,6 +134,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         decisions.onOrder(o);
         if (!isOpen(o.status)) {
           fillsByOrder.delete(o.clientOrderId);
+          spansByOrder.delete(o.clientOrderId);
           // keep memory bounded: old closed orders are in the journal
           if (orders.size > 10 * KEEP_CLOSED) pruneClosed(orders);
         }
@@ -135,9 +145,8 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         portfolio ??= new Portfolio(0);
         const realized = portfolio.applyFill(f);
         decisions.onFill(f, realized);
-        const list = fillsByOrder.get(f.clientOrderId) ?? [];
-        list.push(f.fillId);
-        fillsByOrder.set(f.clientOrderId, list);
+        seen(f.clientOrderId, f.fillId);
+        if (f.spans?.length) spansByOrder.set(f.clientOrderId, [...(spansByOrder.get(f.clientOrderId) ?? []), ...f.spans]);
         // the fill record is authoritative: a crash may fall between it and the order's next state
         const o = orders.get(f.clientOrderId);
         if (o) {
@@ -147,6 +156,14 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
           if (isOpen(o.status) && o.status !== 'pending_cancel') o.status = filled >= o.qty - 1e-9 ? 'filled' : 'partially_filled';
           else if (o.status === 'pending_cancel' && filled >= o.qty - 1e-9) o.status = 'filled';
         }
+        break;
+      }
+      case 'fill.covered': {
+        // a real execution an inferred fill (or the venue's count) already stood for: seen, and off the inferred spans
+        const c = data as { fillId: string; clientOrderId: string; span?: Span };
+        seen(c.clientOrderId, c.fillId);
+        const spans = spansByOrder.get(c.clientOrderId);
+        if (spans && c.span) spansByOrder.set(c.clientOrderId, subtractSpan(spans, c.span[0], c.span[1]).left);
         break;
       }
       case 'algo': {
@@ -180,6 +197,10 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
       portfolio: portfolio?.snapshot() ?? null,
       orders: [...orders.values()],
       fillIds: open.flatMap((o) => fillsByOrder.get(o.clientOrderId) ?? []),
+      inferredSpans: open.flatMap((o) => {
+        const spans = spansByOrder.get(o.clientOrderId);
+        return spans?.length ? [{ clientOrderId: o.clientOrderId, spans }] : [];
+      }),
     },
     decisions,
     lastTs: ts,

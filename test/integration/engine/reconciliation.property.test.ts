@@ -278,6 +278,42 @@ describe('reconciliation: a fill past the quantity known here', () => {
   });
 });
 
+describe('reconciliation: a held fill the venue does not account for', () => {
+  it('is not applied, and is journaled and shown, not silently dropped; the venue\'s count is applied', async () => {
+    const records: Array<{ kind: JournalKind; data: Record<string, unknown> }> = [];
+    let venue!: ModelVenue;
+    const e = new Engine(loadConfig({ sim: { speed: 1 }, strategy: { enabled: false } }), {
+      journal: { append: (_ts, kind, payload) => void records.push({ kind, data: payload as Record<string, unknown> }) },
+      venue: (clock) => (venue = ModelVenue.cumulativeOnly(() => clock.now())),
+    });
+    await e.start();
+    try {
+      const { clientOrderId: cid } = await e.handlers.submitOrder({ symbol: 'X', side: 'buy', type: 'market', qty: 4, timeInForce: 'day' });
+      venue.deliver(1); // accepted
+      venue.execute(0, 0.5, 100); // 2 of 4 at the venue; its event never arrives
+      venue.venueCancel(0);
+      venue.queue = venue.queue.filter((x) => x.kind !== 'fill');
+      venue.deliver(1); // the cancel
+      await settle(e);
+      expect(e.oms.get(cid)).toMatchObject({ status: 'canceled', filledQty: 0 });
+      // a fill of 3 arrives for the order canceled here: held; the venue says 2 filled
+      venue.listener!.onFill({ clientOrderId: cid, fillId: 'stray-1', symbol: 'X', side: 'buy', qty: 3, price: 100, fee: 0, ts: 0, cumQty: 3, leavesQty: 1 });
+      await settle(e);
+      const dropped = records.filter((r) => r.kind === 'fill.dropped').map((r) => r.data);
+      expect(dropped).toEqual([expect.objectContaining({ fillId: 'stray-1', clientOrderId: cid, qty: 3, venueFilledQty: 2 })]);
+      expect(String(dropped[0]!.reason)).toMatch(/2 filled at model leaves 2 missing here/);
+      expect(e.alerts.recent().find((a) => a.code === 'HELD_FILL_NOT_APPLIED')?.message).toContain('stray-1');
+      // the venue's count applied instead: one inferred fill of 2, the order corrected to what the venue holds
+      const fills = records.filter((r) => r.kind === 'fill' && r.data.clientOrderId === cid).map((r) => r.data);
+      expect(fills).toEqual([expect.objectContaining({ qty: 2, inferred: true })]);
+      expect(e.portfolio.qty('X')).toBe(2);
+      expect(e.oms.get(cid)?.filledQty).toBe(2);
+    } finally {
+      await e.stop();
+    }
+  });
+});
+
 describe('reconciliation: a venue answer that contradicts itself', () => {
   for (const [field, patch, pattern] of [
     ['filledQty', { filledQty: 50, status: 'partially_filled' }, /field filledQty: 50 is above the order's quantity 5/],
