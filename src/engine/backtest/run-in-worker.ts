@@ -1,7 +1,7 @@
 // Runs a backtest on a node:worker_threads worker (one per run), so a long run
 // (or walk-forward analysis) never blocks the host: progress arrives as messages, and aborting the signal
 // terminates the worker at once. Bars travel as transferred typed arrays.
-import { workerEntry } from '../core/worker-entries.js';
+import { workerStart } from '../core/worker-entries.js';
 import type { Bar } from '../../shared/domain.js';
 import { runWorkerJob } from '../core/worker-job.js';
 import type { BacktestConfig } from './backtest-config.js';
@@ -11,7 +11,8 @@ import type { WalkForwardResult, WalkForwardSpec } from './walk-forward-types.js
 import { BarBatch, transferList } from '../data/bar-columns.js';
 import { BacktestError, type BacktestErrorCode } from './errors.js';
 
-export const BACKTEST_WORKER_URL = new URL('./worker-shim.js', import.meta.url);
+/** The worker's TypeScript source (run through the tsx entry when no build is set). */
+export const BACKTEST_WORKER_URL = new URL('./backtest-worker.ts', import.meta.url);
 
 export interface WorkerHooks {
   onProgress?: (p: BacktestProgress) => void;
@@ -36,7 +37,7 @@ function runJob<R>(bars: readonly Bar[], job: Omit<BacktestJob, 'columns'>, hook
   let done = 0;
   let total = 0;
   const columns = BarBatch.fromBars(hooks.signal?.aborted ? [] : bars).columns();
-  return runWorkerJob<R, BacktestWorkerMessage>(workerEntry('backtest', BACKTEST_WORKER_URL), {
+  return runWorkerJob<R, BacktestWorkerMessage>(workerStart('backtest', BACKTEST_WORKER_URL), {
     name: 'backtest worker',
     workerData: { ...job, columns } satisfies BacktestJob,
     transferList: transferList(columns),

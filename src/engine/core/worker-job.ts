@@ -2,6 +2,7 @@
 // when a message handler says so, on a worker error or early exit, or when the
 // signal aborts (which terminates the worker at once) — and always terminates it.
 import { Worker } from 'node:worker_threads';
+import type { WorkerStart } from './worker-entries.js';
 
 export interface WorkerJobOptions<T, M> {
   workerData: unknown;
@@ -15,12 +16,12 @@ export interface WorkerJobOptions<T, M> {
   name: string;
 }
 
-export function runWorkerJob<T, M>(url: URL, o: WorkerJobOptions<T, M>): Promise<T> {
+export function runWorkerJob<T, M>(start: WorkerStart, o: WorkerJobOptions<T, M>): Promise<T> {
   const { signal } = o;
   if (signal?.aborted) return Promise.reject(o.abortError());
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    const worker = new Worker(url, { workerData: o.workerData, transferList: o.transferList });
+    const worker = new Worker(start.url, { argv: start.argv, workerData: o.workerData, transferList: o.transferList });
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;

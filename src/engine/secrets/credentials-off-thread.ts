@@ -5,13 +5,14 @@
 // switch. Errors come back with their code and field (KEYCHAIN_UNAVAILABLE,
 // CREDENTIALS_INVALID...), as thrown in the worker; a keychain that does not
 // answer within KEYCHAIN_WAIT_MS fails the command as KEYCHAIN_UNAVAILABLE.
-import { workerEntry } from '../core/worker-entries.js';
+import { workerStart } from '../core/worker-entries.js';
 import { runWorkerJob } from '../core/worker-job.js';
 import type { CredentialJob, CredentialReply } from './credential-job.js';
 import { sealCredentials, type CredentialStatus, type CredentialsFor } from './credentials.js';
 import { KeychainUnavailableError } from './keychain.js';
 
-export const CREDENTIALS_WORKER_URL = new URL('./worker-shim.js', import.meta.url);
+/** The worker's TypeScript source (run through the tsx entry when no build is set). */
+export const CREDENTIALS_WORKER_URL = new URL('./credentials-worker.ts', import.meta.url);
 
 /** An error from the worker, rebuilt with its name, code and field. */
 export class CredentialWorkerError extends Error {
@@ -36,7 +37,7 @@ export interface OffThreadOptions {
 
 function run<T>(job: CredentialJob, o: OffThreadOptions): Promise<T> {
   const ms = o.timeoutMs ?? KEYCHAIN_WAIT_MS;
-  return runWorkerJob<T, CredentialReply>(workerEntry('credentials', CREDENTIALS_WORKER_URL), {
+  return runWorkerJob<T, CredentialReply>(workerStart('credentials', CREDENTIALS_WORKER_URL), {
     name: 'credentials worker',
     workerData: job,
     signal: AbortSignal.timeout(ms),

@@ -1,14 +1,14 @@
 // Runs computeAnalytics off the main thread on a node:worker_threads worker
 // (one short-lived worker per call). The worker loads the TypeScript sources
-// through tsx (worker-shim.js), so no build step is needed.
+// through tsx (core/tsx-worker.js), so no build step is needed.
 import { runWorkerJob } from '../../core/worker-job.js';
-import { workerEntry } from '../../core/worker-entries.js';
+import { workerStart } from '../../core/worker-entries.js';
 import type { WorkerReply } from './analytics-worker.js';
 import { AnalyticsInputError } from './errors.js';
 import type { AnalyticsInput, AnalyticsResult } from './portfolio-analytics.js';
 
-/** Where the worker entry lives: the JS shim next to this file (a bundled host sets its own, see core/worker-entries.ts). */
-export const ANALYTICS_WORKER_URL = new URL('./worker-shim.js', import.meta.url);
+/** The worker's TypeScript source (run through the tsx entry when no build is set). */
+export const ANALYTICS_WORKER_URL = new URL('./analytics-worker.ts', import.meta.url);
 
 export interface RunInWorkerOptions {
   /** Aborting terminates the worker and rejects with the signal's reason. */
@@ -23,7 +23,7 @@ export interface RunInWorkerOptions {
  */
 export function runAnalyticsInWorker(input: AnalyticsInput, options: RunInWorkerOptions = {}): Promise<AnalyticsResult> {
   const { signal } = options;
-  return runWorkerJob<AnalyticsResult, WorkerReply>(workerEntry('analytics', ANALYTICS_WORKER_URL), {
+  return runWorkerJob<AnalyticsResult, WorkerReply>(workerStart('analytics', ANALYTICS_WORKER_URL), {
     name: 'analytics worker',
     workerData: input,
     signal,

@@ -7,6 +7,7 @@ import { simpleReturns } from '../../../../../src/engine/risk/analytics/equity-c
 import { AnalyticsInputError } from '../../../../../src/engine/risk/analytics/errors.js';
 import { computeAnalytics, type AnalyticsInput } from '../../../../../src/engine/risk/analytics/portfolio-analytics.js';
 import { ANALYTICS_WORKER_URL, runAnalyticsInWorker } from '../../../../../src/engine/risk/analytics/run-in-worker.js';
+import { workerStart } from '../../../../../src/engine/core/worker-entries.js';
 
 const SPY = fileURLToPath(new URL('../../../../fixtures/spy_2007_2009.csv', import.meta.url));
 
@@ -26,8 +27,11 @@ async function input(): Promise<AnalyticsInput> {
 }
 
 describe('runAnalyticsInWorker', () => {
-  it('the worker entry is the JS shim next to the sources', () => {
-    expect(ANALYTICS_WORKER_URL.pathname).toMatch(/src\/engine\/risk\/analytics\/worker-shim\.js$/);
+  it('from source, the worker starts through the tsx entry given its TypeScript file', () => {
+    expect(ANALYTICS_WORKER_URL.pathname).toMatch(/src\/engine\/risk\/analytics\/analytics-worker\.ts$/);
+    const start = workerStart('analytics', ANALYTICS_WORKER_URL);
+    expect(start.url.pathname).toMatch(/src\/engine\/core\/tsx-worker\.js$/);
+    expect(start.argv).toEqual([ANALYTICS_WORKER_URL.href]);
   });
   it('returns the same result as computeAnalytics', async () => {
     const inp = await input();
