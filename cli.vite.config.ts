@@ -2,7 +2,8 @@
 // and the worker-thread entries it starts, into out/cli as flat ES modules
 // (every file two folders below the repository root, as under src/, so the
 // paths the sources derive from import.meta.url still hold). Packages stay
-// external (node_modules); `bench` is left to the sources. It writes
+// external (node_modules); the benchmarks (bench/, which find the repository's
+// files from its root: bench/paths.ts) are built in too. It writes
 // out/cli/inputs.json, the size and modification time of every source file
 // the build read: bin/tradedesk.js runs the build only while they all still
 // match, and otherwise runs the sources through tsx, so it never runs stale code.
@@ -48,8 +49,6 @@ export default defineConfig({
         'backtest-worker': resolve(root, 'src/engine/backtest/backtest-worker.ts'),
         'credentials-worker': resolve(root, 'src/engine/secrets/credentials-worker.ts'),
       },
-      // the benchmarks run from source (bin/tradedesk.js sends `bench` to tsx)
-      external: (id) => id.includes('/bench/index'),
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     },
   },

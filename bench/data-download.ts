@@ -52,6 +52,7 @@ import { FetchScheduler } from '../src/engine/data/fetch-scheduler.js';
 import { loopbackVenueOptions } from '../test/support/loopback/alpaca-server.js';
 import type { ChildReply, ChildRequest } from './alpaca-loopback-child.js';
 import type { BenchOptions, BenchResult } from './index.js';
+import { BENCH_DIR } from './paths.js';
 
 const DAY = 86_400_000;
 const LATENCY_MS = 100;
@@ -141,7 +142,8 @@ class LoopbackProcess {
   }
 
   static start(): LoopbackProcess {
-    const entry = new URL('./alpaca-loopback-child.ts', import.meta.url);
+    // a TypeScript entry, run through tsx in its own process whether this runs from source or built
+    const entry = join(BENCH_DIR, 'alpaca-loopback-child.ts');
     return new LoopbackProcess(fork(entry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   }
 

@@ -21,11 +21,13 @@ import { performance } from 'node:perf_hooks';
 import { FileAnchor } from '../src/engine/journal/anchor.js';
 import { Journal } from '../src/engine/journal/journal.js';
 import { DURABLE_GROUP_MS, DURABLE_GROUP_RECORDS } from '../src/engine/journal/settings.js';
+import { tsImport } from 'tsx/esm/api';
 import { pct } from './percentile.js';
+import { REPO_ROOT } from './paths.js';
 
 /** The last commit before issue 10's journal work (schema 2, group commit). */
 const BEFORE = 'ffaa64c^';
-const REPO = resolve(import.meta.dirname, '..');
+const REPO = REPO_ROOT;
 const T0 = Date.parse('2026-01-05T14:30:00Z');
 const ORDER = { clientOrderId: 'td-bench-x', symbol: 'SPY', side: 'buy', type: 'limit', qty: 10, limitPrice: 680.12, timeInForce: 'day', status: 'pending_new', filledQty: 0, avgFillPrice: 0, source: 'ma_cross', reason: 'SMA5 crossed above SMA20', createdAt: T0, updatedAt: T0 };
 
@@ -65,8 +67,9 @@ export async function journalBeforeAfter(orders: number): Promise<BeforeAfter> {
     git(['worktree', 'add', '--detach', '--force', tree, before]);
     added = true;
     symlinkSync(join(REPO, 'node_modules'), join(tree, 'node_modules'));
-    const old = (await import(join(tree, 'src/engine/journal/journal.ts'))) as { Journal: { open(dir: string, o: object): Writer } };
-    const oldAnchor = (await import(join(tree, 'src/engine/journal/anchor.ts'))) as { FileAnchor: new (dir: string) => object };
+    // the old writer's TypeScript through tsx, whether this module runs from source or built
+    const old = (await tsImport(pathToFileURL(join(tree, 'src/engine/journal/journal.ts')).href, import.meta.url)) as { Journal: { open(dir: string, o: object): Writer } };
+    const oldAnchor = (await tsImport(pathToFileURL(join(tree, 'src/engine/journal/anchor.ts')).href, import.meta.url)) as { FileAnchor: new (dir: string) => object };
     const dir = (name: string): string => join(root, name);
     const runs: Array<{ name: string; j: Writer; lat: number[] }> = [
       { name: `before (${before.slice(0, 7)})`, j: old.Journal.open(dir('before'), { anchor: new oldAnchor.FileAnchor(dir('before')) }), lat: [] },

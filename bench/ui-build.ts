@@ -5,12 +5,12 @@
 import { createReadStream, existsSync, promises as fs } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, normalize, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { contentType } from '../src/cli/static-server.js';
+import { BENCH_DIR } from './paths.js';
 
-const PAGES_DIR = resolve(fileURLToPath(new URL('./ui/', import.meta.url)));
+const PAGES_DIR = join(BENCH_DIR, 'ui');
 export const UI_PAGES = ['chart-ours', 'chart-peer', 'events-ours', 'events-peer'] as const;
 
 /** Builds every bench page into a new temp folder; returns it (the caller removes it). */

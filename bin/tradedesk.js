@@ -2,8 +2,8 @@
 // tradedesk command. Runs the built command (out/cli, from cli.vite.config.ts:
 // `npm run build` and `npm test` build it) while every source file it was built
 // from is unchanged (out/cli/inputs.json: size and modification time), which
-// starts in about half the CPU time; otherwise, and always for `bench` (its
-// benchmarks run from source), registers tsx so the TypeScript sources run
+// starts in about half the CPU time (the benchmarks too: `bench` and each of
+// its group processes); otherwise registers tsx so the TypeScript sources run
 // directly: no build step is ever needed after `npm install`, and an edited
 // source is never run stale. TRADEDESK_FROM_SOURCE=1 forces the sources;
 // TRADEDESK_CLI_TRACE=1 says on stderr which of the two runs.
@@ -12,7 +12,7 @@ import { readFileSync, statSync } from 'node:fs';
 const root = new URL('../', import.meta.url);
 
 function builtIsCurrent() {
-  if (process.env.TRADEDESK_FROM_SOURCE === '1' || process.argv[2] === 'bench') return false;
+  if (process.env.TRADEDESK_FROM_SOURCE === '1') return false;
   try {
     const { files } = JSON.parse(readFileSync(new URL('out/cli/inputs.json', root), 'utf8'));
     for (const [path, [mtimeMs, size]] of Object.entries(files)) {

@@ -1,8 +1,8 @@
 // bin/tradedesk.js chooses between the build in out/cli and the sources: the
 // build only while every file listed in out/cli/inputs.json has the size and
 // modification time it was built from; the sources (through tsx) when one was
-// edited, touched or removed, when the list is missing, for `bench`, and with
-// TRADEDESK_FROM_SOURCE=1. Run on a copy of the layout in a temporary folder
+// edited, touched or removed, when the list is missing, and with
+// TRADEDESK_FROM_SOURCE=1; `bench` like any other command. Run on a copy of the layout in a temporary folder
 // (the real bin file, the real tsx), never on this checkout's own out/cli.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -50,8 +50,9 @@ describe('bin/tradedesk.js: the build or the sources', () => {
     expect(r.err).toContain('running the build in out/cli');
   });
 
-  it('runs the sources for bench, and with TRADEDESK_FROM_SOURCE=1', () => {
-    expect(run(['bench', '--json']).out).toBe('SOURCES bench --json');
+  it('runs the build for bench too, and the sources with TRADEDESK_FROM_SOURCE=1', () => {
+    expect(run(['bench', '--json']).out).toBe('BUILT bench --json');
+    expect(run(['bench'], { TRADEDESK_FROM_SOURCE: '1' }).out).toBe('SOURCES bench');
     expect(run(['status'], { TRADEDESK_FROM_SOURCE: '1' }).out).toBe('SOURCES status');
   });
 
