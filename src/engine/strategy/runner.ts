@@ -165,31 +165,38 @@ export class StrategyRunner {
     return true;
   }
 
+  /** One strategy's signals on a bar (every strategy, every bar: no closure per call); a failure goes to `failed`. */
   private call(rt: Runtime, bar: Bar): Signal[] | undefined {
-    let out: Signal[] | undefined;
-    this.guard(rt, () => {
+    try {
       const sigs = rt.strategy.onBar(bar, this.ctx);
       for (const s of sigs) {
         if (!Number.isFinite(s.score) || !Number.isFinite(s.confidence) || !(s.horizonBars >= 1) || s.symbol !== bar.symbol) {
           throw new Error(`produced an invalid signal on ${bar.symbol} (score ${s.score}, confidence ${s.confidence}, horizon ${s.horizonBars})`);
         }
       }
-      out = sigs;
-    });
-    return out;
+      return sigs;
+    } catch (e) {
+      this.failed(rt, e);
+      return undefined;
+    }
   }
 
   private guard(rt: Runtime, fn: () => void): void {
     try {
       fn();
     } catch (e) {
-      rt.errors++;
-      this.failures++;
-      const msg = (e as Error).message;
-      const off = rt.errors >= STRATEGY_ERROR_LIMIT;
-      if (off) rt.error = `${msg} (switched off after ${rt.errors} errors)`;
-      this.deps.alert('critical', 'STRATEGY_ERROR', `strategy ${rt.strategy.id} failed: ${msg}${off ? `; disabled after ${rt.errors} errors` : ''}`, rt.strategy.id, off ? undefined : `strat:${rt.strategy.id}`);
+      this.failed(rt, e);
     }
+  }
+
+  /** Counts a strategy's failure and raises it; the strategy is switched off after STRATEGY_ERROR_LIMIT of them. */
+  private failed(rt: Runtime, e: unknown): void {
+    rt.errors++;
+    this.failures++;
+    const msg = (e as Error).message;
+    const off = rt.errors >= STRATEGY_ERROR_LIMIT;
+    if (off) rt.error = `${msg} (switched off after ${rt.errors} errors)`;
+    this.deps.alert('critical', 'STRATEGY_ERROR', `strategy ${rt.strategy.id} failed: ${msg}${off ? `; disabled after ${rt.errors} errors` : ''}`, rt.strategy.id, off ? undefined : `strat:${rt.strategy.id}`);
   }
 
   readonly ctx: SignalContext = {

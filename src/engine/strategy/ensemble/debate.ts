@@ -34,32 +34,58 @@ export function trendOf(regime: Regime): number {
   return regime === 'strong_uptrend' || regime === 'uptrend' ? 1 : regime === 'strong_downtrend' || regime === 'downtrend' ? -1 : 0;
 }
 
-/** The arguments about every signal and the multiplier each earns: clamp(1 + strength x (supports - attacks), 0, 2). */
-export function debate(signals: DebateSignal[], c: DebateContext, strength: number): { args: DebateArgument[]; multiplier: Map<string, number> } {
+function argument(strategy: string, stance: DebateArgument['stance'], rule: DebateArgument['rule'], text: string): DebateArgument {
+  return { strategy, stance, rule, text };
+}
+
+/**
+ * The arguments about every signal and the multiplier each earns: clamp(1 + strength x (supports - attacks), 0, 2).
+ * `withText` false: only the multipliers (the ensemble's every evaluation); the arguments, with their
+ * texts, are written when a decision will carry them (the same rules, so the same multipliers).
+ */
+export function debate(signals: DebateSignal[], c: DebateContext, strength: number, withText = true): { args: DebateArgument[]; multiplier: Map<string, number> } {
   const args: DebateArgument[] = [];
   const multiplier = new Map<string, number>();
   const trend = trendOf(c.regime);
   for (const s of signals) {
     const side = Math.sign(s.score);
     const dir = side > 0 ? 'long' : 'short';
-    const mine: DebateArgument[] = [];
-    const add = (stance: DebateArgument['stance'], rule: DebateArgument['rule'], text: string) => mine.push({ strategy: s.strategy, stance, rule, text });
-    if (trend !== 0 && trend === side) add('support', 'trend_agrees', `${dir} agrees with the ${c.regime} regime`);
-    if (trend !== 0 && trend === -side) add('attack', 'against_trend', `${dir} goes against the ${c.regime} regime`);
-    if (c.volumeRatio >= 1.5) add('support', 'volume_confirms', `volume ${c.volumeRatio.toFixed(1)}x its average confirms the move`);
-    if (c.regime === 'high_volatility') add('attack', 'high_volatility', 'high volatility: signals are less reliable and moves cost more');
-    if (s.regimeFit >= 0.8) add('support', 'regime_fit', `its style fits the ${c.regime} regime (fit ${s.regimeFit.toFixed(2)})`);
-    else if (s.regimeFit <= 0.4) add('attack', 'poor_regime_fit', `its style fits the ${c.regime} regime poorly (fit ${s.regimeFit.toFixed(2)})`);
+    let net = 0;
+    if (trend !== 0 && trend === side) {
+      net++;
+      if (withText) args.push(argument(s.strategy, 'support', 'trend_agrees', `${dir} agrees with the ${c.regime} regime`));
+    }
+    if (trend !== 0 && trend === -side) {
+      net--;
+      if (withText) args.push(argument(s.strategy, 'attack', 'against_trend', `${dir} goes against the ${c.regime} regime`));
+    }
+    if (c.volumeRatio >= 1.5) {
+      net++;
+      if (withText) args.push(argument(s.strategy, 'support', 'volume_confirms', `volume ${c.volumeRatio.toFixed(1)}x its average confirms the move`));
+    }
+    if (c.regime === 'high_volatility') {
+      net--;
+      if (withText) args.push(argument(s.strategy, 'attack', 'high_volatility', 'high volatility: signals are less reliable and moves cost more'));
+    }
+    if (s.regimeFit >= 0.8) {
+      net++;
+      if (withText) args.push(argument(s.strategy, 'support', 'regime_fit', `its style fits the ${c.regime} regime (fit ${s.regimeFit.toFixed(2)})`));
+    } else if (s.regimeFit <= 0.4) {
+      net--;
+      if (withText) args.push(argument(s.strategy, 'attack', 'poor_regime_fit', `its style fits the ${c.regime} regime poorly (fit ${s.regimeFit.toFixed(2)})`));
+    }
     let stronger: DebateSignal | undefined;
     for (const o of signals) if (Math.sign(o.score) === -side && o.strength * Math.abs(o.score) > s.strength * Math.abs(s.score) && (!stronger || o.strength * Math.abs(o.score) > stronger.strength * Math.abs(stronger.score))) stronger = o;
-    if (stronger) add('attack', 'opposed_by_stronger', `${stronger.strategy} says ${side > 0 ? 'short' : 'long'} more strongly (${stronger.score.toFixed(2)})`);
+    if (stronger) {
+      net--;
+      if (withText) args.push(argument(s.strategy, 'attack', 'opposed_by_stronger', `${stronger.strategy} says ${side > 0 ? 'short' : 'long'} more strongly (${stronger.score.toFixed(2)})`));
+    }
     const expected = Math.abs(s.score) * c.barSd * Math.sqrt(s.horizonBars);
     if (c.cost > 0 && expected === expected && expected < c.costMultiple * c.cost) {
-      add('attack', 'cost_exceeds_move', `expected move ${(expected * 1e4).toFixed(1)} bp is below ${c.costMultiple}x the ${(c.cost * 1e4).toFixed(1)} bp round-trip cost`);
+      net--;
+      if (withText) args.push(argument(s.strategy, 'attack', 'cost_exceeds_move', `expected move ${(expected * 1e4).toFixed(1)} bp is below ${c.costMultiple}x the ${(c.cost * 1e4).toFixed(1)} bp round-trip cost`));
     }
-    const net = mine.reduce((n, a) => n + (a.stance === 'support' ? 1 : -1), 0);
     multiplier.set(s.strategy, Math.min(2, Math.max(0, 1 + strength * net)));
-    args.push(...mine);
   }
   return { args, multiplier };
 }

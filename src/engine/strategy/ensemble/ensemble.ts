@@ -154,7 +154,6 @@ export class Ensemble {
 
     // the ballots: live signals of enabled, admitted, not halted strategies
     const ballots: Ballot[] = [];
-    const rows: ProvenanceSignal[] = [];
     const influence: Record<string, number> = {};
     const debated: Array<{ strategy: string; score: number; strength: number; regimeFit: number; horizonBars: number }> = [];
     const byId = new Map<string, { rt: StrategyRuntime; ls: LiveSignal; w: number; scores: ReturnType<StrategyScorer['scores']>; learned: number | null; infl: number; decay: number }>();
@@ -172,7 +171,9 @@ export class Ensemble {
       debated.push({ strategy: id, score: ls.signal.score, strength: w * ls.signal.confidence * decay, regimeFit: scores.regimeFit, horizonBars: ls.signal.horizonBars });
     }
     const volumeRatio = fs.get('volume_ratio_20');
-    const { args, multiplier } = debate(debated, { regime, volumeRatio: volumeRatio === volumeRatio ? volumeRatio : 0, barSd: sd, cost: (quote.ask - quote.bid) / mid, costMultiple: cfg.debate.costMultiple }, cfg.debate.strength);
+    const debateCtx = { regime, volumeRatio: volumeRatio === volumeRatio ? volumeRatio : 0, barSd: sd, cost: (quote.ask - quote.bid) / mid, costMultiple: cfg.debate.costMultiple };
+    // the multipliers on every evaluation; the arguments' texts only for a decision that carries them (below)
+    const { multiplier } = debate(debated, debateCtx, cfg.debate.strength, false);
     for (const [id, b] of byId) {
       const m = multiplier.get(id) ?? 1;
       ballots.push({ strategy: id, score: b.ls.signal.score, weight: b.w * b.scores.total * b.ls.signal.confidence * b.decay, multiplier: m });
@@ -181,22 +182,26 @@ export class Ensemble {
       this.scorer.observePair(id, b.ls.signal.score, byId.size > 1 ? others / (byId.size - 1) : 0);
     }
     const { net, weights } = weightedVote(ballots);
-    for (const [id, b] of byId) {
-      rows.push({
-        strategy: id,
-        score: b.ls.signal.score,
-        weight: round(weights[id] ?? 0),
-        confidence: b.ls.signal.confidence,
-        horizonBars: b.ls.signal.horizonBars,
-        ageBars: b.ls.age,
-        reasons: b.ls.signal.reasons,
-        baseWeight: b.rt.baseWeight,
-        learnedWeight: b.learned,
-        influence: b.infl,
-        debateMultiplier: multiplier.get(id) ?? 1,
-        scores: { alpha: round(b.scores.alpha), regimeFit: b.scores.regimeFit, diversification: round(b.scores.diversification), drawdown: round(b.scores.drawdown), total: round(b.scores.total), judged: b.scores.judged },
-      });
-    }
+    const provenanceRows = (): ProvenanceSignal[] => {
+      const rows: ProvenanceSignal[] = [];
+      for (const [id, b] of byId) {
+        rows.push({
+          strategy: id,
+          score: b.ls.signal.score,
+          weight: round(weights[id] ?? 0),
+          confidence: b.ls.signal.confidence,
+          horizonBars: b.ls.signal.horizonBars,
+          ageBars: b.ls.age,
+          reasons: b.ls.signal.reasons,
+          baseWeight: b.rt.baseWeight,
+          learnedWeight: b.learned,
+          influence: b.infl,
+          debateMultiplier: multiplier.get(id) ?? 1,
+          scores: { alpha: round(b.scores.alpha), regimeFit: b.scores.regimeFit, diversification: round(b.scores.diversification), drawdown: round(b.scores.drawdown), total: round(b.scores.total), judged: b.scores.judged },
+        });
+      }
+      return rows;
+    };
 
     // the target under the portfolio constraints
     const equity = d.equity();
@@ -291,6 +296,8 @@ export class Ensemble {
     for (const [k, v] of Object.entries(rd.inputs)) if (Number.isFinite(v)) features[`regime_${k}`] = v;
     features.bid = quote.bid;
     features.ask = quote.ask;
+    // what the decision carries: each signal's row and the debate's arguments, written only now
+    const rows = provenanceRows();
     const provenance: Provenance = {
       strategy: source,
       signals: rows,
@@ -299,7 +306,7 @@ export class Ensemble {
       regimeReady: rd.ready,
       mode,
       sizeMultiplier,
-      debate: args,
+      debate: debate(debated, debateCtx, cfg.debate.strength, true).args,
       weights,
       influence,
       net: round(net),

@@ -117,9 +117,9 @@ export class Learning implements SignalSink, WeightProvider {
 
   onBar(symbol: string, ts: number, close: number): ResolvedPrediction[] {
     if (!this.settings.enabled) return [];
-    const { progressed, resolved } = this.tracker.onBar(symbol, ts, close);
-    // without a file (backtests, replays) nothing is queued: learning lives in memory
+    // without a file (backtests, replays) nothing is queued: learning lives in memory (and the moved predictions are not listed)
     const writing = this.writing;
+    const { progressed, resolved } = this.tracker.onBar(symbol, ts, close, writing);
     if (writing) for (const p of progressed) this.queued.set(p.id, p);
     for (const r of resolved) {
       const w = this.weights.observe(r);

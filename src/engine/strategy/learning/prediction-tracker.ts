@@ -111,10 +111,11 @@ export class PredictionTracker {
   /**
    * A completed bar of `symbol`: every pending prediction on it made before
    * this bar counts it; those whose horizon it reaches are resolved at its
-   * close (in order of arrival). Returns the predictions that moved and those
+   * close (in order of arrival). Returns the predictions that moved (none
+   * listed when `keepProgressed` is false: nothing persists them) and those
    * resolved. A bar not later than one already counted is ignored.
    */
-  onBar(symbol: string, ts: number, close: number): { progressed: Prediction[]; resolved: ResolvedPrediction[] } {
+  onBar(symbol: string, ts: number, close: number, keepProgressed = true): { progressed: Prediction[]; resolved: ResolvedPrediction[] } {
     const progressed: Prediction[] = [];
     const resolved: ResolvedPrediction[] = [];
     const pending = this.pendingBySymbol.get(symbol);
@@ -124,7 +125,7 @@ export class PredictionTracker {
       p.barsSeen += 1;
       p.lastBarTs = ts;
       if (p.barsSeen < p.horizonBars) {
-        progressed.push(p);
+        if (keepProgressed) progressed.push(p);
         continue;
       }
       const ret = close / p.entryPrice - 1;

@@ -75,6 +75,18 @@ describe('ensemble', () => {
     expect(of('mr')).toEqual(['attack:against_trend', 'support:volume_confirms', 'attack:opposed_by_stronger', 'attack:cost_exceeds_move']);
     expect(multiplier.get('mom')).toBeCloseTo(1.45, 10);
     expect(multiplier.get('mr')).toBeCloseTo(0.7, 10);
+    // without the texts (every evaluation that sends nothing): the same multipliers, no arguments written
+    const bare = debate(
+      [
+        { strategy: 'mom', score: 0.6, strength: 0.5, regimeFit: 0.9, horizonBars: 15 },
+        { strategy: 'mr', score: -0.2, strength: 0.3, regimeFit: 0.5, horizonBars: 10 },
+      ],
+      { regime: 'uptrend', volumeRatio: 2, barSd: 0.001, cost: 0.001, costMultiple: 1.5 },
+      0.15,
+      false,
+    );
+    expect(bare.args).toEqual([]);
+    expect([...bare.multiplier]).toEqual([...multiplier]);
   });
 
   it('scores a strategy by its judged predictions: hits raise alpha, a losing run lowers drawdown', () => {
