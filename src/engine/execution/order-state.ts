@@ -16,8 +16,9 @@ const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   pending_new: ['accepted', 'rejected', 'partially_filled', 'filled', 'pending_cancel', 'canceled', 'expired'],
   accepted: ['partially_filled', 'filled', 'pending_cancel', 'canceled', 'expired'],
   partially_filled: ['partially_filled', 'filled', 'pending_cancel', 'canceled', 'expired'],
-  // a cancel the venue refused returns the order to its working state
-  pending_cancel: ['canceled', 'partially_filled', 'filled', 'expired', 'accepted', 'pending_new'],
+  // a cancel the venue refused returns the order to its working state; the venue may also reject the
+  // order itself while the cancel is on its way (an order sent just before a FLATTEN or KILL): final
+  pending_cancel: ['canceled', 'rejected', 'partially_filled', 'filled', 'expired', 'accepted', 'pending_new'],
   filled: [],
   canceled: [],
   rejected: [],

@@ -162,6 +162,19 @@ describe('OrderManager', () => {
     expect(h.oms.cancel('unknown').requested).toBe(false);
   });
 
+  it('an order the venue rejects while its cancel is on its way ends rejected, not back at work (found by the order-path property test)', () => {
+    const h = omsHarness();
+    const id = h.oms.submit({ ...buy(1, 100), side: 'sell' }).order.clientOrderId;
+    h.oms.cancel(id); // FLATTEN or KILL cancels it before the venue answered the submission
+    expect(h.oms.get(id)!.status).toBe('pending_cancel');
+    h.oms.onVenueUpdate({ kind: 'rejected', clientOrderId: id, code: 'INSUFFICIENT_POSITION', reason: 'nothing to sell', ts: 1 });
+    h.oms.onVenueUpdate({ kind: 'cancel_rejected', clientOrderId: id, reason: 'order was rejected', ts: 2 });
+    expect(h.oms.get(id)).toMatchObject({ status: 'rejected', reason: 'rejected by venue: nothing to sell' });
+    expect(h.oms.openCount).toBe(0);
+    expect(h.oms.openQty('X')).toEqual({ buy: 0, sell: 0 });
+    expect(h.problems.map((p) => p.code)).not.toContain('ILLEGAL_TRANSITION');
+  });
+
   it('turns a venue transport error into a rejected order with the reason', async () => {
     const h = omsHarness();
     h.venue.failNextSubmit = new Error('ECONNRESET');

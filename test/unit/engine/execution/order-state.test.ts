@@ -21,6 +21,10 @@ describe('order state machine', () => {
     expect(canTransition('partially_filled', 'accepted')).toBe(false);
   });
 
+  it('takes the venue rejecting an order whose cancel is on its way: the rejection is final', () => {
+    expect(canTransition('pending_cancel', 'rejected')).toBe(true);
+  });
+
   it('knows which states are open', () => {
     expect(isOpen('accepted')).toBe(true);
     expect(isOpen('pending_cancel')).toBe(true);
