@@ -1,8 +1,10 @@
 // Property-based tests of the whole order path on the real engine and the
 // real simulator venue, over random sequences of operator commands, manual
-// orders and time (prices and venue responses come from the seeded simulator):
+// orders, cancels, modifies and time (prices and venue responses come from
+// the seeded simulator):
 //  - no order reaches the venue while HALTED, except verified flattening orders that reduce;
 //  - REDUCING never lets an order increase absolute exposure;
+//  - no modify that raises an order's quantity is sent while HALTED or REDUCING unless it still reduces;
 //  - every denial is journaled with the check that failed and its reason;
 //  - KILL always ends with zero open orders at the venue.
 import fc from 'fast-check';
@@ -22,7 +24,9 @@ type Cmd =
   | { t: 'haltSymbol'; sym: number }
   | { t: 'kill' }
   | { t: 'flatten' }
-  | { t: 'wait'; seconds: number };
+  | { t: 'wait'; seconds: number }
+  | { t: 'cancel'; i: number }
+  | { t: 'modify'; i: number; qtyPct: number; offsetBps: number };
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ t: fc.constant('order' as const), sym: fc.nat(SYMBOLS.length - 1), side: fc.constantFrom('buy' as const, 'sell' as const), qty: fc.integer({ min: 1, max: 40 }), offsetBps: fc.integer({ min: -50, max: 50 }), market: fc.boolean() }) },
@@ -33,12 +37,17 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ t: 'kill' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'flatten' as const }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('wait' as const), seconds: fc.integer({ min: 1, max: 600 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('cancel' as const), i: fc.nat(9) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('modify' as const), i: fc.nat(9), qtyPct: fc.integer({ min: 50, max: 200 }), offsetBps: fc.integer({ min: -50, max: 50 }) }) },
 );
 
 class Records implements JournalSink {
   readonly list: Array<{ kind: JournalKind; data: Record<string, unknown> }> = [];
+  /** Called with each modify as it is journaled, before the venue is asked. */
+  onModify: ((m: { clientOrderId: string; qty: number }) => void) | undefined;
   append(_ts: number, kind: JournalKind, payload: unknown): void {
     if (kind === 'decision') this.list.push({ kind, data: payload as Record<string, unknown> });
+    if (kind === 'order.modify') this.onModify?.(payload as { clientOrderId: string; qty: number });
   }
 }
 
@@ -54,23 +63,36 @@ async function makeEngine(seed: number) {
 
 describe('order path properties (engine + simulator)', () => {
   it('holds the trading-state, denial and kill invariants for random command sequences', async () => {
-    const seen = { submitted: 0, fills: 0, haltDenials: 0, flattenSent: 0 };
+    const seen = { submitted: 0, fills: 0, haltDenials: 0, flattenSent: 0, modifiesSent: 0, modifyDenials: 0 };
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 1000 }), fc.array(cmd, { minLength: 5, maxLength: 40 }), async (seed, cmds) => {
         const { e, journal } = await makeEngine(seed);
-        // every order that leaves (pending_new) is checked against the state at that moment
+        // every order that leaves (pending_new), and every modify sent, is checked against the state at that moment
         const leaks: string[] = [];
+        /** After the worst case (everything on the order's side filling): the position, and whether that reduces it. */
+        const worstCase = (symbol: string, side: 'buy' | 'sell', sameSide: number) => {
+          const pos = e.portfolio.qty(symbol);
+          const worst = pos + (side === 'buy' ? sameSide : -sameSide);
+          // flat within the portfolio's 1e-9 counts as flat: 0.18 - 0.01 is 0.16999999999999998 here, and a sell of 0.17 closes it
+          const flatAfter = Math.abs(worst) <= 1e-9;
+          return { pos, worst, reduces: pos !== 0 && Math.abs(worst) <= Math.abs(pos) + 1e-9 && (flatAfter || Math.sign(worst) === Math.sign(pos)) };
+        };
+        journal.onModify = (m) => {
+          seen.modifiesSent++;
+          const o = e.oms.get(m.clientOrderId)!;
+          const state = e.risk.effectiveState(o.source, o.symbol);
+          if (state === 'ACTIVE') return;
+          const open = e.oms.openQty(o.symbol);
+          // the order's own remaining quantity replaced by what the modify asks for
+          const sameSide = (o.side === 'buy' ? open.buy : open.sell) - (o.qty - o.filledQty) + (m.qty - o.filledQty);
+          if (m.qty > o.qty && !worstCase(o.symbol, o.side, sameSide).reduces) leaks.push(`${o.clientOrderId} modified up to ${m.qty} while ${state}`);
+        };
         e.bus.subscribe('order', (o: Order) => {
           if (o.status !== 'pending_new') return;
           const state = e.risk.effectiveState(o.source, o.symbol);
-          const pos = e.portfolio.qty(o.symbol);
           const open = e.oms.openQty(o.symbol);
           // open qty already includes this order: worst case is everything on its side filling
-          const sameSide = o.side === 'buy' ? open.buy : open.sell;
-          const worst = pos + (o.side === 'buy' ? sameSide : -sameSide);
-          // flat within the portfolio's 1e-9 counts as flat: 0.18 - 0.01 is 0.16999999999999998 here, and a sell of 0.17 closes it
-          const flatAfter = Math.abs(worst) <= 1e-9;
-          const reduces = pos !== 0 && Math.abs(worst) <= Math.abs(pos) + 1e-9 && (flatAfter || Math.sign(worst) === Math.sign(pos));
+          const { reduces } = worstCase(o.symbol, o.side, o.side === 'buy' ? open.buy : open.sell);
           if (state === 'HALTED' && !(o.source === 'flatten' && reduces)) leaks.push(`${o.clientOrderId} left while HALTED`);
           if (state === 'REDUCING' && !reduces) leaks.push(`${o.clientOrderId} increased exposure while REDUCING`);
         });
@@ -114,6 +136,27 @@ describe('order path properties (engine + simulator)', () => {
             case 'wait':
               e.runUntil(e.now() + c.seconds * 1000);
               break;
+            case 'cancel': {
+              const open = e.oms.openOrders();
+              if (open.length) await e.handlers.cancelOrder({ clientOrderId: open[c.i % open.length]!.clientOrderId });
+              break;
+            }
+            case 'modify': {
+              // the operator changes a resting limit order's quantity and price (checked by the risk engine like a new order)
+              const open = e.oms.openOrders().filter((o) => o.type === 'limit');
+              const o = open.length ? open[c.i % open.length]! : undefined;
+              const q = o && e.quotes.get(o.symbol);
+              if (!o || !q) break;
+              const inst = e.instrumentsBySymbol.get(o.symbol)!;
+              const qty = Math.max(inst.lotSize, Math.round((o.qty * c.qtyPct) / 100 / inst.lotSize) * inst.lotSize);
+              const px = Math.round(((q.bid + q.ask) / 2) * (1 + c.offsetBps / 10_000) / inst.tickSize) * inst.tickSize;
+              try {
+                await e.handlers.replaceOrder({ clientOrderId: o.clientOrderId, qty: Number(qty.toFixed(8)), limitPrice: Number(px.toFixed(8)) });
+              } catch {
+                // refused (not modifiable in its state, denied): the property is about what leaves
+              }
+              break;
+            }
           }
         }
         // a final KILL always ends with nothing open, at the venue and here
@@ -136,6 +179,7 @@ describe('order path properties (engine + simulator)', () => {
         }
         seen.submitted += e.stats.ordersSubmitted;
         seen.fills += e.stats.fills;
+        seen.modifyDenials += denied.filter(isModify).length;
         seen.haltDenials += denied.filter((d) => (d.data.checks as Array<{ check: string; passed: boolean }>).some((x) => x.check === 'trading_state' && !x.passed)).length;
         seen.flattenSent += e.oms.recent(10_000).filter((o) => o.source === 'flatten' && o.status !== 'denied').length;
         await e.stop();
@@ -153,6 +197,8 @@ describe('order path properties (engine + simulator)', () => {
           // position first) while its cancel is on its way; the OMS refused pending_cancel -> rejected, the refused cancel
           // then put it back to pending_new, and it stayed open here (and counted as working exposure) for good
           [1, [{ t: 'order', sym: 4, side: 'buy', qty: 1, offsetBps: 0, market: true }, { t: 'flatten' }, { t: 'resume' }, { t: 'order', sym: 4, side: 'sell', qty: 1, offsetBps: 0, market: false }, { t: 'flatten' }, { t: 'wait', seconds: 1 }, { t: 'wait', seconds: 1 }, { t: 'order', sym: 0, side: 'buy', qty: 1, offsetBps: 0, market: false }]],
+          // a resting buy doubled by the operator: sent while ACTIVE, denied (it would add exposure) once REDUCING
+          [1, [{ t: 'wait', seconds: 1 }, { t: 'resume' }, { t: 'order', sym: 0, side: 'buy', qty: 5, offsetBps: -50, market: false }, { t: 'modify', i: 0, qtyPct: 200, offsetBps: -50 }, { t: 'reducing' }, { t: 'modify', i: 0, qtyPct: 200, offsetBps: -50 }]],
         ],
       },
     );
@@ -161,5 +207,7 @@ describe('order path properties (engine + simulator)', () => {
     expect(seen.fills).toBeGreaterThan(5);
     expect(seen.haltDenials).toBeGreaterThan(0);
     expect(seen.flattenSent).toBeGreaterThan(0);
+    expect(seen.modifiesSent).toBeGreaterThan(0);
+    expect(seen.modifyDenials).toBeGreaterThan(0);
   }, 300_000);
 });
