@@ -129,6 +129,8 @@ export class Engine implements EngineHandle {
   readonly instrumentsBySymbol = new Map<string, Instrument>();
   readonly quotes = new Map<string, Quote>();
   running = false;
+  /** Set when stop() begins: the venue's disconnect from then on is the shutdown's, not an outage. */
+  private stopping = false;
   /** Event-loop lag of the hosting process while the engine runs (the Health view). */
   readonly loopLag = new LoopLagMonitor();
   private readonly publisher: UiPublisher;
@@ -502,7 +504,9 @@ export class Engine implements EngineHandle {
       onOrderUpdate: (u) => this.input('input.venue_update', 'venueOrderUpdate', u),
       onFill: (f) => this.input('input.venue_fill', 'venueFill', f),
       onConnection: (state, reason) => {
-        const active = this.running;
+        // from the connect on, until stop() begins: a stream lost while the engine starts up (or one driven by
+        // runUntil, never start()ed) halts trading and is reconciled at its reconnect like any other
+        const active = !this.stopping;
         this.record('input.connection', { state, reason: reason ?? null, active });
         this.onConnection(state, reason, active);
       },
@@ -626,6 +630,7 @@ export class Engine implements EngineHandle {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     const wasRunning = this.running;
     this.running = false;
     this.loopLag.stop();

@@ -66,6 +66,11 @@ export class ModelVenue implements Venue {
 
   async connect(listener: VenueListener): Promise<void> {
     this.listener = listener;
+    // an engine (re)started while the stream is down connects to nothing: it hears so, and of the reconnect later
+    if (this.down) {
+      listener.onConnection('disconnected', 'model stream down');
+      return;
+    }
     listener.onQuote({ symbol: 'X', ts: this.now(), bid: 99.9, ask: 100.1, bidSize: 1_000, askSize: 1_000 });
   }
   async disconnect(): Promise<void> {}

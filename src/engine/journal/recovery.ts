@@ -21,7 +21,7 @@ export interface SessionSnapshot {
   portfolio: PortfolioState | null;
   /** Open orders, and the most recent closed ones for the blotter. */
   orders: Order[];
-  /** Fill ids already applied to the open orders, or recognized as already counted (duplicate detection). */
+  /** Fill ids applied to the orders kept (open, and the most recent closed), or recognized as already counted (duplicate detection). */
   fillIds: string[];
   /** Open orders' spans of cumulative quantity counted by inferred fills and not yet matched by a real execution (absent in older journals). */
   inferredSpans?: Array<{ clientOrderId: string; spans: Span[] }>;
@@ -99,10 +99,12 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
   const fillsByOrder = new Map<string, string[]>();
   const spansByOrder = new Map<string, Span[]>();
   const seen = (clientOrderId: string, fillId: string) => {
+    if (!orders.has(clientOrderId)) return;
     const list = fillsByOrder.get(clientOrderId) ?? [];
     list.push(fillId);
     fillsByOrder.set(clientOrderId, list);
   };
+  const forget = (clientOrderId: string) => fillsByOrder.delete(clientOrderId);
   const decisions = new DecisionLog();
   const parents = new Map<string, Order>();
 
@@ -133,10 +135,9 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         orders.set(o.clientOrderId, o);
         decisions.onOrder(o);
         if (!isOpen(o.status)) {
-          fillsByOrder.delete(o.clientOrderId);
           spansByOrder.delete(o.clientOrderId);
           // keep memory bounded: old closed orders are in the journal
-          if (orders.size > 10 * KEEP_CLOSED) pruneClosed(orders);
+          if (orders.size > 10 * KEEP_CLOSED) pruneClosed(orders, forget);
         }
         break;
       }
@@ -146,7 +147,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         const realized = portfolio.applyFill(f);
         decisions.onFill(f, realized);
         seen(f.clientOrderId, f.fillId);
-        if (f.spans?.length) spansByOrder.set(f.clientOrderId, [...(spansByOrder.get(f.clientOrderId) ?? []), ...f.spans]);
+        if (f.spans?.length && orders.has(f.clientOrderId)) spansByOrder.set(f.clientOrderId, [...(spansByOrder.get(f.clientOrderId) ?? []), ...f.spans]);
         // the fill record is authoritative: a crash may fall between it and the order's next state
         const o = orders.get(f.clientOrderId);
         if (o) {
@@ -185,7 +186,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
       }
     }
   }
-  pruneClosed(orders);
+  pruneClosed(orders, forget);
   const { ts, records } = lastTimestamp(files);
   const open = [...orders.values()].filter((o) => isOpen(o.status));
   return {
@@ -196,7 +197,8 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
       lastStateChange,
       portfolio: portfolio?.snapshot() ?? null,
       orders: [...orders.values()],
-      fillIds: open.flatMap((o) => fillsByOrder.get(o.clientOrderId) ?? []),
+      // a closed order's executions too: one the venue repeats after the restart is a duplicate, not held and reconciled again
+      fillIds: [...orders.keys()].flatMap((id) => fillsByOrder.get(id) ?? []),
       inferredSpans: open.flatMap((o) => {
         const spans = spansByOrder.get(o.clientOrderId);
         return spans?.length ? [{ clientOrderId: o.clientOrderId, spans }] : [];
@@ -210,9 +212,12 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
   };
 }
 
-function pruneClosed(orders: Map<string, Order>): void {
+function pruneClosed(orders: Map<string, Order>, forget: (clientOrderId: string) => void): void {
   const closed = [...orders.values()].filter((o) => !isOpen(o.status));
-  for (const o of closed.slice(0, Math.max(0, closed.length - KEEP_CLOSED))) orders.delete(o.clientOrderId);
+  for (const o of closed.slice(0, Math.max(0, closed.length - KEEP_CLOSED))) {
+    orders.delete(o.clientOrderId);
+    forget(o.clientOrderId);
+  }
 }
 
 /** The config of the journal's last session (read-only inspection shows the session as it ran). */
