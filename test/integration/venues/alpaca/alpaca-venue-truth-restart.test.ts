@@ -85,9 +85,14 @@ describe('venue truth across a restart (Alpaca, engine end to end)', () => {
     expect(server.positions.get('MSFT')?.qty).toBe(10);
     expect(journaled('fill', cid).reduce((s, f) => s + (f.qty as number), 0)).toBe(10);
 
-    // and a third session still knows that execution: delivered again, it is a duplicate
+    // and a third session still knows that execution: delivered again, it is a duplicate (not held, not journaled again)
     await engine.stop();
     engine = await startEngine();
+    expect(engine.portfolio.qty('MSFT')).toBe(10);
+    server.sendTradeUpdate(structuredClone(missed.data));
+    await waitFor(() => engine!.alerts.recent().some((a) => a.code === 'DUPLICATE_FILL') || undefined, 'the repeat refused as a duplicate');
+    expect(journaled('fill.covered', cid)).toHaveLength(1);
+    expect(journaled('fill', cid).reduce((s, f) => s + (f.qty as number), 0)).toBe(10);
     expect(engine.portfolio.qty('MSFT')).toBe(10);
   });
 });
