@@ -157,7 +157,7 @@ export class OrderManager {
   /** Per order: spans (from, to] of cumulative quantity applied by inferred fills and not yet matched by real executions. */
   private readonly inferredSpans = new Map<string, Span[]>();
   /** Per order: spans (from, to] of cumulative quantity real executions were counted for (an inferred fill stands for the rest). */
-  private readonly realSpans = new Map<string, Array<[number, number]>>();
+  private readonly realSpans = new Map<string, Span[]>();
   /** Per order in a final state: fills waiting for the venue's confirmation. */
   private readonly parked = new Map<string, VenueFill[]>();
   /** Remaining open quantity per symbol and side, and the notional of all of it: running sums (a symbol's entry stays, at zero, for its next order). */
@@ -487,7 +487,7 @@ export class OrderManager {
     return (this.parked.get(clientOrderId) ?? []).filter((f) => !this.seenFills.has(f.fillId));
   }
 
-  private addSpan(map: Map<string, Array<[number, number]>>, clientOrderId: string, from: number, to: number): void {
+  private addSpan(map: Map<string, Span[]>, clientOrderId: string, from: number, to: number): void {
     const spans = map.get(clientOrderId);
     if (spans) spans.push([from, to]);
     else map.set(clientOrderId, [[from, to]]);

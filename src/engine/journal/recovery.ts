@@ -147,7 +147,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         const realized = portfolio.applyFill(f);
         decisions.onFill(f, realized);
         seen(f.clientOrderId, f.fillId);
-        if (f.spans?.length && orders.has(f.clientOrderId)) spansByOrder.set(f.clientOrderId, [...(spansByOrder.get(f.clientOrderId) ?? []), ...f.spans]);
+        if (f.spans?.length && orders.has(f.clientOrderId)) spansByOrder.set(f.clientOrderId, [...(spansByOrder.get(f.clientOrderId) ?? []), ...f.spans.filter(isSpan)]);
         // the fill record is authoritative: a crash may fall between it and the order's next state
         const o = orders.get(f.clientOrderId);
         if (o) {
@@ -164,7 +164,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         const c = data as { fillId: string; clientOrderId: string; span?: Span };
         seen(c.clientOrderId, c.fillId);
         const spans = spansByOrder.get(c.clientOrderId);
-        if (spans && c.span) spansByOrder.set(c.clientOrderId, subtractSpan(spans, c.span[0], c.span[1]).left);
+        if (spans && isSpan(c.span)) spansByOrder.set(c.clientOrderId, subtractSpan(spans, c.span[0], c.span[1]).left);
         break;
       }
       case 'algo': {
@@ -210,6 +210,11 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
     damaged,
     openParents: [...parents.values()],
   };
+}
+
+/** A span as journaled: two finite numbers, from below to (anything else is left out rather than corrupt the spans). */
+function isSpan(x: unknown): x is Span {
+  return Array.isArray(x) && x.length === 2 && Number.isFinite(x[0]) && Number.isFinite(x[1]) && x[0] <= x[1];
 }
 
 function pruneClosed(orders: Map<string, Order>, forget: (clientOrderId: string) => void): void {
