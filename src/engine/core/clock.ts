@@ -23,12 +23,18 @@ export class LiveClock implements Clock {
 
   setTimer(at: number, fn: () => void): TimerHandle {
     const id = ++this.seq;
+    this.arm(id, at, fn);
+    return { id };
+  }
+
+  /** A setTimeout can fire up to a millisecond before the wall clock reads `at` (it counts on another clock): then it waits out the rest, so `fn` never sees a time before `at`. */
+  private arm(id: number, at: number, fn: () => void): void {
     const t = setTimeout(() => {
+      if (Date.now() < at) return this.arm(id, at, fn);
       this.timers.delete(id);
       fn();
     }, Math.max(0, at - Date.now()));
     this.timers.set(id, t);
-    return { id };
   }
 
   cancelTimer(handle: TimerHandle): void {

@@ -21,6 +21,11 @@ export function setWorkerEntry(name: WorkerName, url: URL): void {
   entries.set(name, url);
 }
 
+/** Forgets the built entries (every worker starts from source again): a host that set them, ended (tests). */
+export function clearWorkerEntries(): void {
+  entries.clear();
+}
+
 /** The built entry a host set for `name`; else the tsx entry running `source`, the worker's TypeScript file. */
 export function workerStart(name: WorkerName, source: URL): WorkerStart {
   const built = entries.get(name);

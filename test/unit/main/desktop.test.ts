@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clearWorkerEntries } from '../../../src/engine/core/worker-entries.js';
 import { createEngine, type Engine } from '../../../src/engine/engine.js';
 import { readJournal } from '../../../src/engine/journal/reader.js';
 import { startDesktop, type Desktop } from '../../../src/main/desktop.js';
@@ -74,6 +75,8 @@ function boot(o: { lock?: boolean; packaged?: boolean; env?: Record<string, stri
 afterAll(async () => {
   for (const d of desktops) await d.shutdown('test end');
   for (const r of roots) rmSync(r, { recursive: true, force: true });
+  // the host pointed the workers at its temporary build; the next test file in this fork starts them from source
+  clearWorkerEntries();
 });
 
 describe('single instance', () => {

@@ -23,6 +23,8 @@ vi.mock('node:fs', async (importOriginal) => {
   };
 });
 
+// the forks share a module graph across files (vitest.config.ts): load durable-file afresh, so it binds to the wrapper
+vi.resetModules();
 const { writeFileDurably } = await import('../../../../src/engine/core/durable-file.js');
 
 let dir: string;
