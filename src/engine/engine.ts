@@ -266,7 +266,7 @@ export class Engine implements EngineHandle {
       },
     });
     if (snapshot) {
-      this.oms.restore(snapshot.orders, snapshot.fillIds, snapshot.inferredSpans);
+      this.oms.restore(snapshot.orders, snapshot.fillIds, snapshot.inferredSpans, snapshot.realSpans);
       this.risk.restore(snapshot.scopedStates ?? snapshot.tradingState, snapshot.lastStateChange);
     }
     this.monitor = new RiskMonitor(
@@ -296,6 +296,7 @@ export class Engine implements EngineHandle {
       orders: this.oms.recent(200),
       fillIds: snapshot?.fillIds ?? [],
       ...(snapshot?.inferredSpans?.length ? { inferredSpans: snapshot.inferredSpans } : {}),
+      ...(snapshot?.realSpans?.length ? { realSpans: snapshot.realSpans } : {}),
     };
     this.quality = new QualityMonitor({
       // data arrives on the engine's clock (a Date.now() per bar and tick was a backtest's largest single cost in the monitor)

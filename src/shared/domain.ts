@@ -128,6 +128,8 @@ export const Fill = z.object({
   inferred: z.boolean().optional(),
   /** On an inferred fill: the spans (from, to] of the order's cumulative quantity it stands for (a real execution inside them is not counted again, after a restart too). */
   spans: z.array(z.tuple([z.number(), z.number()])).optional(),
+  /** On a real execution whose cumulative quantity is known: the span (from, to] of the order's cumulative quantity it covers (after a restart, an inferred fill stands for the rest, not for this). */
+  span: z.tuple([z.number(), z.number()]).optional(),
 });
 export type Fill = z.infer<typeof Fill>;
 

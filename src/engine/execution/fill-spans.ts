@@ -6,6 +6,12 @@
 
 export type Span = [number, number];
 
+/** One order's spans, as a session snapshot carries them. */
+export interface OrderSpans {
+  clientOrderId: string;
+  spans: Span[];
+}
+
 /** Removes the overlap of (from, to] from `spans`; returns what is left and the overlap's size. */
 export function subtractSpan(spans: readonly Span[], from: number, to: number): { left: Span[]; covered: number } {
   let covered = 0;

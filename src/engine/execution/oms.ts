@@ -14,7 +14,7 @@ import type { Fill, Order, OrderSide, OrderStatus, OrderType, TimeInForce } from
 import type { ClientOrderIds } from '../core/ids.js';
 import type { RiskDecision, RiskEngine, RiskView } from '../risk/risk-engine.js';
 import type { Venue, VenueFill, VenueOrderUpdate } from '../venues/venue.js';
-import { subtractSpan, type Span } from './fill-spans.js';
+import { subtractSpan, type OrderSpans, type Span } from './fill-spans.js';
 import { canTransition, isOpen } from './order-state.js';
 
 /** The open quantity of a symbol with no open order (shared, never changed). */
@@ -575,8 +575,9 @@ export class OrderManager {
     }
     this.seenFills.add(f.fillId);
     const spans = f.inferred ? this.uncounted(order.clientOrderId, f.cumQty, f.qty) : undefined;
+    const span: Span | undefined = !spans && Number.isFinite(f.cumQty) ? [f.cumQty - f.qty, f.cumQty] : undefined;
     if (spans) for (const [a, b] of spans) this.addSpan(this.inferredSpans, order.clientOrderId, a, b);
-    else if (Number.isFinite(f.cumQty)) this.addSpan(this.realSpans, order.clientOrderId, f.cumQty - f.qty, f.cumQty);
+    else if (span) this.addSpan(this.realSpans, order.clientOrderId, span[0], span[1]);
     if (isOpen(order.status)) this.track(order, f.qty, -1);
     const newFilled = order.filledQty + f.qty;
     order.avgFillPrice = (order.avgFillPrice * order.filledQty + f.price * f.qty) / newFilled;
@@ -591,7 +592,7 @@ export class OrderManager {
       fee: f.fee,
       ts: f.ts,
       fillId: f.fillId,
-      ...(spans ? { inferred: true, spans } : {}),
+      ...(spans ? { inferred: true, spans } : span ? { span } : {}),
     };
     this.deps.events.fill(fill, order);
     if (!final) this.transition(order, to);
@@ -630,10 +631,11 @@ export class OrderManager {
   }
 
   /**
-   * Restores orders, seen fill ids and the open orders' inferred spans not yet
-   * matched by real executions, rebuilt from the journal (after a restart).
+   * Restores orders, seen fill ids, the open orders' inferred spans not yet
+   * matched by real executions and the spans real executions were counted for,
+   * rebuilt from the journal (after a restart).
    */
-  restore(orders: Order[], fillIds: Iterable<string>, inferredSpans: ReadonlyArray<{ clientOrderId: string; spans: Span[] }> = []): void {
+  restore(orders: Order[], fillIds: Iterable<string>, inferredSpans: readonly OrderSpans[] = [], realSpans: readonly OrderSpans[] = []): void {
     for (const o of orders) {
       const copy = { ...o };
       this.orders.set(o.clientOrderId, copy);
@@ -643,7 +645,9 @@ export class OrderManager {
       } else this.closed.push(o.clientOrderId);
     }
     for (const id of fillIds) this.seenFills.add(id);
-    for (const { clientOrderId, spans } of inferredSpans) if (spans.length && this.orders.has(clientOrderId)) this.inferredSpans.set(clientOrderId, spans.map(([a, b]) => [a, b]));
+    for (const [into, list] of [[this.inferredSpans, inferredSpans], [this.realSpans, realSpans]] as const) {
+      for (const { clientOrderId, spans } of list) if (spans.length && this.orders.has(clientOrderId)) into.set(clientOrderId, spans.map(([a, b]) => [a, b]));
+    }
     this.trimClosed();
   }
 

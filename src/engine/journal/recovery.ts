@@ -3,7 +3,7 @@
 // the venue, happens in the engine once the venue is connected.
 import type { LearningSnapshot } from '../strategy/learning/learning.js';
 import type { Order, TradingState, TradingStateChange, Fill } from '../../shared/domain.js';
-import { subtractSpan, type Span } from '../execution/fill-spans.js';
+import { subtractSpan, type OrderSpans, type Span } from '../execution/fill-spans.js';
 import { isOpen } from '../execution/order-state.js';
 import type { Scope } from '../risk/risk-engine.js';
 import { Portfolio, type PortfolioState } from '../portfolio/portfolio.js';
@@ -24,7 +24,9 @@ export interface SessionSnapshot {
   /** Fill ids applied to the orders kept (open, and the most recent closed), or recognized as already counted (duplicate detection). */
   fillIds: string[];
   /** Open orders' spans of cumulative quantity counted by inferred fills and not yet matched by a real execution (absent in older journals). */
-  inferredSpans?: Array<{ clientOrderId: string; spans: Span[] }>;
+  inferredSpans?: OrderSpans[];
+  /** Open orders' spans of cumulative quantity real executions were counted for (absent in older journals). */
+  realSpans?: OrderSpans[];
   /** Learning's state when the session began (replay starts from it; absent in older journals). */
   learning?: LearningSnapshot;
 }
@@ -97,7 +99,13 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
   let portfolio: Portfolio | null = null;
   const orders = new Map<string, Order>();
   const fillsByOrder = new Map<string, string[]>();
+  // per open order: the spans inferred fills stand for (not yet matched by a real execution), and those real executions covered
   const spansByOrder = new Map<string, Span[]>();
+  const realByOrder = new Map<string, Span[]>();
+  const addSpans = (into: Map<string, Span[]>, clientOrderId: string, spans: unknown[]) => {
+    const ok = spans.filter(isSpan);
+    if (ok.length && orders.has(clientOrderId)) into.set(clientOrderId, [...(into.get(clientOrderId) ?? []), ...ok]);
+  };
   const seen = (clientOrderId: string, fillId: string) => {
     if (!orders.has(clientOrderId)) return;
     const list = fillsByOrder.get(clientOrderId) ?? [];
@@ -136,6 +144,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         decisions.onOrder(o);
         if (!isOpen(o.status)) {
           spansByOrder.delete(o.clientOrderId);
+          realByOrder.delete(o.clientOrderId);
           // keep memory bounded: old closed orders are in the journal
           if (orders.size > 10 * KEEP_CLOSED) pruneClosed(orders, forget);
         }
@@ -147,7 +156,8 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         const realized = portfolio.applyFill(f);
         decisions.onFill(f, realized);
         seen(f.clientOrderId, f.fillId);
-        if (f.spans?.length && orders.has(f.clientOrderId)) spansByOrder.set(f.clientOrderId, [...(spansByOrder.get(f.clientOrderId) ?? []), ...f.spans.filter(isSpan)]);
+        if (f.spans) addSpans(spansByOrder, f.clientOrderId, f.spans);
+        else if (f.span) addSpans(realByOrder, f.clientOrderId, [f.span]);
         // the fill record is authoritative: a crash may fall between it and the order's next state
         const o = orders.get(f.clientOrderId);
         if (o) {
@@ -165,6 +175,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         seen(c.clientOrderId, c.fillId);
         const spans = spansByOrder.get(c.clientOrderId);
         if (spans && isSpan(c.span)) spansByOrder.set(c.clientOrderId, subtractSpan(spans, c.span[0], c.span[1]).left);
+        if (c.span) addSpans(realByOrder, c.clientOrderId, [c.span]);
         break;
       }
       case 'algo': {
@@ -199,10 +210,8 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
       orders: [...orders.values()],
       // a closed order's executions too: one the venue repeats after the restart is a duplicate, not held and reconciled again
       fillIds: [...orders.keys()].flatMap((id) => fillsByOrder.get(id) ?? []),
-      inferredSpans: open.flatMap((o) => {
-        const spans = spansByOrder.get(o.clientOrderId);
-        return spans?.length ? [{ clientOrderId: o.clientOrderId, spans }] : [];
-      }),
+      inferredSpans: spansOf(open, spansByOrder),
+      realSpans: spansOf(open, realByOrder),
     },
     decisions,
     lastTs: ts,
@@ -210,6 +219,13 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
     damaged,
     openParents: [...parents.values()],
   };
+}
+
+function spansOf(open: readonly Order[], byOrder: ReadonlyMap<string, Span[]>): OrderSpans[] {
+  return open.flatMap((o) => {
+    const spans = byOrder.get(o.clientOrderId);
+    return spans?.length ? [{ clientOrderId: o.clientOrderId, spans }] : [];
+  });
 }
 
 /** A span as journaled: two finite numbers, from below to (anything else is left out rather than corrupt the spans). */

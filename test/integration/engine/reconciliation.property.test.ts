@@ -304,6 +304,14 @@ describe('reconciliation properties (engine + model venue)', () => {
               [{ t: 'submit', qty: 2, side: 'buy' }, { t: 'deliver', n: 4 }, { t: 'outage' }, { t: 'execute', i: 0, fraction: 0.1, price: 99 }, { t: 'slowRead', exec: 1 }, { t: 'reconnect' }, { t: 'restart' }, { t: 'replay', i: 0, lost: true }],
               [{ t: 'restart' }],
             ],
+            // ...and: a later execution delivered before an earlier one, then a restart: recovery did not know which part of
+            // the order's quantity the delivered one covered, the start's reconciliation took the missing one for the top
+            // end, and the earlier execution, delivered after, was counted again
+            [
+              [],
+              [{ t: 'submit', qty: 20, side: 'buy' }, { t: 'deliver', n: 4 }, { t: 'execute', i: 0, fraction: 0.25, price: 99 }, { t: 'execute', i: 0, fraction: 0.34, price: 100 }, { t: 'replay', i: 2, lost: false }],
+              [{ t: 'restart' }, { t: 'deliver', n: 4 }],
+            ],
           ],
         },
       );
