@@ -97,6 +97,21 @@ export class ModelVenue implements Venue {
     for (let i = 0; i < n && this.queue.length; i++) this.emit(this.queue.shift()!);
   }
 
+  /**
+   * Delivers the newest execution not yet delivered ahead of the events produced before it (executions listed out of
+   * order, as an exchange's trade list may be; order updates keep their order, as on one stream). True when it
+   * overtook an earlier event.
+   */
+  deliverNewestFill(): boolean {
+    if (this.down) return false;
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i]!.kind !== 'fill') continue;
+      this.emit(this.queue.splice(i, 1)[0]!);
+      return i > 0;
+    }
+    return false;
+  }
+
   /** Delivers an old event again, late: one an outage lost (`lost`), or any earlier one. */
   replay(index: number, lost = false): void {
     if (this.down) return; // nothing arrives on a stream that is down

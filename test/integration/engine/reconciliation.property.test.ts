@@ -1,7 +1,8 @@
 // Property-based test of venue truth (fast-check) on the real engine:
 // reconciler, OMS, portfolio and risk, against a model venue whose stream the
 // test interleaves at random with executions, venue-side cancels, outages,
-// reconnects, late replays of old events and REST reads that are slow (steps
+// reconnects, late replays of old events, executions delivered ahead of earlier
+// events, and REST reads that are slow (steps
 // run while a read is in flight). Every run holds one fault episode (orders
 // working, an outage while they fill, a reconnect, late replays of what was
 // lost) between random steps. Once the stream settles:
@@ -30,6 +31,7 @@ type Step =
   | { t: 'submit'; qty: number; side: 'buy' | 'sell' }
   | { t: 'execute'; i: number; fraction: number; price: number }
   | { t: 'deliver'; n: number }
+  | { t: 'reorder' }
   | { t: 'replay'; i: number; lost: boolean }
   | { t: 'outage' }
   | { t: 'reconnect' }
@@ -45,6 +47,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant('submit' as const), qty: fc.integer({ min: 1, max: 20 }), side: fc.constantFrom('buy' as const, 'sell' as const) }) },
   { weight: 5, arbitrary: fc.record({ t: fc.constant('execute' as const), i: fc.nat(9), fraction: fc.double({ min: 0.1, max: 1, noNaN: true }), price: fc.integer({ min: 9_900, max: 10_100 }).map((c) => c / 100) }) },
   { weight: 5, arbitrary: fc.record({ t: fc.constant('deliver' as const), n: fc.integer({ min: 1, max: 4 }) }) },
+  { weight: 3, arbitrary: fc.constant({ t: 'reorder' as const }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('replay' as const), i: fc.nat(50), lost: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ t: 'outage' as const }) },
   { weight: 2, arbitrary: fc.constant({ t: 'reconnect' as const }) },
@@ -95,7 +98,7 @@ const settle = async (e: Engine) => {
 };
 
 /** What the runs exercised, so a generator that never reaches the interesting paths fails the test. */
-const seen = { fills: 0, inferred: 0, covered: 0, outages: 0, modifies: 0, amends: 0, restarts: 0 };
+const seen = { fills: 0, inferred: 0, covered: 0, outages: 0, modifies: 0, amends: 0, restarts: 0, reorders: 0 };
 
 /**
  * One sequence on a fresh engine and model venue. With `dataDir` the engine journals to real SQLite files there, and a
@@ -132,6 +135,9 @@ async function run(listsExecutions: boolean, steps: Step[], dataDir?: string): P
           break;
         case 'deliver':
           v.deliver(s.n);
+          break;
+        case 'reorder':
+          if (v.deliverNewestFill()) seen.reorders++;
           break;
         case 'replay':
           v.replay(s.i, s.lost);
@@ -326,6 +332,7 @@ describe('reconciliation properties (engine + model venue)', () => {
     expect(seen.covered).toBeGreaterThan(50);
     expect(seen.modifies).toBeGreaterThan(5);
     expect(seen.amends).toBeGreaterThan(5);
+    expect(seen.reorders).toBeGreaterThan(2);
   });
 });
 
