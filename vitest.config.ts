@@ -19,5 +19,7 @@ export default defineConfig({
     // 125 s of the forks' time (collect 125 s -> 40 s, the suite 308 s -> 234 s on 2 cores). A file that
     // replaces a module (vi.mock) resets the module registry before it imports what it tests.
     isolate: false,
+    // ...and the environment a file changed is put back when it ends
+    setupFiles: ['test/support/restore-env.ts'],
   },
 });
