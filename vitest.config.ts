@@ -15,9 +15,9 @@ export default defineConfig({
     // all three kept to the end: with shared module graphs, a fork ended early for want of files crashed the run
     // ("Terminating worker thread", an unhandled rejection in tinypool; vitest-dev/vitest#8564)
     minWorkers: 3,
-    // a fork runs file after file on one module graph: importing the engine afresh for each of 150 files took
-    // 125 s of the forks' time (collect 125 s -> 40 s, the suite 308 s -> 234 s on 2 cores). A file that
-    // replaces a module (vi.mock) resets the module registry before it imports what it tests.
+    // a fork runs file after file on one module graph: importing the engine afresh for each of 154 files took
+    // 125 s of the forks' time (collect 125 s -> 31-35 s; the vitest stage of a fresh clone 308 s -> 229-256 s on
+    // 2 cores). A file that replaces a module (vi.mock) resets the module registry before it imports what it tests.
     isolate: false,
     // ...and the environment a file changed is put back when it ends
     setupFiles: ['test/support/restore-env.ts'],
