@@ -153,6 +153,25 @@ describe('journal, restart and replay', () => {
     expect(verifyJournal(dir).ok).toBe(false);
   });
 
+  it('a fill recorded before fills carried their span still replays; any other change to it is still a divergence', async () => {
+    const { dir, db } = await recordedDayFile();
+    const fill = db.prepare(`SELECT seq, data FROM records WHERE kind = 'fill' ORDER BY seq LIMIT 1`).get() as { seq: number; data: string } | undefined;
+    expect(fill, 'the session filled an order').toBeDefined();
+    const { span, ...older } = JSON.parse(fill!.data) as Record<string, unknown>;
+    expect(span).toEqual([expect.any(Number), expect.any(Number)]);
+    // as an engine before the field wrote it
+    db.prepare('UPDATE records SET data = ? WHERE seq = ?').run(JSON.stringify(older), fill!.seq);
+    db.close();
+    expect(await replayJournal(dir)).toMatchObject({ ok: true });
+    // the field's absence excuses only the field
+    const again = new Database(listJournalFiles(dir)[0]!);
+    again.prepare('UPDATE records SET data = ? WHERE seq = ?').run(JSON.stringify({ ...older, price: (older.price as number) + 1 }), fill!.seq);
+    again.close();
+    const r = await replayJournal(dir);
+    expect(r.ok).toBe(false);
+    expect(r.divergence).toMatch(new RegExp(`^record seq ${fill!.seq}: recorded fill `));
+  });
+
   it('a divergence in a session recorded by another build (or one that did not record its build) names both builds', async () => {
     const { dir, db } = await recordedDayFile();
     const start = db.prepare(`SELECT seq, data FROM records WHERE kind = 'session.start'`).get() as { seq: number; data: string };
