@@ -102,7 +102,9 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
   // per open order: the spans inferred fills stand for (not yet matched by a real execution), and those real executions covered
   const spansByOrder = new Map<string, Span[]>();
   const realByOrder = new Map<string, Span[]>();
-  const addSpans = (into: Map<string, Span[]>, clientOrderId: string, spans: unknown[]) => {
+  // a journaled span list that is not a list, or a span that is not two ordered finite numbers, is left out (not a failed recovery)
+  const addSpans = (into: Map<string, Span[]>, clientOrderId: string, spans: unknown) => {
+    if (!Array.isArray(spans)) return;
     const ok = spans.filter(isSpan);
     if (ok.length && orders.has(clientOrderId)) into.set(clientOrderId, [...(into.get(clientOrderId) ?? []), ...ok]);
   };
@@ -156,7 +158,7 @@ export function recoverFromJournal(dataDir: string, opts: { skipDamaged?: boolea
         const realized = portfolio.applyFill(f);
         decisions.onFill(f, realized);
         seen(f.clientOrderId, f.fillId);
-        if (f.spans) addSpans(spansByOrder, f.clientOrderId, f.spans);
+        if (f.spans !== undefined) addSpans(spansByOrder, f.clientOrderId, f.spans);
         else if (f.span) addSpans(realByOrder, f.clientOrderId, [f.span]);
         // the fill record is authoritative: a crash may fall between it and the order's next state
         const o = orders.get(f.clientOrderId);
