@@ -9,6 +9,7 @@
 // engine gives its bars to no strategy until it joins.
 import type { Bar } from '../../shared/domain.js';
 import type { EngineConfig } from '../core/config.js';
+import { PairMap } from '../core/pair-map.js';
 import { nyseSessionFor } from '../data/calendar.js';
 import { FeatureSet } from '../features/feature-set.js';
 import { RegimeDetector } from '../features/regime.js';
@@ -48,7 +49,8 @@ export class StrategyRunner {
   private readonly intervalMs = new Map<string, number>();
   private readonly sinceEval = new Map<string, number>();
   private readonly fast = new Set<string>();
-  private readonly reported = new Set<string>();
+  /** Missing data already reported: by strategy, then item. */
+  private readonly reported = new PairMap<true>();
   private barTime = -Infinity;
   signals = 0;
   skipped = 0;
@@ -213,10 +215,9 @@ export class StrategyRunner {
     },
     minutesToClose: (s, ts) => minutesToClose(this.deps.instrument(s)?.calendar, ts),
     missing: (strategy, what) => {
-      const key = `${strategy}|${what}`;
-      if (this.reported.has(key)) return;
-      this.reported.add(key);
-      this.deps.alert('warning', 'STRATEGY_NO_DATA', `strategy ${strategy}: no data for ${what}; it gives no signal there`, strategy, `nodata:${key}`);
+      if (this.reported.has(strategy, what)) return;
+      this.reported.set(strategy, what, true);
+      this.deps.alert('warning', 'STRATEGY_NO_DATA', `strategy ${strategy}: no data for ${what}; it gives no signal there`, strategy, `nodata:${strategy}|${what}`);
     },
   };
 

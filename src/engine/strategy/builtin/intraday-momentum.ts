@@ -37,7 +37,7 @@ export class IntradayMomentum implements SignalStrategy {
     return [
       makeSignal(this.id, bar, clamp(z / (2 * this.p.zEnter)), clamp(Math.abs(z) / 4, 0.2, 1), this.p.horizonBars,
         [`30-minute return ${pct(f.ret_30m)} is ${Math.abs(z).toFixed(2)} sd ${dir} (threshold ${this.p.zEnter})`, `last 15 minutes also ${dir} (${pct(f.ret_15m)}): follow the move`],
-        { ...f, z }),
+        { ret_30m: f.ret_30m, ret_15m: f.ret_15m, vol_63: f.vol_63, z }),
     ];
   }
 }

@@ -154,9 +154,9 @@ export class Ensemble {
 
     // the ballots: live signals of enabled, admitted, not halted strategies
     const ballots: Ballot[] = [];
-    const influence: Record<string, number> = {};
     const debated: Array<{ strategy: string; score: number; strength: number; regimeFit: number; horizonBars: number }> = [];
-    const byId = new Map<string, { rt: StrategyRuntime; ls: LiveSignal; w: number; scores: ReturnType<StrategyScorer['scores']>; learned: number | null; infl: number; decay: number }>();
+    // in runtime order (the ballots below are in the same order)
+    const admitted: Array<{ id: string; rt: StrategyRuntime; ls: LiveSignal; w: number; scores: ReturnType<StrategyScorer['scores']>; learned: number | null; infl: number; decay: number }> = [];
     for (const rt of runtimes) {
       const ls = live.get(rt.strategy.id);
       if (!ls || !rt.enabled || !admits(mode, rt.strategy.kind) || d.halted(rt.strategy.id)) continue;
@@ -166,25 +166,26 @@ export class Ensemble {
       const learned = this.weights ? clamp01(this.weights.weight(id, regime)) : null;
       const w = learned === null ? rt.baseWeight : (1 - infl) * rt.baseWeight + infl * learned;
       const decay = Math.max(0, 1 - ls.age / ls.signal.horizonBars);
-      influence[id] = infl;
-      byId.set(id, { rt, ls, w, scores, learned, infl, decay });
+      const b = { id, rt, ls, w, scores, learned, infl, decay };
+      admitted.push(b);
       debated.push({ strategy: id, score: ls.signal.score, strength: w * ls.signal.confidence * decay, regimeFit: scores.regimeFit, horizonBars: ls.signal.horizonBars });
     }
     const volumeRatio = fs.get('volume_ratio_20');
     const debateCtx = { regime, volumeRatio: volumeRatio === volumeRatio ? volumeRatio : 0, barSd: sd, cost: (quote.ask - quote.bid) / mid, costMultiple: cfg.debate.costMultiple };
     // the multipliers on every evaluation; the arguments' texts only for a decision that carries them (below)
     const { multiplier } = debate(debated, debateCtx, cfg.debate.strength, false);
-    for (const [id, b] of byId) {
-      const m = multiplier.get(id) ?? 1;
-      ballots.push({ strategy: id, score: b.ls.signal.score, weight: b.w * b.scores.total * b.ls.signal.confidence * b.decay, multiplier: m });
+    for (const b of admitted) {
+      const m = multiplier.get(b.id) ?? 1;
+      ballots.push({ strategy: b.id, score: b.ls.signal.score, weight: b.w * b.scores.total * b.ls.signal.confidence * b.decay, multiplier: m });
       let others = 0;
-      for (const [oid, o] of byId) if (oid !== id) others += o.ls.signal.score;
-      this.scorer.observePair(id, b.ls.signal.score, byId.size > 1 ? others / (byId.size - 1) : 0);
+      for (const o of admitted) if (o !== b) others += o.ls.signal.score;
+      this.scorer.observePair(b.id, b.ls.signal.score, admitted.length > 1 ? others / (admitted.length - 1) : 0);
     }
     const { net, weights } = weightedVote(ballots);
     const provenanceRows = (): ProvenanceSignal[] => {
       const rows: ProvenanceSignal[] = [];
-      for (const [id, b] of byId) {
+      for (const b of admitted) {
+        const id = b.id;
         rows.push({
           strategy: id,
           score: b.ls.signal.score,
@@ -209,8 +210,8 @@ export class Ensemble {
     const pos = d.position(symbol);
     const vol = sd * Math.sqrt(barsPerYear(this.s.barSeconds ?? 60, inst.calendar));
     const volScale = vol > 0 ? Math.min(cfg.maxVolScale, cfg.targetVol / vol) : 1;
-    const intradayOnly = byId.size > 0 && [...byId.values()].every((b) => b.rt.strategy.kind === 'intraday');
-    const closing = inst.calendar === 'nyse' && d.minutesToClose(symbol) <= cfg.flattenBeforeCloseMin && (intradayOnly || byId.size === 0);
+    const intradayOnly = admitted.length > 0 && admitted.every((b) => b.rt.strategy.kind === 'intraday');
+    const closing = inst.calendar === 'nyse' && d.minutesToClose(symbol) <= cfg.flattenBeforeCloseMin && (intradayOnly || admitted.length === 0);
     const holding = pos !== 0 && Math.sign(net) === Math.sign(pos);
     if (pos === 0) this.heldSince.delete(symbol);
     else if (!this.heldSince.has(symbol)) this.heldSince.set(symbol, this.bars.get(symbol) ?? 0);
@@ -276,8 +277,10 @@ export class Ensemble {
       if (entry && exit) {
         let h = 0;
         let hw = 0;
-        for (const b of ballots) if (Math.sign(b.score) === Math.sign(net)) {
-          h += b.weight * b.multiplier * byId.get(b.strategy)!.ls.signal.horizonBars;
+        for (let i = 0; i < ballots.length; i++) {
+          const b = ballots[i]!;
+          if (Math.sign(b.score) !== Math.sign(net)) continue;
+          h += b.weight * b.multiplier * admitted[i]!.ls.signal.horizonBars;
           hw += b.weight * b.multiplier;
         }
         const edge = cfg.expectedIc * Math.abs(net) * sd * Math.sqrt(hw > 0 ? h / hw : 1);
@@ -298,6 +301,8 @@ export class Ensemble {
     features.ask = quote.ask;
     // what the decision carries: each signal's row and the debate's arguments, written only now
     const rows = provenanceRows();
+    const influence: Record<string, number> = {};
+    for (const b of admitted) influence[b.id] = b.infl;
     const provenance: Provenance = {
       strategy: source,
       signals: rows,

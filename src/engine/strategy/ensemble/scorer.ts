@@ -5,6 +5,7 @@
 // virtual P&L, score x forward return). A prediction is judged `horizonBars`
 // bars of its symbol after the signal; one is outstanding per strategy and symbol.
 import type { EnsembleConfig, Regime } from '../../core/config.js';
+import { PairMap } from '../../core/pair-map.js';
 import { RollingCorrelation } from '../../features/correlation.js';
 import { RingBuffer } from '../../features/ring-buffer.js';
 import type { StrategyStyle } from '../signal-strategy.js';
@@ -50,7 +51,8 @@ interface Pending {
 export class StrategyScorer {
   private readonly stats = new Map<string, Stats>();
   private readonly pending = new Map<string, Pending[]>();
-  private readonly outstanding = new Set<string>();
+  /** By strategy, then symbol. */
+  private readonly outstanding = new PairMap<true>();
   private readonly barNo = new Map<string, number>();
   judgedTotal = 0;
 
@@ -64,9 +66,8 @@ export class StrategyScorer {
 
   /** A new signal: becomes a prediction unless one is outstanding for this strategy and symbol. */
   onSignal(sig: Signal, close: number): void {
-    const key = `${sig.strategy}|${sig.symbol}`;
-    if (this.outstanding.has(key) || !(close > 0) || sig.score === 0) return;
-    this.outstanding.add(key);
+    if (this.outstanding.has(sig.strategy, sig.symbol) || !(close > 0) || sig.score === 0) return;
+    this.outstanding.set(sig.strategy, sig.symbol, true);
     const list = this.pending.get(sig.symbol) ?? [];
     list.push({ strategy: sig.strategy, score: sig.score, entry: close, due: (this.barNo.get(sig.symbol) ?? 0) + sig.horizonBars });
     this.pending.set(sig.symbol, list);
@@ -89,7 +90,7 @@ export class StrategyScorer {
       st.hits.push(Math.sign(p.score) * ret > 0 ? 1 : 0);
       st.pnl += p.score * ret;
       if (st.pnl > st.peak) st.peak = st.pnl;
-      this.outstanding.delete(`${p.strategy}|${symbol}`);
+      this.outstanding.delete(p.strategy, symbol);
       this.judgedTotal++;
     }
     list.length = keep;

@@ -4,6 +4,7 @@
 // strategies, n = this strategy's there), clamped to [0, 1]. A strategy with
 // no evidence in a regime gets 1, like an untried arm in UCB1. The influence
 // of the learned weight grows with n along the settings' schedule.
+import { PairMap } from '../../core/pair-map.js';
 import type { WeightProvider } from '../signal.js';
 import type { ResolvedPrediction } from './prediction-tracker.js';
 import { influenceFor, type LearningSettings } from './settings.js';
@@ -16,10 +17,9 @@ export interface WeightCell {
   ema: number;
 }
 
-const cellKey = (strategy: string, regime: string) => `${strategy}\u0000${regime}`;
-
 export class AdaptiveWeights implements WeightProvider {
-  private readonly cells = new Map<string, WeightCell>();
+  /** By strategy, then regime. */
+  private readonly cells = new PairMap<WeightCell>();
   /** N per regime. */
   private readonly totals = new Map<string, number>();
 
@@ -37,9 +37,8 @@ export class AdaptiveWeights implements WeightProvider {
 
   /** Learns from one resolved prediction; returns the updated cell. */
   observe(r: Pick<ResolvedPrediction, 'strategy' | 'regime' | 'hit' | 'payoff'>): WeightCell {
-    const k = cellKey(r.strategy, r.regime);
-    let c = this.cells.get(k);
-    if (!c) this.cells.set(k, (c = { strategy: r.strategy, regime: r.regime, n: 0, ema: this.settings.prior }));
+    let c = this.cells.get(r.strategy, r.regime);
+    if (!c) this.cells.set(r.strategy, r.regime, (c = { strategy: r.strategy, regime: r.regime, n: 0, ema: this.settings.prior }));
     c.ema += this.settings.emaAlpha * (this.reward(r) - c.ema);
     c.n += 1;
     this.totals.set(r.regime, (this.totals.get(r.regime) ?? 0) + 1);
@@ -48,7 +47,7 @@ export class AdaptiveWeights implements WeightProvider {
 
   /** The UCB1 bonus of a strategy in a regime (Infinity with no evidence). */
   bonus(strategy: string, regime: string): number {
-    const n = this.cells.get(cellKey(strategy, regime))?.n ?? 0;
+    const n = this.cells.get(strategy, regime)?.n ?? 0;
     if (n === 0) return Infinity;
     const total = this.totals.get(regime) ?? 0;
     return this.settings.explorationC * Math.sqrt(Math.log(total) / n);
@@ -56,7 +55,7 @@ export class AdaptiveWeights implements WeightProvider {
 
   weight(strategy: string, regime: string): number {
     if (!this.settings.enabled) return 1;
-    const c = this.cells.get(cellKey(strategy, regime));
+    const c = this.cells.get(strategy, regime);
     if (!c || c.n === 0) return 1;
     return Math.min(1, Math.max(0, c.ema + this.bonus(strategy, regime)));
   }
@@ -67,21 +66,20 @@ export class AdaptiveWeights implements WeightProvider {
   }
 
   evidence(strategy: string, regime: string): number {
-    return this.cells.get(cellKey(strategy, regime))?.n ?? 0;
+    return this.cells.get(strategy, regime)?.n ?? 0;
   }
 
   cell(strategy: string, regime: string): WeightCell | undefined {
-    const c = this.cells.get(cellKey(strategy, regime));
+    const c = this.cells.get(strategy, regime);
     return c && { ...c };
   }
 
   /** Restores persisted cells (N per regime is their sum). */
   restore(cells: readonly WeightCell[]): void {
     for (const c of cells) {
-      const k = cellKey(c.strategy, c.regime);
-      const prev = this.cells.get(k);
+      const prev = this.cells.get(c.strategy, c.regime);
       if (prev) this.totals.set(c.regime, (this.totals.get(c.regime) ?? 0) - prev.n);
-      this.cells.set(k, { ...c });
+      this.cells.set(c.strategy, c.regime, { ...c });
       this.totals.set(c.regime, (this.totals.get(c.regime) ?? 0) + c.n);
     }
   }

@@ -10,6 +10,7 @@
 // bar, three quarters of a `serve --speed max` session's time.) A failing
 // write never throws into the caller: it is reported once through `onError`
 // and learning carries on in memory.
+import { PairMap } from '../../core/pair-map.js';
 import type { Signal, SignalSink, WeightProvider } from '../signal.js';
 import { AdaptiveWeights } from './adaptive-weights.js';
 import { LearningStore, type LearningState, type StoredCell } from './learning-store.js';
@@ -59,8 +60,8 @@ export class Learning implements SignalSink, WeightProvider {
   private settings: LearningSettings;
   private readonly store: LearningStore | null;
   private readonly latestRegime = new Map<string, { ts: number; regime: string }>();
-  /** Per strategy|symbol: the latest signal's time and regime. */
-  private readonly latest = new Map<string, LearningState['latest'][number]>();
+  /** Per strategy and symbol: the latest signal's time and regime. */
+  private readonly latest = new PairMap<LearningState['latest'][number]>();
   /** Changes not yet written: pending predictions and resolved ones by id, cells by strategy and regime. */
   private queued = new Map<string, Prediction>();
   private queuedResolved = new Map<string, ResolvedPrediction>();
@@ -189,7 +190,7 @@ export class Learning implements SignalSink, WeightProvider {
   }
 
   private noteLatest(strategy: string, symbol: string, ts: number, regime: string): void {
-    this.latest.set(`${strategy}|${symbol}`, { strategy, symbol, ts, regime });
+    this.latest.set(strategy, symbol, { strategy, symbol, ts, regime });
     const cur = this.latestRegime.get(strategy);
     if (!cur || ts >= cur.ts) this.latestRegime.set(strategy, { ts, regime });
   }

@@ -6,6 +6,7 @@
 // signed payoff = score × return. Accuracy accumulates per strategy × regime.
 // Pure and deterministic: time comes only from the calls.
 import { Regime } from '../../core/config.js';
+import { PairMap } from '../../core/pair-map.js';
 import type { Signal } from '../signal.js';
 
 /** `features.regime_code` = the index of the regime in this list. */
@@ -60,14 +61,63 @@ export interface AccuracyCell {
 
 export type TrackResult = { ok: true; prediction: Prediction } | { ok: false; reason: string };
 
-const key = (strategy: string, symbol: string) => `${strategy}|${symbol}`;
-const cellKey = (strategy: string, regime: string) => `${strategy}\u0000${regime}`;
+/**
+ * One symbol's pending predictions in order of arrival, and each strategy's latest one (the only one a second
+ * signal on the same bar can replace). Every bar walks them, so what the walk reads and changes (each one's
+ * last counted bar time, bars seen, horizon) is kept in typed arrays beside the list: walking the objects
+ * themselves was most of an ensemble backtest's learning time. An object's `barsSeen` and `lastBarTs` are
+ * brought up to date (`sync`) whenever it is handed out: listed as moved, resolved, replaced or read as pending.
+ */
+class SymbolPending {
+  list: Prediction[] = [];
+  lastBarTs = new Float64Array(16);
+  barsSeen = new Float64Array(16);
+  horizon = new Float64Array(16);
+  readonly latest = new Map<string, Prediction>();
+
+  /** Puts a prediction's counters at index i (the end of the list when i is its length). */
+  put(i: number, p: Prediction): void {
+    if (i === this.list.length) {
+      if (i === this.horizon.length) this.grow();
+      this.list.push(p);
+    } else this.list[i] = p;
+    this.lastBarTs[i] = p.lastBarTs;
+    this.barsSeen[i] = p.barsSeen;
+    this.horizon[i] = p.horizonBars;
+  }
+
+  /** The object at index i, with its counters up to date. */
+  sync(i: number): Prediction {
+    const p = this.list[i]!;
+    p.barsSeen = this.barsSeen[i]!;
+    p.lastBarTs = this.lastBarTs[i]!;
+    return p;
+  }
+
+  /** Moves the prediction at index i to index j (j < i: closing up the list). */
+  move(i: number, j: number): void {
+    this.list[j] = this.list[i]!;
+    this.lastBarTs[j] = this.lastBarTs[i]!;
+    this.barsSeen[j] = this.barsSeen[i]!;
+    this.horizon[j] = this.horizon[i]!;
+  }
+
+  private grow(): void {
+    const n = this.horizon.length * 2;
+    for (const k of ['lastBarTs', 'barsSeen', 'horizon'] as const) {
+      const next = new Float64Array(n);
+      next.set(this[k]);
+      this[k] = next;
+    }
+  }
+}
 
 export class PredictionTracker {
-  private readonly pendingBySymbol = new Map<string, Map<string, Prediction>>();
-  private readonly cells = new Map<string, AccuracyCell>();
+  private readonly pendingBySymbol = new Map<string, SymbolPending>();
+  /** By strategy, then regime. */
+  private readonly cells = new PairMap<AccuracyCell>();
   /** Latest signal time per strategy|symbol (older signals are refused). */
-  private readonly lastTs = new Map<string, number>();
+  private readonly lastTs = new PairMap<number>();
   private nextSeq = 1;
   rejected = 0;
   lastRejection: string | null = null;
@@ -82,13 +132,14 @@ export class PredictionTracker {
   onSignal(s: Signal, price: number, regime?: string): TrackResult {
     const bad = invalid(s, price);
     if (bad) return this.reject(`${s.strategy} ${s.symbol} @${s.ts}: ${bad}`);
-    const k = key(s.strategy, s.symbol);
-    const last = this.lastTs.get(k);
-    const id = `${k}|${s.ts}`;
-    const pending = this.pendingBySymbol.get(s.symbol);
+    const last = this.lastTs.get(s.strategy, s.symbol);
+    const id = `${s.strategy}|${s.symbol}|${s.ts}`;
     if (last !== undefined && s.ts < last) return this.reject(`${id}: older than the last signal (${last})`);
-    if (last === s.ts && !pending?.has(id)) return this.reject(`${id}: already resolved`);
-    const prev = pending?.get(id);
+    // a pending prediction of this strategy, symbol and bar is the strategy's latest on the symbol
+    const pending = last === s.ts ? this.pendingBySymbol.get(s.symbol) : undefined;
+    const latest = pending?.latest.get(s.strategy);
+    const prev = latest?.ts === s.ts ? pending!.sync(pending!.list.indexOf(latest)) : undefined;
+    if (last === s.ts && !prev) return this.reject(`${id}: already resolved`);
     const p: Prediction = {
       id,
       seq: prev?.seq ?? this.nextSeq++,
@@ -104,7 +155,7 @@ export class PredictionTracker {
       lastBarTs: prev?.lastBarTs ?? s.ts,
     };
     this.add(p);
-    this.lastTs.set(k, s.ts);
+    this.lastTs.set(s.strategy, s.symbol, s.ts);
     return { ok: true, prediction: p };
   }
 
@@ -113,45 +164,59 @@ export class PredictionTracker {
    * this bar counts it; those whose horizon it reaches are resolved at its
    * close (in order of arrival). Returns the predictions that moved (none
    * listed when `keepProgressed` is false: nothing persists them) and those
-   * resolved. A bar not later than one already counted is ignored.
+   * resolved. A bar not later than one already counted is ignored. Without the
+   * list, a pending prediction object handed out earlier shows its counters as
+   * of then; `pending()` reads them as they are.
    */
   onBar(symbol: string, ts: number, close: number, keepProgressed = true): { progressed: Prediction[]; resolved: ResolvedPrediction[] } {
     const progressed: Prediction[] = [];
     const resolved: ResolvedPrediction[] = [];
     const pending = this.pendingBySymbol.get(symbol);
     if (!pending || !Number.isFinite(ts) || !(close > 0) || !Number.isFinite(close)) return { progressed, resolved };
-    for (const p of pending.values()) {
-      if (ts <= p.lastBarTs) continue;
-      p.barsSeen += 1;
-      p.lastBarTs = ts;
-      if (p.barsSeen < p.horizonBars) {
-        if (keepProgressed) progressed.push(p);
-        continue;
+    const { list, lastBarTs, barsSeen, horizon } = pending;
+    // resolved predictions leave the list; the rest close up in place, their order kept
+    let kept = 0;
+    for (let i = 0; i < list.length; i++) {
+      if (ts > lastBarTs[i]!) {
+        lastBarTs[i] = ts;
+        barsSeen[i]! += 1;
+        if (barsSeen[i]! >= horizon[i]!) {
+          resolved.push(this.resolve(pending, pending.sync(i), ts, close));
+          continue;
+        }
+        if (keepProgressed) progressed.push(pending.sync(i));
       }
-      const ret = close / p.entryPrice - 1;
-      const payoff = p.score * ret;
-      // fields spelled out: `{ ...p, resolvedTs, ... }` in this loop took most of an ensemble backtest's learning time
-      const r: ResolvedPrediction = {
-        id: p.id, seq: p.seq, strategy: p.strategy, symbol: p.symbol, ts: p.ts, regime: p.regime, score: p.score, confidence: p.confidence,
-        horizonBars: p.horizonBars, entryPrice: p.entryPrice, barsSeen: p.barsSeen, lastBarTs: p.lastBarTs,
-        resolvedTs: ts, exitPrice: close, ret, hit: payoff > 0, payoff,
-      };
-      pending.delete(p.id);
-      this.count(r);
-      resolved.push(r);
+      if (kept !== i) pending.move(i, kept);
+      kept++;
     }
-    if (pending.size === 0) this.pendingBySymbol.delete(symbol);
+    list.length = kept;
+    if (kept === 0) this.pendingBySymbol.delete(symbol);
     return { progressed, resolved };
+  }
+
+  /** Resolves a prediction at a bar's close: out of the pending ones, counted in its cell. */
+  private resolve(pending: SymbolPending, p: Prediction, ts: number, close: number): ResolvedPrediction {
+    const ret = close / p.entryPrice - 1;
+    const payoff = p.score * ret;
+    // fields spelled out: `{ ...p, resolvedTs, ... }` in this loop took most of an ensemble backtest's learning time
+    const r: ResolvedPrediction = {
+      id: p.id, seq: p.seq, strategy: p.strategy, symbol: p.symbol, ts: p.ts, regime: p.regime, score: p.score, confidence: p.confidence,
+      horizonBars: p.horizonBars, entryPrice: p.entryPrice, barsSeen: p.barsSeen, lastBarTs: p.lastBarTs,
+      resolvedTs: ts, exitPrice: close, ret, hit: payoff > 0, payoff,
+    };
+    if (pending.latest.get(p.strategy) === p) pending.latest.delete(p.strategy);
+    this.count(r);
+    return r;
   }
 
   /** Pending predictions in order of arrival. */
   pending(): Prediction[] {
-    return [...this.pendingBySymbol.values()].flatMap((m) => [...m.values()]).sort((a, b) => a.seq - b.seq);
+    return [...this.pendingBySymbol.values()].flatMap((m) => m.list.map((_, i) => m.sync(i))).sort((a, b) => a.seq - b.seq);
   }
 
   pendingCount(strategy?: string): number {
     let n = 0;
-    for (const m of this.pendingBySymbol.values()) for (const p of m.values()) if (!strategy || p.strategy === strategy) n++;
+    for (const m of this.pendingBySymbol.values()) for (const p of m.list) if (!strategy || p.strategy === strategy) n++;
     return n;
   }
 
@@ -161,7 +226,7 @@ export class PredictionTracker {
   }
 
   cell(strategy: string, regime: string): AccuracyCell | undefined {
-    const c = this.cells.get(cellKey(strategy, regime));
+    const c = this.cells.get(strategy, regime);
     return c && { ...c };
   }
 
@@ -171,8 +236,8 @@ export class PredictionTracker {
       this.add({ ...p });
       this.nextSeq = Math.max(this.nextSeq, p.seq + 1);
     }
-    for (const c of cells) this.cells.set(cellKey(c.strategy, c.regime), { ...c });
-    for (const l of latest) this.lastTs.set(key(l.strategy, l.symbol), Math.max(l.ts, this.lastTs.get(key(l.strategy, l.symbol)) ?? -Infinity));
+    for (const c of cells) this.cells.set(c.strategy, c.regime, { ...c });
+    for (const l of latest) this.lastTs.set(l.strategy, l.symbol, Math.max(l.ts, this.lastTs.get(l.strategy, l.symbol) ?? -Infinity));
   }
 
   /** The sequence number the next new prediction gets. */
@@ -185,16 +250,20 @@ export class PredictionTracker {
     this.nextSeq = Math.max(this.nextSeq, next);
   }
 
+  /** Adds a prediction at the end, or in the place of the pending one with its id (a replacement keeps its place, as it keeps its seq). */
   private add(p: Prediction): void {
     let m = this.pendingBySymbol.get(p.symbol);
-    if (!m) this.pendingBySymbol.set(p.symbol, (m = new Map()));
-    m.set(p.id, p);
+    if (!m) this.pendingBySymbol.set(p.symbol, (m = new SymbolPending()));
+    const cur = m.latest.get(p.strategy);
+    // the strategy's latest pending prediction on the symbol has this id when it has this time
+    const at = cur?.ts === p.ts ? m.list.indexOf(cur) : -1;
+    m.put(at >= 0 ? at : m.list.length, p);
+    if (!cur || p.ts >= cur.ts) m.latest.set(p.strategy, p);
   }
 
   private count(r: ResolvedPrediction): void {
-    const k = cellKey(r.strategy, r.regime);
-    let c = this.cells.get(k);
-    if (!c) this.cells.set(k, (c = { strategy: r.strategy, regime: r.regime, resolved: 0, hits: 0, sumReturn: 0, sumPayoff: 0 }));
+    let c = this.cells.get(r.strategy, r.regime);
+    if (!c) this.cells.set(r.strategy, r.regime, (c = { strategy: r.strategy, regime: r.regime, resolved: 0, hits: 0, sumReturn: 0, sumPayoff: 0 }));
     c.resolved += 1;
     if (r.hit) c.hits += 1;
     c.sumReturn += r.ret;
