@@ -71,17 +71,37 @@ export function read<K extends FeatureColumn>(fs: FeatureSet | undefined, cols: 
 
 export const pct = (x: number, digits = 2): string => `${(x * 100).toFixed(digits)}%`;
 
-/** Builds one signal; the ensemble refuses a non-finite score (the strategy is then reported). */
+/**
+ * Builds one signal; the ensemble refuses a non-finite score (the strategy is then reported). `reasons` may be
+ * a function: the texts are then written when first read (a decision that carries the signal, the Strategies
+ * panel). Most signals are never read, and writing every one's texts was a tenth of an ensemble backtest. Such a
+ * function reads only what is fixed at the signal's bar: its locals, the bar, the strategy's settings.
+ */
 export function makeSignal(
   strategy: string,
   bar: Pick<Bar, 'symbol' | 'ts'>,
   score: number,
   confidence: number,
   horizonBars: number,
-  reasons: string[],
+  reasons: string[] | (() => string[]),
   features: Record<string, number>,
 ): Signal {
-  return { strategy, symbol: bar.symbol, ts: bar.ts, score: clamp(score), confidence: clamp(confidence, 0, 1), horizonBars, reasons, features };
+  const symbol = bar.symbol;
+  const ts = bar.ts;
+  if (typeof reasons !== 'function') return { strategy, symbol, ts, score: clamp(score), confidence: clamp(confidence, 0, 1), horizonBars, reasons, features };
+  let texts: string[] | undefined;
+  return {
+    strategy,
+    symbol,
+    ts,
+    score: clamp(score),
+    confidence: clamp(confidence, 0, 1),
+    horizonBars,
+    get reasons(): string[] {
+      return (texts ??= reasons());
+    },
+    features,
+  };
 }
 
 /** The quoted spread as a fraction of the mid, read through the context's quote cache; NaN without a usable quote. */
@@ -90,15 +110,17 @@ export function quotedSpread(ctx: SignalContext, symbol: string): number {
   return q && q.bid > 0 && q.ask >= q.bid ? (q.ask - q.bid) / ((q.ask + q.bid) / 2) : NaN;
 }
 
+const NO_QUOTE = (): string => 'no live quote: the spread was not checked';
+
 /**
- * A reversion's spread check: the reason to record, or undefined when the
+ * A reversion's spread check: the reason to record (written when called), or undefined when the
  * quoted spread takes more than `maxShare` of the expected move back (no signal then).
  */
-export function spreadCheck(ctx: SignalContext, symbol: string, move: number, maxShare: number): string | undefined {
+export function spreadCheck(ctx: SignalContext, symbol: string, move: number, maxShare: number): (() => string) | undefined {
   const spread = quotedSpread(ctx, symbol);
-  if (spread !== spread) return 'no live quote: the spread was not checked';
+  if (spread !== spread) return NO_QUOTE;
   const share = move > 0 ? spread / move : Infinity;
-  return share <= maxShare ? `quoted spread ${(spread * 1e4).toFixed(1)} bp is ${pct(share, 0)} of the ${(move * 1e4).toFixed(1)} bp move back (at most ${pct(maxShare, 0)})` : undefined;
+  return share <= maxShare ? () => `quoted spread ${(spread * 1e4).toFixed(1)} bp is ${pct(share, 0)} of the ${(move * 1e4).toFixed(1)} bp move back (at most ${pct(maxShare, 0)})` : undefined;
 }
 
 /** Standard deviation of one bar's log return, from the feature set's vol column (annualized by sqrt(252) there). */

@@ -34,7 +34,7 @@ export class CryptoMomentum implements SignalStrategy {
     if (!(Math.abs(z) >= this.p.zEnter) || !(f.volume_ratio_20 >= this.p.volumeMultiple)) return [];
     return [
       makeSignal(this.id, bar, clamp(z / (2 * this.p.zEnter)), clamp(Math.abs(z) / 4 + 0.2, 0.2, 1), this.p.horizonBars,
-        [`15-minute return ${pct(f.ret_15m)} is ${Math.abs(z).toFixed(2)} sd ${z > 0 ? 'up' : 'down'} (threshold ${this.p.zEnter})`, `confirmed by volume ${f.volume_ratio_20.toFixed(1)}x average (needs ${this.p.volumeMultiple}x)`],
+        () => [`15-minute return ${pct(f.ret_15m)} is ${Math.abs(z).toFixed(2)} sd ${z > 0 ? 'up' : 'down'} (threshold ${this.p.zEnter})`, `confirmed by volume ${f.volume_ratio_20.toFixed(1)}x average (needs ${this.p.volumeMultiple}x)`],
         { ret_15m: f.ret_15m, volume_ratio_20: f.volume_ratio_20, vol_63: f.vol_63, z }),
     ];
   }

@@ -35,7 +35,7 @@ export class EtfTrend implements SignalStrategy {
     if (!(Math.abs(z) >= this.p.zEnter) || Math.sign(f.macd_hist) !== Math.sign(z)) return [];
     return [
       makeSignal(this.id, bar, clamp(z / (2 * this.p.zEnter)), clamp(Math.abs(z) / 3, 0.2, 1), this.p.horizonBars,
-        [`EMA20 is ${pct(gap)} ${gap > 0 ? 'above' : 'below'} EMA50 (${Math.abs(z).toFixed(2)} sd, threshold ${this.p.zEnter}), MACD histogram ${f.macd_hist.toFixed(4)} agrees`, `${z > 0 ? 'long' : 'short'} the ${bar.symbol} trend`],
+        () => [`EMA20 is ${pct(gap)} ${gap > 0 ? 'above' : 'below'} EMA50 (${Math.abs(z).toFixed(2)} sd, threshold ${this.p.zEnter}), MACD histogram ${f.macd_hist.toFixed(4)} agrees`, `${z > 0 ? 'long' : 'short'} the ${bar.symbol} trend`],
         { ema_20: f.ema_20, ema_50: f.ema_50, macd_hist: f.macd_hist, vol_63: f.vol_63, z }),
     ];
   }

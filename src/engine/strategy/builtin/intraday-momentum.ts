@@ -36,7 +36,7 @@ export class IntradayMomentum implements SignalStrategy {
     const dir = z > 0 ? 'up' : 'down';
     return [
       makeSignal(this.id, bar, clamp(z / (2 * this.p.zEnter)), clamp(Math.abs(z) / 4, 0.2, 1), this.p.horizonBars,
-        [`30-minute return ${pct(f.ret_30m)} is ${Math.abs(z).toFixed(2)} sd ${dir} (threshold ${this.p.zEnter})`, `last 15 minutes also ${dir} (${pct(f.ret_15m)}): follow the move`],
+        () => [`30-minute return ${pct(f.ret_30m)} is ${Math.abs(z).toFixed(2)} sd ${dir} (threshold ${this.p.zEnter})`, `last 15 minutes also ${dir} (${pct(f.ret_15m)}): follow the move`],
         { ret_30m: f.ret_30m, ret_15m: f.ret_15m, vol_63: f.vol_63, z }),
     ];
   }

@@ -46,7 +46,7 @@ export class IntradayRelativeStrength implements SignalStrategy {
     if (!(Math.abs(z) >= this.p.zEnter)) return [];
     return [
       makeSignal(this.id, bar, clamp(z / (2 * this.p.zEnter)), clamp(Math.abs(z) / 4, 0.2, 1), this.p.horizonBars,
-        [`30-minute return ${pct(f.ret_30m)} vs ${bench} ${pct(b.ret_30m)}: ${z > 0 ? 'outperforming' : 'underperforming'} by ${pct(Math.abs(rel))} (${Math.abs(z).toFixed(2)} sd, threshold ${this.p.zEnter})`],
+        () => [`30-minute return ${pct(f.ret_30m)} vs ${bench} ${pct(b.ret_30m)}: ${z > 0 ? 'outperforming' : 'underperforming'} by ${pct(Math.abs(rel))} (${Math.abs(z).toFixed(2)} sd, threshold ${this.p.zEnter})`],
         { ret_30m: f.ret_30m, benchmark_ret_30m: b.ret_30m, vol_63: f.vol_63, z }),
     ];
   }

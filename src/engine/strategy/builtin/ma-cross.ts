@@ -30,13 +30,16 @@ export class MaCross implements SignalStrategy {
     s.slow.update(bar.close);
     const fs = ctx.features(bar.symbol);
     if (!s.slow.ready || !fs) return [];
-    const gap = s.fast.value / s.slow.value - 1;
+    // the values of this bar: the reasons are written later, when read
+    const fast = s.fast.value;
+    const slow = s.slow.value;
+    const gap = fast / slow - 1;
     const z = gap / (barSd(fs) * Math.sqrt(this.p.slowPeriod / 4));
     if (!(Math.abs(z) >= this.p.zEnter)) return [];
     return [
       makeSignal(this.id, bar, clamp(z / (2 * this.p.zEnter)), 0.5, this.p.horizonBars,
-        [`SMA${this.p.fastPeriod} ${s.fast.value.toFixed(4)} is ${pct(Math.abs(gap))} ${gap > 0 ? 'above' : 'below'} SMA${this.p.slowPeriod} ${s.slow.value.toFixed(4)} (${Math.abs(z).toFixed(2)} sd)`],
-        { smaFast: s.fast.value, smaSlow: s.slow.value, close: bar.close, z }),
+        () => [`SMA${this.p.fastPeriod} ${fast.toFixed(4)} is ${pct(Math.abs(gap))} ${gap > 0 ? 'above' : 'below'} SMA${this.p.slowPeriod} ${slow.toFixed(4)} (${Math.abs(z).toFixed(2)} sd)`],
+        { smaFast: fast, smaSlow: slow, close: bar.close, z }),
     ];
   }
 }

@@ -42,7 +42,7 @@ export class OpeningRangeBreakout implements SignalStrategy {
     const edge = brk > 0 ? `above the opening-range high ${f.or_high}` : `below the opening-range low ${f.or_low}`;
     return [
       makeSignal(this.id, bar, Math.sign(brk) * clamp(0.4 + Math.abs(brk) * 0.2, 0, 1), clamp(0.3 + Math.abs(brk) * 0.2, 0, 1), this.p.horizonBars,
-        [`close ${bar.close} is ${Math.abs(brk).toFixed(2)} ATR ${edge} (threshold ${this.p.minBreakAtr} ATR), ${minute.toFixed(0)} min into the session`, `follow the breakout ${brk > 0 ? 'long' : 'short'}`],
+        () => [`close ${bar.close} is ${Math.abs(brk).toFixed(2)} ATR ${edge} (threshold ${this.p.minBreakAtr} ATR), ${minute.toFixed(0)} min into the session`, `follow the breakout ${brk > 0 ? 'long' : 'short'}`],
         { or_high: f.or_high, or_low: f.or_low, atr_14: f.atr_14, close: bar.close, breakAtr: brk }),
     ];
   }

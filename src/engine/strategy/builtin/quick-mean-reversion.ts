@@ -39,7 +39,7 @@ export class QuickMeanReversion implements SignalStrategy {
     if (!spread) return [];
     return [
       makeSignal(this.id, bar, clamp(-f.zscore_20 / (2 * this.p.zEnter)), clamp(Math.abs(f.zscore_20) / 4, 0.2, 1), this.p.horizonBars,
-        [`close is ${f.zscore_20.toFixed(2)} sd from its 20-bar mean (threshold ${this.p.zEnter}) with RSI ${f.rsi_14.toFixed(1)} ${low ? `<= ${this.p.rsiLow}` : `>= ${this.p.rsiHigh}`}`, `expect a snap back: ${low ? 'long' : 'short'}`, spread],
+        () => [`close is ${f.zscore_20.toFixed(2)} sd from its 20-bar mean (threshold ${this.p.zEnter}) with RSI ${f.rsi_14.toFixed(1)} ${low ? `<= ${this.p.rsiLow}` : `>= ${this.p.rsiHigh}`}`, `expect a snap back: ${low ? 'long' : 'short'}`, spread()],
         { zscore_20: f.zscore_20, rsi_14: f.rsi_14, sma_20: f.sma_20, close: bar.close }),
     ];
   }

@@ -34,7 +34,7 @@ export class TsMomentum implements SignalStrategy {
     if (!(Math.abs(z) >= this.p.zEnter) || Math.sign(f.ret_21) === -Math.sign(z)) return [];
     return [
       makeSignal(this.id, bar, clamp(z / (2 * this.p.zEnter)), clamp(Math.abs(z) / 3, 0.2, 1), this.p.horizonBars,
-        [`126-bar return ${pct(f.ret_126)} is ${Math.abs(z).toFixed(2)} sd ${z > 0 ? 'up' : 'down'} (threshold ${this.p.zEnter}); 21-bar return ${pct(f.ret_21)} does not disagree`, `${z > 0 ? 'long' : 'short'} the trend`],
+        () => [`126-bar return ${pct(f.ret_126)} is ${Math.abs(z).toFixed(2)} sd ${z > 0 ? 'up' : 'down'} (threshold ${this.p.zEnter}); 21-bar return ${pct(f.ret_21)} does not disagree`, `${z > 0 ? 'long' : 'short'} the trend`],
         { ret_126: f.ret_126, ret_21: f.ret_21, vol_63: f.vol_63, z }),
     ];
   }

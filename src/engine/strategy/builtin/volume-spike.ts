@@ -36,7 +36,7 @@ export class VolumeSpike implements SignalStrategy {
     if (!(Math.abs(z) >= this.p.zMove)) return [];
     return [
       makeSignal(this.id, bar, Math.sign(z) * clamp(0.4 + (f.volume_ratio_20 - this.p.volumeMultiple) / 10, 0.4, 1), clamp(Math.abs(z) / 3, 0.2, 1), this.p.horizonBars,
-        [`volume ${f.volume_ratio_20.toFixed(1)}x its 20-bar average (threshold ${this.p.volumeMultiple}x)`, `the bar moved ${pct(r)} (${Math.abs(z).toFixed(2)} sd): follow it ${z > 0 ? 'long' : 'short'}`],
+        () => [`volume ${f.volume_ratio_20.toFixed(1)}x its 20-bar average (threshold ${this.p.volumeMultiple}x)`, `the bar moved ${pct(r)} (${Math.abs(z).toFixed(2)} sd): follow it ${z > 0 ? 'long' : 'short'}`],
         { volume_ratio_20: f.volume_ratio_20, vol_63: f.vol_63, barReturn: r, z }),
     ];
   }

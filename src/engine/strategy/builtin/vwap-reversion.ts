@@ -41,7 +41,7 @@ export class VwapReversion implements SignalStrategy {
     const side = z > 0 ? 'above' : 'below';
     return [
       makeSignal(this.id, bar, clamp(-z / (2 * this.p.zEnter)), clamp(Math.abs(z) / 5, 0.2, 1), this.p.horizonBars,
-        [`close ${bar.close} is ${pct(Math.abs(f.vwap_dev))} ${side} session VWAP ${f.vwap.toFixed(4)} (${Math.abs(z).toFixed(2)} sd, threshold ${this.p.zEnter})`, `expect reversion toward VWAP: ${z > 0 ? 'short' : 'long'}`, spread],
+        () => [`close ${bar.close} is ${pct(Math.abs(f.vwap_dev))} ${side} session VWAP ${f.vwap.toFixed(4)} (${Math.abs(z).toFixed(2)} sd, threshold ${this.p.zEnter})`, `expect reversion toward VWAP: ${z > 0 ? 'short' : 'long'}`, spread()],
         { vwap: f.vwap, vwap_dev: f.vwap_dev, vol_63: f.vol_63, close: bar.close, z }),
     ];
   }
