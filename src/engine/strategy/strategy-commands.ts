@@ -88,7 +88,10 @@ function toRow(s: StrategyInfo, l: StrategyLearning | undefined): StrategyRow {
     baseWeight: s.baseWeight,
     kind: s.kind,
     // NaN features (warm-up) cannot cross JSON: they are left out
-    lastSignal: sig ? { ...sig, reasons: [...sig.reasons], features: Object.fromEntries(Object.entries(sig.features).filter(([, v]) => Number.isFinite(v))) } : null,
+    // field by field: a signal's reasons may be a getter a spread would not copy
+    lastSignal: sig
+      ? { strategy: sig.strategy, symbol: sig.symbol, ts: sig.ts, score: sig.score, confidence: sig.confidence, horizonBars: sig.horizonBars, reasons: [...sig.reasons], features: Object.fromEntries(Object.entries(sig.features).filter(([, v]) => Number.isFinite(v))) }
+      : null,
     error: s.error ?? null,
     waitingFor: s.waitingFor ?? [],
     learning: l

@@ -1,6 +1,6 @@
 // A signal's reason texts are written when first read, not on every bar: the
 // texts are the same as written at once, read as often as wanted, carried by
-// JSON and copies, and they describe the signal's own bar even when read after
+// JSON (and by the Strategies view: strategy-commands.test.ts), and they describe the signal's own bar even when read after
 // later bars have moved the strategy's state (ma_cross's averages).
 import { describe, expect, it } from 'vitest';
 import type { Bar } from '../../../../src/shared/domain.js';
@@ -12,7 +12,7 @@ import { makeSignal, type SignalContext } from '../../../../src/engine/strategy/
 import type { Signal } from '../../../../src/engine/strategy/signal.js';
 
 describe('signal reasons', () => {
-  it('are written once, when first read, and travel with the signal like any field', () => {
+  it('are written once, when first read, and JSON carries them', () => {
     let writes = 0;
     const s = makeSignal('x', { symbol: 'SPY', ts: 1 }, 0.5, 0.5, 3, () => [`written ${++writes}`], { z: 1 });
     expect(writes).toBe(0);
@@ -20,8 +20,8 @@ describe('signal reasons', () => {
     expect(s.reasons).toEqual(['written 1']);
     expect(writes).toBe(1);
     expect(JSON.parse(JSON.stringify(s))).toEqual({ strategy: 'x', symbol: 'SPY', ts: 1, score: 0.5, confidence: 0.5, horizonBars: 3, reasons: ['written 1'], features: { z: 1 } });
-    expect({ ...s }.reasons).toEqual(['written 1']);
-    expect(structuredClone(s).reasons).toEqual(['written 1']);
+    // what an IPC message would do with the signal itself: no function goes with it
+    expect(() => structuredClone(s)).not.toThrow();
     // a list given at once is kept as given
     const eager = makeSignal('x', { symbol: 'SPY', ts: 1 }, 0.5, 0.5, 3, ['now'], {});
     expect(Object.getOwnPropertyDescriptor(eager, 'reasons')?.value).toEqual(['now']);

@@ -8,13 +8,14 @@ import { commands } from '../../../../src/shared/api/contract.js';
 import { ApiFailure, dispatchCommand, type CommandHandlers } from '../../../../src/shared/api/protocol.js';
 import { Learning } from '../../../../src/engine/strategy/learning/learning.js';
 import { buildStrategyHandlers, strategyHandlersNotWired, type StrategyControlLike, type StrategyInfo } from '../../../../src/engine/strategy/strategy-commands.js';
+import { makeSignal } from '../../../../src/engine/strategy/signal-strategy.js';
 import { sig } from './learning/helpers.js';
 
 class FakeStrategyControl implements StrategyControlLike {
   calls: unknown[][] = [];
   failWith: Error | null = null;
   rows: StrategyInfo[] = [
-    { id: 'mom', name: 'Momentum', enabled: true, baseWeight: 0.6, kind: 'intraday', lastSignal: sig({ features: { rsi_14: 61, sma_200: Number.NaN } }) },
+    { id: 'mom', name: 'Momentum', enabled: true, baseWeight: 0.6, kind: 'intraday', lastSignal: makeSignal('mom', { symbol: 'SPY', ts: 1_000 }, 0.5, 0.8, 2, () => ['test'], { rsi_14: 61, sma_200: Number.NaN }) },
     { id: 'rev', name: 'Mean reversion', enabled: false, baseWeight: 0.4, kind: 'position', error: 'feed missing' },
   ];
   list() {
