@@ -4,11 +4,6 @@
 // learning looks cells and latest signals up on every signal and bar.
 export class PairMap<V> {
   private readonly outer = new Map<string, Map<string, V>>();
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
 
   get(a: string, b: string): V | undefined {
     return this.outer.get(a)?.get(b);
@@ -21,7 +16,6 @@ export class PairMap<V> {
   set(a: string, b: string, value: V): this {
     let inner = this.outer.get(a);
     if (!inner) this.outer.set(a, (inner = new Map()));
-    if (!inner.has(b)) this.count++;
     inner.set(b, value);
     return this;
   }
@@ -29,7 +23,6 @@ export class PairMap<V> {
   delete(a: string, b: string): boolean {
     const inner = this.outer.get(a);
     if (!inner?.delete(b)) return false;
-    this.count--;
     if (inner.size === 0) this.outer.delete(a);
     return true;
   }

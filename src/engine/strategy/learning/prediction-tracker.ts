@@ -116,7 +116,7 @@ export class PredictionTracker {
   private readonly pendingBySymbol = new Map<string, SymbolPending>();
   /** By strategy, then regime. */
   private readonly cells = new PairMap<AccuracyCell>();
-  /** Latest signal time per strategy|symbol (older signals are refused). */
+  /** Latest signal time per strategy and symbol (older signals are refused). */
   private readonly lastTs = new PairMap<number>();
   private nextSeq = 1;
   rejected = 0;
@@ -198,7 +198,7 @@ export class PredictionTracker {
   private resolve(pending: SymbolPending, p: Prediction, ts: number, close: number): ResolvedPrediction {
     const ret = close / p.entryPrice - 1;
     const payoff = p.score * ret;
-    // fields spelled out: `{ ...p, resolvedTs, ... }` in this loop took most of an ensemble backtest's learning time
+    // fields spelled out: `{ ...p, resolvedTs, ... }` here took most of an ensemble backtest's learning time
     const r: ResolvedPrediction = {
       id: p.id, seq: p.seq, strategy: p.strategy, symbol: p.symbol, ts: p.ts, regime: p.regime, score: p.score, confidence: p.confidence,
       horizonBars: p.horizonBars, entryPrice: p.entryPrice, barsSeen: p.barsSeen, lastBarTs: p.lastBarTs,
