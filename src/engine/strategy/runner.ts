@@ -44,7 +44,8 @@ export class StrategyRunner {
   readonly history: HistoryGate;
   sink: SignalSink | undefined;
   private readonly symbolList: string[] = [];
-  private readonly live = new Map<string, Map<string, LiveSignal>>();
+  /** Per symbol: each strategy's live signal, by its index in `runtimes`. */
+  private readonly live = new Map<string, Array<LiveSignal | undefined>>();
   private readonly lastTs = new Map<string, number>();
   private readonly intervalMs = new Map<string, number>();
   private readonly sinceEval = new Map<string, number>();
@@ -92,7 +93,7 @@ export class StrategyRunner {
       this.symbolList.push(s);
       this.features.set(s, new FeatureSet());
       this.regimes.set(s, new RegimeDetector(this.cfg.regime));
-      this.live.set(s, new Map());
+      this.live.set(s, new Array<LiveSignal | undefined>(this.runtimes.length).fill(undefined));
     }
   }
 
@@ -120,13 +121,17 @@ export class StrategyRunner {
     this.scorer.onBar(bar.symbol, bar.close);
     this.sink?.onBar(bar.symbol, bar.ts, bar.close);
     const live = this.live.get(bar.symbol)!;
-    for (const [id, ls] of live) if (++ls.age >= ls.signal.horizonBars) live.delete(id);
-    for (const rt of this.runtimes) {
+    for (let i = 0; i < live.length; i++) {
+      const ls = live[i];
+      if (ls && ++ls.age >= ls.signal.horizonBars) live[i] = undefined;
+    }
+    for (let i = 0; i < this.runtimes.length; i++) {
+      const rt = this.runtimes[i]!;
       if (rt.error) continue;
       const out = this.call(rt, bar);
       if (!out || !rt.enabled) continue;
       for (const sig of out) {
-        live.set(rt.strategy.id, { signal: sig, age: 0 });
+        live[i] = { signal: sig, age: 0 };
         rt.lastSignal = sig;
         this.signals++;
         this.scorer.onSignal(sig, bar.close);

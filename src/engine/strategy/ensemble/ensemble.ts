@@ -126,7 +126,8 @@ export class Ensemble {
     }
   }
 
-  evaluate(symbol: string, live: Map<string, LiveSignal>, runtimes: StrategyRuntime[], fs: FeatureSet, rd: RegimeDetector): Order | undefined {
+  /** `live[i]`: the live signal on the symbol of `runtimes[i]`, if any. */
+  evaluate(symbol: string, live: ReadonlyArray<LiveSignal | undefined>, runtimes: StrategyRuntime[], fs: FeatureSet, rd: RegimeDetector): Order | undefined {
     const d = this.deps;
     const cfg = this.s.ensemble;
     const inst = d.instrument(symbol);
@@ -157,8 +158,9 @@ export class Ensemble {
     const debated: Array<{ strategy: string; score: number; strength: number; regimeFit: number; horizonBars: number }> = [];
     // in runtime order (the ballots below are in the same order)
     const admitted: Array<{ id: string; rt: StrategyRuntime; ls: LiveSignal; w: number; scores: ReturnType<StrategyScorer['scores']>; learned: number | null; infl: number; decay: number }> = [];
-    for (const rt of runtimes) {
-      const ls = live.get(rt.strategy.id);
+    for (let i = 0; i < runtimes.length; i++) {
+      const rt = runtimes[i]!;
+      const ls = live[i];
       if (!ls || !rt.enabled || !admits(mode, rt.strategy.kind) || d.halted(rt.strategy.id)) continue;
       const id = rt.strategy.id;
       const scores = this.scorer.scores(id, rt.strategy.style, regime);

@@ -58,9 +58,12 @@ function setup(over: Partial<EnsembleConfig> = {}, costBps = 0) {
     fs.update(b);
     rd.update(b);
   }
-  const live = new Map<string, LiveSignal>();
   const runtimes = [strategy('fast', 'intraday'), strategy('slow', 'position')];
-  const say = (id: string, score: number, horizonBars = 60) => live.set(id, { signal: { strategy: id, symbol: 'AAA', ts: now, score, confidence: 1, horizonBars, reasons: ['test'], features: {} }, age: 0 });
+  // by runtime index, as the runner keeps them
+  const live: Array<LiveSignal | undefined> = runtimes.map(() => undefined);
+  const say = (id: string, score: number, horizonBars = 60) => {
+    live[runtimes.findIndex((r) => r.strategy.id === id)] = { signal: { strategy: id, symbol: 'AAA', ts: now, score, confidence: 1, horizonBars, reasons: ['test'], features: {} }, age: 0 };
+  };
   /** One bar of the symbol, then an evaluation. */
   const bar = () => {
     now += 60_000;
@@ -77,7 +80,7 @@ describe('ensemble against churn', () => {
     s.say('fast', 0.8);
     expect(s.bar()?.side).toBe('buy');
     expect(s.sent[0]!.source).toBe('fast');
-    s.live.clear(); // the signal is gone: the vote says flat
+    s.live.fill(undefined); // the signal is gone: the vote says flat
     let closedAt = -1;
     for (let i = 1; i <= 12 && closedAt < 0; i++) if (s.bar()) closedAt = i;
     // the entry was seen held at the first evaluation after it; the close waits out 10 bars of holding
@@ -88,7 +91,7 @@ describe('ensemble against churn', () => {
     const p = setup();
     p.say('slow', 0.8);
     p.bar();
-    p.live.clear();
+    p.live.fill(undefined);
     let n = 0;
     while (!p.bar()) n++;
     expect(n).toBe(30);
