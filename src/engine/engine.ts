@@ -904,7 +904,11 @@ export class Engine implements EngineHandle {
       pub.markDirty('risk');
       this.algos.onTradingState(c);
       if (c.actor === 'operator' && c.to === 'ACTIVE' && c.scope === 'account') this.monitor.rearm();
-      this.alerts.raise(c.to === 'ACTIVE' ? 'info' : 'critical', 'TRADING_STATE', `trading ${c.from} -> ${c.to} by ${c.actor}: ${c.reason}`, 'risk');
+      // a reconciliation pass holds new risk (REDUCING) while it reads the venue, at every start and reconnect, and gives
+      // it back when the venue agrees: a warning (what it finds wrong raises its own critical alerts); any other move away
+      // from ACTIVE is critical
+      const level = c.to === 'ACTIVE' ? 'info' : c.actor === 'reconcile' && c.to === 'REDUCING' ? 'warning' : 'critical';
+      this.alerts.raise(level, 'TRADING_STATE', `trading ${c.from} -> ${c.to} by ${c.actor}: ${c.reason}`, 'risk');
       pub.markDirty('status');
     });
     bus.subscribe('alert', () => pub.markDirty('alerts'));
