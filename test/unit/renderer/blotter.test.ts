@@ -60,4 +60,16 @@ describe('blotter view (store)', () => {
     setBlotterFilter({ state: 'denied', symbol: 'QQQ' });
     expect(ids()).toEqual([]);
   });
+
+  it('lists each part newest first by the time the order was placed (its TIME column), not by its last event', () => {
+    const placed = [
+      order('early', 'filled', { createdAt: 10_000, updatedAt: 90_000 }), // placed first, filled last
+      order('late', 'filled', { createdAt: 30_000, updatedAt: 40_000 }),
+      order('mid', 'canceled', { createdAt: 20_000, updatedAt: 50_000 }),
+      order('open-early', 'accepted', { createdAt: 15_000, updatedAt: 95_000 }),
+      order('open-late', 'partially_filled', { createdAt: 25_000, updatedAt: 26_000 }),
+    ];
+    const rows = selectBlotterView(placed, useBlotterUi.getState()).rows.map((r) => r.order.clientOrderId);
+    expect(rows).toEqual(['open-late', 'open-early', 'late', 'mid', 'early']);
+  });
 });

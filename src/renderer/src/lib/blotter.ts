@@ -1,8 +1,9 @@
 // What the blotter shows, as a pure function of the orders and the filter:
 // orders filtered by state group, instrument and strategy (source); execution
 // algorithms' child orders grouped under their parent (collapsible; a child
-// whose parent is not held is shown on its own); open groups first, newest
-// activity first, finished ones capped.
+// whose parent is not held is shown on its own); open groups first, each part
+// newest first by the time the order was placed (the TIME column), finished
+// ones capped.
 import type { Order } from '../../../shared/domain.js';
 import { isOpen } from './orders.js';
 
@@ -54,7 +55,9 @@ export function matches(o: Order, f: BlotterFilter): boolean {
   }
 }
 
-const byRecent = (a: Order, b: Order) => b.updatedAt - a.updatedAt || b.createdAt - a.createdAt;
+// by the time shown in the TIME column: sorted by last activity, an order placed at 19:19 and filled at 19:25
+// stood above one placed at 19:21, and the column read out of order
+const byPlaced = (a: Order, b: Order) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt;
 
 export function blotterView(orders: readonly Order[], filter: BlotterFilter, collapsed: ReadonlySet<string>, maxFinished: number): BlotterView {
   const byId = new Map<string, Order>();
@@ -77,8 +80,8 @@ export function blotterView(orders: readonly Order[], filter: BlotterFilter, col
     if (!matches(top, filter) && shownKids.length === 0) continue;
     (isOpen(top) ? open : done).push({ top, kids: shownKids });
   }
-  open.sort((a, b) => byRecent(a.top, b.top));
-  done.sort((a, b) => byRecent(a.top, b.top));
+  open.sort((a, b) => byPlaced(a.top, b.top));
+  done.sort((a, b) => byPlaced(a.top, b.top));
   const shownDone = done.slice(0, maxFinished);
   const rows: BlotterRow[] = [];
   for (const g of [...open, ...shownDone]) {
