@@ -138,7 +138,8 @@ export class PredictionTracker {
     // a pending prediction of this strategy, symbol and bar is the strategy's latest on the symbol
     const pending = last === s.ts ? this.pendingBySymbol.get(s.symbol) : undefined;
     const latest = pending?.latest.get(s.strategy);
-    const prev = latest?.ts === s.ts ? pending!.sync(pending!.list.indexOf(latest)) : undefined;
+    const at = latest?.ts === s.ts ? pending!.list.indexOf(latest) : -1;
+    const prev = at >= 0 ? pending!.sync(at) : undefined;
     if (last === s.ts && !prev) return this.reject(`${id}: already resolved`);
     const p: Prediction = {
       id,
@@ -154,7 +155,11 @@ export class PredictionTracker {
       barsSeen: prev?.barsSeen ?? 0,
       lastBarTs: prev?.lastBarTs ?? s.ts,
     };
-    this.add(p);
+    if (prev) {
+      // in its place (found above): a replacement keeps its place, as it keeps its seq
+      pending!.put(at, p);
+      pending!.latest.set(p.strategy, p);
+    } else this.add(p);
     this.lastTs.set(s.strategy, s.symbol, s.ts);
     return { ok: true, prediction: p };
   }
