@@ -113,8 +113,17 @@ class DeferredSignal implements Signal {
     this.#write = write;
   }
 
+  // The texts are written outside the strategy's guarded call (a decision, the Strategies view): one that fails
+  // becomes a text naming the failure, so a bad reason never stops an order or a view.
   get reasons(): string[] {
-    return (this.#texts ??= this.#write());
+    if (this.#texts === undefined) {
+      try {
+        this.#texts = this.#write();
+      } catch (e) {
+        this.#texts = [`strategy ${this.strategy}: its reason text failed (${(e as Error).message})`];
+      }
+    }
+    return this.#texts;
   }
 
   toJSON(): Signal {

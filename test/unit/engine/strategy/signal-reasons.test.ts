@@ -27,6 +27,13 @@ describe('signal reasons', () => {
     expect(Object.getOwnPropertyDescriptor(eager, 'reasons')?.value).toEqual(['now']);
   });
 
+  it('a text that fails to write is a text naming the failure, not a throw where it is read', () => {
+    const s = makeSignal('x', { symbol: 'SPY', ts: 1 }, 0.5, 0.5, 3, () => [(undefined as unknown as number).toFixed(2)], {});
+    expect(s.reasons).toHaveLength(1);
+    expect(s.reasons[0]).toMatch(/^strategy x: its reason text failed \(.*toFixed/);
+    expect(JSON.parse(JSON.stringify(s)).reasons).toEqual(s.reasons);
+  });
+
   it("ma_cross's reasons name the averages of the signal's bar, read after later bars", () => {
     const strat = new MaCross({ ...MA_CROSS_DEFAULTS, enabled: true, zEnter: 0.5 });
     const fs = new FeatureSet();
