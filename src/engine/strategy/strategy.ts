@@ -44,13 +44,25 @@ export interface Strategy {
 
 /** Rounds a quantity down to the instrument's lot size. */
 export function roundToLot(qty: number, lot: number): number {
-  const q = Math.floor(qty / lot + 1e-9) * lot;
-  return Number(q.toFixed(10));
+  return onGrid(Math.floor(qty / lot + 1e-9), lot);
 }
 
 /** Rounds a price to the instrument's tick (down for buys, up for sells: never more aggressive). */
 export function roundToTick(price: number, tick: number, side: OrderSide): number {
   const steps = price / tick;
-  const r = side === 'buy' ? Math.floor(steps + 1e-9) : Math.ceil(steps - 1e-9);
-  return Number((r * tick).toFixed(10));
+  return onGrid(side === 'buy' ? Math.floor(steps + 1e-9) : Math.ceil(steps - 1e-9), tick);
+}
+
+/**
+ * `steps` whole steps of `step`, as the number nearest its decimal value (what
+ * rounding the product to 10 decimals gives). A step that is 1/k for a whole k
+ * (0.01, 0.0001, 1e-8, 0.05) divides by k: IEEE division is correctly rounded,
+ * so that is the nearest number without formatting and parsing a string (about
+ * 0.4 µs; prices and quantities are rounded on every order a strategy sizes).
+ * Other steps go through the string.
+ */
+function onGrid(steps: number, step: number): number {
+  const k = Math.round(1 / step);
+  if (k >= 1 && 1 / k === step && Number.isSafeInteger(steps)) return steps / k;
+  return Number((steps * step).toFixed(10));
 }

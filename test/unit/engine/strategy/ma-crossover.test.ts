@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../../src/engine/core/config.js';
+import fc from 'fast-check';
 import { Sma } from '../../../../src/engine/features/sma.js';
 import { MaCrossover } from '../../../../src/engine/strategy/ma-crossover.js';
 import { roundToLot, roundToTick, type StrategyContext, type StrategyOrder } from '../../../../src/engine/strategy/strategy.js';
@@ -26,6 +27,47 @@ describe('rounding to the venue grid', () => {
   it('rounds quantity down to the lot', () => {
     expect(roundToLot(0.123456, 0.001)).toBe(0.123);
     expect(roundToLot(9.99, 1)).toBe(9);
+  });
+  // the exact grid value r × tick in decimal, written with integer arithmetic: Number() of it is the nearest double
+  const exact = (r: number, units: bigint, decimals: number): number => {
+    const v = BigInt(r) * units;
+    const neg = v < 0n;
+    const digits = (neg ? -v : v).toString().padStart(decimals + 1, '0');
+    return Number(`${neg ? '-' : ''}${digits.slice(0, digits.length - decimals)}.${digits.slice(digits.length - decimals)}`);
+  };
+  // tick as units / 10^decimals
+  const ticks: Array<[number, bigint, number]> = [[0.01, 1n, 2], [0.05, 5n, 2], [0.0001, 1n, 4], [1e-8, 1n, 8], [0.5, 5n, 1], [1, 1n, 0], [0.25, 25n, 2]];
+  it('puts a price on the grid: the number nearest the exact multiple of the tick, at any size, never more aggressive', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1e-6, max: 1e7, noNaN: true }), fc.constantFrom(...ticks), fc.constantFrom('buy' as const, 'sell' as const), (price, [tick, units, decimals], side) => {
+        const p = roundToTick(price, tick, side);
+        const r = Math.round(p / tick);
+        expect(p).toBe(exact(r, units, decimals));
+        // within a tick of the price, on its passive side (the 1e-9 of a step that counts as on the grid aside)
+        if (side === 'buy') expect(p).toBeLessThanOrEqual(price + tick * 1e-6);
+        else expect(p).toBeGreaterThanOrEqual(price - tick * 1e-6);
+        expect(Math.abs(p - price)).toBeLessThan(tick * (1 + 1e-6));
+      }),
+      { numRuns: 2000 },
+    );
+    // rounding r × tick to 10 decimals (the way this was done before) is off the grid above about 1e5: 843241.4500000001
+    expect(roundToTick(843241.47, 0.05, 'buy')).toBe(843241.45);
+    expect(roundToTick(3103456.03, 0.05, 'sell')).toBe(3103456.05);
+  });
+  it('rounds a quantity to the lot the same way', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e7, noNaN: true }), fc.constantFrom(...ticks), (qty, [lot, units, decimals]) => {
+        const q = roundToLot(qty, lot);
+        expect(q).toBe(exact(Math.round(q / lot), units, decimals));
+        expect(q).toBeLessThanOrEqual(qty + lot * 1e-6);
+        expect(qty - q).toBeLessThan(lot * (1 + 1e-6));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('uses the string path for a tick that is no whole fraction', () => {
+    expect(roundToTick(10.07, 0.03, 'buy')).toBe(10.05);
+    expect(roundToTick(10.07, 0.03, 'sell')).toBe(10.08);
   });
 });
 
