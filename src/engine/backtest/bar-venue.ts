@@ -6,7 +6,9 @@
 // limits when traded through) with the cost model's spread, slippage, impact and
 // fees; (2) a quote around each close (the tier's spread) marks the book; (3)
 // the bars go to the engine, whose strategies may send orders that can only
-// fill on a later bar. Nothing ever looks past the group being delivered.
+// fill on a later bar. Nothing ever looks past the group being delivered, and an
+// order matches only bars that opened at or after it was sent (with symbols on
+// offset time grids, a bar delivered after the order may have opened before it).
 // Day orders expire at their session's end: the first bar opening at or after
 // it never matches them, and they are reported expired as that bar is delivered.
 import type { Bar, Instrument, Quote } from '../../shared/domain.js';
@@ -45,6 +47,8 @@ interface Resting extends VenueOpenOrder {
   assetClass: Instrument['assetClass'];
   /** A day order's session end (Infinity for other orders): no bar opening at or after it matches the order. */
   expiresAt: number;
+  /** When it was sent: no bar that opened before it matches the order (its open and range are prices from before). */
+  sentAt: number;
 }
 
 /**
@@ -63,11 +67,11 @@ export function sessionEndFor(inst: Pick<Instrument, 'calendar'>, ts: number): n
  * out: `{ ...r, more }` is a slow path in V8 (microseconds an order) and gives
  * every copy a map of its own.
  */
-function restingOrder(r: VenueOrderRequest, venueOrderId: string, assetClass: Instrument['assetClass'], expiresAt: number): Resting {
+function restingOrder(r: VenueOrderRequest, venueOrderId: string, assetClass: Instrument['assetClass'], expiresAt: number, sentAt: number): Resting {
   const { clientOrderId, symbol, side, type, qty, timeInForce } = r;
   return 'limitPrice' in r
-    ? { clientOrderId, symbol, side, type, qty, limitPrice: r.limitPrice, timeInForce, venueOrderId, filledQty: 0, assetClass, expiresAt }
-    : { clientOrderId, symbol, side, type, qty, timeInForce, venueOrderId, filledQty: 0, assetClass, expiresAt };
+    ? { clientOrderId, symbol, side, type, qty, limitPrice: r.limitPrice, timeInForce, venueOrderId, filledQty: 0, assetClass, expiresAt, sentAt }
+    : { clientOrderId, symbol, side, type, qty, timeInForce, venueOrderId, filledQty: 0, assetClass, expiresAt, sentAt };
 }
 
 export class BarVenue implements Venue {
@@ -139,7 +143,7 @@ export class BarVenue implements Venue {
       return l.onOrderUpdate({ kind: 'rejected', clientOrderId: r.clientOrderId, code: 'DUPLICATE_CLIENT_ORDER_ID', reason: `clientOrderId '${r.clientOrderId}' was already used`, ts });
     }
     const expiresAt = r.timeInForce === 'day' ? sessionEndFor(inst, ts) : Infinity;
-    const order = restingOrder(r, `bt-${++this.orderSeq}`, inst.assetClass, expiresAt);
+    const order = restingOrder(r, `bt-${++this.orderSeq}`, inst.assetClass, expiresAt, ts);
     if (expiresAt < this.nextExpiry) this.nextExpiry = expiresAt;
     this.used.add(r.clientOrderId);
     this.byId.set(r.clientOrderId, order);
@@ -174,7 +178,7 @@ export class BarVenue implements Venue {
   }
 
   async getOpenOrders(): Promise<VenueOpenOrder[]> {
-    return [...this.resting.values()].flat().map(({ assetClass: _a, expiresAt: _e, ...o }) => o);
+    return [...this.resting.values()].flat().map(({ assetClass: _a, expiresAt: _e, sentAt: _s, ...o }) => o);
   }
 
   private schedule(): void {
@@ -239,6 +243,8 @@ export class BarVenue implements Venue {
     if (!list || list.length === 0) return;
     const ts = this.clock.now();
     for (const o of list.slice()) {
+      // the bar opened before the order was sent: not its next bar (an IOC waits for that one too)
+      if (bar.ts < o.sentAt) continue;
       const m = this.o.fillModel.match(o, bar);
       if (!m) {
         if (o.timeInForce === 'ioc') {

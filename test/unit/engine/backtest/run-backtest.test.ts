@@ -124,6 +124,28 @@ describe('runBacktest properties', () => {
     expect(other.decisions).not.toEqual(base.decisions); // the change did matter later
   });
 
+  it('fills an order only on a bar that opened after it was sent (symbols on offset time grids)', async () => {
+    // AAA's bars open on the minute, BBB's half a minute later. An order for AAA sent when BBB's bar closes
+    // (hh:mm:30) falls inside AAA's bar that opened at hh:mm:00: that bar's open is a price from before the
+    // order existed. It fills at the open of AAA's next bar, the first to open after it was sent.
+    const aaa = Array.from({ length: 6 }, (_, i): Bar => ({ symbol: 'AAA', ts: T0 + i * MIN, open: 100 + i, high: 100.5 + i, low: 99.5 + i, close: 100 + i, volume: 1e6 }));
+    const bbb = Array.from({ length: 6 }, (_, i): Bar => ({ symbol: 'BBB', ts: T0 + 30_000 + i * MIN, open: 50, high: 50.5, low: 49.5, close: 50, volume: 1e6 }));
+    let sentAt = 0;
+    const onBbb: Strategy = {
+      id: 'on_bbb',
+      onBar: (b, ctx) => {
+        if (b.symbol !== 'BBB' || b.ts !== T0 + 30_000 + MIN) return;
+        sentAt = ctx.now();
+        ctx.submit({ symbol: 'AAA', side: 'buy', type: 'market', qty: 10, reason: 'test' });
+      },
+    };
+    const r = await runBacktest([...aaa, ...bbb], { strategies: [], costs: 'none' }, 1, { strategies: [onBbb] });
+    // sent when BBB's second bar closed: T0 + 2.5 min
+    expect(sentAt).toBe(T0 + 150_000);
+    expect(r.fills.map((f) => [f.symbol, f.qty, f.price])).toEqual([['AAA', 10, 103]]);
+    // the bar that opened at T0 + 2 min (open 102), before the order, is not its fill
+  });
+
   it('is deterministic: same bars, config and seed give the identical result', async () => {
     const cfg = { ...config, touchFillProb: 0.5 };
     const a = await runBacktest(bars, cfg, 11);
