@@ -8,6 +8,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { BacktestConfig } from '../engine/backtest/backtest-config.js';
 import { BacktestError } from '../engine/backtest/errors.js';
+import { metricsCurve } from '../engine/backtest/backtest-result.js';
 import type { AlgoSettings } from '../engine/execution/settings.js';
 import { renderHtmlReport } from '../engine/backtest/report-html.js';
 import { ConfigError } from '../engine/core/errors.js';
@@ -73,7 +74,8 @@ export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [option
   --walk-forward train=N,test=M  refit ma_cross's periods (grid search, best Sharpe)
                          on each window of N bar times, then report the next M
                          out of sample; windows step by M
-  --equity-out FILE      also write the equity curve as timestamp,equity CSV
+  --equity-out FILE      also write the equity curve as timestamp,equity CSV (from the
+                         starting cash, as the close of the day before the first bar)
                          (what tradedesk metrics --equity reads)
   --html FILE            also write the report (equity, drawdown, monthly returns,
                          costs by kind, trades) as one self-contained HTML file
@@ -334,7 +336,7 @@ export async function runBacktestCommand(argv: string[], io: BacktestIo = STDIO)
   try {
     const result = await withSigint((signal) => runBacktestInWorker(bars, args.config, args.seed, { signal, onProgress }));
     if (tty) io.err('\n');
-    if (args.equityOut) writeFileSync(args.equityOut, `timestamp,equity\n${result.equity.map(([t, e]) => `${new Date(t).toISOString()},${e}`).join('\n')}\n`);
+    if (args.equityOut) writeFileSync(args.equityOut, `timestamp,equity\n${metricsCurve(result.equity, result.summary.startingCash).map(([t, e]) => `${new Date(t).toISOString()},${e}`).join('\n')}\n`);
     if (args.html) writeFileAtomic(args.html, renderHtmlReport(result, { source, generatedAt: Date.now() }));
     io.out(args.json ? `${JSON.stringify(backtestJson(result))}\n` : backtestText(result, source));
     return 0;

@@ -7,6 +7,7 @@ import type { OrderSide, OrderType, TradingStateChange } from '../../shared/doma
 import type { CostSummary, FillCostRecord } from '../execution/costs/cost-feedback.js';
 import type { CostParts } from '../execution/costs/trade-costs.js';
 import { maxDrawdown } from '../risk/analytics/equity-curve.js';
+import { DAY_MS } from '../features/session.js';
 import { AnalyticsInputError } from '../risk/analytics/errors.js';
 import { computePerformanceReport, type PerformanceReport } from '../risk/analytics/performance.js';
 import { winRate, type RoundTrip, type TradeFill } from './trades.js';
@@ -70,9 +71,21 @@ export interface BacktestResult {
   equity: Array<[number, number]>;
 }
 
-export function performanceOf(equity: ReadonlyArray<[number, number]>): { metrics: BacktestResult['metrics']; note: string | null } {
+/**
+ * The curve a run's daily metrics are measured on: its equity samples after the starting cash as the close of the
+ * day before the first sample (the run's inception). Without that point the first day's P&L was in no daily return:
+ * total return, CAGR, Sharpe and drawdown were measured from the first day's close. `--equity-out` writes this curve,
+ * so `tradedesk metrics` on the file gives the same figures.
+ */
+export function metricsCurve(equity: ReadonlyArray<[number, number]>, startingCash: number): Array<[number, number]> {
+  if (equity.length === 0) return [];
+  return [[Math.floor(equity[0]![0] / DAY_MS) * DAY_MS - 1, startingCash], ...equity];
+}
+
+/** The `tradedesk metrics` figures of a run (on metricsCurve), or why there are none. */
+export function performanceOf(equity: ReadonlyArray<[number, number]>, startingCash: number): { metrics: BacktestResult['metrics']; note: string | null } {
   try {
-    return { metrics: computePerformanceReport(equity.map(([timestamp, e]) => ({ timestamp, equity: e }))), note: null };
+    return { metrics: computePerformanceReport(metricsCurve(equity, startingCash).map(([timestamp, e]) => ({ timestamp, equity: e }))), note: null };
   } catch (e) {
     if (e instanceof AnalyticsInputError) return { metrics: null, note: e.message };
     throw e;

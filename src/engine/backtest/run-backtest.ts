@@ -206,7 +206,7 @@ export function createBacktestSession(
 
   const result = (): BacktestResult => {
     const trades = book.all((s) => lastClose.get(s));
-    const perf = performanceOf(equity);
+    const perf = performanceOf(equity, engineConfig.sim.startingCash);
     const v = venue!;
     return {
       symbols,

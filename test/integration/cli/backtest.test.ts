@@ -52,9 +52,12 @@ describe('tradedesk backtest', () => {
     expect(bt.code, bt.stderr).toBe(0);
     const m = await runCli(['metrics', '--equity', equity, '--json']);
     expect(m.code, m.stderr).toBe(0);
-    const metrics = (JSON.parse(bt.stdout) as { metrics: Record<string, unknown> }).metrics;
+    const out = JSON.parse(bt.stdout) as { metrics: Record<string, unknown>; summary: { return_on_cash: number } };
+    const metrics = out.metrics;
     const expected = JSON.parse(m.stdout) as Record<string, unknown>;
-    expect(metrics.days).toBe(59);
+    // 60 daily bars, 60 daily returns: the first from the starting cash (the close of the day before the first bar)
+    expect(metrics.days).toBe(60);
+    expect(metrics.total_return as number).toBeCloseTo(out.summary.return_on_cash, 12);
     for (const [k, v] of Object.entries(expected)) expect(metrics[k], k).toEqual(v);
   });
 

@@ -106,6 +106,21 @@ describe('runBacktest properties', () => {
     expect(r.summary.fills).toBeGreaterThan(3);
   });
 
+  it('measures the daily metrics from the starting cash: the first day\'s P&L is in them', async () => {
+    // three days of minute bars from 14:30 UTC; buy_and_hold buys on the first bar and its first day moves equity
+    const days = randomBars({ symbols: ['AAA', 'BBB', 'CCC'], n: 3000, seed: 3, start: Date.parse('2024-03-04T14:30:00Z') });
+    const r = await runBacktest(days, { strategies: [{ name: 'buy_and_hold' }] }, 1);
+    const m = r.metrics!;
+    const firstDayClose = r.equity.filter(([ts]) => ts < Date.parse('2024-03-05T00:00:00Z')).at(-1)![1];
+    expect(Math.abs(firstDayClose / 100_000 - 1)).toBeGreaterThan(0.001);
+    // the starting cash stands as the close of the day before: 3 March, then 4, 5 and 6 March
+    expect(new Date(m.start).toISOString()).toBe('2024-03-03T00:00:00.000Z');
+    expect(m.points).toBe(4);
+    // total return and drawdown agree with the summary's (measured from the first day's close they did not)
+    expect(m.metrics.total_return).toBeCloseTo(r.summary.totalReturn, 12);
+    expect(m.metrics.days).toBe(3);
+  });
+
   it('makes decisions', async () => {
     const r = await runBacktest(bars, config, 1);
     expect(r.decisions.length).toBeGreaterThan(10);
