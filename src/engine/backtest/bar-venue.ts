@@ -6,7 +6,9 @@
 // limits when traded through) with the cost model's spread, slippage, impact and
 // fees; (2) a quote around each close (the tier's spread) marks the book; (3)
 // the bars go to the engine, whose strategies may send orders that can only
-// fill on a later bar. Nothing ever looks past the group being delivered, and an
+// fill on a later bar. A fill is stamped with the time of the bar it filled on
+// (its open: a market order's price; a daily bar's fill shows on its trading
+// day, not the next calendar day). Nothing ever looks past the group being delivered, and an
 // order matches only bars that opened at or after it was sent (with symbols on
 // offset time grids, a bar delivered after the order may have opened before it).
 // Day orders expire at their session's end: the first bar opening at or after
@@ -280,7 +282,7 @@ export class BarVenue implements Venue {
       const done = o.filledQty >= o.qty - 1e-9;
       if (done || o.timeInForce === 'ioc') this.remove(o);
       this.book(o.symbol, o.side === 'buy' ? qty : -qty, price);
-      l.onFill({ clientOrderId: o.clientOrderId, fillId: `btf-${++this.fillSeq}`, symbol: o.symbol, side: o.side, qty, price, fee, ts, cumQty: o.filledQty, leavesQty: done ? 0 : o.qty - o.filledQty });
+      l.onFill({ clientOrderId: o.clientOrderId, fillId: `btf-${++this.fillSeq}`, symbol: o.symbol, side: o.side, qty, price, fee, ts: bar.ts, cumQty: o.filledQty, leavesQty: done ? 0 : o.qty - o.filledQty });
       if (!done && o.timeInForce === 'ioc') l.onOrderUpdate({ kind: 'canceled', clientOrderId: o.clientOrderId, reason: 'IOC remainder canceled', ts });
     }
   }

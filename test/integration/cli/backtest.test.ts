@@ -23,7 +23,7 @@ describe('tradedesk backtest', () => {
     expect(out.summary!.final_equity as number).toBeCloseTo(97_663.81588, 5);
     expect(out.metrics_note).toMatch(/3 daily equity points/);
     expect(out.trades).toEqual([
-      expect.objectContaining({ symbol: 'AAA', side: 'long', qty: 834, entryPrice: 11.98, exitPrice: 9.2, entryTs: '2024-01-02T15:07:00.000Z', open: false }),
+      expect.objectContaining({ symbol: 'AAA', side: 'long', qty: 834, entryPrice: 11.98, exitPrice: 9.2, entryTs: '2024-01-02T15:06:00.000Z', open: false }),
     ]);
   });
 

@@ -50,7 +50,8 @@ describe('day orders in a backtest', () => {
   it('the same limit as GTC fills on the first bar that trades through it', async () => {
     const { orders, result } = await run('gtc');
     expect(orders[0]!.status).toBe('filled');
-    expect(result.fills.map((f) => [f.price, f.ts])).toEqual([[96, Date.parse('2024-03-06T00:01:00Z')]]);
+    // stamped with the time of the bar it filled on (the one opening at 00:00)
+    expect(result.fills.map((f) => [f.price, f.ts])).toEqual([[96, Date.parse('2024-03-06T00:00:00Z')]]);
   });
 
   it('session ends: UTC midnight for 24x7, the NYSE close (next session when sent after it) for nyse', () => {

@@ -48,6 +48,10 @@ describe('runBacktest, checked by hand', () => {
       ['buy', 834, 11.98],
       ['sell', 834, 9.2],
     ]);
+    // each stamped with the time of the bar it filled on (its open): bar 7 at T0 + 6 min, the moment the buy was
+    // decided and sent (bar 6's close), bar 10 at T0 + 9 min
+    expect(r.fills.map((f) => f.ts)).toEqual([T0 + 6 * MIN, T0 + 9 * MIN]);
+    expect(r.trades[0]).toMatchObject({ entryTs: T0 + 6 * MIN, exitTs: T0 + 9 * MIN });
     expect(r.fills[0]!.fee).toBeCloseTo(9.99132, 9);
     expect(r.fills[1]!.fee).toBeCloseTo(7.6728, 9);
     expect(r.summary.fees).toBeCloseTo(17.66412, 9);
@@ -173,8 +177,8 @@ describe('runBacktest properties', () => {
     const touch = TEN.map((b, i) => (i === 6 ? { ...b, low: 11.98 } : b));
     const cfg = { strategies: [{ name: 'ma_cross' as const, params: { fast: 2, slow: 4, target: 0.1 } }], touchFillProb: 0.5 };
     const filled: boolean[] = [];
-    // a fill on bar 7 is stamped at its close (T0 + 7 min); otherwise bar 8 trades through the limit
-    const onBar7 = (r: { fills: Array<{ ts: number }> }) => r.fills.some((f) => f.ts === T0 + 7 * MIN);
+    // a fill on bar 7 is stamped with that bar's time (T0 + 6 min); otherwise bar 8 trades through the limit
+    const onBar7 = (r: { fills: Array<{ ts: number }> }) => r.fills.some((f) => f.ts === T0 + 6 * MIN);
     for (let seed = 1; seed <= 12; seed++) filled.push(onBar7(await runBacktest(touch, cfg, seed)));
     expect(filled).toContain(true);
     expect(filled).toContain(false);
@@ -219,8 +223,8 @@ describe('runBacktest with a volume cap (--volume-cap)', () => {
     const buys = capped.fills.filter((f) => f.side === 'buy');
     // The 834-share buy at 11.98: bar 7 fills 0.5 x 1000 = 500, bar 8 (trades through 11.98) the other 334.
     expect(buys.map((f) => [f.qty, f.price, f.ts])).toEqual([
-      [500, 11.98, T0 + 7 * MIN],
-      [334, 11.98, T0 + 8 * MIN],
+      [500, 11.98, T0 + 6 * MIN],
+      [334, 11.98, T0 + 7 * MIN],
     ]);
     const uncapped = await runBacktest(TEN, spec, 1);
     expect(uncapped.fills.filter((f) => f.side === 'buy').map((f) => f.qty)).toEqual([834]);
