@@ -1,6 +1,10 @@
 // Post-trade cost analysis: for every fill, the estimate made when its order
 // was sent is compared with the realized cost (signed distance of the fill
-// price from the arrival mid, plus the fee), in bps of notional. The error feeds
+// price from the price the estimate was made against, plus the fee), in bps of
+// notional. That reference is the arrival mid for a market or marketable order
+// and the limit price for a resting limit, whose estimate is its fee alone: a
+// passive buy filled at its limit below the mid cost its fee, and its distance
+// from the mid (known when it was sent) is no error of the model. The error feeds
 // back: an exponential moving average of (realized - model) per order type is
 // added to later estimates, so a model that keeps under- or over-estimating
 // corrects itself.
@@ -33,7 +37,8 @@ export interface CostSummary {
 }
 
 interface Arrival {
-  mid: number;
+  /** The price the estimate was made against (arrival mid, or a resting limit's price). */
+  ref: number;
   modelBps: number;
   usedBps: number;
   type: OrderType;
@@ -58,9 +63,9 @@ export class CostFeedback {
     return modelBps + this.correction[type];
   }
 
-  /** An order left with this arrival mid and estimate. */
-  onSent(clientOrderId: string, type: OrderType, mid: number, modelBps: number): void {
-    if (mid > 0) this.arrivals.set(clientOrderId, { mid, modelBps, usedBps: this.corrected(type, modelBps), type });
+  /** An order left with this estimate, made against `ref` (the arrival mid, or a resting limit's price). */
+  onSent(clientOrderId: string, type: OrderType, ref: number, modelBps: number): void {
+    if (ref > 0) this.arrivals.set(clientOrderId, { ref, modelBps, usedBps: this.corrected(type, modelBps), type });
   }
 
   /** The order is done (filled, canceled...): its arrival can go once its fills are in. */
@@ -73,7 +78,7 @@ export class CostFeedback {
     if (!a) return undefined;
     const notional = f.qty * f.price;
     const sign = f.side === 'buy' ? 1 : -1;
-    const realizedBps = ((sign * (f.price - a.mid)) / a.mid) * 10_000 + (notional > 0 ? (f.fee / notional) * 10_000 : 0);
+    const realizedBps = ((sign * (f.price - a.ref)) / a.ref) * 10_000 + (notional > 0 ? (f.fee / notional) * 10_000 : 0);
     const rec: FillCostRecord = {
       fillId: f.fillId,
       clientOrderId: f.clientOrderId,

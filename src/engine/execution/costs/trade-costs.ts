@@ -77,7 +77,10 @@ export class TradeCosts {
   onSent(order: Order, quote: Quote | undefined, estimate: CostEstimate | undefined): void {
     if (!quote || !estimate) return;
     this.partsBps.set(order.clientOrderId, { spread: estimate.halfSpreadBps, slippage: estimate.slippageBps, impact: estimate.impactBps, fees: estimate.feeBps });
-    this.feedback.onSent(order.clientOrderId, order.type, (quote.bid + quote.ask) / 2, estimate.totalBps - this.feedback.corrected(order.type, 0));
+    // the price the estimate was made against: a resting limit's own price (its model cost is its fee), else the mid
+    const resting = order.type === 'limit' && order.limitPrice !== undefined && (order.side === 'buy' ? order.limitPrice < quote.ask : order.limitPrice > quote.bid);
+    const ref = resting ? order.limitPrice! : (quote.bid + quote.ask) / 2;
+    this.feedback.onSent(order.clientOrderId, order.type, ref, estimate.totalBps - this.feedback.corrected(order.type, 0));
   }
 
   onOrder(order: Order): void {
