@@ -73,6 +73,11 @@ describe('tradedesk backtest', () => {
       expect(w.params.fast).toBeLessThan(w.params.slow);
       expect(w.test.finalEquity).toBeGreaterThan(0);
     }
+    // the text output names its per-bar (not annualized) Sharpe ratios as such
+    const text = await runCli(['backtest', '--bars', csv, '--strategy', 'ma_cross', '--walk-forward', 'train=100,test=30']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Sharpe per bar, not annualized');
+    expect(text.stdout.split('\n').filter((l) => /train Sharpe\/bar -?\d/.test(l) && /OOS return .* Sharpe\/bar -?\d/.test(l))).toHaveLength(2);
     const bad = await runCli(['backtest', '--bars', csv, '--walk-forward', 'train=100,test=30']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--walk-forward refits ma_cross: add --strategy ma_cross');
