@@ -67,7 +67,7 @@ export interface BacktestResult {
   /** Costs by kind: the pre-trade estimates of the filled orders, and what the fill model charged. */
   costBreakdown: { estimated: CostParts; charged: CostParts };
   tradingStates: TradingStateChange[];
-  /** [ts, equity] after every group of bars. */
+  /** [time of the bars, equity] after every group of bars (the time the bars are stamped with, not their delivery at their close). */
   equity: Array<[number, number]>;
 }
 

@@ -41,8 +41,8 @@ export interface BarVenueOptions {
   warmup?: Record<string, Bar[]>;
   /** Bars behind the volume and volatility the costs use (as the engine's costs.statsWindow). */
   statsWindow: number;
-  /** Called after every group of bars; returning true stops the replay (a failed strategy). */
-  afterGroup?: (ts: number) => boolean;
+  /** Called after every group of bars with the time it was delivered and the bars' own time; returning true stops the replay (a failed strategy). */
+  afterGroup?: (ts: number, barTs: number) => boolean;
 }
 
 interface Resting extends VenueOpenOrder {
@@ -215,7 +215,7 @@ export class BarVenue implements Venue {
       l.onBar(bars[i]!);
       this.delivered++;
     }
-    if (!this.o.afterGroup?.(this.clock.now())) this.schedule();
+    if (!this.o.afterGroup?.(this.clock.now(), ts)) this.schedule();
   }
 
   private expireDayOrders(barTs: number, l: VenueListener): void {

@@ -174,8 +174,10 @@ export function createBacktestSession(
         costParams: engineConfig.costs,
         statsWindow: engineConfig.costs.statsWindow,
         warmup,
-        afterGroup: (ts) => {
-          equity.push([ts, engine.portfolio.equity()]);
+        // the equity after a group of bars, at the bars' time (as the engine's own curve and the fills are stamped): a
+        // daily bar's equity on its trading day, not on the next calendar day (a run to 31 December ended in January)
+        afterGroup: (_ts, barTs) => {
+          equity.push([barTs, engine.portfolio.equity()]);
           if ((failure || venue!.delivered === bars.length) && !ended) {
             ended = true;
             hooks.onEnd?.(failure);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../../src/engine/backtest/run-backtest.js';
 import { BacktestError } from '../../../../src/engine/backtest/errors.js';
+import { buildReport } from '../../../../src/engine/backtest/report.js';
 import type { Strategy } from '../../../../src/engine/strategy/strategy.js';
 import type { Bar } from '../../../../src/shared/domain.js';
 import { randomBars } from '../../../support/bars.js';
@@ -123,6 +124,17 @@ describe('runBacktest properties', () => {
     // total return and drawdown agree with the summary's (measured from the first day's close they did not)
     expect(m.metrics.total_return).toBeCloseTo(r.summary.totalReturn, 12);
     expect(m.metrics.days).toBe(3);
+  });
+
+  it('stamps equity and fills with the bars\' own time: daily bars to 31 December end the run in December', async () => {
+    const daily = randomBars({ symbols: ['SPY'], n: 30, seed: 5, start: Date.parse('2024-12-02T00:00:00Z'), stepMs: 86_400_000, vol: 0.01 });
+    const r = await runBacktest(daily, { strategies: [{ name: 'buy_and_hold' }] }, 1);
+    // one sample per bar, at its time (delivered at its close, midnight of the next day, it was dated 1 January)
+    expect(r.equity.map(([ts]) => ts)).toEqual(daily.map((b) => b.ts));
+    expect(r.fills.map((f) => f.ts)).toEqual([daily[1]!.ts]); // bought on the second bar, at its open
+    const rep = buildReport(r);
+    expect(rep.monthly.map((m) => `${m.year}-${m.month}`)).toEqual(['2024-12']);
+    expect(new Date(r.metrics!.end).toISOString()).toBe('2024-12-31T00:00:00.000Z');
   });
 
   it('makes decisions', async () => {
