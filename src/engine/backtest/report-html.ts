@@ -141,7 +141,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;font-size:12px;margin:4px 0}
 th,td{padding:3px 8px;border-bottom:1px solid #eceff3;text-align:left;white-space:nowrap}
 thead th{background:#f4f6f8}.num{text-align:right;font-variant-numeric:tabular-nums}
-table.summary th{font-weight:600;color:#3b4653}
+table.summary th{font-weight:600;color:#3b4653}table.summary td{white-space:normal}
 .pos{color:#0b7a5c}.neg{color:#c0262d}
 svg.chart{width:100%;height:auto;background:#fbfcfd;border:1px solid #eceff3}
 svg.chart text{font-size:11px;fill:#66707c}svg.chart .grid{stroke:#e3e7ec;stroke-width:1}
