@@ -318,7 +318,16 @@ export class Engine implements EngineHandle {
       marketableBps: () => this.config.execution.monitor.marketableBps,
       instrument: (s) => this.instrumentsBySymbol.get(s),
       quote: (s) => this.quotes.get(s),
-      submit: (req) => this.oms.submit(req),
+      submit: (req) => {
+        const r = this.oms.submit(req);
+        // a child is a venue order: its estimate is recorded so that its fills are compared with it like every other
+        if (r.decision.approved) {
+          const quote = this.quotes.get(req.symbol);
+          const inst = this.instrumentsBySymbol.get(req.symbol);
+          if (inst) this.costs.onSent(r.order, quote, this.costs.estimate(r.order, quote, inst.assetClass));
+        }
+        return r;
+      },
       cancel: (id) => this.oms.cancel(id),
       get: (id) => this.oms.get(id),
       check: (intent) => this.risk.check(intent, this.oms.view),

@@ -294,6 +294,10 @@ export class Ensemble {
         target.notes.push(`entry: ${verdict.message} (edge ${(edge * 1e4).toFixed(1)} bp)`);
         cost = { quote, estimate: entry };
       }
+    } else {
+      // an exit is never filtered, but its estimate goes with it: its fills are compared with it like every other
+      const est = d.estimateCost({ symbol, side, qty, limitPrice: price }, this.cache);
+      if (est) cost = { quote, estimate: est };
     }
     const features: Record<string, number> = {};
     const snap = fs.snapshot();

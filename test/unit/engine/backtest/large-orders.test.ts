@@ -53,6 +53,8 @@ describe('large strategy orders in a backtest', () => {
       }
     }
     expect(sliced.fills.length).toBeGreaterThan(whole.fills.length);
+    // every child is a venue order with its own estimate: each of its fills is compared with it
+    expect(sliced.costAnalysis.fills).toBe(sliced.fills.length);
   });
 
   it('--large-orders sets the routing, and a bad value is refused naming the field', () => {

@@ -51,6 +51,15 @@ describe('signal strategies in backtests', () => {
     expect(b).toEqual(a);
   });
 
+  it('every fill of the ensemble, entries and exits, is compared with its estimate', async () => {
+    // the filter off (ratio 0) so that it trades with the cost model on
+    const r = await runBacktest(bars, { strategies: [{ name: 'ensemble' }], benefitCostRatio: 0 }, 7);
+    const sides = new Set(r.fills.map((f) => f.side));
+    expect(sides.size).toBe(2);
+    expect(r.trades.filter((t) => !t.open).length).toBeGreaterThan(0); // positions opened and closed
+    expect(r.costAnalysis.fills).toBe(r.fills.length);
+  });
+
   it('with the cost model on, the benefit/cost filter refuses the entries whose edge does not cover 1.5x their cost, and the report counts them', async () => {
     const cfg = { strategies: [{ name: 'ensemble' as const }] };
     const free = await runBacktest(bars, { ...cfg, costs: 'none' }, 7);
