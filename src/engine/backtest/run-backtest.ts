@@ -63,25 +63,44 @@ function inOrder(a: Bar, b: Bar): boolean {
   return a.ts < b.ts || (a.ts === b.ts && a.symbol <= b.symbol);
 }
 
-/** The bar interval: the smallest spacing between two bars of one symbol (60 s if none), over the lists read one after the other (warm-up, then bars). */
+/**
+ * The bar interval: the smallest spacing between two bars of one symbol (60 s if none), over the lists read one after
+ * the other (warm-up, then bars). Every symbol must have the same one: a bar is delivered one interval after it opens,
+ * so daily bars beside minute bars would be delivered a minute after midnight, their close known all day before it
+ * happened (a look-ahead for every other symbol's decisions). Symbols on different intervals are refused.
+ */
 export function barInterval(...lists: ReadonlyArray<readonly Bar[]>): number {
-  // the last time per symbol in a box (a Map of plain numbers would allocate one for every bar)
-  const last = new Map<string, { ts: number }>();
-  let dt = Infinity;
+  // per symbol, its last time and smallest spacing in a box (a Map of plain numbers would allocate one for every bar)
+  const last = new Map<string, { ts: number; dt: number }>();
   for (const bars of lists) {
     // indexed: this runs once, unoptimized, and `for...of` would allocate an iterator result per bar
     for (let i = 0; i < bars.length; i++) {
       const b = bars[i]!;
       const p = last.get(b.symbol);
       if (p === undefined) {
-        last.set(b.symbol, { ts: b.ts });
+        last.set(b.symbol, { ts: b.ts, dt: Infinity });
         continue;
       }
-      if (b.ts > p.ts && b.ts - p.ts < dt) dt = b.ts - p.ts;
+      if (b.ts > p.ts && b.ts - p.ts < p.dt) p.dt = b.ts - p.ts;
       p.ts = b.ts;
     }
   }
+  let dt = Infinity;
+  let first = '';
+  for (const [symbol, p] of last) {
+    if (!Number.isFinite(p.dt)) continue; // a single bar (or one time): no spacing of its own
+    if (dt === Infinity) [dt, first] = [p.dt, symbol];
+    else if (p.dt !== dt) {
+      throw new BacktestError('BAD_INPUT', `the bars of one run must share one interval: ${first}'s are ${spanText(dt)} apart, ${symbol}'s ${spanText(p.dt)} (run each interval on its own, or resample)`);
+    }
+  }
   return Number.isFinite(dt) ? dt : 60_000;
+}
+
+function spanText(ms: number): string {
+  const units: Array<[number, string]> = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1_000, 'second']];
+  for (const [u, name] of units) if (ms % u === 0) return `${ms / u} ${name}${ms === u ? '' : 's'}`;
+  return `${ms} ms`;
 }
 
 /** Keeps the decisions (and forwards everything to the journal when there is one). */

@@ -220,6 +220,16 @@ describe('runBacktest errors', () => {
     expect((err as BacktestError).message).toBe('strategy boom raised division by zero at bar 5 of 10 (AAA 2024-01-02T15:04:00.000Z)');
   });
 
+  it('refuses symbols on different bar intervals: a daily bar beside minute bars would be delivered a minute after it opened', async () => {
+    const daily = [0, 1, 2].map((d): Bar => ({ symbol: 'BBB', ts: T0 + d * 86_400_000, open: 50, high: 51, low: 49, close: 50.5, volume: 1e5 }));
+    await expect(runBacktest([...TEN, ...daily], { strategies: [{ name: 'buy_and_hold' }] }, 1)).rejects.toThrow(
+      "the bars of one run must share one interval: AAA's are 1 minute apart, BBB's 1 day (run each interval on its own, or resample)",
+    );
+    // a symbol with a single bar has no interval of its own: accepted beside the minute bars
+    const one: Bar = { symbol: 'CCC', ts: T0 + 3 * MIN, open: 20, high: 20.5, low: 19.5, close: 20, volume: 1e4 };
+    expect((await runBacktest([...TEN, one], { strategies: [{ name: 'buy_and_hold' }] }, 1)).symbols).toEqual(['AAA', 'CCC']);
+  });
+
   it('refuses no strategy, no bars, and a bar without a time', async () => {
     await expect(runBacktest(TEN, { strategies: [] }, 1)).rejects.toThrow('no strategy to run');
     await expect(runBacktest(TEN, { strategies: [{ name: 'buy_and_hold' }], from: T0 + 86_400_000 }, 1)).rejects.toMatchObject({ code: 'NO_BARS' });
