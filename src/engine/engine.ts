@@ -23,6 +23,7 @@ import { minutesToClose } from './strategy/runner.js';
 import { ALPACA_DATA_RATE } from './data/alpaca-bar-fetcher.js';
 import { HistoryService } from './data/history.js';
 import { QualityMonitor } from './data/quality-monitor.js';
+import { timeframeOfSeconds } from './data/bar-calendar.js';
 import { CrossExchangeCheck } from './data/cross-check.js';
 import type { ApiBudgetUse, FetchProgress } from './data/fetch-scheduler.js';
 import { buildHandlers } from './engine-commands.js';
@@ -302,6 +303,8 @@ export class Engine implements EngineHandle {
       // data arrives on the engine's clock (a Date.now() per bar and tick was a backtest's largest single cost in the monitor)
       now,
       calendarOf: (s) => (this.instrumentsBySymbol.get(s)?.calendar === 'nyse' ? 'nyse' : '24x7'),
+      // the bars' own interval: checked as one-minute bars, every daily bar of a replay was a 'gap' of a day's minutes
+      timeframe: timeframeOfSeconds(config.barSeconds),
       // a held instrument is stale after the risk monitor's limit without data (checked by the stale-data watch)
       staleAfterMs: config.monitor.staleDataSeconds * 1000,
       marketOpen: (s, t) => this.venue.isMarketOpen(s, t),

@@ -16,6 +16,13 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/** The timeframe of bars `seconds` long: whole days, hours, else minutes (at least one). */
+export function timeframeOfSeconds(seconds: number): string {
+  if (seconds >= 86_400 && seconds % 86_400 === 0) return `${seconds / 86_400}Day`;
+  if (seconds >= 3_600 && seconds % 3_600 === 0) return `${seconds / 3_600}Hour`;
+  return `${Math.max(1, Math.round(seconds / 60))}Min`;
+}
+
 /** Milliseconds of a timeframe: Alpaca ('1Min', '1Hour', '1Day'), ccxt ('1m', '4h', '1d') or '1T' / '1H' / '1D'. */
 const TIMEFRAME_MS = new Map<string, number>();
 

@@ -1,7 +1,7 @@
 // runBacktest on the real engine: a 10-bar run checked by hand, buy-and-hold
 // with the cost model, no look-ahead, determinism, and a strategy that raises.
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../../../src/engine/backtest/run-backtest.js';
+import { createBacktestSession, runBacktest } from '../../../../src/engine/backtest/run-backtest.js';
 import { BacktestError } from '../../../../src/engine/backtest/errors.js';
 import { buildReport } from '../../../../src/engine/backtest/report.js';
 import type { Strategy } from '../../../../src/engine/strategy/strategy.js';
@@ -135,6 +135,18 @@ describe('runBacktest properties', () => {
     const rep = buildReport(r);
     expect(rep.monthly.map((m) => `${m.year}-${m.month}`)).toEqual(['2024-12']);
     expect(new Date(r.metrics!.end).toISOString()).toBe('2024-12-31T00:00:00.000Z');
+  });
+
+  it('checks data quality on the bars\' own interval: consecutive daily bars have no gaps', async () => {
+    const daily = randomBars({ symbols: ['SPY'], n: 40, seed: 5, start: Date.parse('2024-12-02T00:00:00Z'), stepMs: 86_400_000, vol: 0.01 });
+    const s = createBacktestSession(daily, { strategies: [{ name: 'buy_and_hold' }] }, 1);
+    await s.engine.prepare();
+    for (let at = s.engine.clock.nextTimerAt(); at !== undefined; at = s.engine.clock.nextTimerAt()) s.engine.clock.advanceTo(at);
+    const [rep] = s.engine.quality.reports();
+    expect(rep!.bars).toBe(40);
+    // checked as one-minute bars every daily bar after the first was a gap of a day's minutes (39 flagged)
+    expect(rep!.byIssue.gap).toBe(0);
+    await s.engine.stop();
   });
 
   it('makes decisions', async () => {

@@ -1,11 +1,17 @@
 // Expected bars per market calendar: what the bar cache treats as missing and
 // the quality monitor as a gap.
 import { describe, expect, it } from 'vitest';
-import { estimateBars, expectsBars, missingBarsBetween, timeframeMs } from '../../../../src/engine/data/bar-calendar.js';
+import { estimateBars, expectsBars, missingBarsBetween, timeframeMs, timeframeOfSeconds } from '../../../../src/engine/data/bar-calendar.js';
 
 const t = (s: string): number => Date.parse(s);
 
 describe('bar calendar', () => {
+  it('names the timeframe of a bar length, one that parses back to it', () => {
+    for (const [s, tf] of [[60, '1Min'], [300, '5Min'], [3_600, '1Hour'], [14_400, '4Hour'], [86_400, '1Day'], [604_800, '7Day'], [5_400, '90Min']] as const) {
+      expect(timeframeOfSeconds(s)).toBe(tf);
+      expect(timeframeMs(tf)).toBe(s * 1000);
+    }
+  });
   it('parses Alpaca and ccxt timeframes', () => {
     expect(timeframeMs('1Min')).toBe(60_000);
     expect(timeframeMs('15Min')).toBe(900_000);
