@@ -8,9 +8,10 @@
 // the bars go to the engine, whose strategies may send orders that can only
 // fill on a later bar. A fill is stamped with the time of the bar it filled on
 // (its open: a market order's price; a daily bar's fill shows on its trading
-// day, not the next calendar day). Nothing ever looks past the group being delivered, and an
-// order matches only bars that opened at or after it was sent (with symbols on
-// offset time grids, a bar delivered after the order may have opened before it).
+// day, not the next calendar day). Nothing ever looks past the group being
+// delivered, and an order matches only bars that opened at or after it was sent
+// (with symbols on offset time grids, a bar delivered after the order may have
+// opened before it).
 // Day orders expire at their session's end: the first bar opening at or after
 // it never matches them, and they are reported expired as that bar is delivered.
 import type { Bar, Instrument, Quote } from '../../shared/domain.js';

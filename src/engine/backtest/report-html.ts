@@ -103,7 +103,7 @@ function sections(rep: BacktestReport): string {
     rep.costs.rows.map((c) => [escapeHtml(COST_LABEL[c.kind]), money(c.estimated), money(c.charged)]),
     'costs',
   );
-  const costNote = `Estimated: the pre-trade model's parts for the orders that filled; charged: what the fill model took. Against the arrival mid (including the market's move until the fill): estimated ${money(rep.costs.estimatedVsArrival)}, realized ${money(rep.costs.realizedVsArrival)} over ${rep.costs.fills} fills; error ${rep.costs.meanErrorBps.toFixed(2)} bps mean, ${rep.costs.meanAbsErrorBps.toFixed(2)} bps mean absolute.`;
+  const costNote = `Estimated: the pre-trade model's parts for the orders that filled; charged: what the fill model took. Post-trade, each fill against the price its estimate was made from (the arrival mid, including the market's move until the fill; a resting limit's own price): estimated ${money(rep.costs.estimatedVsArrival)}, realized ${money(rep.costs.realizedVsArrival)} over ${rep.costs.fills} fills; error ${rep.costs.meanErrorBps.toFixed(2)} bps mean, ${rep.costs.meanAbsErrorBps.toFixed(2)} bps mean absolute.`;
   const trades = table(
     ['#', 'Strategy', 'Symbol', 'Side', 'Qty', 'Entry time', 'Entry', 'Exit time', 'Exit', 'Fees', 'P&L'],
     rep.trades.map((t, i) => [

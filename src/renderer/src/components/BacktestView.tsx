@@ -426,7 +426,7 @@ function RunReport({ run, report, client }: { run: BacktestRunInfo; report: Back
             </tbody>
           </table>
           <div className="perf-foot muted">
-            Against the arrival mid: estimated {fmtMoney(report.costs.estimatedVsArrival)}, realized {fmtMoney(report.costs.realizedVsArrival)} over {report.costs.fills} fills.
+            Post-trade, against the arrival mid (a resting limit's own price): estimated {fmtMoney(report.costs.estimatedVsArrival)}, realized {fmtMoney(report.costs.realizedVsArrival)} over {report.costs.fills} fills.
           </div>
         </Section>
         <Section title="Metrics">
