@@ -121,7 +121,7 @@ describe('runBacktest properties', () => {
     // the starting cash stands as the close of the day before: 3 March, then 4, 5 and 6 March
     expect(new Date(m.start).toISOString()).toBe('2024-03-03T00:00:00.000Z');
     expect(m.points).toBe(4);
-    // total return and drawdown agree with the summary's (measured from the first day's close they did not)
+    // the total return agrees with the summary's (measured from the first day's close it did not)
     expect(m.metrics.total_return).toBeCloseTo(r.summary.totalReturn, 12);
     expect(m.metrics.days).toBe(3);
   });
