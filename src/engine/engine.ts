@@ -42,7 +42,8 @@ import { reducesExposure, RiskEngine, type RiskDecision } from './risk/risk-engi
 import { StaleDataWatch } from './risk/stale-watch.js';
 import { RiskMonitor } from './risk/risk-monitor.js';
 import { roundToLot } from './strategy/strategy.js';
-import { TradeCosts } from './execution/costs/trade-costs.js';
+import { TradeCosts, type CostedOrder } from './execution/costs/trade-costs.js';
+import type { CostEstimate } from './execution/costs/cost-model.js';
 import { sessionMsOf } from './execution/costs/market-stats.js';
 import { Learning } from './strategy/learning/learning.js';
 import { StrategyRunner } from './strategy/runner.js';
@@ -326,8 +327,7 @@ export class Engine implements EngineHandle {
         // a child is a venue order: its estimate is recorded so that its fills are compared with it like every other
         if (r.decision.approved) {
           const quote = this.quotes.get(req.symbol);
-          const inst = this.instrumentsBySymbol.get(req.symbol);
-          if (inst) this.costs.onSent(r.order, quote, this.costs.estimate(r.order, quote, inst.assetClass));
+          this.costs.onSent(r.order, quote, this.costEstimate(r.order, quote));
         }
         return r;
       },
@@ -370,10 +370,7 @@ export class Engine implements EngineHandle {
       marketOpen: (s) => this.venue.isMarketOpen(s, this.clock.now()),
       minutesToClose: (s) => minutesToClose(this.instrumentsBySymbol.get(s)?.calendar, this.clock.now()),
       halted: (id) => this.risk.stateOf(`strategy:${id}`) === 'HALTED',
-      estimateCost: (o, cache) => {
-        const inst = this.instrumentsBySymbol.get(o.symbol);
-        return inst ? this.costs.estimate({ ...o, type: 'limit' }, cache.get(o.symbol, now()), inst.assetClass) : undefined;
-      },
+      estimateCost: (o, cache) => this.costEstimate({ ...o, type: 'limit' }, cache.get(o.symbol, now())),
       benefitCostRatio: () => this.config.costs.benefitCostRatio,
       assetClassGross: (c) => this.portfolio.groupGross('assetClass', c),
       maxConcentrationPct: () => this.risk.currentLimits.maxConcentrationPct,
@@ -996,14 +993,19 @@ export class Engine implements EngineHandle {
     return ctx;
   }
 
+  /** The pre-trade cost estimate of an order on a known instrument (undefined for an unknown symbol or without a price). */
+  private costEstimate(o: CostedOrder, quote: Quote | undefined): CostEstimate | undefined {
+    const inst = this.instrumentsBySymbol.get(o.symbol);
+    return inst ? this.costs.estimate(o, quote, inst.assetClass) : undefined;
+  }
+
   /** A strategy's order: the benefit/cost filter, then the OMS (risk checks, venue) or, for a large share of the average daily volume, the large-order algorithm. */
   private submitStrategyOrder(strategy: string, o: StrategyOrder): Order {
     const provenance: Provenance | undefined = o.signal
       ? { strategy, signals: [{ strategy, score: o.signal.score, weight: 1 }], features: o.signal.features, regime: null }
       : undefined;
     const quote = this.quotes.get(o.symbol);
-    const inst = this.instrumentsBySymbol.get(o.symbol);
-    const estimate = inst ? this.costs.estimate(o, quote, inst.assetClass) : undefined;
+    const estimate = this.costEstimate(o, quote);
     const reducing = reducesExposure(o, this.portfolio.qty(o.symbol), this.oms.openQty(o.symbol));
     // objects written out, not `{ ...o, more }`: V8 copies those on a slow path (microseconds an order)
     const verdict = this.costs.verdict({ symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limitPrice: o.limitPrice, expectedEdge: o.signal?.expectedEdge }, estimate, reducing);
