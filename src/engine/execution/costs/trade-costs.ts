@@ -33,6 +33,11 @@ export const COST_KINDS = ['spread', 'slippage', 'impact', 'fees'] as const;
 
 export const zeroCostParts = (): CostParts => ({ spread: 0, slippage: 0, impact: 0, fees: 0 });
 
+/** A limit at `price` crosses the quote (executes as a taker): a buy at or above the ask, a sell at or below the bid. */
+function crosses(side: OrderSide, price: number, quote: Quote): boolean {
+  return side === 'buy' ? price >= quote.ask : price <= quote.bid;
+}
+
 export class TradeCosts {
   readonly stats: MarketStats;
   readonly fees: FeeModel;
@@ -58,7 +63,7 @@ export class TradeCosts {
     const mid = quote ? (quote.bid + quote.ask) / 2 : undefined;
     const price = o.type === 'limit' ? o.limitPrice : mid;
     if (!(price !== undefined && price > 0)) return undefined;
-    const marketable = o.type === 'limit' && quote !== undefined && (o.side === 'buy' ? price >= quote.ask : price <= quote.bid);
+    const marketable = o.type === 'limit' && quote !== undefined && crosses(o.side, price, quote);
     const e = estimateCost({ side: o.side, type: o.type, qty: o.qty, price, assetClass, marketable }, quote, this.stats.get(o.symbol), this.fees, this.cfg);
     // e is this call's own fresh object: corrected in place (a `{ ...e, ... }` copy is a slow path in V8 on every order)
     const totalBps = this.feedback.corrected(o.type, e.totalBps);
@@ -78,7 +83,7 @@ export class TradeCosts {
     if (!quote || !estimate) return;
     this.partsBps.set(order.clientOrderId, { spread: estimate.halfSpreadBps, slippage: estimate.slippageBps, impact: estimate.impactBps, fees: estimate.feeBps });
     // the price the estimate was made against: a resting limit's own price (its model cost is its fee), else the mid
-    const resting = order.type === 'limit' && order.limitPrice !== undefined && (order.side === 'buy' ? order.limitPrice < quote.ask : order.limitPrice > quote.bid);
+    const resting = order.type === 'limit' && order.limitPrice !== undefined && !crosses(order.side, order.limitPrice, quote);
     const ref = resting ? order.limitPrice! : (quote.bid + quote.ask) / 2;
     this.feedback.onSent(order.clientOrderId, order.type, ref, estimate.totalBps - this.feedback.corrected(order.type, 0));
   }
