@@ -18,6 +18,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { keyringBusConfig } from './keyring-bus.js';
 
 const require = createRequire(import.meta.url);
 const bin = (name) => `node_modules/.bin/${name}`;
@@ -136,8 +137,9 @@ function hasCommand(cmd) {
 
 /**
  * The credential and journal-anchor tests use a real OS keychain. Where none
- * answers, run the suite inside a throwaway D-Bus session with an unlocked
- * gnome-keyring (installing it on Debian as root, as for Chromium).
+ * answers, run the suite inside a throwaway D-Bus session whose gnome-keyring
+ * the bus starts unlocked, and again if it dies (keyring-bus.js), installing
+ * it on Debian as root, as for Chromium.
  */
 function ensureKeychain() {
   if (keychainAnswers()) return;
@@ -161,14 +163,15 @@ function ensureKeychain() {
     }
   }
   log('no keychain answers: running the suite in a throwaway dbus + gnome-keyring session');
-  const inner = `echo -n tradedesk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "${process.execPath}" scripts/test.js`;
   // a fresh keyring directory: never touches (or is blocked by) a user's own keyrings
   const keyringHome = mkdtempSync(join(tmpdir(), 'tradedesk-keyring-'));
-  const r = spawnSync('dbus-run-session', ['--', 'sh', '-c', inner], {
+  const busDir = mkdtempSync(join(tmpdir(), 'tradedesk-bus-'));
+  const r = spawnSync('dbus-run-session', [`--config-file=${keyringBusConfig(busDir)}`, '--', process.execPath, 'scripts/test.js'], {
     stdio: 'inherit',
     env: { ...process.env, TRADEDESK_KEYRING_SESSION: '1', XDG_DATA_HOME: keyringHome },
   });
   rmSync(keyringHome, { recursive: true, force: true });
+  rmSync(busDir, { recursive: true, force: true });
   process.exit(r.status ?? 1);
 }
 
