@@ -6,6 +6,52 @@ import { TradedeskError } from '../core/errors.js';
 
 export const KEYCHAIN_SERVICE = 'tradedesk';
 
+/**
+ * A Secret Service daemon that went away while it served the call: the bus
+ * starts it again on the next call. gnome-keyring 42 aborts when a client
+ * disconnects during its session negotiation (concurrent clients provoke it).
+ * Its in-flight callers fail with no reply, or are denied when the rest of
+ * their call reaches the restarted daemon; an asynchronous entry made before
+ * the restart holds a session the new daemon does not know. Every keychain call here is
+ * idempotent (write, read or delete one entry, or list), so such a failure is
+ * retried once, after a short pause. The same errors also end a call to a
+ * daemon that does not answer, but only at the client's timeout (2 s): a
+ * failure that late is not retried (a stalled or prompting keychain would hold
+ * the caller twice as long), nor is any other.
+ */
+const DAEMON_GONE = /disconnected from message bus|NoReply|Did not receive a reply|AccessDenied|session wrapping the secret does not exist/;
+const GONE_WITHIN_MS = 1_000;
+const RETRY_PAUSE_MS = 200;
+
+function daemonGone(e: unknown, startedAt: number): boolean {
+  return process.platform === 'linux' && performance.now() - startedAt < GONE_WITHIN_MS && DAEMON_GONE.test((e as Error)?.message ?? '');
+}
+
+/** fn, run again once (after a pause) if the daemon went away during it. */
+function retriedOnce<T>(fn: () => T): T {
+  const t0 = performance.now();
+  try {
+    return fn();
+  } catch (first) {
+    if (!daemonGone(first, t0)) throw first;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, RETRY_PAUSE_MS); // a synchronous call's pause
+    return fn();
+  }
+}
+
+/** Writes and deletes a probe entry (a read can succeed without a keychain). */
+function probe(entry: Entry): boolean {
+  try {
+    retriedOnce(() => {
+      entry.setPassword('probe');
+      entry.deletePassword();
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The keychain service name: TRADEDESK_KEYCHAIN_SERVICE (tests use a unique one) or 'tradedesk'. */
 export function keychainService(): string {
   return process.env.TRADEDESK_KEYCHAIN_SERVICE || KEYCHAIN_SERVICE;
@@ -95,7 +141,17 @@ export class Keychain implements SecretStore {
   async setAsync(account: string, secret: string): Promise<void> {
     try {
       this.readyAsync(account);
-      await this.asyncEntries.get(account)!.setPassword(secret);
+      const t0 = performance.now();
+      try {
+        await this.asyncEntries.get(account)!.setPassword(secret);
+      } catch (first) {
+        if (!daemonGone(first, t0)) throw first;
+        // a new entry: the old one's session died with the daemon
+        await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
+        this.asyncEntries.delete(account);
+        this.readyAsync(account);
+        await this.asyncEntries.get(account)!.setPassword(secret);
+      }
     } catch (err) {
       throw err instanceof KeychainUnavailableError ? err : new KeychainUnavailableError((err as Error).message);
     }
@@ -114,35 +170,22 @@ export class Keychain implements SecretStore {
 
   /** True if this keychain answers (writes and deletes a probe entry). */
   isAvailable(): boolean {
-    try {
-      const e = this.entry('__probe__');
-      e.setPassword('probe');
-      e.deletePassword();
-      return true;
-    } catch {
-      return false;
-    }
+    return probe(this.entry('__probe__'));
   }
 
   /** True if a keychain answers (a read can succeed without one, so this writes and deletes a probe). */
   static available(service = keychainService()): boolean {
-    try {
-      const e = new Entry(service, '__probe__');
-      e.setPassword('probe');
-      e.deletePassword();
-      return true;
-    } catch {
-      return false;
-    }
+    return probe(new Entry(service, '__probe__'));
   }
 
   private entry(account: string): Entry {
     return this.entryOptions ? new Entry(this.service, account, this.entryOptions) : new Entry(this.service, account);
   }
 
+  /** fn, retried once when the daemon went away during it (DAEMON_GONE); any failure as KeychainUnavailableError. */
   private call<T>(fn: () => T): T {
     try {
-      return fn();
+      return retriedOnce(fn);
     } catch (e) {
       throw new KeychainUnavailableError((e as Error).message);
     }
