@@ -44,6 +44,10 @@ async function runAxe(page: Page, runOnly: RunOnly, within?: string): Promise<Vi
     type AxeViolation = { id: string; impact?: string | null; help: string; nodes: AxeNode[] };
     const axe = (window as unknown as { axe: { run: (ctx: Document | { include: string[][] }, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
     if (scope !== null && document.querySelectorAll(scope).length === 0) throw new Error(`axe: nothing on the page matches ${scope}`);
+    // a panel still fading in (the decision drawer's 120 ms entrance) has its colours blended with the page: axe
+    // would measure the contrast of a frame of the animation. Wait for every animation that ends to end.
+    const ending = document.getAnimations().filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)));
+    await Promise.all(ending.map((a) => a.finished.catch(() => undefined)));
     const r = await axe.run(scope === null ? document : { include: [[scope]] }, { runOnly: only, resultTypes: ['violations'] });
     return r.violations.map((v) => ({
       id: v.id,
