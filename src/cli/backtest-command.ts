@@ -7,6 +7,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { BacktestConfig } from '../engine/backtest/backtest-config.js';
+import { CALENDAR_CHOICES, type CalendarChoice } from '../engine/data/bar-calendar.js';
 import { BacktestError } from '../engine/backtest/errors.js';
 import { metricsCurve } from '../engine/backtest/backtest-result.js';
 import type { AlgoSettings } from '../engine/execution/settings.js';
@@ -58,6 +59,13 @@ export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [option
                          ${SIGNAL_NAMES}
                          (k = a numeric setting, e.g. cs_momentum:weight=0.8)
   --from DATE --to DATE  only bars in [from, to] (a date-only --to includes that day)
+  --calendar C           auto | nyse | 24x7: the stocks' market calendar (crypto pairs,
+                         with a slash, trade around the clock). auto (default with
+                         --bars): nyse when every bar of the symbol opens in a
+                         regular NYSE session (daily bars: on a session day), else
+                         24x7; nyse is the default with --symbols. It decides when
+                         day orders expire, when intraday strategies flatten, which
+                         missing bars are gaps, and how many bars make a year
   --cash N               starting cash (default 100000)
   --costs none|model     frictionless fills, or the cost model (default model)
   --fees sim|alpaca|ccxt|none  fee schedule (default sim)
@@ -167,6 +175,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
       risk: { type: 'string' },
       seed: { type: 'string' },
       'volume-cap': { type: 'string' },
+      calendar: { type: 'string' },
       'large-orders': { type: 'string' },
       'equity-out': { type: 'string' },
       html: { type: 'string' },
@@ -184,6 +193,9 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
   }
   if (values.costs !== undefined && values.costs !== 'none' && values.costs !== 'model') throw new UsageError(`--costs must be none or model, got ${JSON.stringify(values.costs)}`);
   if (values.fees !== undefined && !['sim', 'alpaca', 'ccxt', 'none'].includes(values.fees)) throw new UsageError(`--fees must be sim, alpaca, ccxt or none, got ${JSON.stringify(values.fees)}`);
+  if (values.calendar !== undefined && !(CALENDAR_CHOICES as readonly string[]).includes(values.calendar)) {
+    throw new UsageError(`--calendar must be ${CALENDAR_CHOICES.join(', ')}, got ${JSON.stringify(values.calendar)}`);
+  }
   const profile = values.profile === undefined ? undefined : Profile.safeParse(values.profile);
   if (profile && !profile.success) throw new UsageError(`--profile must be conservative, balanced or aggressive, got ${JSON.stringify(values.profile)}`);
   let strategies;
@@ -205,6 +217,8 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
     risk: riskOverrides(values.risk),
     volumeCap: volumeCap(values['volume-cap']),
     algo: algoOverrides(values['large-orders']),
+    // --symbols are Alpaca's US stocks: their exchange's sessions, as live (extended-hours bars included)
+    calendar: (values.calendar as CalendarChoice | undefined) ?? (values.symbols !== undefined ? 'nyse' : 'auto'),
   };
   try {
     loadConfig({ profile: config.profile, risk: config.risk }); // names a bad --risk field before any work

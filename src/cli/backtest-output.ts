@@ -2,6 +2,7 @@
 // metrics of `tradedesk metrics` plus trades, win rate, turnover and total
 // costs, then the trades) or a short human-readable report.
 import type { BacktestResult } from '../engine/backtest/backtest-result.js';
+import { calendarsText } from '../shared/market-calendars.js';
 import type { WalkForwardResult } from '../engine/backtest/walk-forward.js';
 import type { PerformanceMetrics } from '../engine/risk/analytics/performance.js';
 import { formatMetricsTable, metricsJson } from './metrics-command.js';
@@ -33,7 +34,7 @@ export function backtestJson(r: BacktestResult): Record<string, unknown> {
       final_trading_state: s.finalTradingState,
     },
     cost_analysis: costs,
-    run: { bars: r.bars, symbols: r.symbols, strategies: r.strategies, seed: r.seed, bar_ms: r.barMs, from: iso(r.from), to: iso(r.to) },
+    run: { bars: r.bars, symbols: r.symbols, calendars: r.calendars, strategies: r.strategies, seed: r.seed, bar_ms: r.barMs, from: iso(r.from), to: iso(r.to) },
     trades: r.trades.map((t) => ({ ...t, entryTs: iso(t.entryTs), exitTs: iso(t.exitTs) })),
   };
 }
@@ -47,6 +48,7 @@ export function backtestText(r: BacktestResult, file: string): string {
   const rows: Array<[string, string]> = [
     ['Bars', `${r.bars} (${r.symbols.length} symbol${r.symbols.length === 1 ? '' : 's'}: ${r.symbols.slice(0, 8).join(', ')}${r.symbols.length > 8 ? ', ...' : ''})`],
     ['Period', `${iso(r.from)} to ${iso(r.to)}`],
+    ['Calendar', calendarsText(r.calendars)],
     ['Strategies', r.strategies.join(', ')],
     ['Final equity', `${money(s.finalEquity)} (${pct(s.totalReturn)} on ${money(s.startingCash)})`],
     ['Max drawdown', pct(s.maxDrawdown)],

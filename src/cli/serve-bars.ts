@@ -8,6 +8,7 @@
 // UI keep running (simulated time stopped) until stopped.
 import { existsSync, readdirSync } from 'node:fs';
 import type { BacktestConfig } from '../engine/backtest/backtest-config.js';
+import type { CalendarChoice } from '../engine/data/bar-calendar.js';
 import { BacktestError } from '../engine/backtest/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { parseStrategySpec, StrategySpecError } from '../engine/strategy/registry.js';
@@ -20,6 +21,8 @@ export interface ServeBarsOptions {
   strategies?: string[];
   /** The cost model on (default) or off, as `tradedesk backtest --costs`. */
   costs?: 'model' | 'none';
+  /** The stocks' market calendar, as `tradedesk backtest --calendar` (default auto). */
+  calendar?: CalendarChoice;
   seed?: number;
   speed?: number | 'max';
   dataDir: string;
@@ -42,7 +45,7 @@ export async function createBarsEngine(o: ServeBarsOptions): Promise<Engine> {
     throw new CliError(`--bars replays into a fresh data dir, and ${o.dataDir} already holds a journal; choose another --data-dir`, 1);
   }
   const bars = loadBars(o.files);
-  const config: BacktestConfig = { strategies, costs: o.costs, journalDir: o.dataDir, speed: o.speed ?? 'max' };
+  const config: BacktestConfig = { strategies, costs: o.costs, calendar: o.calendar, journalDir: o.dataDir, speed: o.speed ?? 'max' };
   const { createBacktestSession } = await import('../engine/backtest/run-backtest.js');
   let session: ReturnType<typeof createBacktestSession>;
   try {

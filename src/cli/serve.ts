@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConfigInput } from '../engine/core/config.js';
+import { CALENDAR_CHOICES, type CalendarChoice } from '../engine/data/bar-calendar.js';
 import type { EngineHandle } from '../engine/engine-api.js';
 import { parseEndpoints, resolveDataDir } from './common-flags.js';
 import { ensureRendererBuilt, RENDERER_OUT } from './renderer-build.js';
@@ -38,6 +39,8 @@ export interface ServeOptions {
   strategies?: string[];
   /** With bars: the cost model on (default) or off (as `tradedesk backtest --costs`). */
   costs?: 'model' | 'none';
+  /** With bars: the stocks' market calendar (as `tradedesk backtest --calendar`). */
+  calendar?: CalendarChoice;
   /** 'auto' builds out/renderer when stale; 'skip' serves whatever exists (bench). */
   ui: 'auto' | 'skip';
   log: (line: string) => void;
@@ -79,12 +82,17 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
       bars: { type: 'string', multiple: true },
       strategy: { type: 'string', multiple: true },
       costs: { type: 'string' },
+      calendar: { type: 'string' },
     },
   });
   if (values.strategy && !values.bars) throw new UsageError('--strategy applies to a replay: give --bars FILE.csv');
   if (values.costs !== undefined && !values.bars) throw new UsageError('--costs applies to a replay: give --bars FILE.csv');
   if (values.costs !== undefined && values.costs !== 'model' && values.costs !== 'none') {
     throw new UsageError(`--costs must be model or none, got ${JSON.stringify(values.costs)}`);
+  }
+  if (values.calendar !== undefined && !values.bars) throw new UsageError('--calendar applies to a replay: give --bars FILE.csv');
+  if (values.calendar !== undefined && !(CALENDAR_CHOICES as readonly string[]).includes(values.calendar)) {
+    throw new UsageError(`--calendar must be ${CALENDAR_CHOICES.join(', ')}, got ${JSON.stringify(values.calendar)}`);
   }
   if (values.bars) {
     const clash = (['venue', 'symbols', 'read-only', 'live', 'cross-check', 'profile'] as const).filter((k) => values[k] !== undefined);
@@ -117,6 +125,7 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
     bars: values.bars,
     strategies: values.strategy,
     costs: values.costs as 'model' | 'none' | undefined,
+    calendar: values.calendar as CalendarChoice | undefined,
     ui: 'auto',
     log,
   };
@@ -156,7 +165,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   try {
     if (opts.bars) {
       const { createBarsEngine } = await import('./serve-bars.js');
-      engine = await createBarsEngine({ files: opts.bars, strategies: opts.strategies, costs: opts.costs, seed: opts.seed, speed: opts.speed, dataDir: opts.dataDir, log: opts.log });
+      engine = await createBarsEngine({ files: opts.bars, strategies: opts.strategies, costs: opts.costs, calendar: opts.calendar, seed: opts.seed, speed: opts.speed, dataDir: opts.dataDir, log: opts.log });
     } else engine = await createEngine(input, { dataDir: opts.dataDir, readOnly: opts.readOnly });
   } catch (e) {
     const code = (e as { code?: string }).code;

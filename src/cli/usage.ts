@@ -21,6 +21,7 @@ Commands:
                               (repeatable; into a fresh --data-dir; logs "bars replayed:" at the end)
             --strategy NAME   with --bars: what to run, as for backtest (default ensemble)
             --costs model|none  with --bars: the cost model on (default) or off, as for backtest
+            --calendar auto|nyse|24x7  with --bars: the stocks' market calendar, as for backtest (default auto)
           Prints one line to stdout: UI: http://127.0.0.1:PORT/#token=TOKEN
   ctl     Control a running engine
             tradedesk ctl status|halt|resume|kill|flatten --url <UI url> [--reason TEXT] [--json]

@@ -35,6 +35,8 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   await expect(report.getByTestId('bt-equity-chart')).not.toHaveAttribute('data-points', '0');
   await expect(report.getByTestId('bt-monthly').locator('tbody tr')).toHaveCount(1);
   await expect(report.getByTestId('bt-costs').locator('tr[data-kind="total"]')).toBeVisible();
+  // the simulator's stocks print bars in NYSE sessions only: 'Auto' finds their exchange's calendar
+  await expect(report.getByTestId('bt-calendars')).toHaveText('nyse: QQQ, SPY');
   const tradeRows = await report.getByTestId('bt-trade-row').count();
   expect(tradeRows).toBeGreaterThan(0); // buy and hold holds at least one position
   await docShot(page, 'backtest-report', 'backtest-report');
@@ -53,9 +55,11 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   // second run: MA crossover only, with costs off
   await view.getByLabel('Buy and hold').uncheck();
   await view.getByLabel('Costs', { exact: true }).selectOption('none');
+  await view.getByLabel('Calendar', { exact: true }).selectOption('24x7');
   await view.getByLabel('Run name').fill('Second');
   await view.getByRole('button', { name: 'Run backtest' }).click();
   await expect(view.locator('[data-testid="bt-run-row"]', { hasText: 'Second' })).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(view.getByTestId('bt-report').getByTestId('bt-calendars')).toHaveText('24x7: QQQ, SPY'); // as chosen
 
   // compare the two
   await view.getByLabel('Compare First').check();

@@ -107,7 +107,7 @@ export function buildBacktestHandlers(deps: BacktestDeps): BacktestHandlers {
       };
       runs.set(id, run);
       prune();
-      const config: BacktestConfig = { strategies, cash: a.cash, costs: a.costs, fees: a.fees };
+      const config: BacktestConfig = { strategies, cash: a.cash, costs: a.costs, fees: a.fees, calendar: a.calendar };
       const start = deps.run ?? (await import('./run-in-worker.js')).runBacktestInWorker;
       const info = run.info;
       start(bars, config, a.seed, { signal: run.abort.signal, every: progressEvery(bars), onProgress: (p) => Object.assign(info, { done: p.done, total: p.total }) }).then(

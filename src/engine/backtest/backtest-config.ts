@@ -5,6 +5,7 @@
 // Instruments are made from the symbols in the data unless described.
 import type { Bar, Instrument } from '../../shared/domain.js';
 import { loadConfig, type EngineConfig, type MonitorConfig, type Profile, type RiskLimits, type StrategyConfig } from '../core/config.js';
+import { onNyseCalendar, type CalendarChoice, type MarketCalendar } from '../data/bar-calendar.js';
 import type { AlgoSettings } from '../execution/settings.js';
 import { signalSection, specFields, type StrategySpec } from '../strategy/registry.js';
 
@@ -35,6 +36,13 @@ export interface BacktestConfig {
    * { largeOrderAlgo: 'vwap' }. Default: the engine's (5% of ADV, TWAP).
    */
   algo?: Partial<AlgoSettings>;
+  /**
+   * The market calendar of the stock symbols (crypto pairs, with a slash, trade around the clock): 'auto'
+   * (default) infers it from the bars (runBacktest's calendarsOf), or 'nyse' or '24x7' for all of them.
+   * It decides when day orders expire, when intraday strategies flatten before the close, which stretches
+   * without bars are gaps, and how many bars make a year. `instruments` still overrides per symbol.
+   */
+  calendar?: CalendarChoice;
   /** Per-symbol instrument details (tick, lot, asset class...). */
   instruments?: Record<string, Partial<Instrument>>;
   /** Bars before the replayed ones, for strategy warm-up (walk-forward). */
@@ -45,7 +53,7 @@ export interface BacktestConfig {
   speed?: number | 'max';
 }
 
-/** A symbol with a slash is a crypto pair; anything else a US stock. Tradable around the clock in a replay. */
+/** A symbol with a slash is a crypto pair; anything else a US stock. On the 24x7 calendar unless `over` says otherwise. */
 export function defaultInstrument(symbol: string, over: Partial<Instrument> = {}): Instrument {
   const crypto = symbol.includes('/');
   return {
@@ -60,6 +68,27 @@ export function defaultInstrument(symbol: string, over: Partial<Instrument> = {}
     calendar: '24x7',
     ...over,
   };
+}
+
+/**
+ * Each symbol's market calendar, in the order the symbols first appear. A crypto pair's is 24x7. A stock's is
+ * `choice`; with 'auto', 'nyse' when every one of its bars is one the NYSE calendar produces (regular-session
+ * intraday bars, daily bars dated on session days), else 24x7 (round-the-clock or extended-hours bars: pass
+ * 'nyse' to run those on the exchange's sessions).
+ */
+export function calendarsOf(bars: readonly Bar[], barMs: number, choice: CalendarChoice = 'auto'): Map<string, MarketCalendar> {
+  const fits = new Map<string, boolean>();
+  // indexed, and a symbol found off the calendar is not checked again: this reads every bar of the run once
+  for (let i = 0; i < bars.length; i++) {
+    const b = bars[i]!;
+    const known = fits.get(b.symbol);
+    if (known === false) continue;
+    const ok = choice !== 'auto' || onNyseCalendar(b.ts, barMs);
+    if (known === undefined || !ok) fits.set(b.symbol, ok);
+  }
+  const out = new Map<string, MarketCalendar>();
+  for (const [symbol, ok] of fits) out.set(symbol, symbol.includes('/') ? '24x7' : choice !== 'auto' ? choice : ok ? 'nyse' : '24x7');
+  return out;
 }
 
 /** The strategy section: the profile's defaults with the MA crossover's parameters; on for the crossover or the ensemble (signal strategies). */

@@ -6,6 +6,7 @@
 import type { OrderSide, OrderType, TradingStateChange } from '../../shared/domain.js';
 import type { CostSummary, FillCostRecord } from '../execution/costs/cost-feedback.js';
 import type { CostParts } from '../execution/costs/trade-costs.js';
+import type { MarketCalendar } from '../data/bar-calendar.js';
 import { maxDrawdown } from '../risk/analytics/equity-curve.js';
 import { DAY_MS } from '../features/session.js';
 import { AnalyticsInputError } from '../risk/analytics/errors.js';
@@ -54,6 +55,8 @@ export interface BacktestResult {
   from: number;
   to: number;
   barMs: number;
+  /** Each symbol's market calendar, as the run used it (BacktestConfig.calendar). */
+  calendars: Record<string, MarketCalendar>;
   seed: number;
   strategies: string[];
   summary: BacktestSummary;

@@ -3,6 +3,7 @@
 // run escaped. Sections: run and summary, metrics, equity and drawdown charts,
 // monthly returns, costs by kind, trades.
 import type { BacktestResult } from './backtest-result.js';
+import { calendarsText } from '../../shared/market-calendars.js';
 import { buildReport, type BacktestReport, type CostRow } from './report.js';
 
 export interface HtmlReportMeta {
@@ -80,6 +81,7 @@ function sections(rep: BacktestReport): string {
   const s = rep.summary;
   const summary: Array<[string, string]> = [
     ['Symbols', rep.run.symbols.join(', ')],
+    ['Calendar', calendarsText(rep.run.calendars)],
     ['Strategies', rep.run.strategies.join(', ')],
     ['Period', `${iso(rep.run.from)} to ${iso(rep.run.to)} (${rep.run.bars} bars, seed ${rep.run.seed})`],
     ['Final equity', `${money(s.finalEquity)} (${pct(s.totalReturn)} on ${money(s.startingCash)})`],

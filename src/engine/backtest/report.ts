@@ -4,6 +4,7 @@
 // trough, monthly returns (UTC months, each on the previous month's last
 // equity, the first on the starting cash), the round-trip trades and the costs
 // by kind, estimated before the trade and charged by the fill model.
+import type { MarketCalendar } from '../data/bar-calendar.js';
 import { COST_KINDS } from '../execution/costs/trade-costs.js';
 import type { BacktestResult, BacktestSummary } from './backtest-result.js';
 import type { RoundTrip } from './trades.js';
@@ -34,7 +35,7 @@ export interface CostRow {
 }
 
 export interface BacktestReport {
-  run: { symbols: string[]; strategies: string[]; bars: number; from: number; to: number; barMs: number; seed: number };
+  run: { symbols: string[]; calendars: Record<string, MarketCalendar>; strategies: string[]; bars: number; from: number; to: number; barMs: number; seed: number };
   summary: BacktestSummary;
   /** `tradedesk metrics` figures, or null with metricsNote. */
   metrics: Record<string, number | null> | null;
@@ -147,7 +148,7 @@ export function buildReport(r: BacktestResult): BacktestReport {
   const rows: CostRow[] = COST_KINDS.map((kind) => ({ kind, estimated: estimated[kind], charged: charged[kind] }));
   rows.push({ kind: 'total', estimated: rows.reduce((a, x) => a + x.estimated, 0), charged: rows.reduce((a, x) => a + x.charged, 0) });
   return {
-    run: { symbols: r.symbols, strategies: r.strategies, bars: r.bars, from: r.from, to: r.to, barMs: r.barMs, seed: r.seed },
+    run: { symbols: r.symbols, calendars: r.calendars, strategies: r.strategies, bars: r.bars, from: r.from, to: r.to, barMs: r.barMs, seed: r.seed },
     summary: r.summary,
     metrics: r.metrics ? { ...r.metrics.metrics } : null,
     metricsNote: r.metricsNote,

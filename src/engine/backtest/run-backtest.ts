@@ -16,7 +16,7 @@ import type { DecisionRecord } from '../journal/decision-log.js';
 import { SeededRng } from '../risk/analytics/prng.js';
 import { createStrategy, signalIdOf } from '../strategy/registry.js';
 import type { Strategy } from '../strategy/strategy.js';
-import { defaultInstrument, engineConfigFor, type BacktestConfig } from './backtest-config.js';
+import { calendarsOf, defaultInstrument, engineConfigFor, type BacktestConfig } from './backtest-config.js';
 import { performanceOf, summarize, type BacktestDecision, type BacktestResult } from './backtest-result.js';
 import { BarVenue } from './bar-venue.js';
 import { BacktestError } from './errors.js';
@@ -154,10 +154,9 @@ export function createBacktestSession(
   const bars = prepareBars(input, config.from, config.to);
   if (bars.length === 0) throw new BacktestError('NO_BARS', 'no bars to replay (empty input, or none between --from and --to)');
   const barMs = barInterval(config.warmup ?? [], bars);
-  const seen = new Set<string>();
-  for (let i = 0; i < bars.length; i++) seen.add(bars[i]!.symbol);
-  const symbols = [...seen].sort();
-  const instruments: Instrument[] = symbols.map((s) => defaultInstrument(s, config.instruments?.[s]));
+  const calendars = calendarsOf(bars, barMs, config.calendar);
+  const symbols = [...calendars.keys()].sort();
+  const instruments: Instrument[] = symbols.map((s) => defaultInstrument(s, { calendar: calendars.get(s), ...config.instruments?.[s] }));
   const warmup: Record<string, Bar[]> = {};
   for (const b of config.warmup ?? []) (warmup[b.symbol] ??= []).push(b);
   let start = bars[0]!.ts;
@@ -235,6 +234,7 @@ export function createBacktestSession(
       from: bars[0]!.ts,
       to: bars[bars.length - 1]!.ts,
       barMs,
+      calendars: Object.fromEntries(instruments.map((i) => [i.symbol, i.calendar])),
       seed,
       strategies: signalRun ? e.signals.runtimes.filter((r) => r.enabled).map((r) => r.strategy.id) : strategies.map((s) => s.id),
       summary: summarize({

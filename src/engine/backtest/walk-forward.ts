@@ -6,10 +6,10 @@
 // its results are reported per window. Every run is a full runBacktest;
 // progress counts those runs. run-in-worker.ts runs it on a worker thread.
 import type { Bar } from '../../shared/domain.js';
-import type { BacktestConfig } from './backtest-config.js';
+import { calendarsOf, type BacktestConfig } from './backtest-config.js';
 import type { MaParams, WalkForwardResult, WalkForwardSpec, WalkForwardWindow } from './walk-forward-types.js';
 import { BacktestError } from './errors.js';
-import { prepareBars, runBacktest, type BacktestHooks } from './run-backtest.js';
+import { barInterval, prepareBars, runBacktest, type BacktestHooks } from './run-backtest.js';
 
 export type { MaParams, WalkForwardResult, WalkForwardSpec, WalkForwardWindow } from './walk-forward-types.js';
 
@@ -50,7 +50,10 @@ export async function runWalkForward(
   const total = times.length >= spec.train + spec.test ? Math.floor((times.length - spec.train) / spec.test) : 0;
   if (total === 0) throw new BacktestError('BAD_INPUT', `walk-forward needs at least train + test = ${spec.train + spec.test} bar times, the data has ${times.length}`);
   const grid = hooks.grid ?? DEFAULT_GRID;
-  const base: BacktestConfig = { ...config, from: undefined, to: undefined };
+  // each symbol's calendar from all the bars, the same in every window (a window's own bars could infer another)
+  const calendars = calendarsOf(bars, barInterval(bars), config.calendar);
+  const instruments = Object.fromEntries([...calendars].map(([symbol, calendar]) => [symbol, { calendar, ...config.instruments?.[symbol] }]));
+  const base: BacktestConfig = { ...config, from: undefined, to: undefined, instruments };
   const windows: WalkForwardWindow[] = [];
   let oos = 1;
   // progress in backtest runs: the grid on each training window, then its test window

@@ -11,6 +11,9 @@
 import { nyseSessionFor, type NyseSession } from './calendar.js';
 
 export type MarketCalendar = 'nyse' | '24x7';
+/** A calendar, or 'auto': the one the bars keep (a backtest's calendarsOf). */
+export type CalendarChoice = 'auto' | MarketCalendar;
+export const CALENDAR_CHOICES: readonly CalendarChoice[] = ['auto', 'nyse', '24x7'];
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -67,6 +70,17 @@ export function defaultCalendarOf(symbol: string): MarketCalendar {
 function sessionOfUtcDay(dayStart: number): NyseSession | null {
   // 17:00Z is 12:00/13:00 New York: always inside the same New York date.
   return nyseSessionFor(dayStart + 17 * HOUR);
+}
+
+/**
+ * True when a bar opening at `ts`, `barMs` long, is one the NYSE calendar
+ * produces: an intraday bar opening inside a regular session; a daily or
+ * longer bar dated (UTC) on a session day. Pre- and after-market bars are not.
+ */
+export function onNyseCalendar(ts: number, barMs: number): boolean {
+  if (barMs >= DAY) return sessionOfUtcDay(Math.floor(ts / DAY) * DAY) !== null;
+  const s = nyseSessionFor(ts);
+  return s !== null && ts >= s.open && ts < s.close;
 }
 
 /** Sessions whose UTC date lies in [from, to] (inclusive, by date). */

@@ -37,6 +37,8 @@ export const BacktestRunArgs = z
     cash: z.number().positive().finite().max(1e12).default(100_000),
     costs: z.enum(['model', 'none']).default('model'),
     fees: z.enum(['sim', 'alpaca', 'ccxt', 'none']).default('sim'),
+    /** The stocks' market calendar: 'auto' infers it from the bars (BacktestConfig.calendar). */
+    calendar: z.enum(['auto', 'nyse', '24x7']).default('auto'),
     seed: z.number().int().min(0).max(2 ** 31).default(1),
     label: z.string().trim().max(80).optional(),
   })
@@ -75,7 +77,7 @@ const Point = z.tuple([z.number(), z.number()]);
 const CostKind = z.enum(['spread', 'slippage', 'impact', 'fees', 'total']);
 
 export const BacktestReportSchema = z.object({
-  run: z.object({ symbols: z.array(z.string()), strategies: z.array(z.string()), bars: z.number(), from: z.number(), to: z.number(), barMs: z.number(), seed: z.number() }),
+  run: z.object({ symbols: z.array(z.string()), calendars: z.record(z.string(), z.enum(['nyse', '24x7'])), strategies: z.array(z.string()), bars: z.number(), from: z.number(), to: z.number(), barMs: z.number(), seed: z.number() }),
   summary: z.object({
     startingCash: z.number(),
     finalEquity: z.number(),

@@ -75,8 +75,10 @@ describe('tradedesk backtest --symbols (cached venue bars)', () => {
 
     const fromCsv = await backtest(['--bars', csv, '--from', FROM, '--to', TO, ...STRATEGIES]);
     expect(fromCsv.code, fromCsv.err).toBe(0);
-    const venueResult = JSON.parse(first.out) as { run: { bars: number; symbols: string[] }; summary: { fills: number }; trades: Array<{ open: boolean }> };
+    const venueResult = JSON.parse(first.out) as { run: { bars: number; symbols: string[]; calendars: Record<string, string> }; summary: { fills: number }; trades: Array<{ open: boolean }> };
     expect(venueResult.run.symbols).toEqual(['QQQ', 'SPY']);
+    // Alpaca's stocks run on their exchange's calendar; the same daily bars from a CSV ('auto') are found to be on it
+    expect(venueResult.run.calendars).toEqual({ QQQ: 'nyse', SPY: 'nyse' });
     // a run that traded: orders sent, filled, a round trip closed
     expect(venueResult.summary.fills).toBeGreaterThan(2);
     expect(venueResult.trades.some((t) => !t.open)).toBe(true);

@@ -22,6 +22,8 @@ describe('tradedesk backtest', () => {
     expect(out.metrics!.total_costs as number).toBeCloseTo(17.66412, 6);
     expect(out.summary!.final_equity as number).toBeCloseTo(97_663.81588, 5);
     expect(out.metrics_note).toMatch(/3 daily equity points/);
+    // its bars open at 10:00-10:09 New York on a Tuesday: regular-session bars, so 'auto' runs AAA on the NYSE calendar
+    expect(out.run).toMatchObject({ calendars: { AAA: 'nyse' } });
     expect(out.trades).toEqual([
       expect.objectContaining({ symbol: 'AAA', side: 'long', qty: 834, entryPrice: 11.98, exitPrice: 9.2, entryTs: '2024-01-02T15:06:00.000Z', open: false }),
     ]);
@@ -37,6 +39,7 @@ describe('tradedesk backtest', () => {
     expect(trades.match(/<tr>/g)).toHaveLength(1);
     expect(trades).toContain('-2,336.18'); // the hand-checked losing round trip
     expect(html).toContain('bars_hand_checked.csv');
+    expect(html).toMatch(/<th>Calendar<\/th>\s*<td>nyse: AAA<\/td>/);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const bad = await runCli(['backtest', '--bars', FIXTURE, '--html', join(dir, 'no-such-dir', 'r.html')]);
     expect(bad.code).toBe(1);
@@ -88,6 +91,10 @@ describe('tradedesk backtest', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Final equity\s+97,663\.82 \(-2\.34% on 100,000\.00\)/);
     expect(r.stdout).toMatch(/Trades\s+1 closed, 0 open; win rate 0\.00%/);
+    expect(r.stdout).toMatch(/Calendar\s+nyse: AAA\n/);
+    const chosen = await runCli(['backtest', '--bars', FIXTURE, '--strategy', 'ma_cross:fast=2,slow=4,target=0.1', '--calendar', '24x7']);
+    expect(chosen.code, chosen.stderr).toBe(0);
+    expect(chosen.stdout).toMatch(/Calendar\s+24x7: AAA\n/);
   });
 
   it('a bad CSV fails naming file, line and field; a missing file and bad flags too', async () => {
@@ -103,6 +110,9 @@ describe('tradedesk backtest', () => {
     const flag = await runCli(['backtest', '--bars', FIXTURE, '--costs', 'some']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain('--costs must be none or model');
+    const calendar = await runCli(['backtest', '--bars', FIXTURE, '--calendar', 'lse']);
+    expect(calendar.code).toBe(2);
+    expect(calendar.stderr).toContain('--calendar must be auto, nyse, 24x7, got "lse"');
     const risk = await runCli(['backtest', '--bars', FIXTURE, '--risk', 'maxLeverage=-1']);
     expect(risk.code).toBe(2);
     expect(risk.stderr).toContain("field 'risk.maxLeverage'");

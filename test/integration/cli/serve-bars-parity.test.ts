@@ -15,7 +15,7 @@ import type { Fill } from '../../../src/shared/domain.js';
 import { createBarsEngine, REPLAY_DONE } from '../../../src/cli/serve-bars.js';
 import { parseServeArgs } from '../../../src/cli/serve.js';
 import { randomBars } from '../../support/bars.js';
-import { spawnServe } from './helpers.js';
+import { REPO, spawnServe } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tradedesk-serve-bars-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,6 +60,16 @@ describe('serve --bars --speed max', () => {
     expect(() => parseServeArgs(['--costs', 'none'], log)).toThrow('--costs applies to a replay: give --bars FILE.csv');
     expect(() => parseServeArgs(['--bars', 'a.csv', '--costs', 'free'], log)).toThrow('--costs must be model or none, got "free"');
     expect(parseServeArgs(['--bars', 'a.csv', '--bars', 'b.csv', '--strategy', 'cs_momentum'], log)).toMatchObject({ bars: ['a.csv', 'b.csv'], strategies: ['cs_momentum'] });
+    expect(() => parseServeArgs(['--calendar', 'nyse'], log)).toThrow('--calendar applies to a replay: give --bars FILE.csv');
+    expect(() => parseServeArgs(['--bars', 'a.csv', '--calendar', 'lunar'], log)).toThrow('--calendar must be auto, nyse, 24x7, got "lunar"');
+    // the calendar reaches the replay's instruments: the hand-checked bars (10:00 New York) would be on the NYSE calendar by 'auto'
+    const fixture = join(REPO, 'test', 'fixtures', 'bars_hand_checked.csv');
+    const opts = parseServeArgs(['--bars', fixture, '--calendar', '24x7'], log);
+    expect(opts).toMatchObject({ calendar: '24x7' });
+    const replay = await createBarsEngine({ files: opts.bars!, calendar: opts.calendar, dataDir: join(dir, 'calendar'), log });
+    await replay.prepare();
+    expect(replay.instrumentsBySymbol.get('AAA')?.calendar).toBe('24x7');
+    await replay.stop();
     await expect(createBarsEngine({ files: ['x.csv'], strategies: ['nope'], dataDir: dir, log })).rejects.toThrow(/--strategy: unknown strategy 'nope'/);
     const used = join(dir, 'used');
     mkdirSync(used, { recursive: true });

@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { BacktestReportData, BacktestRunInfo, BacktestStrategyInfo } from '../../../shared/api/backtest-contract.js';
 import type { CommandArgs } from '../../../shared/api/contract.js';
+import { calendarsText } from '../../../shared/market-calendars.js';
 import { downloadText } from '../lib/download.js';
 import { fmtDateTime, fmtMoney, fmtNum, fmtPct, fmtQty, pnlClass } from '../lib/format.js';
 import { putReport, setBacktestError, setBacktestMode, setRuns, showRun, toggleCompare, useBacktestUi } from '../store/backtest-store.js';
@@ -106,6 +107,7 @@ function BacktestForm({ client }: { client: RendererClient | null }) {
   const [signalParams, setSignalParams] = useState('');
   const [cash, setCash] = useState('100000');
   const [costs, setCosts] = useState<'model' | 'none'>('model');
+  const [calendar, setCalendar] = useState<'auto' | 'nyse' | '24x7'>('auto');
   const [label, setLabel] = useState('');
   const [csv, setCsv] = useState('');
   const [csvName, setCsvName] = useState('pasted.csv');
@@ -138,7 +140,7 @@ function BacktestForm({ client }: { client: RendererClient | null }) {
     setBusy(true);
     setFormError(null);
     try {
-      const info = await client.call('backtestRun', { source: src, strategies, cash: Number(cash), costs, ...(label.trim() ? { label: label.trim() } : {}) });
+      const info = await client.call('backtestRun', { source: src, strategies, cash: Number(cash), costs, calendar, ...(label.trim() ? { label: label.trim() } : {}) });
       setRuns([info, ...useBacktestUi.getState().runs.filter((r) => r.id !== info.id)]);
       showRun(info.id);
     } catch (e) {
@@ -246,6 +248,14 @@ function BacktestForm({ client }: { client: RendererClient | null }) {
         <select className="ctl-select" aria-label="Costs" value={costs} onChange={(e) => setCosts(e.target.value as 'model' | 'none')}>
           <option value="model">Cost model</option>
           <option value="none">None (frictionless)</option>
+        </select>
+      </label>
+      <label className="bt-field" title="When day orders expire, when intraday strategies flatten, which missing bars are gaps. Crypto pairs trade around the clock.">
+        Calendar
+        <select className="ctl-select" aria-label="Calendar" value={calendar} onChange={(e) => setCalendar(e.target.value as 'auto' | 'nyse' | '24x7')}>
+          <option value="auto">Auto (from the bars)</option>
+          <option value="nyse">NYSE sessions</option>
+          <option value="24x7">24x7</option>
         </select>
       </label>
       <label className="bt-field">
@@ -368,7 +378,8 @@ function RunReport({ run, report, client }: { run: BacktestRunInfo; report: Back
       <div className="bt-report-head">
         <b>{run.label}</b>
         <span className="muted">
-          {report.run.symbols.join(', ')} · {report.run.bars} bars · {fmtDateTime(report.run.from)} → {fmtDateTime(report.run.to)}
+          {report.run.symbols.join(', ')} · {report.run.bars} bars · {fmtDateTime(report.run.from)} → {fmtDateTime(report.run.to)} ·{' '}
+          <span data-testid="bt-calendars">{calendarsText(report.run.calendars)}</span>
         </span>
         <span className={pnlClass(s.totalReturn)}>
           {fmtMoney(s.finalEquity)} ({fmtPct(s.totalReturn)})

@@ -79,6 +79,14 @@ describe('backtest commands: runs', () => {
     expect(asked).toEqual([['BBB', 'AAA'], 50]);
     expect(r).toMatchObject({ total: 100, source: 'simulator: BBB, AAA (last 50 bars)' });
     expect((await settled(h, r.id)).state).toBe('done');
+    // the last 50 of these minute bars open from 17:30Z to 18:19Z on a Tuesday, inside the NYSE session: 'auto' (the
+    // default) finds the exchange's calendar; one chosen in the form reaches the run
+    const calendars = (id: string) => (h.backtestResult({ id }) as Awaited<ReturnType<typeof h.backtestResult>>).report.run.calendars;
+    expect(calendars(r.id)).toEqual({ AAA: 'nyse', BBB: 'nyse' });
+    const chosen = await run(h, { source: { kind: 'sim', symbols: ['AAA', 'BBB'], limit: 50 }, strategies: ['buy_and_hold'], calendar: '24x7' });
+    expect((await settled(h, chosen.id)).state).toBe('done');
+    expect(calendars(chosen.id)).toEqual({ AAA: '24x7', BBB: '24x7' });
+    await expect(run(h, { source: { kind: 'sim', symbols: ['AAA'] }, strategies: ['buy_and_hold'], calendar: 'lse' })).rejects.toThrow(/field 'calendar'/);
   });
 
   it('cancel aborts the run: canceled, with no report', async () => {

@@ -27,6 +27,7 @@ function handResult(symbol = 'AAA', strategy = 'ma_cross'): BacktestResult {
   const parts = { spread: 4, slippage: 3, impact: 2, fees: 1 };
   return {
     symbols: [symbol],
+    calendars: { [symbol]: 'nyse' },
     bars: 5,
     from: at('2024-01-15'),
     to: at('2024-03-05'),

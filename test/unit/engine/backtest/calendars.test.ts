@@ -1,0 +1,103 @@
+// The market calendar of a backtest's symbols (BacktestConfig.calendar): with
+// 'auto' a stock whose bars all open in regular NYSE sessions (daily bars: on
+// session days) runs on the NYSE calendar, anything else around the clock, and
+// crypto pairs always around the clock. The calendar is what decides when a day
+// order expires and which stretches without bars are gaps: a day order sent
+// after Friday's daily bar lives to Monday's close on the NYSE calendar (as at
+// a broker), and dies at UTC midnight on 24x7; weekends and holidays between
+// daily bars are no gaps on the NYSE calendar.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { calendarsOf } from '../../../../src/engine/backtest/backtest-config.js';
+import { createBacktestSession } from '../../../../src/engine/backtest/run-backtest.js';
+import type { BacktestConfig } from '../../../../src/engine/backtest/backtest-config.js';
+import { readBarsCsv } from '../../../../src/engine/data/csv-bars.js';
+import type { Strategy } from '../../../../src/engine/strategy/strategy.js';
+import type { Bar } from '../../../../src/shared/domain.js';
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+const bar = (symbol: string, iso: string, px = 100): Bar => ({ symbol, ts: Date.parse(iso), open: px, high: px + 0.5, low: px - 0.5, close: px, volume: 10_000 });
+/** `n` one-minute bars of `symbol` from `iso`. */
+const minutes = (symbol: string, iso: string, n: number): Bar[] => Array.from({ length: n }, (_, i) => ({ ...bar(symbol, iso), ts: Date.parse(iso) + i * MIN }));
+
+describe('calendarsOf', () => {
+  it("'auto': regular-session minute bars are on the NYSE calendar; a pre-market or night bar puts the stock on 24x7", () => {
+    // 2024-01-02 (a Tuesday): 14:30Z is the 09:30 New York open, 20:59Z the last minute before the 16:00 close
+    const rth = [...minutes('SPY', '2024-01-02T14:30:00Z', 5), ...minutes('SPY', '2024-01-02T20:55:00Z', 5)];
+    expect(calendarsOf(rth, MIN)).toEqual(new Map([['SPY', 'nyse']]));
+    const premarket = [bar('QQQ', '2024-01-02T14:29:00Z'), ...minutes('QQQ', '2024-01-02T14:30:00Z', 5)]; // 09:29 New York
+    const night = [...minutes('IWM', '2024-01-02T20:58:00Z', 3)]; // the third opens at 16:00 New York, after the close
+    const got = calendarsOf([...rth, ...premarket, ...night].sort((a, b) => a.ts - b.ts), MIN);
+    expect(Object.fromEntries(got)).toEqual({ SPY: 'nyse', QQQ: '24x7', IWM: '24x7' });
+  });
+
+  it("'auto': daily bars dated on session days are on the NYSE calendar (any time of that UTC date); a Saturday or a holiday is not", () => {
+    // Alpaca stamps a daily bar at 00:00 New York (05:00Z in winter), others at 00:00Z
+    const week = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08'].map((d, i) => bar('SPY', `${d}T${i % 2 ? '05' : '00'}:00:00Z`));
+    expect(calendarsOf(week, DAY).get('SPY')).toBe('nyse');
+    expect(calendarsOf([...week, bar('SPY', '2024-03-09T00:00:00Z')], DAY).get('SPY')).toBe('24x7'); // a Saturday
+    expect(calendarsOf([bar('SPY', '2024-01-01T00:00:00Z'), ...week], DAY).get('SPY')).toBe('24x7'); // New Year's Day
+  });
+
+  it('crypto pairs are always 24x7; a calendar given applies to every stock, whatever its bars', () => {
+    const bars = [...minutes('SPY', '2024-01-02T14:30:00Z', 3), ...minutes('BTC/USD', '2024-01-02T14:30:00Z', 3), bar('QQQ', '2024-01-06T03:00:00Z')];
+    expect(Object.fromEntries(calendarsOf(bars, MIN))).toEqual({ SPY: 'nyse', 'BTC/USD': '24x7', QQQ: '24x7' });
+    expect(Object.fromEntries(calendarsOf(bars, MIN, 'nyse'))).toEqual({ SPY: 'nyse', 'BTC/USD': '24x7', QQQ: 'nyse' });
+    expect(Object.fromEntries(calendarsOf(bars, MIN, '24x7'))).toEqual({ SPY: '24x7', 'BTC/USD': '24x7', QQQ: '24x7' });
+  });
+});
+
+/** Buys 10 at a 97 limit, a day order, on the bar of `onDay` (a UTC date). */
+function dayLimitOn(onDay: string): Strategy {
+  return {
+    id: 'day_limit',
+    onBar: (b, ctx) => {
+      if (new Date(b.ts).toISOString().slice(0, 10) === onDay) ctx.submit({ symbol: b.symbol, side: 'buy', type: 'limit', qty: 10, limitPrice: 97, timeInForce: 'day', reason: 'test' });
+    },
+  };
+}
+
+async function replay(bars: Bar[], config: Partial<BacktestConfig>, strategy?: Strategy) {
+  const s = createBacktestSession(bars, { strategies: strategy ? [] : [{ name: 'buy_and_hold' }], costs: 'none', ...config }, 1, strategy ? { strategies: [strategy] } : {});
+  const e = s.engine;
+  await e.prepare();
+  for (let at = e.clock.nextTimerAt(); at !== undefined; at = e.clock.nextTimerAt()) e.clock.advanceTo(at);
+  const orders = e.oms.recent(10);
+  const quality = e.quality.reports();
+  await e.stop();
+  return { orders, quality, result: s.result() };
+}
+
+describe('the calendar in a backtest', () => {
+  // daily bars at 00:00Z, Monday 4 March to Tuesday 12 March 2024 (no weekend bars); Monday the 11th trades down through 97
+  const days = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08', '2024-03-11', '2024-03-12'];
+  const daily = days.map((d) => (d === '2024-03-11' ? { ...bar('AAA', `${d}T00:00:00Z`, 98), low: 96 } : bar('AAA', `${d}T00:00:00Z`)));
+
+  it("a day order sent after Friday's daily bar fills on Monday on the NYSE calendar ('auto' finds it), and expires over the weekend on 24x7", async () => {
+    const nyse = await replay(daily, {}, dayLimitOn('2024-03-08'));
+    expect(nyse.result.calendars).toEqual({ AAA: 'nyse' });
+    expect(nyse.orders[0]!.status).toBe('filled');
+    // on Monday's bar (it opened at 98, above the limit, and traded down through it)
+    expect(nyse.result.fills.map((f) => [f.price, new Date(f.ts).toISOString()])).toEqual([[97, '2024-03-11T00:00:00.000Z']]);
+
+    const roundTheClock = await replay(daily, { calendar: '24x7' }, dayLimitOn('2024-03-08'));
+    expect(roundTheClock.result.calendars).toEqual({ AAA: '24x7' });
+    // sent at Saturday 00:00 (Friday's bar closed), over at Sunday 00:00: Monday's bar never sees it
+    expect(roundTheClock.orders[0]!.status).toBe('expired');
+    expect(roundTheClock.result.fills).toEqual([]);
+  });
+
+  it('weekends and holidays between the daily bars of SPY 2007-2009 are gaps on 24x7, none on the NYSE calendar', async () => {
+    const spy = readBarsCsv(join(__dirname, '../../../fixtures/spy_ohlcv_2007_2009.csv')); // symbol: the file's name
+    // every stretch of more than a day between two bars (weekends, holidays) is missing bars on a 24x7 calendar
+    const longer = spy.slice(1).filter((b, i) => b.ts - spy[i]!.ts > DAY).length;
+    expect(longer).toBeGreaterThan(150);
+    const auto = await replay(spy, {});
+    expect(auto.result.calendars).toEqual({ [spy[0]!.symbol]: 'nyse' });
+    expect(auto.quality[0]!.bars).toBe(spy.length);
+    expect(auto.quality[0]!.byIssue.gap).toBe(0);
+    const roundTheClock = await replay(spy, { calendar: '24x7' });
+    expect(roundTheClock.quality[0]!.byIssue.gap).toBe(longer);
+  });
+});
