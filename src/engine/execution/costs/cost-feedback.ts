@@ -5,10 +5,18 @@
 // and the limit price for a resting limit, whose estimate is its fee alone: a
 // passive buy filled at its limit below the mid cost its fee, and its distance
 // from the mid (known when it was sent) is no error of the model. The error feeds
-// back: an exponential moving average of (realized - model) per order type is
-// added to later estimates, so a model that keeps under- or over-estimating
-// corrects itself.
+// back: an exponential moving average of (realized - model) per execution kind
+// (a market order, a limit that crosses the quote, a limit that rests) is added
+// to later estimates of that kind, so a model that keeps under- or
+// over-estimating corrects itself. A resting limit that fills better than its
+// limit (a bar that opened through it) reports that improvement, but the
+// correction does not learn it: it is the market's move, not a cost the model
+// missed, and learned it would put later resting estimates below their fee,
+// below zero on daily bars, where the benefit/cost filter passes anything.
 import type { Fill, OrderType } from '../../../shared/domain.js';
+
+/** How an order executes: at market, a limit that crosses the quote when sent (a taker), or one that rests (a maker). */
+export type ExecutionKind = 'market' | 'limit_taker' | 'limit_maker';
 
 export interface FillCostRecord {
   fillId: string;
@@ -16,6 +24,7 @@ export interface FillCostRecord {
   symbol: string;
   ts: number;
   type: OrderType;
+  kind: ExecutionKind;
   notional: number;
   /** Estimate used when the order was sent (model + correction at that time). */
   estimatedBps: number;
@@ -32,8 +41,8 @@ export interface CostSummary {
   realized: number;
   meanErrorBps: number;
   meanAbsErrorBps: number;
-  /** Current correction per order type, in bps. */
-  correctionBps: Record<OrderType, number>;
+  /** Current correction per execution kind, in bps. */
+  correctionBps: Record<ExecutionKind, number>;
 }
 
 interface Arrival {
@@ -41,14 +50,14 @@ interface Arrival {
   ref: number;
   modelBps: number;
   usedBps: number;
-  type: OrderType;
+  kind: ExecutionKind;
 }
 
 const KEEP = 10_000;
 
 export class CostFeedback {
   private readonly arrivals = new Map<string, Arrival>();
-  private readonly correction: Record<OrderType, number> = { market: 0, limit: 0 };
+  private readonly correction: Record<ExecutionKind, number> = { market: 0, limit_taker: 0, limit_maker: 0 };
   readonly records: FillCostRecord[] = [];
   private n = 0;
   private estSum = 0;
@@ -58,14 +67,14 @@ export class CostFeedback {
 
   constructor(private readonly alpha = 0.1) {}
 
-  /** The estimate to use now for an order of `type` whose model says `modelBps`. */
-  corrected(type: OrderType, modelBps: number): number {
-    return modelBps + this.correction[type];
+  /** The estimate to use now for an order of this kind whose model says `modelBps`. */
+  corrected(kind: ExecutionKind, modelBps: number): number {
+    return modelBps + this.correction[kind];
   }
 
   /** An order left with this estimate, made against `ref` (the arrival mid, or a resting limit's price). */
-  onSent(clientOrderId: string, type: OrderType, ref: number, modelBps: number): void {
-    if (ref > 0) this.arrivals.set(clientOrderId, { ref, modelBps, usedBps: this.corrected(type, modelBps), type });
+  onSent(clientOrderId: string, kind: ExecutionKind, ref: number, modelBps: number): void {
+    if (ref > 0) this.arrivals.set(clientOrderId, { ref, modelBps, usedBps: this.corrected(kind, modelBps), kind });
   }
 
   /** The order is done (filled, canceled...): its arrival can go once its fills are in. */
@@ -78,13 +87,16 @@ export class CostFeedback {
     if (!a) return undefined;
     const notional = f.qty * f.price;
     const sign = f.side === 'buy' ? 1 : -1;
-    const realizedBps = ((sign * (f.price - a.ref)) / a.ref) * 10_000 + (notional > 0 ? (f.fee / notional) * 10_000 : 0);
+    const priceBps = ((sign * (f.price - a.ref)) / a.ref) * 10_000;
+    const feeBps = notional > 0 ? (f.fee / notional) * 10_000 : 0;
+    const realizedBps = priceBps + feeBps;
     const rec: FillCostRecord = {
       fillId: f.fillId,
       clientOrderId: f.clientOrderId,
       symbol: f.symbol,
       ts: f.ts,
-      type: a.type,
+      type: a.kind === 'market' ? 'market' : 'limit',
+      kind: a.kind,
       notional,
       estimatedBps: a.usedBps,
       realizedBps,
@@ -92,7 +104,9 @@ export class CostFeedback {
       estimated: (a.usedBps / 10_000) * notional,
       realized: (realizedBps / 10_000) * notional,
     };
-    this.correction[a.type] += this.alpha * (realizedBps - a.modelBps - this.correction[a.type]);
+    // a resting limit's improvement on its limit is not learned (see the top of this file)
+    const learned = a.kind === 'limit_maker' ? Math.max(priceBps, 0) + feeBps : realizedBps;
+    this.correction[a.kind] += this.alpha * (learned - a.modelBps - this.correction[a.kind]);
     this.n++;
     this.estSum += rec.estimated;
     this.realSum += rec.realized;

@@ -6,7 +6,7 @@ import type { AssetClass, Fill, Order, OrderSide, OrderType, Quote } from '../..
 import { TERMINAL_STATUSES } from '../../../shared/domain.js';
 import type { CostsConfig } from '../../core/config.js';
 import { benefitCostVerdict, type BenefitCostVerdict } from './benefit-filter.js';
-import { CostFeedback } from './cost-feedback.js';
+import { CostFeedback, type ExecutionKind } from './cost-feedback.js';
 import { estimateCost, type CostEstimate } from './cost-model.js';
 import { feeModelFor, type FeeModel } from './fees.js';
 import { MarketStats } from './market-stats.js';
@@ -33,9 +33,14 @@ export const COST_KINDS = ['spread', 'slippage', 'impact', 'fees'] as const;
 
 export const zeroCostParts = (): CostParts => ({ spread: 0, slippage: 0, impact: 0, fees: 0 });
 
-/** A limit at `price` crosses the quote (executes as a taker): a buy at or above the ask, a sell at or below the bid. */
-function crosses(side: OrderSide, price: number, quote: Quote): boolean {
-  return side === 'buy' ? price >= quote.ask : price <= quote.bid;
+/**
+ * How an order would execute against `quote`: a limit crossing it (a buy at or above the ask, a sell at or below the
+ * bid) is a taker; one that does not, or with no quote to cross, rests (a limit without a price is taken as a taker).
+ */
+function executionKind(type: OrderType, side: OrderSide, limitPrice: number | undefined, quote: Quote | undefined): ExecutionKind {
+  if (type === 'market') return 'market';
+  if (limitPrice === undefined) return 'limit_taker';
+  return quote !== undefined && (side === 'buy' ? limitPrice >= quote.ask : limitPrice <= quote.bid) ? 'limit_taker' : 'limit_maker';
 }
 
 export class TradeCosts {
@@ -63,10 +68,10 @@ export class TradeCosts {
     const mid = quote ? (quote.bid + quote.ask) / 2 : undefined;
     const price = o.type === 'limit' ? o.limitPrice : mid;
     if (!(price !== undefined && price > 0)) return undefined;
-    const marketable = o.type === 'limit' && quote !== undefined && crosses(o.side, price, quote);
-    const e = estimateCost({ side: o.side, type: o.type, qty: o.qty, price, assetClass, marketable }, quote, this.stats.get(o.symbol), this.fees, this.cfg);
+    const kind = executionKind(o.type, o.side, price, quote);
+    const e = estimateCost({ side: o.side, type: o.type, qty: o.qty, price, assetClass, marketable: kind === 'limit_taker' }, quote, this.stats.get(o.symbol), this.fees, this.cfg);
     // e is this call's own fresh object: corrected in place (a `{ ...e, ... }` copy is a slow path in V8 on every order)
-    const totalBps = this.feedback.corrected(o.type, e.totalBps);
+    const totalBps = this.feedback.corrected(kind, e.totalBps);
     e.totalBps = totalBps;
     e.total = (totalBps / 10_000) * e.notional;
     return e;
@@ -83,9 +88,9 @@ export class TradeCosts {
     if (!quote || !estimate) return;
     this.partsBps.set(order.clientOrderId, { spread: estimate.halfSpreadBps, slippage: estimate.slippageBps, impact: estimate.impactBps, fees: estimate.feeBps });
     // the price the estimate was made against: a resting limit's own price (its model cost is its fee), else the mid
-    const resting = order.type === 'limit' && order.limitPrice !== undefined && !crosses(order.side, order.limitPrice, quote);
-    const ref = resting ? order.limitPrice! : (quote.bid + quote.ask) / 2;
-    this.feedback.onSent(order.clientOrderId, order.type, ref, estimate.totalBps - this.feedback.corrected(order.type, 0));
+    const kind = executionKind(order.type, order.side, order.limitPrice, quote);
+    const ref = kind === 'limit_maker' ? order.limitPrice! : (quote.bid + quote.ask) / 2;
+    this.feedback.onSent(order.clientOrderId, kind, ref, estimate.totalBps - this.feedback.corrected(kind, 0));
   }
 
   onOrder(order: Order): void {

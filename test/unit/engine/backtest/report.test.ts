@@ -40,7 +40,7 @@ function handResult(symbol = 'AAA', strategy = 'ma_cross'): BacktestResult {
     trades: [trade(symbol, strategy, 50, 0), trade(symbol, strategy, -20, 1), trade(symbol, strategy, 30, 2)],
     fills: [],
     decisions: [],
-    costAnalysis: { fills: 6, estimated: 11, realized: 12.5, meanErrorBps: 0.5, meanAbsErrorBps: 1.5, correctionBps: { market: 0, limit: 0 }, records: [] },
+    costAnalysis: { fills: 6, estimated: 11, realized: 12.5, meanErrorBps: 0.5, meanAbsErrorBps: 1.5, correctionBps: { market: 0, limit_taker: 0, limit_maker: 0 }, records: [] },
     costBreakdown: { estimated: { spread: 5, slippage: 3, impact: 1, fees: 1 }, charged: parts },
     tradingStates: [],
     equity,

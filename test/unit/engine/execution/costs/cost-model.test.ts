@@ -119,7 +119,8 @@ describe('post-trade cost feedback', () => {
     expect(r1.errorBps).toBeCloseTo(10, 9);
     // correction = 0 + 0.5 · (20 - 10 - 0) = 5
     expect(fb.corrected('market', 10)).toBeCloseTo(15, 9);
-    expect(fb.corrected('limit', 10)).toBe(10);
+    expect(fb.corrected('limit_taker', 10)).toBe(10);
+    expect(fb.corrected('limit_maker', 10)).toBe(10);
     fb.onSent('b', 'market', 100, 10); // 15 used
     // realized 10 bps: error -5; correction = 5 + 0.5 · (10 - 10 - 5) = 2.5
     const r2 = fb.onFill({ clientOrderId: 'b', symbol: 'X', side: 'buy', qty: 100, price: 100.1, fee: 0, ts: 2, fillId: 'f2' })!;
@@ -133,6 +134,28 @@ describe('post-trade cost feedback', () => {
     // estimated 10 bps of 10,020 + 15 bps of 10,010; realized 20 bps of 10,020 + 10 bps of 10,010
     expect(s.estimated).toBeCloseTo(10.02 + 15.015, 9);
     expect(s.realized).toBeCloseTo(20.04 + 10.01, 9);
+  });
+
+  it('learns per execution kind; a resting limit\'s improvement on its limit is reported, not learned', () => {
+    const fb = new CostFeedback(0.5);
+    // a marketable limit (a taker) bought 10 bps above the arrival mid, its model said 4: error +6, learned by its kind only
+    fb.onSent('t', 'limit_taker', 100, 4);
+    expect(fb.onFill({ clientOrderId: 't', symbol: 'X', side: 'buy', qty: 10, price: 100.1, fee: 0, ts: 1, fillId: 'f1' })!.errorBps).toBeCloseTo(6, 9);
+    const c = fb.summary().correctionBps;
+    expect([c.market, c.limit_taker, c.limit_maker]).toEqual([0, expect.closeTo(3, 9), 0]);
+    // a resting buy at 100 (its model: a 10 bps fee) filled at 99 (the bar opened there): realized -100 + 10 bps
+    fb.onSent('m', 'limit_maker', 100, 10);
+    const m = fb.onFill({ clientOrderId: 'm', symbol: 'X', side: 'buy', qty: 10, price: 99, fee: 0.99, ts: 2, fillId: 'f2' })!;
+    expect(m.realizedBps).toBeCloseTo(-90, 9);
+    expect(m.errorBps).toBeCloseTo(-100, 9);
+    expect(m).toMatchObject({ kind: 'limit_maker', type: 'limit' });
+    // the correction learns its fee, as modelled: 0 (learning the -100 bps would have made it -50)
+    expect(fb.summary().correctionBps.limit_maker).toBeCloseTo(0, 9);
+    // a fee above the model's is learned: filled at its limit, charged 15 bps against a model of 10
+    fb.onSent('m2', 'limit_maker', 100, 10);
+    fb.onFill({ clientOrderId: 'm2', symbol: 'X', side: 'buy', qty: 10, price: 100, fee: 1.5, ts: 3, fillId: 'f3' });
+    expect(fb.summary().correctionBps.limit_maker).toBeCloseTo(2.5, 9);
+    expect(fb.corrected('limit_maker', 10)).toBeCloseTo(12.5, 9);
   });
   it('a sell filled below the mid, with a fee, costs both', () => {
     const fb = new CostFeedback();
