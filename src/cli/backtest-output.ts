@@ -23,6 +23,9 @@ export function backtestJson(r: BacktestResult): Record<string, unknown> {
       starting_cash: s.startingCash,
       final_equity: s.finalEquity,
       return_on_cash: s.totalReturn,
+      benchmark_return: s.benchmarkReturn,
+      benchmark_max_drawdown: s.benchmarkMaxDrawdown,
+      excess_return: s.totalReturn - s.benchmarkReturn,
       max_drawdown_intraday: s.maxDrawdown,
       open_trades: s.openTrades,
       fees: s.fees,
@@ -40,6 +43,7 @@ export function backtestJson(r: BacktestResult): Record<string, unknown> {
 }
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+const signedPct = (x: number): string => `${x > 0 ? '+' : ''}${pct(x)}`;
 const money = (x: number): string => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** The human-readable report. */
@@ -52,6 +56,7 @@ export function backtestText(r: BacktestResult, file: string): string {
     ['Strategies', r.strategies.join(', ')],
     ['Final equity', `${money(s.finalEquity)} (${pct(s.totalReturn)} on ${money(s.startingCash)})`],
     ['Max drawdown', pct(s.maxDrawdown)],
+    ['Benchmark', `${pct(s.benchmarkReturn)}, max drawdown ${pct(s.benchmarkMaxDrawdown)} (equal-weight buy and hold of the symbols, no costs); the run ${signedPct(s.totalReturn - s.benchmarkReturn)} against it`],
     ['Trades', `${s.trades} closed, ${s.openTrades} open; win rate ${pct(s.winRate)}`],
     ['Turnover', `${s.turnover.toFixed(2)}x average equity`],
     ['Costs', `${money(s.totalCosts)} (fees ${money(s.fees)}, spread/slippage/impact ${money(s.slippage)})`],

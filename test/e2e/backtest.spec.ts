@@ -37,6 +37,10 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   await expect(report.getByTestId('bt-costs').locator('tr[data-kind="total"]')).toBeVisible();
   // the simulator's stocks print bars in NYSE sessions only: 'Auto' finds their exchange's calendar
   await expect(report.getByTestId('bt-calendars')).toHaveText('nyse: QQQ, SPY');
+  // the benchmark beside it: its return and drawdown in the head, its line on every sample of the equity chart
+  await expect(report.getByTestId('bt-benchmark')).toHaveText(/^Buy and hold [+−-]?\d+\.\d+%, max DD \d+\.\d+%$/);
+  const points = await report.getByTestId('bt-equity-chart').getAttribute('data-points');
+  await expect(report.getByTestId('bt-equity-chart')).toHaveAttribute('data-benchmark-points', points!);
   const tradeRows = await report.getByTestId('bt-trade-row').count();
   expect(tradeRows).toBeGreaterThan(0); // buy and hold holds at least one position
   await docShot(page, 'backtest-report', 'backtest-report');

@@ -3,7 +3,7 @@
 // `tradedesk metrics` on the equity curve (performance.ts, the same code), the
 // round-trip trades, fills, decisions, the post-trade cost analysis and every
 // trading-state change.
-import type { OrderSide, OrderType, TradingStateChange } from '../../shared/domain.js';
+import type { Bar, OrderSide, OrderType, TradingStateChange } from '../../shared/domain.js';
 import type { CostSummary, FillCostRecord } from '../execution/costs/cost-feedback.js';
 import type { CostParts } from '../execution/costs/trade-costs.js';
 import type { MarketCalendar } from '../data/bar-calendar.js';
@@ -47,6 +47,10 @@ export interface BacktestSummary {
   ordersSkipped: number;
   fills: number;
   finalTradingState: string;
+  /** The benchmark (buyAndHoldCurve): its final value / starting cash - 1. */
+  benchmarkReturn: number;
+  /** The benchmark's largest fall from a peak, on the same samples as maxDrawdown. */
+  benchmarkMaxDrawdown: number;
 }
 
 export interface BacktestResult {
@@ -72,6 +76,38 @@ export interface BacktestResult {
   tradingStates: TradingStateChange[];
   /** [time of the bars, equity] after every group of bars (the time the bars are stamped with, not their delivery at their close). */
   equity: Array<[number, number]>;
+  /** The benchmark at the equity curve's times: equal-weight buy and hold of the run's symbols, no costs (buyAndHoldCurve). */
+  benchmark: Array<[number, number]>;
+}
+
+/**
+ * What the starting cash would be worth held in the run's symbols: split equally among them, each share bought at
+ * its symbol's first close (the first price a strategy could act on) and held, cash until then; no costs. Valued at
+ * each of `times` (ascending) on the last close at or before it. `bars` sorted by time; a bar without a positive
+ * close is skipped.
+ */
+export function buyAndHoldCurve(bars: readonly Bar[], symbols: readonly string[], times: readonly number[], startingCash: number): Array<[number, number]> {
+  // per symbol its first and last close, in one box (one lookup a bar: this reads every bar of the run once)
+  const closes = new Map<string, { first: number; last: number }>();
+  // the sum over symbols of last / first close, with every symbol not yet started counted at 1 (its share in cash)
+  let held = symbols.length;
+  const per = symbols.length > 0 ? startingCash / symbols.length : 0;
+  const out: Array<[number, number]> = [];
+  let i = 0;
+  for (const t of times) {
+    for (; i < bars.length && bars[i]!.ts <= t; i++) {
+      const b = bars[i]!;
+      if (!(b.close > 0)) continue;
+      const c = closes.get(b.symbol);
+      if (c === undefined) closes.set(b.symbol, { first: b.close, last: b.close });
+      else {
+        held += (b.close - c.last) / c.first;
+        c.last = b.close;
+      }
+    }
+    out.push([t, symbols.length > 0 ? per * held : startingCash]);
+  }
+  return out;
 }
 
 /**
@@ -106,6 +142,7 @@ export function summarize(input: {
   ordersDenied: number;
   ordersSkipped: number;
   finalTradingState: string;
+  benchmark: ReadonlyArray<[number, number]>;
 }): BacktestSummary {
   const eq = input.equity.map((p) => p[1]);
   const finalEquity = eq.length ? eq[eq.length - 1]! : input.startingCash;
@@ -128,5 +165,7 @@ export function summarize(input: {
     ordersSkipped: input.ordersSkipped,
     fills: input.fills.length,
     finalTradingState: input.finalTradingState,
+    benchmarkReturn: (input.benchmark.at(-1)?.[1] ?? input.startingCash) / input.startingCash - 1,
+    benchmarkMaxDrawdown: maxDrawdown([input.startingCash, ...input.benchmark.map((p) => p[1])]),
   };
 }

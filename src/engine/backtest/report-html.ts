@@ -36,7 +36,10 @@ const PERCENT_METRICS = new Set(['total_return', 'cagr', 'volatility', 'max_draw
  * A line (or filled area down to 0) over [ts, value] points, with the value range and the dates labelled. Points
  * are spaced by sample, not by clock, so closed-market hours (nights, weekends) do not flatten the curve.
  */
-function svgChart(points: ReadonlyArray<[number, number]>, opts: { label: string; color: string; area?: boolean; fmt: (v: number) => string }): string {
+function svgChart(
+  points: ReadonlyArray<[number, number]>,
+  opts: { label: string; color: string; area?: boolean; fmt: (v: number) => string; /** A dashed second line on the same samples and scale. */ second?: ReadonlyArray<[number, number]> },
+): string {
   const W = 960;
   const H = 220;
   const L = 8;
@@ -48,7 +51,7 @@ function svgChart(points: ReadonlyArray<[number, number]>, opts: { label: string
   const t1 = points.at(-1)![0];
   let lo = Infinity;
   let hi = -Infinity;
-  for (const [, v] of points) {
+  for (const [, v] of [...points, ...(opts.second ?? [])]) {
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);
   }
@@ -56,14 +59,16 @@ function svgChart(points: ReadonlyArray<[number, number]>, opts: { label: string
   if (hi === lo) hi = lo + 1;
   const x = (i: number): number => L + (i / (points.length - 1)) * (W - L - R);
   const y = (v: number): number => T + ((hi - v) / (hi - lo)) * (H - T - B);
-  const path = points.map(([, v], i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
+  const pathOf = (ps: ReadonlyArray<[number, number]>): string => ps.map(([, v], i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
+  const path = pathOf(points);
+  const second = opts.second?.length === points.length ? `<path class="second" d="${pathOf(opts.second)}" fill="none" stroke="#7f7f7f" stroke-width="1.2" stroke-dasharray="5 4"/>` : '';
   const fill = opts.area ? `<path d="${path}L${x(points.length - 1).toFixed(1)},${y(0).toFixed(1)}L${x(0).toFixed(1)},${y(0).toFixed(1)}Z" fill="${opts.color}" fill-opacity="0.25" stroke="none"/>` : '';
   const grid = [hi, (hi + lo) / 2, lo]
     .map((v) => `<line x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/><text x="${W - R + 6}" y="${(y(v) + 4).toFixed(1)}">${escapeHtml(opts.fmt(v))}</text>`)
     .join('');
   return (
     `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(opts.label)}" xmlns="http://www.w3.org/2000/svg">` +
-    `<title>${escapeHtml(opts.label)}</title>${grid}${fill}<path d="${path}" fill="none" stroke="${opts.color}" stroke-width="1.5"/>` +
+    `<title>${escapeHtml(opts.label)}</title>${grid}${fill}${second}<path d="${path}" fill="none" stroke="${opts.color}" stroke-width="1.5"/>` +
     `<text x="${L}" y="${H - 6}">${escapeHtml(day(t0))}</text><text x="${W - R}" y="${H - 6}" text-anchor="end">${escapeHtml(day(t1))}</text></svg>`
   );
 }
@@ -86,6 +91,7 @@ function sections(rep: BacktestReport): string {
     ['Period', `${iso(rep.run.from)} to ${iso(rep.run.to)} (${rep.run.bars} bars, seed ${rep.run.seed})`],
     ['Final equity', `${money(s.finalEquity)} (${pct(s.totalReturn)} on ${money(s.startingCash)})`],
     ['Max drawdown', `${pct(rep.maxDrawdown.depth)} (peak ${iso(rep.maxDrawdown.peakTs)}, trough ${iso(rep.maxDrawdown.troughTs)})`],
+    ['Benchmark', `${pct(s.benchmarkReturn)}, max drawdown ${pct(s.benchmarkMaxDrawdown)} (equal-weight buy and hold of the symbols, no costs; the dashed line on the equity chart)`],
     ['Trades', `${s.trades} closed, ${s.openTrades} open; win rate ${pct(s.winRate)}`],
     ['Turnover', `${s.turnover.toFixed(2)}x average equity`],
     ['Costs', `${money(s.totalCosts)} (fees ${money(s.fees)}, spread/slippage/impact ${money(s.slippage)})`],
@@ -128,7 +134,7 @@ function sections(rep: BacktestReport): string {
   return [
     `<section><h2>Summary</h2><table class="summary"><tbody>${summary.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</tbody></table></section>`,
     `<section><h2>Metrics</h2>${metrics}</section>`,
-    `<section><h2>Equity</h2>${svgChart(rep.equity, { label: 'Equity curve', color: '#1f77b4', fmt: money })}</section>`,
+    `<section><h2>Equity</h2>${svgChart(rep.equity, { label: 'Equity curve, and the benchmark dashed', color: '#1f77b4', fmt: money, second: rep.benchmark })}</section>`,
     `<section><h2>Drawdown</h2>${svgChart(rep.drawdown, { label: 'Drawdown', color: '#d62728', area: true, fmt: pct })}</section>`,
     `<section><h2>Monthly returns</h2>${monthly}</section>`,
     `<section><h2>Costs by kind</h2>${costs}<p class="muted">${escapeHtml(costNote)}</p></section>`,

@@ -44,6 +44,8 @@ export interface BacktestReport {
   equity: Array<[number, number]>;
   /** [ts, equity / running peak - 1] (0 or below), on the same times. */
   drawdown: Array<[number, number]>;
+  /** [ts, value] of the benchmark (equal-weight buy and hold of the symbols, no costs), on the same times. */
+  benchmark: Array<[number, number]>;
   maxDrawdown: { depth: number; peakTs: number | null; troughTs: number | null };
   monthly: MonthlyReturn[];
   years: YearRow[];
@@ -56,10 +58,9 @@ export interface BacktestReport {
 export const MAX_CURVE_POINTS = 2000;
 export const MAX_TRADES = 5000;
 
-/** The curve with the starting cash first (at the first bar's time unless a sample is there). */
-function fullCurve(r: BacktestResult): Array<[number, number]> {
-  const eq = r.equity;
-  return eq.length && eq[0]![0] <= r.from ? eq.slice() : [[r.from, r.summary.startingCash], ...eq];
+/** The curve with the starting cash first (at the first bar's time unless a sample is there): the equity's or the benchmark's. */
+function fullCurve(r: BacktestResult, curve: ReadonlyArray<[number, number]> = r.equity): Array<[number, number]> {
+  return r.equity.length && r.equity[0]![0] <= r.from ? curve.slice() : [[r.from, r.summary.startingCash], ...curve];
 }
 
 /** Drawdown below the running peak, which starts at the starting cash. */
@@ -120,10 +121,15 @@ export function yearRows(monthly: readonly MonthlyReturn[]): YearRow[] {
 
 /** At most `max` points: the first, the last, and the lowest and highest of each span between. */
 export function thinCurve(curve: ReadonlyArray<[number, number]>, max = MAX_CURVE_POINTS): Array<[number, number]> {
-  if (curve.length <= max) return curve.slice();
+  return thinIndices(curve, max).map((i) => curve[i]!);
+}
+
+/** The indices thinCurve keeps (ascending), so a curve on the same times can be thinned alike. */
+function thinIndices(curve: ReadonlyArray<[number, number]>, max: number): number[] {
+  if (curve.length <= max) return curve.map((_, i) => i);
   const spans = Math.max(1, Math.floor((max - 2) / 2));
   const size = (curve.length - 2) / spans;
-  const out: Array<[number, number]> = [curve[0]!];
+  const out: number[] = [0];
   for (let s = 0; s < spans; s++) {
     const a = 1 + Math.floor(s * size);
     const b = Math.min(curve.length - 1, 1 + Math.floor((s + 1) * size));
@@ -133,16 +139,18 @@ export function thinCurve(curve: ReadonlyArray<[number, number]>, max = MAX_CURV
       if (curve[i]![1] < curve[lo]![1]) lo = i;
       if (curve[i]![1] > curve[hi]![1]) hi = i;
     }
-    if (a < b) for (const i of lo <= hi ? [lo, hi] : [hi, lo]) if (out.at(-1) !== curve[i]) out.push(curve[i]!);
+    if (a < b) for (const i of lo <= hi ? [lo, hi] : [hi, lo]) if (out.at(-1) !== i) out.push(i);
   }
-  out.push(curve.at(-1)!);
+  out.push(curve.length - 1);
   return out;
 }
 
 export function buildReport(r: BacktestResult): BacktestReport {
   const start = r.summary.startingCash;
   const curve = fullCurve(r);
-  const shown = thinCurve(curve);
+  const kept = thinIndices(curve, MAX_CURVE_POINTS);
+  const shown = kept.map((i) => curve[i]!);
+  const benchmark = fullCurve(r, r.benchmark);
   const monthly = monthlyReturns(curve, start);
   const { estimated, charged } = r.costBreakdown;
   const rows: CostRow[] = COST_KINDS.map((kind) => ({ kind, estimated: estimated[kind], charged: charged[kind] }));
@@ -154,6 +162,7 @@ export function buildReport(r: BacktestResult): BacktestReport {
     metricsNote: r.metricsNote,
     equity: shown,
     drawdown: drawdownSeries(shown, start),
+    benchmark: kept.map((i) => benchmark[i]!),
     maxDrawdown: worstDrawdown(curve, start),
     monthly,
     years: yearRows(monthly),

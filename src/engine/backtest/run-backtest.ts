@@ -17,7 +17,7 @@ import { SeededRng } from '../risk/analytics/prng.js';
 import { createStrategy, signalIdOf } from '../strategy/registry.js';
 import type { Strategy } from '../strategy/strategy.js';
 import { calendarsOf, defaultInstrument, engineConfigFor, type BacktestConfig } from './backtest-config.js';
-import { performanceOf, summarize, type BacktestDecision, type BacktestResult } from './backtest-result.js';
+import { buyAndHoldCurve, performanceOf, summarize, type BacktestDecision, type BacktestResult } from './backtest-result.js';
 import { BarVenue } from './bar-venue.js';
 import { BacktestError } from './errors.js';
 import { BarFillModel } from './fill-model.js';
@@ -227,6 +227,7 @@ export function createBacktestSession(
   const result = (): BacktestResult => {
     const trades = book.all((s) => lastClose.get(s));
     const perf = performanceOf(equity, engineConfig.sim.startingCash);
+    const benchmark = buyAndHoldCurve(bars, symbols, equity.map((p) => p[0]), engineConfig.sim.startingCash);
     const v = venue!;
     return {
       symbols,
@@ -249,6 +250,7 @@ export function createBacktestSession(
         // direct orders refused by the benefit/cost filter, and the ensemble's entries it refused
         ordersSkipped: e.costs.skipped + (signalRun ? e.signals.ensemble.skippedCost : 0),
         finalTradingState: e.risk.tradingState,
+        benchmark,
       }),
       metrics: perf.metrics,
       metricsNote: perf.note,
@@ -259,6 +261,7 @@ export function createBacktestSession(
       costBreakdown: { estimated: { ...e.costs.estimatedParts }, charged: { ...v.charged } },
       tradingStates: states,
       equity,
+      benchmark,
     };
   };
   return { engine: e, venue: venue!, bars, failure: () => failure, result };

@@ -24,6 +24,9 @@ describe('tradedesk backtest', () => {
     expect(out.metrics_note).toMatch(/3 daily equity points/);
     // its bars open at 10:00-10:09 New York on a Tuesday: regular-session bars, so 'auto' runs AAA on the NYSE calendar
     expect(out.run).toMatchObject({ calendars: { AAA: 'nyse' } });
+    // the benchmark: AAA bought at its first close (13) and held to its last (9.3), no costs
+    expect(out.summary!.benchmark_return as number).toBeCloseTo(9.3 / 13 - 1, 12);
+    expect(out.summary!.excess_return as number).toBeCloseTo((out.summary!.return_on_cash as number) - (9.3 / 13 - 1), 12);
     expect(out.trades).toEqual([
       expect.objectContaining({ symbol: 'AAA', side: 'long', qty: 834, entryPrice: 11.98, exitPrice: 9.2, entryTs: '2024-01-02T15:06:00.000Z', open: false }),
     ]);
@@ -40,6 +43,7 @@ describe('tradedesk backtest', () => {
     expect(trades).toContain('-2,336.18'); // the hand-checked losing round trip
     expect(html).toContain('bars_hand_checked.csv');
     expect(html).toMatch(/<th>Calendar<\/th>\s*<td>nyse: AAA<\/td>/);
+    expect(html).toMatch(/<path class="second" d="M[^"]+" fill="none" stroke="#7f7f7f"/); // the benchmark, dashed on the equity chart
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const bad = await runCli(['backtest', '--bars', FIXTURE, '--html', join(dir, 'no-such-dir', 'r.html')]);
     expect(bad.code).toBe(1);
@@ -92,6 +96,8 @@ describe('tradedesk backtest', () => {
     expect(r.stdout).toMatch(/Final equity\s+97,663\.82 \(-2\.34% on 100,000\.00\)/);
     expect(r.stdout).toMatch(/Trades\s+1 closed, 0 open; win rate 0\.00%/);
     expect(r.stdout).toMatch(/Calendar\s+nyse: AAA\n/);
+    // held from the first close, 13: 9.3 / 13 - 1 = -28.46%; deepest at the close of 9, 1 - 9 / 13 = 30.77%; the run (-2.336%) is 26.13 points above
+    expect(r.stdout).toMatch(/Benchmark\s+-28\.46%, max drawdown 30\.77% \(equal-weight buy and hold of the symbols, no costs\); the run \+26\.13% against it\n/);
     const chosen = await runCli(['backtest', '--bars', FIXTURE, '--strategy', 'ma_cross:fast=2,slow=4,target=0.1', '--calendar', '24x7']);
     expect(chosen.code, chosen.stderr).toBe(0);
     expect(chosen.stdout).toMatch(/Calendar\s+24x7: AAA\n/);

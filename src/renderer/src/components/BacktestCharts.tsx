@@ -54,7 +54,7 @@ export function EquityDrawdownChart({ report }: { report: BacktestReportData }) 
   const palette = CHART_PALETTES[usePrefs((p) => p.theme)];
   const option = useMemo(() => {
     const { axis, tooltip } = styles(palette);
-    const { times, values } = alignSeries([report.equity, report.drawdown]);
+    const { times, values } = alignSeries([report.equity, report.drawdown, report.benchmark]);
     return {
       backgroundColor: 'transparent',
       animation: false,
@@ -79,12 +79,13 @@ export function EquityDrawdownChart({ report }: { report: BacktestReportData }) 
       ],
       series: [
         { name: 'Equity', type: 'line', xAxisIndex: 0, yAxisIndex: 0, showSymbol: false, connectNulls: true, data: values[0], lineStyle: { color: '#2962ff', width: 1.5 } },
+        { name: 'Buy and hold', type: 'line', xAxisIndex: 0, yAxisIndex: 0, showSymbol: false, connectNulls: true, data: values[2], lineStyle: { color: palette.axis, width: 1, type: 'dashed' } },
         { name: 'Drawdown', type: 'line', xAxisIndex: 1, yAxisIndex: 1, showSymbol: false, connectNulls: true, data: values[1], lineStyle: { color: palette.down, width: 1 }, areaStyle: { color: `${palette.down}40` } },
       ],
     };
   }, [report, palette]);
   const ref = useChart(option);
-  return <div ref={ref} className="bt-chart" role="img" aria-label="Equity and drawdown chart" data-testid="bt-equity-chart" data-points={report.equity.length} data-theme-bg={palette.background} />;
+  return <div ref={ref} className="bt-chart" role="img" aria-label="Equity and drawdown chart" data-testid="bt-equity-chart" data-points={report.equity.length} data-benchmark-points={report.benchmark.length} data-theme-bg={palette.background} />;
 }
 
 export function CompareChart({ runs }: { runs: Array<{ id: string; label: string; report: BacktestReportData }> }) {

@@ -385,6 +385,9 @@ function RunReport({ run, report, client }: { run: BacktestRunInfo; report: Back
           {fmtMoney(s.finalEquity)} ({fmtPct(s.totalReturn)})
         </span>
         <span>Max DD {fmtPct(report.maxDrawdown.depth, false)}</span>
+        <span data-testid="bt-benchmark" title="Equal-weight buy and hold of the symbols, no costs: the dashed line on the equity chart">
+          Buy and hold <span className={pnlClass(s.benchmarkReturn)}>{fmtPct(s.benchmarkReturn)}</span>, max DD {fmtPct(s.benchmarkMaxDrawdown, false)}
+        </span>
         <button type="button" className="btn btn-xs" onClick={() => void exportHtml()}>
           Export HTML
         </button>

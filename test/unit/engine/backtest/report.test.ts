@@ -34,7 +34,7 @@ function handResult(symbol = 'AAA', strategy = 'ma_cross'): BacktestResult {
     barMs: 86_400_000,
     seed: 1,
     strategies: [strategy],
-    summary: { startingCash: 100_000, finalEquity: 120_000, totalReturn: 0.2, maxDrawdown: 0.1409, trades: 3, openTrades: 0, winRate: 2 / 3, turnover: 1, totalCosts: 10, fees: 1, slippage: 9, ordersSubmitted: 6, ordersDenied: 0, ordersSkipped: 0, fills: 6, finalTradingState: 'ACTIVE' },
+    summary: { startingCash: 100_000, finalEquity: 120_000, totalReturn: 0.2, maxDrawdown: 0.1409, trades: 3, openTrades: 0, winRate: 2 / 3, turnover: 1, totalCosts: 10, fees: 1, slippage: 9, ordersSubmitted: 6, ordersDenied: 0, ordersSkipped: 0, fills: 6, finalTradingState: 'ACTIVE', benchmarkReturn: 0.05, benchmarkMaxDrawdown: 0.02 },
     metrics: null,
     metricsNote: 'too few days',
     trades: [trade(symbol, strategy, 50, 0), trade(symbol, strategy, -20, 1), trade(symbol, strategy, 30, 2)],
@@ -44,6 +44,7 @@ function handResult(symbol = 'AAA', strategy = 'ma_cross'): BacktestResult {
     costBreakdown: { estimated: { spread: 5, slippage: 3, impact: 1, fees: 1 }, charged: parts },
     tradingStates: [],
     equity,
+    benchmark: equity.map(([t], i): [number, number] => [t, 100_000 + 1_000 * i]),
   };
 }
 
