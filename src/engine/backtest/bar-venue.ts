@@ -1,7 +1,9 @@
 // A venue that replays bars in simulated time, behind the same Venue interface
 // the simulator and brokers implement, so the engine under it is the live one.
 // Each group of bars sharing a timestamp is delivered on a clock timer at the
-// bars' close (ts + bar interval), in three phases: (1) orders sent before this
+// bars' close (ts + bar interval; a daily bar of a symbol on the NYSE calendar
+// closes with its session, so a Friday's bar is decided on at Friday's close,
+// not at Saturday's midnight), in three phases: (1) orders sent before this
 // moment are matched against the new bars by the fill model (market at the open,
 // limits when traded through) with the cost model's spread, slippage, impact and
 // fees; (2) a quote around each close (the tier's spread) marks the book; (3)
@@ -17,6 +19,7 @@
 import type { Bar, Instrument, Quote } from '../../shared/domain.js';
 import type { Clock } from '../core/clock.js';
 import { LatestValues } from '../core/latest-values.js';
+import { nyseSessionOfUtcDate } from '../data/bar-calendar.js';
 import { nextNyseOpen, nyseSessionFor } from '../data/calendar.js';
 import { DAY_MS } from '../features/session.js';
 import { estimateCost, type CostParams } from '../execution/costs/cost-model.js';
@@ -186,7 +189,24 @@ export class BarVenue implements Venue {
 
   private schedule(): void {
     const bar = this.o.bars[this.next];
-    if (bar) this.clock.setTimer(bar.ts + this.o.barMs, () => this.deliverGroup());
+    if (bar) this.clock.setTimer(this.closeOfGroup(this.next), () => this.deliverGroup());
+  }
+
+  /**
+   * When the group of bars starting at index `from` has closed: one bar interval after it opened; for daily bars of
+   * a symbol on the NYSE calendar, the close of the session of their date (never before they opened). A group of
+   * several closes with the latest of them (daily crypto beside stocks: the stocks wait for the crypto's midnight).
+   */
+  private closeOfGroup(from: number): number {
+    const bars = this.o.bars;
+    const ts = bars[from]!.ts;
+    if (this.o.barMs !== DAY_MS) return ts + this.o.barMs;
+    let close = -Infinity;
+    for (let i = from; i < bars.length && bars[i]!.ts === ts; i++) {
+      const session = this.instrumentMap.get(bars[i]!.symbol)?.calendar === 'nyse' ? nyseSessionOfUtcDate(ts) : null;
+      close = Math.max(close, session ? Math.max(session.close, ts) : ts + DAY_MS);
+    }
+    return close;
   }
 
   private deliverGroup(): void {

@@ -72,13 +72,18 @@ function sessionOfUtcDay(dayStart: number): NyseSession | null {
   return nyseSessionFor(dayStart + 17 * HOUR);
 }
 
+/** The session of the UTC date `ts` falls on (a daily bar's, whatever time of its date it is stamped at), or null. */
+export function nyseSessionOfUtcDate(ts: number): NyseSession | null {
+  return sessionOfUtcDay(Math.floor(ts / DAY) * DAY);
+}
+
 /**
  * True when a bar opening at `ts`, `barMs` long, is one the NYSE calendar
  * produces: an intraday bar opening inside a regular session; a daily or
  * longer bar dated (UTC) on a session day. Pre- and after-market bars are not.
  */
 export function onNyseCalendar(ts: number, barMs: number): boolean {
-  if (barMs >= DAY) return sessionOfUtcDay(Math.floor(ts / DAY) * DAY) !== null;
+  if (barMs >= DAY) return nyseSessionOfUtcDate(ts) !== null;
   const s = nyseSessionFor(ts);
   return s !== null && ts >= s.open && ts < s.close;
 }

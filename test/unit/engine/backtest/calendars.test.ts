@@ -5,7 +5,8 @@
 // order expires and which stretches without bars are gaps: a day order sent
 // after Friday's daily bar lives to Monday's close on the NYSE calendar (as at
 // a broker), and dies at UTC midnight on 24x7; weekends and holidays between
-// daily bars are no gaps on the NYSE calendar.
+// daily bars are no gaps on the NYSE calendar; a daily bar on it closes, and is
+// decided on, at its session's close (not at the next midnight).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calendarsOf } from '../../../../src/engine/backtest/backtest-config.js';
@@ -77,15 +78,28 @@ describe('the calendar in a backtest', () => {
   it("a day order sent after Friday's daily bar fills on Monday on the NYSE calendar ('auto' finds it), and expires over the weekend on 24x7", async () => {
     const nyse = await replay(daily, {}, dayLimitOn('2024-03-08'));
     expect(nyse.result.calendars).toEqual({ AAA: 'nyse' });
+    // decided when Friday's bar closed, with its session: 16:00 New York (21:00Z before the switch to summer time)
+    expect(nyse.result.decisions.map((d) => new Date(d.ts).toISOString())).toEqual(['2024-03-08T21:00:00.000Z']);
     expect(nyse.orders[0]!.status).toBe('filled');
     // on Monday's bar (it opened at 98, above the limit, and traded down through it)
     expect(nyse.result.fills.map((f) => [f.price, new Date(f.ts).toISOString()])).toEqual([[97, '2024-03-11T00:00:00.000Z']]);
 
     const roundTheClock = await replay(daily, { calendar: '24x7' }, dayLimitOn('2024-03-08'));
     expect(roundTheClock.result.calendars).toEqual({ AAA: '24x7' });
+    expect(roundTheClock.result.decisions.map((d) => new Date(d.ts).toISOString())).toEqual(['2024-03-09T00:00:00.000Z']); // the day's end
     // sent at Saturday 00:00 (Friday's bar closed), over at Sunday 00:00: Monday's bar never sees it
     expect(roundTheClock.orders[0]!.status).toBe('expired');
     expect(roundTheClock.result.fills).toEqual([]);
+  });
+
+  it('a daily bar on the NYSE calendar is decided on at its session\'s close: 16:00 New York, 13:00 on an early close', async () => {
+    // Tuesday 26 November 2024 to Monday 2 December: Thanksgiving (the 28th) closed, Friday the 29th closing at 13:00
+    const bars = ['2024-11-26', '2024-11-27', '2024-11-29', '2024-12-02'].map((d) => bar('AAA', `${d}T00:00:00Z`));
+    const seen: string[] = [];
+    const watcher: Strategy = { id: 'watch', onBar: (b, ctx) => void seen.push(`${new Date(b.ts).toISOString().slice(0, 10)} at ${new Date(ctx.now()).toISOString()}`) };
+    const r = await replay(bars, {}, watcher);
+    expect(r.result.calendars).toEqual({ AAA: 'nyse' });
+    expect(seen).toEqual(['2024-11-26 at 2024-11-26T21:00:00.000Z', '2024-11-27 at 2024-11-27T21:00:00.000Z', '2024-11-29 at 2024-11-29T18:00:00.000Z', '2024-12-02 at 2024-12-02T21:00:00.000Z']);
   });
 
   it('weekends and holidays between the daily bars of SPY 2007-2009 are gaps on 24x7, none on the NYSE calendar', async () => {
