@@ -7,7 +7,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { BacktestConfig } from '../engine/backtest/backtest-config.js';
-import { CALENDAR_CHOICES, type CalendarChoice } from '../engine/data/bar-calendar.js';
 import { BacktestError } from '../engine/backtest/errors.js';
 import { metricsCurve } from '../engine/backtest/backtest-result.js';
 import type { AlgoSettings } from '../engine/execution/settings.js';
@@ -21,7 +20,7 @@ import type { Bar } from '../shared/domain.js';
 import { parseWalkForward, type WalkForwardSpec } from '../engine/backtest/walk-forward.js';
 import { ALPACA_TIMEFRAMES } from '../engine/venues/alpaca/bars.js';
 import type { BarsVenue, VenueBarsRequest } from './backtest-bars.js';
-import { parseEndpoints, resolveDataDir } from './common-flags.js';
+import { parseCalendar, parseEndpoints, resolveDataDir } from './common-flags.js';
 import { backtestJson, backtestText, walkForwardText } from './backtest-output.js';
 import { CliError, UsageError } from './usage.js';
 
@@ -193,9 +192,6 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
   }
   if (values.costs !== undefined && values.costs !== 'none' && values.costs !== 'model') throw new UsageError(`--costs must be none or model, got ${JSON.stringify(values.costs)}`);
   if (values.fees !== undefined && !['sim', 'alpaca', 'ccxt', 'none'].includes(values.fees)) throw new UsageError(`--fees must be sim, alpaca, ccxt or none, got ${JSON.stringify(values.fees)}`);
-  if (values.calendar !== undefined && !(CALENDAR_CHOICES as readonly string[]).includes(values.calendar)) {
-    throw new UsageError(`--calendar must be ${CALENDAR_CHOICES.join(', ')}, got ${JSON.stringify(values.calendar)}`);
-  }
   const profile = values.profile === undefined ? undefined : Profile.safeParse(values.profile);
   if (profile && !profile.success) throw new UsageError(`--profile must be conservative, balanced or aggressive, got ${JSON.stringify(values.profile)}`);
   let strategies;
@@ -218,7 +214,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | 'help' {
     volumeCap: volumeCap(values['volume-cap']),
     algo: algoOverrides(values['large-orders']),
     // --symbols are Alpaca's US stocks: their exchange's sessions, as live (extended-hours bars included)
-    calendar: (values.calendar as CalendarChoice | undefined) ?? (values.symbols !== undefined ? 'nyse' : 'auto'),
+    calendar: parseCalendar(values.calendar) ?? (values.symbols !== undefined ? 'nyse' : 'auto'),
   };
   try {
     loadConfig({ profile: config.profile, risk: config.risk }); // names a bad --risk field before any work

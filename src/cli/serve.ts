@@ -5,9 +5,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConfigInput } from '../engine/core/config.js';
-import { CALENDAR_CHOICES, type CalendarChoice } from '../engine/data/bar-calendar.js';
+import type { CalendarChoice } from '../engine/data/bar-calendar.js';
 import type { EngineHandle } from '../engine/engine-api.js';
-import { parseEndpoints, resolveDataDir } from './common-flags.js';
+import { parseCalendar, parseEndpoints, resolveDataDir } from './common-flags.js';
 import { ensureRendererBuilt, RENDERER_OUT } from './renderer-build.js';
 import { portsToTry, readServeSession, writeServeSession } from './serve-session.js';
 import { LOOPBACK, startServer, type RunningServer } from './server.js';
@@ -91,9 +91,7 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
     throw new UsageError(`--costs must be model or none, got ${JSON.stringify(values.costs)}`);
   }
   if (values.calendar !== undefined && !values.bars) throw new UsageError('--calendar applies to a replay: give --bars FILE.csv');
-  if (values.calendar !== undefined && !(CALENDAR_CHOICES as readonly string[]).includes(values.calendar)) {
-    throw new UsageError(`--calendar must be ${CALENDAR_CHOICES.join(', ')}, got ${JSON.stringify(values.calendar)}`);
-  }
+  const calendar = parseCalendar(values.calendar);
   if (values.bars) {
     const clash = (['venue', 'symbols', 'read-only', 'live', 'cross-check', 'profile'] as const).filter((k) => values[k] !== undefined);
     if (clash.length) throw new UsageError(`--bars replays a CSV through the backtest venue; leave out ${clash.map((k) => `--${k}`).join(', ')}`);
@@ -125,7 +123,7 @@ export function parseServeArgs(argv: string[], log: (line: string) => void): Ser
     bars: values.bars,
     strategies: values.strategy,
     costs: values.costs as 'model' | 'none' | undefined,
-    calendar: values.calendar as CalendarChoice | undefined,
+    calendar,
     ui: 'auto',
     log,
   };

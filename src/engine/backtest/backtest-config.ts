@@ -38,7 +38,7 @@ export interface BacktestConfig {
   algo?: Partial<AlgoSettings>;
   /**
    * The market calendar of the stock symbols (crypto pairs, with a slash, trade around the clock): 'auto'
-   * (default) infers it from the bars (runBacktest's calendarsOf), or 'nyse' or '24x7' for all of them.
+   * (default) infers it from the bars (calendarsOf), or 'nyse' or '24x7' for all of them.
    * It decides when day orders expire, when intraday strategies flatten before the close, which stretches
    * without bars are gaps, and how many bars make a year. `instruments` still overrides per symbol.
    */

@@ -8,7 +8,7 @@
 //   differently by different sources (00:00Z of the date: ccxt and the loopback;
 //   00:00 New York: Alpaca; the open or the close: others), so a session day's
 //   daily bar is expected anywhere from 00:00Z of its date to its close.
-import { nyseSessionFor, type NyseSession } from './calendar.js';
+import { isNyseOpen, nyseSessionFor, type NyseSession } from './calendar.js';
 
 export type MarketCalendar = 'nyse' | '24x7';
 /** A calendar, or 'auto': the one the bars keep (a backtest's calendarsOf). */
@@ -83,9 +83,7 @@ export function nyseSessionOfUtcDate(ts: number): NyseSession | null {
  * longer bar dated (UTC) on a session day. Pre- and after-market bars are not.
  */
 export function onNyseCalendar(ts: number, barMs: number): boolean {
-  if (barMs >= DAY) return nyseSessionOfUtcDate(ts) !== null;
-  const s = nyseSessionFor(ts);
-  return s !== null && ts >= s.open && ts < s.close;
+  return barMs >= DAY ? nyseSessionOfUtcDate(ts) !== null : isNyseOpen(ts);
 }
 
 /** Sessions whose UTC date lies in [from, to] (inclusive, by date). */
