@@ -20,7 +20,7 @@ import type { Bar, Instrument, Quote } from '../../shared/domain.js';
 import type { Clock } from '../core/clock.js';
 import { LatestValues } from '../core/latest-values.js';
 import { nyseSessionOfUtcDate } from '../data/bar-calendar.js';
-import { nextNyseOpen, nyseSessionFor } from '../data/calendar.js';
+import { isNyseOpen, nextNyseOpen, nyseSessionFor } from '../data/calendar.js';
 import { DAY_MS } from '../features/session.js';
 import { estimateCost, type CostParams } from '../execution/costs/cost-model.js';
 import type { FeeModel } from '../execution/costs/fees.js';
@@ -133,10 +133,16 @@ export class BarVenue implements Venue {
     return (this.o.warmup?.[symbol] ?? []).slice(-limit);
   }
 
-  /** Open while the symbol's data is contiguous: its last bar closed at most one interval ago. */
+  /**
+   * Open while the symbol's data is contiguous (its last bar closed at most one interval ago) and, for intraday bars
+   * of a symbol on the NYSE calendar, inside a regular session, as the simulator and Alpaca answer live: pre- and
+   * after-market bars (Alpaca's minute bars include them) are seen, but no strategy or risk check trades on them.
+   * Daily bars are decided on at the session's close, for the next session: open.
+   */
   isMarketOpen(symbol: string, ts: number): boolean {
     const last = this.lastQuoteTs.get(symbol);
-    return last !== undefined && ts - last <= this.o.barMs;
+    if (last === undefined || ts - last > this.o.barMs) return false;
+    return this.o.barMs >= DAY_MS || this.instrumentMap.get(symbol)?.calendar !== 'nyse' || isNyseOpen(ts);
   }
 
   async submitOrder(r: VenueOrderRequest): Promise<void> {

@@ -102,6 +102,33 @@ describe('the calendar in a backtest', () => {
     expect(seen).toEqual(['2024-11-26 at 2024-11-26T21:00:00.000Z', '2024-11-27 at 2024-11-27T21:00:00.000Z', '2024-11-29 at 2024-11-29T18:00:00.000Z', '2024-12-02 at 2024-12-02T21:00:00.000Z']);
   });
 
+  it('pre- and after-market minute bars on the NYSE calendar are seen, but no order is sent on them (as live); on 24x7 they trade', async () => {
+    // Tuesday 2 January 2024: 09:27 to 09:33 and 15:58 to 16:02 New York (14:27Z-14:33Z, 20:58Z-21:02Z), minute bars
+    const bars = [...minutes('AAA', '2024-01-02T14:27:00Z', 7), ...minutes('AAA', '2024-01-02T20:58:00Z', 5)];
+    /** Buys 1 at market on every bar it is told the market is open, and notes each bar's verdict. */
+    const verdicts: string[] = [];
+    const everyBar: Strategy = {
+      id: 'every_bar',
+      onBar: (b, ctx) => {
+        const open = ctx.isMarketOpen(b.symbol);
+        verdicts.push(`${new Date(ctx.now()).toISOString().slice(11, 16)} ${open ? 'open' : 'closed'}`);
+        if (open) ctx.submit({ symbol: b.symbol, side: 'buy', type: 'market', qty: 1, timeInForce: 'day', reason: 'test' });
+      },
+    };
+    const nyse = await replay(bars, { calendar: 'nyse' }, everyBar);
+    // each bar is seen when it closes: the 09:29 bar at 09:30 (14:30Z) is the first in the session, the 15:59 bar at 16:00 the first out
+    expect(verdicts).toEqual(['14:28 closed', '14:29 closed', '14:30 open', '14:31 open', '14:32 open', '14:33 open', '14:34 open', '20:59 open', '21:00 closed', '21:01 closed', '21:02 closed', '21:03 closed']);
+    expect(nyse.result.decisions.map((d) => new Date(d.ts).toISOString().slice(11, 16))).toEqual(['14:30', '14:31', '14:32', '14:33', '14:34', '20:59']);
+    // and the risk engine refuses an order sent outside the session, naming why
+    verdicts.length = 0;
+    const anyway: Strategy = { id: 'anyway', onBar: (b, ctx) => void (verdicts.length === 0 && ctx.submit({ symbol: b.symbol, side: 'buy', type: 'market', qty: 1, timeInForce: 'day', reason: 'test' }), verdicts.push('sent')) };
+    const refused = await replay(bars, { calendar: 'nyse' }, anyway);
+    expect(refused.result.decisions).toMatchObject([{ approved: false, reason: 'the market for AAA is closed' }]);
+    verdicts.length = 0;
+    const roundTheClock = await replay(bars, { calendar: '24x7' }, everyBar);
+    expect(roundTheClock.result.decisions).toHaveLength(bars.length);
+  });
+
   it('weekends and holidays between the daily bars of SPY 2007-2009 are gaps on 24x7, none on the NYSE calendar', async () => {
     const spy = readBarsCsv(join(__dirname, '../../../fixtures/spy_ohlcv_2007_2009.csv')); // symbol: the file's name
     // every stretch of more than a day between two bars (weekends, holidays) is missing bars on a 24x7 calendar
