@@ -72,11 +72,11 @@ export function backtestText(r: BacktestResult, file: string): string {
 /** One line per walk-forward window: the refitted periods and the out-of-sample figures. */
 export function walkForwardText(r: WalkForwardResult): string {
   // the windows' Sharpe ratios are of per-bar returns, not annualized (a window may be shorter than a day): said so
-  const head = `walk-forward: train ${r.train} bars, test ${r.test} bars, ${r.windows.length} windows; out-of-sample return ${pct(r.oosReturn)}; Sharpe per bar, not annualized`;
+  const head = `walk-forward: train ${r.train} bars, test ${r.test} bars, ${r.windows.length} windows; out-of-sample return ${pct(r.oosReturn)} (buy and hold over the same windows ${pct(r.oosBenchmarkReturn)}); Sharpe per bar, not annualized`;
   const rows = r.windows.map(
     (w) =>
       `  ${String(w.index + 1).padStart(3)}  test ${iso(w.testFrom)} .. ${iso(w.testTo)}  SMA ${w.params.fast}/${w.params.slow}  train Sharpe/bar ${w.trainSharpe.toFixed(3)}  ` +
-      `OOS return ${pct(w.test.totalReturn)}  Sharpe/bar ${w.testSharpe.toFixed(3)}  trades ${w.test.trades}  win ${pct(w.test.winRate)}  max DD ${pct(w.test.maxDrawdown)}`,
+      `OOS return ${pct(w.test.totalReturn)} (B&H ${pct(w.test.benchmarkReturn)})  Sharpe/bar ${w.testSharpe.toFixed(3)}  trades ${w.test.trades}  win ${pct(w.test.winRate)}  max DD ${pct(w.test.maxDrawdown)}`,
   );
   return `${head}\n${rows.join('\n')}\n`;
 }

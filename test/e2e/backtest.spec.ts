@@ -73,6 +73,10 @@ test('run, watch, compare, export and cancel backtests from the UI', async ({ pa
   await expect(compare.getByTestId('bt-compare-chart')).toHaveAttribute('data-series', '2');
   await expect(compare.getByTestId('bt-compare-table').locator('thead th')).toHaveText(['Metric', 'Second', 'First']); // newest first, as listed
   await expect(compare.getByTestId('bt-compare-table').locator('tr[data-metric="Strategies"] td').nth(1)).toHaveText(/^ma_cross/);
+  // each run's buy and hold beside its return (the simulator's last 300 bars when each run started: not the same bars)
+  const bh = compare.getByTestId('bt-compare-table').locator('tr[data-metric="Buy and hold"] td');
+  await expect(bh.nth(1)).toHaveText(/^[+−-]?\d+\.\d+%$/);
+  await expect(bh.nth(2)).toHaveText(/^[+−-]?\d+\.\d+%$/);
   await shot(page, 'backtest-compare');
 
   // a longer run (six symbols, all the history there is): cancel it while its progress bar shows

@@ -35,4 +35,6 @@ export interface WalkForwardResult {
   windows: WalkForwardWindow[];
   /** Compounded out-of-sample return over all test windows. */
   oosReturn: number;
+  /** The benchmark's returns over the same test windows, compounded (each window's buy and hold, bought at its first close). */
+  oosBenchmarkReturn: number;
 }

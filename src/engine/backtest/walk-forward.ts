@@ -56,6 +56,7 @@ export async function runWalkForward(
   const base: BacktestConfig = { ...config, from: undefined, to: undefined, instruments };
   const windows: WalkForwardWindow[] = [];
   let oos = 1;
+  let oosBenchmark = 1;
   // progress in backtest runs: the grid on each training window, then its test window
   const runs = total * (grid.length + 1);
   let done = 0;
@@ -77,7 +78,8 @@ export async function runWalkForward(
     const r = await runBacktest(test, { ...withMa(base, best!.p), warmup: train }, seed, { signal: hooks.signal });
     ran();
     oos *= 1 + r.summary.totalReturn;
+    oosBenchmark *= 1 + r.summary.benchmarkReturn;
     windows.push({ index: w, trainFrom: t0, trainTo, testFrom: t1, testTo: t2, params: best!.p, trainSharpe: best!.sharpe, testSharpe: barSharpe(r.equity), test: r.summary });
   }
-  return { train: spec.train, test: spec.test, windows, oosReturn: oos - 1 };
+  return { train: spec.train, test: spec.test, windows, oosReturn: oos - 1, oosBenchmarkReturn: oosBenchmark - 1 };
 }

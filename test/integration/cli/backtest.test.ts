@@ -74,8 +74,12 @@ describe('tradedesk backtest', () => {
     writeFileSync(csv, `symbol,timestamp,open,high,low,close,volume\n${bars.map((b) => `${b.symbol},${b.ts},${b.open},${b.high},${b.low},${b.close},${b.volume}`).join('\n')}\n`);
     const r = await runCli(['backtest', '--bars', csv, '--strategy', 'ma_cross', '--walk-forward', 'train=100,test=30', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const wf = (JSON.parse(r.stdout) as { walk_forward: { windows: Array<{ params: { fast: number; slow: number }; test: { finalEquity: number } }> } }).walk_forward;
+    const wf = (JSON.parse(r.stdout) as { walk_forward: { windows: Array<{ testFrom: number; testTo: number; params: { fast: number; slow: number }; test: { finalEquity: number; benchmarkReturn: number } }>; oosBenchmarkReturn: number } }).walk_forward;
     expect(wf.windows).toHaveLength(2); // (160 - 100) / 30
+    // each test window's buy and hold: AAA from its first close in the window to its last; compounded over the windows
+    const closeIn = (w: { testFrom: number; testTo: number }) => bars.filter((b) => b.ts >= w.testFrom && b.ts <= w.testTo).map((b) => b.close);
+    for (const w of wf.windows) expect(w.test.benchmarkReturn).toBeCloseTo(closeIn(w).at(-1)! / closeIn(w)[0]! - 1, 12);
+    expect(wf.oosBenchmarkReturn).toBeCloseTo(wf.windows.reduce((a, w) => a * (1 + w.test.benchmarkReturn), 1) - 1, 12);
     for (const w of wf.windows) {
       expect(w.params.fast).toBeLessThan(w.params.slow);
       expect(w.test.finalEquity).toBeGreaterThan(0);
@@ -84,6 +88,7 @@ describe('tradedesk backtest', () => {
     const text = await runCli(['backtest', '--bars', csv, '--strategy', 'ma_cross', '--walk-forward', 'train=100,test=30']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('Sharpe per bar, not annualized');
+    expect(text.stdout).toMatch(/out-of-sample return -?\d+\.\d\d% \(buy and hold over the same windows -?\d+\.\d\d%\)/);
     expect(text.stdout.split('\n').filter((l) => /train Sharpe\/bar -?\d/.test(l) && /OOS return .* Sharpe\/bar -?\d/.test(l))).toHaveLength(2);
     const bad = await runCli(['backtest', '--bars', csv, '--walk-forward', 'train=100,test=30']);
     expect(bad.code).toBe(2);

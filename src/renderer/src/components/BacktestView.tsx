@@ -519,6 +519,7 @@ function CompareView({ runs, reports }: { runs: BacktestRunInfo[]; reports: Reco
     ['Strategies', (r) => r.strategies.join(', ')],
     ['Final equity', (_r, rep) => fmtMoney(rep.summary.finalEquity)],
     ['Return', (_r, rep) => fmtPct(rep.summary.totalReturn)],
+    ['Buy and hold', (_r, rep) => fmtPct(rep.summary.benchmarkReturn)],
     ['Max drawdown', (_r, rep) => fmtPct(rep.maxDrawdown.depth, false)],
     ['Trades', (_r, rep) => String(rep.summary.trades)],
     ['Win rate', (_r, rep) => fmtPct(rep.summary.winRate, false)],
