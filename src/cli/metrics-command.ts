@@ -6,18 +6,21 @@ import { AnalyticsInputError, EquityCsvError } from '../engine/risk/analytics/er
 import { readEquityCsv } from '../engine/risk/analytics/equity-csv.js';
 import { computePerformanceReport, type PerformanceMetrics, type PerformanceReport } from '../engine/risk/analytics/performance.js';
 
-export const METRICS_USAGE = `Usage: tradedesk metrics --equity FILE.csv [--json]
+export const METRICS_USAGE = `Usage: tradedesk metrics --equity FILE.csv [--days-per-year N] [--json]
 
   Performance metrics of an equity curve. FILE.csv has a header naming the
   columns timestamp,equity; timestamps are ISO dates/datetimes (no zone = UTC)
   or epoch ms/seconds, in increasing time; equity is positive. Intraday curves
   are resampled to the last equity of each UTC day. Metrics use daily simple
-  returns, sample SD, no risk-free rate, 252 days a year.
+  returns, sample SD, no risk-free rate, annualized on 252 days a year.
 
   --equity FILE  the equity curve CSV (required)
+  --days-per-year N  daily returns a year to annualize on (default 252, stock
+                 sessions; 365 for a curve that moves every day, as a backtest
+                 with a crypto or other 24x7 symbol is annualized)
   --json         print one JSON object: total_return, cagr, volatility, sharpe,
                  sortino, max_drawdown, var_95, var_99, es_95, es_99, days,
-                 start, end, points, resampled
+                 start, end, points, resampled, days_per_year
   -h, --help     show this help
 `;
 
@@ -45,7 +48,7 @@ function isoDay(ms: number): string {
 
 /** The JSON object `--json` prints. */
 export function metricsJson(report: PerformanceReport): Record<string, unknown> {
-  return { ...report.metrics, start: isoDay(report.start), end: isoDay(report.end), points: report.points, resampled: report.resampled };
+  return { ...report.metrics, start: isoDay(report.start), end: isoDay(report.end), points: report.points, resampled: report.resampled, days_per_year: report.daysPerYear };
 }
 
 /** The human-readable table. */
@@ -59,7 +62,7 @@ export function formatMetricsTable(report: PerformanceReport, file: string): str
   const cells = ROWS.map(([key, label, kind]) => [label, fmt(report.metrics[key], kind)] as const);
   const w0 = Math.max(...cells.map((c) => c[0].length));
   const w1 = Math.max(...cells.map((c) => c[1].length));
-  const head = `${file}: ${report.points} daily points, ${isoDay(report.start)} to ${isoDay(report.end)}${report.resampled ? ' (intraday points resampled to the last equity per UTC day)' : ''}`;
+  const head = `${file}: ${report.points} daily points, ${isoDay(report.start)} to ${isoDay(report.end)}${report.resampled ? ' (intraday points resampled to the last equity per UTC day)' : ''}; annualized on ${report.daysPerYear} days a year`;
   return [head, ...cells.map(([l, v]) => `  ${l.padEnd(w0)}  ${v.padStart(w1)}`)].join('\n') + '\n';
 }
 
@@ -69,13 +72,13 @@ function isParseArgsError(e: unknown): e is Error {
 
 /** Runs `tradedesk metrics`; `argv` is what follows the word `metrics`. Returns the exit code. */
 export async function runMetrics(argv: string[], out: Writable = process.stdout, err: Writable = process.stderr): Promise<number> {
-  let values: { equity?: string; json?: boolean; help?: boolean };
+  let values: { equity?: string; 'days-per-year'?: string; json?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: { equity: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options: { equity: { type: 'string' }, 'days-per-year': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
     }));
   } catch (e) {
     if (!isParseArgsError(e)) throw e;
@@ -90,10 +93,16 @@ export async function runMetrics(argv: string[], out: Writable = process.stdout,
     err.write(`tradedesk metrics: --equity FILE.csv is required\n\n${METRICS_USAGE}`);
     return 2;
   }
+  const perYearFlag = values['days-per-year'];
+  const perYear = perYearFlag === undefined ? undefined : Number(perYearFlag);
+  if (perYear !== undefined && !(Number.isInteger(perYear) && perYear >= 1 && perYear <= 366)) {
+    err.write(`tradedesk metrics: --days-per-year must be a whole number of days from 1 to 366 (252 for stocks, 365 around the clock), got ${JSON.stringify(perYearFlag)}\n`);
+    return 2;
+  }
   const file = values.equity;
   let report: PerformanceReport;
   try {
-    report = computePerformanceReport(await readEquityCsv(file));
+    report = computePerformanceReport(await readEquityCsv(file), perYear);
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code === 'ENOENT') err.write(`tradedesk metrics: equity file not found: ${file}\n`);

@@ -12,6 +12,7 @@ import { buildBacktestHandlers } from './backtest/backtest-commands.js';
 import { exportJournal } from './journal/export.js';
 import { journalBytes } from './journal/journal-file.js';
 import { accountMetrics, portfolioAnalytics } from './risk/account-analytics.js';
+import { daysPerYear } from './core/annualize.js';
 import type { Scope } from './risk/risk-engine.js';
 import { LiveClock } from './core/clock.js';
 import { LIVE_CONFIRMATION, readSettings, setLiveTrading } from './core/settings.js';
@@ -271,7 +272,8 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
       e.touch('risk');
       return r;
     },
-    accountMetrics: () => accountMetrics(e.equityCurve),
+    // annualized on the days the account's equity moves: every day when an instrument trades around the clock
+    accountMetrics: () => accountMetrics(e.equityCurve, daysPerYear([...e.instrumentsBySymbol.values()].map((i) => i.calendar))),
     // on a worker thread: a keychain that stalls or asks to be unlocked holds the worker, not the engine
     credentialStatus: () => keychainAsync(credentialStatusAll()),
     setCredentials: async ({ venue, fields }) => {

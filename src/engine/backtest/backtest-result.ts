@@ -122,9 +122,9 @@ export function metricsCurve(equity: ReadonlyArray<[number, number]>, startingCa
 }
 
 /** The `tradedesk metrics` figures of a run (on metricsCurve), or why there are none. */
-export function performanceOf(equity: ReadonlyArray<[number, number]>, startingCash: number): { metrics: BacktestResult['metrics']; note: string | null } {
+export function performanceOf(equity: ReadonlyArray<[number, number]>, startingCash: number, perYear?: number): { metrics: BacktestResult['metrics']; note: string | null } {
   try {
-    return { metrics: computePerformanceReport(metricsCurve(equity, startingCash).map(([timestamp, e]) => ({ timestamp, equity: e }))), note: null };
+    return { metrics: computePerformanceReport(metricsCurve(equity, startingCash).map(([timestamp, e]) => ({ timestamp, equity: e })), perYear), note: null };
   } catch (e) {
     if (e instanceof AnalyticsInputError) return { metrics: null, note: e.message };
     throw e;

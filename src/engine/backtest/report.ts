@@ -40,6 +40,8 @@ export interface BacktestReport {
   /** `tradedesk metrics` figures, or null with metricsNote. */
   metrics: Record<string, number | null> | null;
   metricsNote: string | null;
+  /** The daily returns a year the metrics are annualized on (365 when a symbol trades around the clock), or null without metrics. */
+  daysPerYear: number | null;
   /** [ts, equity], starting with [from, starting cash]; at most MAX_CURVE_POINTS (the extremes of each span are kept). */
   equity: Array<[number, number]>;
   /** [ts, equity / running peak - 1] (0 or below), on the same times. */
@@ -160,9 +162,10 @@ export function buildReport(r: BacktestResult): BacktestReport {
     summary: r.summary,
     metrics: r.metrics ? { ...r.metrics.metrics } : null,
     metricsNote: r.metricsNote,
+    daysPerYear: r.metrics?.daysPerYear ?? null,
     equity: shown,
     drawdown: drawdownSeries(shown, start),
-    benchmark: kept.map((i) => benchmark[i]!),
+    benchmark: benchmark.length === curve.length ? kept.map((i) => benchmark[i]!) : [], // a hand-made result may carry none
     maxDrawdown: worstDrawdown(curve, start),
     monthly,
     years: yearRows(monthly),

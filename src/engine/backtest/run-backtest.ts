@@ -8,6 +8,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Bar, Instrument, TradingStateChange } from '../../shared/domain.js';
 import { Engine, type EngineOptions, type JournalSink } from '../engine.js';
 import { feeModelFor } from '../execution/costs/fees.js';
+import { daysPerYear } from '../core/annualize.js';
 import { LatestValues } from '../core/latest-values.js';
 import { Journal } from '../journal/journal.js';
 import type { JournalKind } from '../journal/records.js';
@@ -226,7 +227,8 @@ export function createBacktestSession(
 
   const result = (): BacktestResult => {
     const trades = book.all((s) => lastClose.get(s));
-    const perf = performanceOf(equity, engineConfig.sim.startingCash);
+    // annualized on the days the equity moves: every day when a symbol trades around the clock
+    const perf = performanceOf(equity, engineConfig.sim.startingCash, daysPerYear(instruments.map((i) => i.calendar)));
     const benchmark = buyAndHoldCurve(bars, symbols, equity.map((p) => p[0]), engineConfig.sim.startingCash);
     const v = venue!;
     return {

@@ -11,3 +11,12 @@ export function barsPerYear(barSeconds: number, calendar: string): number {
   if (calendar === 'nyse') return barSeconds >= DAY_S ? (252 * DAY_S) / barSeconds : (252 * SESSION_MINUTES * 60) / barSeconds;
   return (365 * DAY_S) / barSeconds;
 }
+
+/**
+ * Daily returns a year of an equity curve over instruments on these calendars: 365 when any trades around the clock
+ * (its marks move the equity every day, weekends included), else 252 (NYSE sessions).
+ */
+export function daysPerYear(calendars: Iterable<string>): number {
+  for (const c of calendars) if (c !== 'nyse') return 365;
+  return 252;
+}

@@ -7,7 +7,7 @@ import type { AccountMetrics, RiskAnalytics } from '../../shared/api/contract.js
 import type { Instrument } from '../../shared/domain.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { Venue } from '../venues/venue.js';
-import { metricsFromDailyEquity } from './analytics/performance.js';
+import { metricsFromDailyEquity, TRADING_DAYS_PER_YEAR } from './analytics/performance.js';
 import { runAnalyticsInWorker } from './analytics/run-in-worker.js';
 
 /** What portfolio analytics read: the holdings, their recent bars, their instruments, the time. */
@@ -81,14 +81,14 @@ export async function portfolioAnalytics(e: AnalyticsSource): Promise<RiskAnalyt
   };
 }
 
-/** Metrics of the account's equity curve, resampled to the last equity of each UTC day. */
-export function accountMetrics(curve: ReadonlyArray<[number, number]>): AccountMetrics {
+/** Metrics of the account's equity curve, resampled to the last equity of each UTC day, annualized on `perYear` daily returns. */
+export function accountMetrics(curve: ReadonlyArray<[number, number]>, perYear?: number): AccountMetrics {
   const daily = new Map<string, number>();
   for (const [ts, eq] of curve) daily.set(new Date(ts).toISOString().slice(0, 10), eq);
   const points = curve.length > 2_000 ? curve.filter((_, i) => i % Math.ceil(curve.length / 2_000) === 0) : curve.slice();
   if (daily.size < 3) {
     return { curve: points.map(([t, v]) => [t, v]), metrics: null, note: `metrics need at least 3 days of equity; this account has ${daily.size}` };
   }
-  const m = metricsFromDailyEquity([...daily.values()]);
-  return { curve: points.map(([t, v]) => [t, v]), metrics: { ...m } as Record<string, number | null>, note: `${daily.size} days, daily simple returns` };
+  const m = metricsFromDailyEquity([...daily.values()], perYear);
+  return { curve: points.map(([t, v]) => [t, v]), metrics: { ...m } as Record<string, number | null>, note: `${daily.size} days, daily simple returns, annualized on ${perYear ?? TRADING_DAYS_PER_YEAR} days a year` };
 }

@@ -100,6 +100,7 @@ export const BacktestReportSchema = z.object({
   }),
   metrics: z.record(z.string(), z.number().nullable()).nullable(),
   metricsNote: z.string().nullable(),
+  daysPerYear: z.number().nullable(),
   equity: z.array(Point),
   drawdown: z.array(Point),
   /** Equal-weight buy and hold of the symbols, no costs, on the equity's times. */

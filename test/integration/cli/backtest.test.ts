@@ -57,13 +57,15 @@ describe('tradedesk backtest', () => {
     const equity = join(dir, 'equity.csv');
     const bt = await runCli(['backtest', '--bars', csv, '--strategy', 'buy_and_hold', '--strategy', 'ma_cross:fast=3,slow=8', '--equity-out', equity, '--json']);
     expect(bt.code, bt.stderr).toBe(0);
-    const m = await runCli(['metrics', '--equity', equity, '--json']);
+    // daily bars on every calendar day (weekends too): 24x7 symbols, whose equity moves every day, annualized on 365
+    const m = await runCli(['metrics', '--equity', equity, '--days-per-year', '365', '--json']);
     expect(m.code, m.stderr).toBe(0);
     const out = JSON.parse(bt.stdout) as { metrics: Record<string, unknown>; summary: { return_on_cash: number } };
     const metrics = out.metrics;
     const expected = JSON.parse(m.stdout) as Record<string, unknown>;
     // 60 daily bars, 60 daily returns: the first from the starting cash (the close of the day before the first bar)
     expect(metrics.days).toBe(60);
+    expect(metrics.days_per_year).toBe(365);
     expect(metrics.total_return as number).toBeCloseTo(out.summary.return_on_cash, 12);
     for (const [k, v] of Object.entries(expected)) expect(metrics[k], k).toEqual(v);
   });

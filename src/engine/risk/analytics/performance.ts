@@ -1,6 +1,8 @@
 // Performance metrics of an equity curve on daily simple returns (sample SD,
-// no risk-free rate, 252 trading days a year); intraday curves are first
-// resampled to the last equity of each UTC day.
+// no risk-free rate, annualized on 252 daily returns a year unless told
+// otherwise: 365 for a curve that moves every day, see core/annualize.ts
+// daysPerYear); intraday curves are first resampled to the last equity of each
+// UTC day.
 import { maxDrawdown, simpleReturns, toDailyCurve, validateEquityPoints, type EquityPoint } from './equity-curve.js';
 import { AnalyticsInputError } from './errors.js';
 import { mean, quantileSorted, sampleSd, sortedCopy, tailMeanAtOrBelow } from './stats.js';
@@ -11,13 +13,13 @@ export const TRADING_DAYS_PER_YEAR = 252;
 export interface PerformanceMetrics {
   /** last / first - 1 */
   total_return: number;
-  /** (last / first)^(252 / days) - 1 */
+  /** (last / first)^(Y / days) - 1, Y daily returns a year (252, or 365 for a curve that moves every day) */
   cagr: number;
-  /** sd(r) · √252, sample SD (n-1) */
+  /** sd(r) · √Y, sample SD (n-1) */
   volatility: number;
-  /** mean(r) / sd(r) · √252 (no risk-free rate) */
+  /** mean(r) / sd(r) · √Y (no risk-free rate) */
   sharpe: number;
-  /** mean(r) / sqrt(mean(min(r,0)²)) · √252; null when no return is below zero (downside deviation 0) */
+  /** mean(r) / sqrt(mean(min(r,0)²)) · √Y; null when no return is below zero (downside deviation 0) */
   sortino: number | null;
   /** max over t of 1 - equity[t] / running peak */
   max_drawdown: number;
@@ -43,10 +45,12 @@ export interface PerformanceReport {
   points: number;
   /** True when intraday points were collapsed to the last equity of each UTC day. */
   resampled: boolean;
+  /** The daily returns a year the metrics are annualized on. */
+  daysPerYear: number;
 }
 
-/** Metrics of daily simple returns `r` of an equity series `equity` (already one point per day). */
-export function metricsFromDailyEquity(equity: ArrayLike<number>): PerformanceMetrics {
+/** Metrics of daily simple returns `r` of an equity series `equity` (already one point per day), `perYear` of them a year. */
+export function metricsFromDailyEquity(equity: ArrayLike<number>, perYear = TRADING_DAYS_PER_YEAR): PerformanceMetrics {
   if (equity.length < 3) {
     throw new AnalyticsInputError(
       `need at least 3 daily equity points (2 daily returns, for a sample standard deviation), got ${equity.length}`,
@@ -73,7 +77,7 @@ export function metricsFromDailyEquity(equity: ArrayLike<number>): PerformanceMe
     down += d * d;
   }
   const downsideDev = Math.sqrt(down / n);
-  const ann = Math.sqrt(TRADING_DAYS_PER_YEAR);
+  const ann = Math.sqrt(perYear);
   const sorted = sortedCopy(r);
   const q5 = quantileSorted(sorted, 0.05);
   const q1 = quantileSorted(sorted, 0.01);
@@ -81,7 +85,7 @@ export function metricsFromDailyEquity(equity: ArrayLike<number>): PerformanceMe
   const last = equity[equity.length - 1]!;
   return {
     total_return: last / first - 1,
-    cagr: Math.pow(last / first, TRADING_DAYS_PER_YEAR / n) - 1,
+    cagr: Math.pow(last / first, perYear / n) - 1,
     volatility: sd * ann,
     sharpe: (mu / sd) * ann,
     sortino: downsideDev > 0 ? (mu / downsideDev) * ann : null,
@@ -94,8 +98,8 @@ export function metricsFromDailyEquity(equity: ArrayLike<number>): PerformanceMe
   };
 }
 
-/** Validates the points, resamples to one point per UTC day (last equity) and computes the metrics. */
-export function computePerformanceReport(points: readonly EquityPoint[]): PerformanceReport {
+/** Validates the points, resamples to one point per UTC day (last equity) and computes the metrics, annualized on `perYear` daily returns. */
+export function computePerformanceReport(points: readonly EquityPoint[], perYear = TRADING_DAYS_PER_YEAR): PerformanceReport {
   if (points.length < 2) throw new AnalyticsInputError(`need at least 2 equity points, got ${points.length}`, 'equity');
   validateEquityPoints(points);
   const curve = toDailyCurve(points);
@@ -106,11 +110,12 @@ export function computePerformanceReport(points: readonly EquityPoint[]): Perfor
     );
   }
   return {
-    metrics: metricsFromDailyEquity(curve.equity),
+    metrics: metricsFromDailyEquity(curve.equity, perYear),
     start: curve.days[0]!,
     end: curve.days[curve.days.length - 1]!,
     points: curve.equity.length,
     resampled: curve.resampled,
+    daysPerYear: perYear,
   };
 }
 

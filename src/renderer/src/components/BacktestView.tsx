@@ -496,7 +496,7 @@ function MetricsTable({ report }: { report: BacktestReportData }) {
     ['Turnover', `${s.turnover.toFixed(2)}×`],
     ['Costs', fmtMoney(s.totalCosts)],
     ['Orders sent / denied / skipped', `${s.ordersSubmitted} / ${s.ordersDenied} / ${s.ordersSkipped}`],
-    ['Sharpe', report.metrics?.sharpe == null ? '—' : report.metrics.sharpe.toFixed(2)],
+    ['Sharpe', report.metrics?.sharpe == null ? '—' : `${report.metrics.sharpe.toFixed(2)} (${report.daysPerYear} days a year)`],
   ];
   return (
     <table className="grid-table metrics-table" aria-label="Backtest metrics">

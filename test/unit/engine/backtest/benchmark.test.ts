@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buyAndHoldCurve } from '../../../../src/engine/backtest/backtest-result.js';
+import { renderHtmlReport } from '../../../../src/engine/backtest/report-html.js';
 import { runBacktest } from '../../../../src/engine/backtest/run-backtest.js';
 import { readBarsCsv } from '../../../../src/engine/data/csv-bars.js';
 import type { Bar } from '../../../../src/shared/domain.js';
@@ -42,5 +43,8 @@ describe('buyAndHoldCurve', () => {
     }
     expect(r.summary.benchmarkMaxDrawdown).toBeCloseTo(worst, 12);
     expect(worst).toBeGreaterThan(0.5); // 2007-2009
+    // a stock on its sessions: its metrics annualized on 252 days, and the HTML report says so
+    expect(r.metrics!.daysPerYear).toBe(252);
+    expect(renderHtmlReport(r, { source: 'spy.csv' })).toContain('Daily returns, annualized on 252 days a year (stock sessions).');
   });
 });

@@ -10,6 +10,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calendarsOf } from '../../../../src/engine/backtest/backtest-config.js';
+import { metricsCurve } from '../../../../src/engine/backtest/backtest-result.js';
+import { computePerformanceReport } from '../../../../src/engine/risk/analytics/performance.js';
 import { createBacktestSession } from '../../../../src/engine/backtest/run-backtest.js';
 import type { BacktestConfig } from '../../../../src/engine/backtest/backtest-config.js';
 import { readBarsCsv } from '../../../../src/engine/data/csv-bars.js';
@@ -140,5 +142,10 @@ describe('the calendar in a backtest', () => {
     expect(auto.quality[0]!.byIssue.gap).toBe(0);
     const roundTheClock = await replay(spy, { calendar: '24x7' });
     expect(roundTheClock.quality[0]!.byIssue.gap).toBe(longer);
+    // and the metrics are annualized on the stock's 252 sessions a year, on 24x7 on 365 (a curve that moves every day)
+    expect(auto.result.metrics!.daysPerYear).toBe(252);
+    expect(roundTheClock.result.metrics!.daysPerYear).toBe(365);
+    const curve = metricsCurve(roundTheClock.result.equity, 100_000).map(([timestamp, equity]) => ({ timestamp, equity }));
+    expect(roundTheClock.result.metrics!.metrics.sharpe).toBeCloseTo(computePerformanceReport(curve).metrics.sharpe * Math.sqrt(365 / 252), 12);
   });
 });

@@ -36,14 +36,29 @@ describe('runMetrics', () => {
     for (const k of ['total_return', 'cagr', 'volatility', 'sharpe', 'sortino', 'max_drawdown', 'var_95', 'var_99', 'es_95', 'es_99', 'days']) {
       expect(typeof obj[k], k).toBe('number');
     }
-    expect(obj).toMatchObject({ days: 755, start: '2007-01-03', end: '2009-12-31', points: 756, resampled: false });
+    expect(obj).toMatchObject({ days: 755, start: '2007-01-03', end: '2009-12-31', points: 756, resampled: false, days_per_year: 252 });
+  });
+  it('--days-per-year annualizes on that many daily returns (365 for a curve that moves every day); a bad value is a usage error', async () => {
+    const base = JSON.parse((await run(['--equity', SPY, '--json'])).out) as Record<string, number>;
+    const r = await run(['--equity', SPY, '--days-per-year', '365', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const obj = JSON.parse(r.out) as Record<string, number>;
+    expect(obj.days_per_year).toBe(365);
+    // volatility and the ratios scale by the square root of the year's length, CAGR by its exponent; the rest is the same
+    for (const k of ['volatility', 'sharpe', 'sortino']) expect(obj[k], k).toBeCloseTo(base[k]! * Math.sqrt(365 / 252), 12);
+    expect(obj.cagr).toBeCloseTo(Math.pow(1 + base.total_return!, 365 / 755) - 1, 12);
+    for (const k of ['total_return', 'max_drawdown', 'var_95', 'es_99', 'days']) expect(obj[k], k).toBe(base[k]);
+    expect((await run(['--equity', SPY, '--days-per-year', '365'])).out).toContain('annualized on 365 days a year');
+    const bad = await run(['--equity', SPY, '--days-per-year', '0.5']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--days-per-year must be a whole number of days from 1 to 366 (252 for stocks, 365 around the clock), got "0.5"');
   });
   it('unknown flag: usage on err, exit 2', async () => {
     const r = await run(['--equity', SPY, '--bogus']);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).toMatch(/Unknown option '--bogus'/);
-    expect(r.err).toContain('Usage: tradedesk metrics --equity FILE.csv [--json]');
+    expect(r.err).toContain('Usage: tradedesk metrics --equity FILE.csv [--days-per-year N] [--json]');
   });
   it('missing --equity or a stray positional: exit 2', async () => {
     expect((await run([])).code).toBe(2);
