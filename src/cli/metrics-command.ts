@@ -16,8 +16,8 @@ export const METRICS_USAGE = `Usage: tradedesk metrics --equity FILE.csv [--days
 
   --equity FILE  the equity curve CSV (required)
   --days-per-year N  daily returns a year to annualize on (default 252, stock
-                 sessions; 365 for a curve that moves every day, as a backtest
-                 with a crypto or other 24x7 symbol is annualized)
+                 sessions; 365 for a curve with points on weekends, as a
+                 backtest's is annualized when it has them)
   --json         print one JSON object: total_return, cagr, volatility, sharpe,
                  sortino, max_drawdown, var_95, var_99, es_95, es_99, days,
                  start, end, points, resampled, days_per_year

@@ -12,7 +12,7 @@ import { buildBacktestHandlers } from './backtest/backtest-commands.js';
 import { exportJournal } from './journal/export.js';
 import { journalBytes } from './journal/journal-file.js';
 import { accountMetrics, portfolioAnalytics } from './risk/account-analytics.js';
-import { daysPerYear } from './core/annualize.js';
+import { daysPerYearOf } from './core/annualize.js';
 import type { Scope } from './risk/risk-engine.js';
 import { LiveClock } from './core/clock.js';
 import { LIVE_CONFIRMATION, readSettings, setLiveTrading } from './core/settings.js';
@@ -272,8 +272,8 @@ export function buildHandlers(e: EngineContext): CommandHandlers {
       e.touch('risk');
       return r;
     },
-    // annualized on the days the account's equity moves: every day when an instrument trades around the clock
-    accountMetrics: () => accountMetrics(e.equityCurve, daysPerYear([...e.instrumentsBySymbol.values()].map((i) => i.calendar))),
+    // annualized on the days the account's curve has: every calendar day when it is marked on weekends
+    accountMetrics: () => accountMetrics(e.equityCurve, daysPerYearOf(e.equityCurve.map((p) => p[0]))),
     // on a worker thread: a keychain that stalls or asks to be unlocked holds the worker, not the engine
     credentialStatus: () => keychainAsync(credentialStatusAll()),
     setCredentials: async ({ venue, fields }) => {

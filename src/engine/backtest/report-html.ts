@@ -100,7 +100,7 @@ function sections(rep: BacktestReport): string {
   ];
   const metrics = rep.metrics
     ? table(['Metric', 'Value'], Object.entries(rep.metrics).map(([k, v]) => [escapeHtml(k), escapeHtml(PERCENT_METRICS.has(k) ? pct(v) : num(v))]), 'metrics') +
-      `<p class="muted">Daily returns, annualized on ${rep.daysPerYear} days a year${rep.daysPerYear === 365 ? ' (a symbol trades around the clock: the equity moves every day)' : ' (stock sessions)'}.</p>`
+      `<p class="muted">Daily returns, annualized on ${rep.daysPerYear} days a year${rep.daysPerYear === 365 ? ' (the curve has points on weekends: every calendar day is a return)' : ' (stock sessions)'}.</p>`
     : `<p class="muted">Metrics: n/a: ${escapeHtml(rep.metricsNote ?? '')}</p>`;
   const monthly = table(
     ['Year', ...MONTHS, 'Year'],

@@ -40,7 +40,7 @@ export interface BacktestReport {
   /** `tradedesk metrics` figures, or null with metricsNote. */
   metrics: Record<string, number | null> | null;
   metricsNote: string | null;
-  /** The daily returns a year the metrics are annualized on (365 when a symbol trades around the clock), or null without metrics. */
+  /** The daily returns a year the metrics are annualized on (365 when the curve has points on weekends), or null without metrics. */
   daysPerYear: number | null;
   /** [ts, equity], starting with [from, starting cash]; at most MAX_CURVE_POINTS (the extremes of each span are kept). */
   equity: Array<[number, number]>;

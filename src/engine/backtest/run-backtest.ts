@@ -8,7 +8,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Bar, Instrument, TradingStateChange } from '../../shared/domain.js';
 import { Engine, type EngineOptions, type JournalSink } from '../engine.js';
 import { feeModelFor } from '../execution/costs/fees.js';
-import { daysPerYear } from '../core/annualize.js';
+import { daysPerYearOf } from '../core/annualize.js';
 import { LatestValues } from '../core/latest-values.js';
 import { Journal } from '../journal/journal.js';
 import type { JournalKind } from '../journal/records.js';
@@ -227,8 +227,8 @@ export function createBacktestSession(
 
   const result = (): BacktestResult => {
     const trades = book.all((s) => lastClose.get(s));
-    // annualized on the days the equity moves: every day when a symbol trades around the clock
-    const perf = performanceOf(equity, engineConfig.sim.startingCash, daysPerYear(instruments.map((i) => i.calendar)));
+    // annualized on the days the curve has: every calendar day when its bars run through weekends
+    const perf = performanceOf(equity, engineConfig.sim.startingCash, daysPerYearOf(equity.map((p) => p[0])));
     const benchmark = buyAndHoldCurve(bars, symbols, equity.map((p) => p[0]), engineConfig.sim.startingCash);
     const v = venue!;
     return {

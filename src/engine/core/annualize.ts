@@ -13,10 +13,14 @@ export function barsPerYear(barSeconds: number, calendar: string): number {
 }
 
 /**
- * Daily returns a year of an equity curve over instruments on these calendars: 365 when any trades around the clock
- * (its marks move the equity every day, weekends included), else 252 (NYSE sessions).
+ * Daily returns a year of an equity curve sampled at `times` (ms): 365 when it has a point on a weekend (a UTC
+ * Saturday or Sunday: something it holds or watches trades around the clock, and every calendar day is a return),
+ * else 252 (a curve of stock sessions: weekdays only, pre- and after-market included).
  */
-export function daysPerYear(calendars: Iterable<string>): number {
-  for (const c of calendars) if (c !== 'nyse') return 365;
+export function daysPerYearOf(times: Iterable<number>): number {
+  for (const t of times) {
+    const weekday = new Date(t).getUTCDay();
+    if (weekday === 0 || weekday === 6) return 365;
+  }
   return 252;
 }

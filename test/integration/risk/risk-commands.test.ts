@@ -180,8 +180,13 @@ describe('risk commands', () => {
     const long = await e.handlers.accountMetrics({});
     expect(long.metrics).not.toBeNull();
     expect(Object.keys(long.metrics!)).toEqual(expect.arrayContaining(['sharpe', 'max_drawdown', 'var_95', 'days']));
-    // the simulator's universe has crypto, whose marks move the equity every day: annualized on 365 days
-    expect(long.note).toMatch(/annualized on 365 days a year$/);
+    // Monday 5 January 2026 to Friday: no weekend point yet, annualized on stock sessions
+    expect(new Date(e.now()).getUTCDay()).toBe(5);
+    expect(long.note).toMatch(/annualized on 252 days a year$/);
+    // into the weekend: the simulator's crypto marks the equity on Saturday and Sunday too, every calendar day a return
+    await runSliced(e, e.now() + 2 * 24 * 60 * MIN);
+    const weekend = await e.handlers.accountMetrics({});
+    expect(weekend.note).toMatch(/annualized on 365 days a year$/);
     await e.stop();
   });
 

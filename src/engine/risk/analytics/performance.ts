@@ -1,7 +1,7 @@
 // Performance metrics of an equity curve on daily simple returns (sample SD,
 // no risk-free rate, annualized on 252 daily returns a year unless told
-// otherwise: 365 for a curve that moves every day, see core/annualize.ts
-// daysPerYear); intraday curves are first resampled to the last equity of each
+// otherwise: 365 for a curve with weekend points, see core/annualize.ts
+// daysPerYearOf); intraday curves are first resampled to the last equity of each
 // UTC day.
 import { maxDrawdown, simpleReturns, toDailyCurve, validateEquityPoints, type EquityPoint } from './equity-curve.js';
 import { AnalyticsInputError } from './errors.js';
@@ -13,7 +13,7 @@ export const TRADING_DAYS_PER_YEAR = 252;
 export interface PerformanceMetrics {
   /** last / first - 1 */
   total_return: number;
-  /** (last / first)^(Y / days) - 1, Y daily returns a year (252, or 365 for a curve that moves every day) */
+  /** (last / first)^(Y / days) - 1, Y daily returns a year (252, or 365 for a curve with weekend points) */
   cagr: number;
   /** sd(r) · √Y, sample SD (n-1) */
   volatility: number;

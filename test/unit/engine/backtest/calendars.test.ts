@@ -17,6 +17,7 @@ import type { BacktestConfig } from '../../../../src/engine/backtest/backtest-co
 import { readBarsCsv } from '../../../../src/engine/data/csv-bars.js';
 import type { Strategy } from '../../../../src/engine/strategy/strategy.js';
 import type { Bar } from '../../../../src/shared/domain.js';
+import { randomBars } from '../../../support/bars.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -142,10 +143,19 @@ describe('the calendar in a backtest', () => {
     expect(auto.quality[0]!.byIssue.gap).toBe(0);
     const roundTheClock = await replay(spy, { calendar: '24x7' });
     expect(roundTheClock.quality[0]!.byIssue.gap).toBe(longer);
-    // and the metrics are annualized on the stock's 252 sessions a year, on 24x7 on 365 (a curve that moves every day)
+    // either way the curve has a point on weekdays only: annualized on 252 daily returns a year
     expect(auto.result.metrics!.daysPerYear).toBe(252);
-    expect(roundTheClock.result.metrics!.daysPerYear).toBe(365);
-    const curve = metricsCurve(roundTheClock.result.equity, 100_000).map(([timestamp, equity]) => ({ timestamp, equity }));
-    expect(roundTheClock.result.metrics!.metrics.sharpe).toBeCloseTo(computePerformanceReport(curve).metrics.sharpe * Math.sqrt(365 / 252), 12);
+    expect(roundTheClock.result.metrics!.daysPerYear).toBe(252);
+  });
+
+  it('a curve marked every calendar day (a coin\'s daily bars, weekends included) is annualized on 365 days', async () => {
+    const coin = randomBars({ symbols: ['BTC/USD'], n: 60, seed: 3, start: Date.parse('2024-03-04T00:00:00Z'), stepMs: DAY, vol: 0.03 });
+    const r = await replay(coin, {});
+    expect(r.result.calendars).toEqual({ 'BTC/USD': '24x7' });
+    expect(r.result.metrics!.daysPerYear).toBe(365);
+    const curve = metricsCurve(r.result.equity, 100_000).map(([timestamp, equity]) => ({ timestamp, equity }));
+    const on252 = computePerformanceReport(curve).metrics;
+    expect(r.result.metrics!.metrics.sharpe).toBeCloseTo(on252.sharpe * Math.sqrt(365 / 252), 12);
+    expect(r.result.metrics!.metrics.volatility).toBeCloseTo(on252.volatility * Math.sqrt(365 / 252), 12);
   });
 });
