@@ -6,7 +6,9 @@
 // after Friday's daily bar lives to Monday's close on the NYSE calendar (as at
 // a broker), and dies at UTC midnight on 24x7; weekends and holidays between
 // daily bars are no gaps on the NYSE calendar; a daily bar on it closes, and is
-// decided on, at its session's close (not at the next midnight).
+// decided on, at its session's close (not at the next midnight); its pre- and
+// after-market minute bars are seen but not traded on. The metrics are
+// annualized on the days the curve has (365 with weekend points, else 252).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calendarsOf } from '../../../../src/engine/backtest/backtest-config.js';
@@ -122,9 +124,16 @@ describe('the calendar in a backtest', () => {
     // each bar is seen when it closes: the 09:29 bar at 09:30 (14:30Z) is the first in the session, the 15:59 bar at 16:00 the first out
     expect(verdicts).toEqual(['14:28 closed', '14:29 closed', '14:30 open', '14:31 open', '14:32 open', '14:33 open', '14:34 open', '20:59 open', '21:00 closed', '21:01 closed', '21:02 closed', '21:03 closed']);
     expect(nyse.result.decisions.map((d) => new Date(d.ts).toISOString().slice(11, 16))).toEqual(['14:30', '14:31', '14:32', '14:33', '14:34', '20:59']);
-    // and the risk engine refuses an order sent outside the session, naming why
-    verdicts.length = 0;
-    const anyway: Strategy = { id: 'anyway', onBar: (b, ctx) => void (verdicts.length === 0 && ctx.submit({ symbol: b.symbol, side: 'buy', type: 'market', qty: 1, timeInForce: 'day', reason: 'test' }), verdicts.push('sent')) };
+    // and the risk engine refuses an order sent outside the session anyway (on the first bar, 09:27), naming why
+    let sent = false;
+    const anyway: Strategy = {
+      id: 'anyway',
+      onBar: (b, ctx) => {
+        if (sent) return;
+        sent = true;
+        ctx.submit({ symbol: b.symbol, side: 'buy', type: 'market', qty: 1, timeInForce: 'day', reason: 'test' });
+      },
+    };
     const refused = await replay(bars, { calendar: 'nyse' }, anyway);
     expect(refused.result.decisions).toMatchObject([{ approved: false, reason: 'the market for AAA is closed' }]);
     verdicts.length = 0;
