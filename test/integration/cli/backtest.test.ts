@@ -57,7 +57,7 @@ describe('tradedesk backtest', () => {
     const equity = join(dir, 'equity.csv');
     const bt = await runCli(['backtest', '--bars', csv, '--strategy', 'buy_and_hold', '--strategy', 'ma_cross:fast=3,slow=8', '--equity-out', equity, '--json']);
     expect(bt.code, bt.stderr).toBe(0);
-    // daily bars on every calendar day (weekends too): 24x7 symbols, whose equity moves every day, annualized on 365
+    // daily bars on every calendar day: the curve has weekend points, so it is annualized on 365 days, as the metrics command is told
     const m = await runCli(['metrics', '--equity', equity, '--days-per-year', '365', '--json']);
     expect(m.code, m.stderr).toBe(0);
     const out = JSON.parse(bt.stdout) as { metrics: Record<string, unknown>; summary: { return_on_cash: number } };
