@@ -1,8 +1,9 @@
 // The dock's Backtest tab: a form (the simulator's recent bars for some
-// symbols, or an uploaded / pasted CSV; strategies, cash, costs), Run, a
-// progress bar with Cancel for each running run, the runs list (show one, tick
-// several to compare), and the shown run's report: equity and drawdown chart,
-// metrics, monthly returns, costs by kind and trades, with "Export HTML". The
+// symbols, or an uploaded / pasted CSV; strategies, cash, costs, calendar), Run,
+// a progress bar with Cancel for each running run, the runs list (show one, tick
+// several to compare), and the shown run's report: its calendars and buy-and-hold
+// benchmark, equity (the benchmark dashed) and drawdown chart, metrics, monthly
+// returns, costs by kind and trades, with "Export HTML". The
 // run itself happens on the engine's worker thread; this view only polls.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { BacktestReportData, BacktestRunInfo, BacktestStrategyInfo } from '../../../shared/api/backtest-contract.js';
@@ -250,7 +251,7 @@ function BacktestForm({ client }: { client: RendererClient | null }) {
           <option value="none">None (frictionless)</option>
         </select>
       </label>
-      <label className="bt-field" title="When day orders expire, when intraday strategies flatten, which missing bars are gaps. Crypto pairs trade around the clock.">
+      <label className="bt-field" title="The stocks' exchange hours: when the market is open, when day orders expire and daily bars close, when intraday strategies flatten, which missing bars are gaps. Crypto pairs trade around the clock.">
         Calendar
         <select className="ctl-select" aria-label="Calendar" value={calendar} onChange={(e) => setCalendar(e.target.value as 'auto' | 'nyse' | '24x7')}>
           <option value="auto">Auto (from the bars)</option>
