@@ -207,10 +207,12 @@ export class BarVenue implements Venue {
     const bars = this.o.bars;
     const ts = bars[from]!.ts;
     if (this.o.barMs !== DAY_MS) return ts + this.o.barMs;
+    // the whole group shares one date: its session (if any) is looked up once
+    const session = nyseSessionOfUtcDate(ts);
+    const nyseClose = session ? Math.max(session.close, ts) : ts + DAY_MS;
     let close = -Infinity;
     for (let i = from; i < bars.length && bars[i]!.ts === ts; i++) {
-      const session = this.instrumentMap.get(bars[i]!.symbol)?.calendar === 'nyse' ? nyseSessionOfUtcDate(ts) : null;
-      close = Math.max(close, session ? Math.max(session.close, ts) : ts + DAY_MS);
+      close = Math.max(close, this.instrumentMap.get(bars[i]!.symbol)?.calendar === 'nyse' ? nyseClose : ts + DAY_MS);
     }
     return close;
   }
