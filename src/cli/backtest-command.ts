@@ -63,8 +63,10 @@ export const BACKTEST_USAGE = `Usage: tradedesk backtest --bars FILE.csv [option
                          --bars): nyse when every bar of the symbol opens in a
                          regular NYSE session (daily bars: on a session day), else
                          24x7; nyse is the default with --symbols. It decides when
-                         day orders expire, when intraday strategies flatten, which
-                         missing bars are gaps, and how many bars make a year
+                         the market is open (no orders on pre- and after-market bars
+                         on nyse), when day orders expire and daily bars close, when
+                         intraday strategies flatten, which missing bars are gaps,
+                         and how many bars make a year for a volatility target
   --cash N               starting cash (default 100000)
   --costs none|model     frictionless fills, or the cost model (default model)
   --fees sim|alpaca|ccxt|none  fee schedule (default sim)

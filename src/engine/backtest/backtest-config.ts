@@ -39,8 +39,9 @@ export interface BacktestConfig {
   /**
    * The market calendar of the stock symbols (crypto pairs, with a slash, trade around the clock): 'auto'
    * (default) infers it from the bars (calendarsOf), or 'nyse' or '24x7' for all of them.
-   * It decides when day orders expire, when intraday strategies flatten before the close, which stretches
-   * without bars are gaps, and how many bars make a year. `instruments` still overrides per symbol.
+   * It decides when the market is open, when day orders expire and daily bars close, when intraday strategies
+   * flatten before the close, which stretches without bars are gaps, and how many bars make a year for a
+   * volatility target. `instruments` still overrides per symbol.
    */
   calendar?: CalendarChoice;
   /** Per-symbol instrument details (tick, lot, asset class...). */

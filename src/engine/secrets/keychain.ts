@@ -12,12 +12,12 @@ export const KEYCHAIN_SERVICE = 'tradedesk';
  * disconnects during its session negotiation (concurrent clients provoke it).
  * Its in-flight callers fail with no reply, or are denied when the rest of
  * their call reaches the restarted daemon; an asynchronous entry made before
- * the restart holds a session the new daemon does not know. Every keychain call here is
- * idempotent (write, read or delete one entry, or list), so such a failure is
- * retried once, after a short pause. The same errors also end a call to a
- * daemon that does not answer, but only at the client's timeout (2 s): a
- * failure that late is not retried (a stalled or prompting keychain would hold
- * the caller twice as long), nor is any other.
+ * the restart holds a session the new daemon does not know. Every keychain
+ * call here is idempotent (write, read or delete one entry, or list), so such
+ * a failure is retried once, after a short pause. The same errors also end a
+ * call to a daemon that does not answer, but only at the client's timeout
+ * (2 s): a failure that late is not retried (a stalled or prompting keychain
+ * would hold the caller twice as long), nor is any other.
  */
 const DAEMON_GONE = /disconnected from message bus|NoReply|Did not receive a reply|AccessDenied|session wrapping the secret does not exist/;
 const GONE_WITHIN_MS = 1_000;
